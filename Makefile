@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 4
+
+.PHONY: setup run serve test test-fast lint bench bench-linkage demo-city clean
+
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tsunagu/static/vendor/.stamp: $(NODE_STAMP)
+	mkdir -p tsunagu/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js tsunagu/static/vendor/
+	touch $@
+
+setup: $(STAMP) tsunagu/static/vendor/.stamp
+
+run: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(VENV)/bin/tsunagu demo --profile town --if-empty
+	$(VENV)/bin/tsunagu demo-logins
+	@echo "つなぐ を http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。"
+	$(VENV)/bin/gunicorn tsunagu.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
+
+test: setup
+	$(VENV)/bin/ruff check tsunagu tests bench
+	$(PY) manage.py makemigrations --check --dry-run -v0
+	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: setup
+	$(VENV)/bin/pytest -m "not e2e and not slow" -x -q
+
+bench: setup
+	$(PY) -m bench.web $(BENCH_ARGS)
+
+bench-linkage: setup
+	$(PY) -m bench.linkage.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules tsunagu/static/vendor var

@@ -1,0 +1,52 @@
+"""Who is acting: a staff member on behalf of one agency. The information-sharing policy reasons about actors."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .models import Agency, Membership, Role, Staff
+
+SESSION_KEY = "acting_membership_id"
+
+
+@dataclass(frozen=True)
+class Actor:
+    staff: Staff
+    membership: Membership | None
+
+    @property
+    def agency(self) -> Agency | None:
+        return self.membership.agency if self.membership else None
+
+    @property
+    def agency_id(self) -> int | None:
+        return self.membership.agency_id if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.staff.active_memberships)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.staff.is_superuser or Role.ADMIN in self.roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in {Role.MANAGER, Role.COORDINATOR}
+
+
+def actor_for(staff: Staff, session=None) -> Actor:
+    """The staff member's acting membership: the one chosen in this session, else her first active one."""
+    memberships = staff.active_memberships
+    chosen_id = session.get(SESSION_KEY) if session is not None else None
+    chosen = next((m for m in memberships if m.pk == chosen_id), None)
+    if chosen is None:
+        chosen = next((m for m in memberships if m.role != Role.ADMIN), memberships[0] if memberships else None)
+    return Actor(staff=staff, membership=chosen)

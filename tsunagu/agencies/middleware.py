@@ -1,0 +1,38 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import user_has_device
+
+from .actor import actor_for
+
+# Paths a signed-in user may reach before passing the second factor.
+_OPEN_PREFIXES = ("/static/", "/account/otp/", "/account/2fa/", "/logout/", "/api/", "/hsds/", "/public/")
+
+
+class RequireTwoFactorForAdminsMiddleware:
+    """A user with a TOTP device must pass it; an admin without one must set one up first.
+
+    It also attaches `request.actor`, the staff member acting for one agency, used by every view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            request.actor = SimpleLazyObject(lambda: actor_for(user, request.session))
+            redirect_to = self._second_factor_redirect(request)
+            if redirect_to:
+                return redirect(redirect_to)
+        return self.get_response(request)
+
+    @staticmethod
+    def _second_factor_redirect(request) -> str | None:
+        if request.path.startswith(_OPEN_PREFIXES) or request.user.is_verified():
+            return None
+        if user_has_device(request.user, confirmed=True):
+            return reverse("otp_verify") + f"?next={request.get_full_path()}"
+        if request.actor.is_admin:
+            return reverse("otp_setup")
+        return None

@@ -1,0 +1,224 @@
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from axes.models import AccessAttempt
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tsunagu.core.locking import EditConflict
+
+from . import services
+from .actor import SESSION_KEY
+from .forms import AgencyForm, ApiTokenForm, LoginForm, MembershipForm, OtpTokenForm, StaffCreateForm, StaffForm
+from .models import Agency, ApiToken, Membership, Staff
+from .permissions import admin_required
+from .tokens import api_token_issue, api_token_revoke
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "agencies/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes calls this once a login id has failed too often."""
+    return render(request, "agencies/locked_out.html", status=403)
+
+
+def _safe_next(request, default="dashboard"):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+def otp_verify(request):
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].strip())
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", "確認コードが正しくありません。認証アプリの最新のコードを入力してください。")
+    return render(request, "agencies/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+def otp_setup(request):
+    """Pairs an authenticator app: shows a QR code (drawn here, never fetched) and confirms one code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="認証アプリ", confirmed=False)
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "二要素認証を設定しました。次回からログイン時に確認コードを入力します。")
+            return redirect("dashboard")
+        form.add_error("token", "確認コードが正しくありません。時刻のずれがないか確かめてください。")
+    svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+    secret = b32encode(device.bin_key).decode()
+    return render(request, "agencies/otp_setup.html", {"form": form, "qr_svg": svg, "secret": secret})
+
+
+@login_required
+@require_POST
+def switch_agency(request):
+    membership = get_object_or_404(
+        Membership, pk=request.POST.get("membership"), staff=request.user, ended_on__isnull=True
+    )
+    request.session[SESSION_KEY] = membership.pk
+    messages.info(request, f"{membership.agency.name} として操作します。")
+    return redirect(_safe_next(request))
+
+
+@login_required
+def account(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = api_token_issue(staff=request.user, name=form.cleaned_data["name"])
+    tokens = ApiToken.objects.filter(staff=request.user, revoked_at__isnull=True)
+    return render(request, "agencies/account.html", {"form": form, "tokens": tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    api_token_revoke(token=get_object_or_404(ApiToken, pk=pk, staff=request.user))
+    messages.success(request, "APIトークンを失効させました。")
+    return redirect("agencies:account")
+
+
+@admin_required
+def admin_home(request):
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=_failure_limit()).values_list("username", flat=True)
+    context = {
+        "agency_count": Agency.objects.filter(active=True).count(),
+        "staff_count": Staff.objects.filter(is_active=True).count(),
+        "locked_staff": Staff.objects.filter(login_id__in=list(locked)),
+    }
+    return render(request, "agencies/admin_home.html", context)
+
+
+def _failure_limit() -> int:
+    from django.conf import settings
+
+    return settings.AXES_FAILURE_LIMIT
+
+
+@admin_required
+def agency_list(request):
+    agencies = Agency.objects.all()
+    return render(request, "agencies/agency_list.html", {"agencies": agencies})
+
+
+@admin_required
+def agency_edit(request, pk: int | None = None):
+    agency = get_object_or_404(Agency, pk=pk) if pk else None
+    form = AgencyForm(request.POST or None, instance=agency, initial={"version": agency.version if agency else 1})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if agency is None:
+                services.agency_create(data=form.cleaned_data)
+            else:
+                expected = form.cleaned_data.get("version") or agency.version
+                services.agency_update(agency=agency, data=form.cleaned_data, expected_version=expected)
+            messages.success(request, "関係機関を保存しました。")
+            return redirect("agencies:agency_list")
+        except EditConflict as exc:
+            conflict = exc.current
+            form.add_error(None, EditConflict.message)
+    return render(request, "agencies/agency_form.html", {"form": form, "agency": agency, "conflict": conflict})
+
+
+@admin_required
+def staff_list(request):
+    query = request.GET.get("q", "").strip()
+    staff = Staff.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.filter(ended_on__isnull=True).select_related("agency"))
+    )
+    if query:
+        staff = staff.filter(name__icontains=query) | staff.filter(login_id__icontains=query)
+    page = Paginator(staff.order_by("kana", "login_id"), 50).get_page(request.GET.get("page"))
+    query_string = urlencode({"q": query}) if query else ""
+    return render(request, "agencies/staff_list.html", {"page": page, "query": query, "query_string": query_string})
+
+
+@admin_required
+def staff_create(request):
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        staff = services.staff_create(
+            login_id=data["login_id"], name=data["name"], password=data["password"], kana=data["kana"],
+            email=data["email"],
+        )
+        messages.success(request, "職員を登録しました。所属を追加してください。")
+        return redirect("agencies:staff_detail", pk=staff.pk)
+    return render(request, "agencies/staff_form.html", {"form": form})
+
+
+@admin_required
+def staff_detail(request, pk: int):
+    staff = get_object_or_404(Staff, pk=pk)
+    form = StaffForm(request.POST or None, instance=staff, prefix="staff")
+    membership_form = MembershipForm(prefix="m")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "職員情報を保存しました。")
+        return redirect("agencies:staff_detail", pk=staff.pk)
+    memberships = staff.memberships.select_related("agency", "job_role").order_by("-started_on")
+    locked = AccessAttempt.objects.filter(username=staff.login_id, failures_since_start__gte=_failure_limit()).exists()
+    context = {"staff": staff, "form": form, "membership_form": membership_form, "memberships": memberships,
+               "locked": locked}
+    return render(request, "agencies/staff_detail.html", context)
+
+
+@admin_required
+@require_POST
+def membership_add(request, pk: int):
+    staff = get_object_or_404(Staff, pk=pk)
+    form = MembershipForm(request.POST, prefix="m")
+    if form.is_valid():
+        services.membership_add(staff=staff, **form.cleaned_data)
+        messages.success(request, "所属を追加しました。")
+    else:
+        messages.error(request, "所属を追加できませんでした: " + " ".join(m for e in form.errors.values() for m in e))
+    return redirect("agencies:staff_detail", pk=staff.pk)
+
+
+@admin_required
+@require_POST
+def membership_end(request, pk: int):
+    membership = get_object_or_404(Membership, pk=pk, ended_on__isnull=True)
+    services.membership_end(membership=membership)
+    messages.success(request, "所属を終了しました（記録は残ります）。")
+    return redirect("agencies:staff_detail", pk=membership.staff_id)
+
+
+@admin_required
+def staff_unlock(request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    staff = get_object_or_404(Staff, pk=pk)
+    services.staff_unlock(staff=staff)
+    messages.success(request, f"{staff.name} さんのロックを解除しました。")
+    return redirect("agencies:staff_detail", pk=staff.pk)

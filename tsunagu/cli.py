@@ -1,0 +1,24 @@
+"""The `tsunagu` console script: `tsunagu demo …`, `tsunagu link …`, and every other management command."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "link":
+        # Linkage runs on files alone; it needs no database and no Django.
+        from tsunagu.identity.cli import link_command
+
+        return link_command(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
+    from django.core.management import execute_from_command_line
+
+    if argv and argv[0] == "demo-logins":
+        argv[0] = "demo_logins"
+    execute_from_command_line(["tsunagu", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

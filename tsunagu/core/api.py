@@ -1,0 +1,100 @@
+"""The JSON API: one NinjaAPI, routers contributed by each app's `api.py`, token or session authentication.
+
+Every endpoint authenticates, then reads through the same services, queries and policy as the pages.
+"""
+
+from django.http import HttpRequest
+from django_otp import user_has_device
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from tsunagu.agencies.actor import actor_for
+from tsunagu.agencies.tokens import staff_for_token
+
+from .registry import app_modules
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        staff = staff_for_token(token)
+        if staff is None:
+            return None
+        request.user = staff
+        request.actor = actor_for(staff)
+        return staff
+
+
+class BrowserSession(SessionAuth):
+    """The pages' own htmx calls: a signed-in session that has passed its second factor (CSRF checked)."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        actor = actor_for(user, request.session)
+        if not user.is_verified() and (actor.is_admin or user_has_device(user, confirmed=True)):
+            return None
+        request.actor = actor
+        return user
+
+
+api = NinjaAPI(
+    title="Tsunagu API",
+    version="1",
+    description="つなぐ — 包括的支援体制のための API。すべてのエンドポイントは画面と同じ情報共有ポリシーを通ります。",
+    auth=[BearerToken(), BrowserSession()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+_FIELD_MESSAGES = {
+    "missing": "必須項目です",
+    "string_type": "文字列で指定してください",
+    "int_parsing": "整数で指定してください",
+    "int_type": "整数で指定してください",
+    "bool_parsing": "真偽値（true / false）で指定してください",
+    "date_from_datetime_parsing": "日付（YYYY-MM-DD）で指定してください",
+    "date_parsing": "日付（YYYY-MM-DD）で指定してください",
+    "datetime_parsing": "日時（ISO 8601）で指定してください",
+    "enum": "選択肢にない値です",
+    "literal_error": "選択肢にない値です",
+    "string_too_long": "長すぎます",
+    "string_too_short": "短すぎます",
+    "json_invalid": "JSON の形式が正しくありません",
+    "model_attributes_type": "オブジェクトで指定してください",
+    "dict_type": "オブジェクトで指定してください",
+    "list_type": "配列で指定してください",
+}
+
+
+def japanese_error(error: dict) -> dict:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
+    field = ".".join(loc) or "リクエスト"
+    message = _FIELD_MESSAGES.get(error.get("type", ""), "値が正しくありません")
+    return {"field": field, "loc": list(error.get("loc", ())), "message": f"{field}: {message}"}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = [japanese_error(e) for e in exc.errors]
+    return api.create_response(
+        request, {"detail": "入力内容に誤りがあります。", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return api.create_response(request, {"detail": "認証が必要です。API トークンを指定してください。"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+for module in app_modules("api"):
+    if module.__name__ == __name__:
+        continue
+    api.add_router(module.PREFIX, module.router)

@@ -1,0 +1,53 @@
+"""The demo municipality: generated, deterministic, fictional. Each app's `demo.py` adds its own part.
+
+`town` is shaped like the seed's 当別町 (pop. ~15,000), `city` like 苫小牧市 (pop. ~170,000). The city profile is
+also the benchmark dataset. Same profile and seed → same data.
+"""
+
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from .registry import app_modules
+
+PROFILES = ("town", "city")
+DEMO_PASSWORD = "tsunagu-demo-2026"  # printed by `make run`; demo deployments only
+
+
+@dataclass
+class DemoContext:
+    profile: str
+    seed: int
+    today: date
+    rng: random.Random
+    out: object = None  # a stream with .write(), for progress lines
+    data: dict = field(default_factory=dict)  # what one app's generator hands to the next
+
+    @property
+    def is_city(self) -> bool:
+        return self.profile == "city"
+
+    def rng_for(self, part: str) -> random.Random:
+        """A generator of its own per app, so adding data in one app never shifts another app's data."""
+        return random.Random(f"{self.seed}:{self.profile}:{part}")
+
+    def say(self, message: str) -> None:
+        if self.out is not None:
+            self.out.write(message + "\n")
+
+
+def demo_generate(*, profile: str, seed: int = 2026, today: date | None = None, out=None) -> DemoContext:
+    if profile not in PROFILES:
+        raise ValueError(f"プロファイルは {' / '.join(PROFILES)} のいずれかです: {profile}")
+    ctx = DemoContext(profile=profile, seed=seed, today=today or date(2026, 11, 1), rng=random.Random(seed), out=out)
+    for module in app_modules("demo"):
+        if module.__name__ == __name__:
+            continue
+        started = time.perf_counter()
+        with transaction.atomic():
+            module.generate(ctx)
+        ctx.say(f"  {module.__name__}: {time.perf_counter() - started:.1f} 秒")
+    return ctx

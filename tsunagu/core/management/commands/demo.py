@@ -1,0 +1,32 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from tsunagu.agencies.models import Agency
+from tsunagu.core.demo import PROFILES, demo_generate
+
+
+class Command(BaseCommand):
+    help = "架空のデモ自治体（town: 当別町規模 / city: 苫小牧市規模）のデータを生成します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--profile", choices=PROFILES, default="town")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="データがすでにあれば何もしない")
+        parser.add_argument("--flush", action="store_true", help="既存のデータをすべて消してから生成する（デモ環境専用）")
+
+    def handle(self, *args, profile, seed, if_empty, flush, **options):
+        if Agency.objects.exists():
+            if if_empty:
+                self.stdout.write("データベースにデータがあるため、デモデータの生成を省略しました。")
+                return
+            if not flush:
+                raise CommandError(
+                    "データベースにすでにデータがあります。デモ環境を作り直す場合に限り --flush を付けてください。"
+                )
+            call_command("flush", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        self.stdout.write(f"デモ自治体（{profile}, seed={seed}）を生成しています…")
+        demo_generate(profile=profile, seed=seed, out=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"完了しました（{time.perf_counter() - started:.1f} 秒）。"))

@@ -1,0 +1,47 @@
+"""The areas in the navigation bar. An entry whose URL does not exist yet is left out."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    staff_only: bool = True
+    admin_only: bool = False
+    coordinator_only: bool = False
+
+
+NAV = [
+    NavItem("ダッシュボード", "dashboard"),
+    NavItem("相談受付", "cases:intake"),
+    NavItem("本人・世帯", "people:index"),
+    NavItem("支援ケース", "cases:index"),
+    NavItem("つなぎ", "cases:referrals"),
+    NavItem("会議", "meetings:index"),
+    NavItem("制度の狭間", "meetings:gaps", coordinator_only=True),
+    NavItem("名寄せ", "people:linkage_review", coordinator_only=True),
+    NavItem("社会資源", "resources:index"),
+    NavItem("体制整備", "workspace:index"),
+    NavItem("集計", "reports:index"),
+    NavItem("管理", "agencies:admin_home", admin_only=True),
+    NavItem("閲覧記録", "audit:index", admin_only=True),
+]
+
+
+def nav_for(actor, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV:
+        if item.admin_only and not actor.is_admin:
+            continue
+        if item.coordinator_only and not (actor.is_coordinator or actor.is_admin):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

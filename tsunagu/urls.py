@@ -1,0 +1,24 @@
+from django.urls import include, path
+
+from tsunagu.agencies import urls as agencies_urls
+from tsunagu.core import views as core_views
+from tsunagu.core.api import api
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("", include(agencies_urls.urlpatterns_root)),
+    path("", include("tsunagu.agencies.urls")),
+    path("api/", api.urls),
+    path("audit/", include("tsunagu.audit.urls")),
+    path("people/", include("tsunagu.people.urls")),
+    path("cases/", include("tsunagu.cases.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
+    path("resources/", include("tsunagu.resources.urls")),
+    path("workspace/", include("tsunagu.workspace.urls")),
+    path("reports/", include("tsunagu.reports.urls")),
+]
+
+handler400 = "tsunagu.core.views.bad_request"
+handler403 = "tsunagu.core.views.permission_denied"
+handler404 = "tsunagu.core.views.page_not_found"
+handler500 = "tsunagu.core.views.server_error"
