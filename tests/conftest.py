@@ -8,6 +8,12 @@ from django.test import Client
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per password; tests check behaviour, not the hash's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def own_agency(db):
     return factories.agency("テスト地域包括支援センター")
@@ -51,6 +57,17 @@ def coordinator(city_hall):
 @pytest.fixture
 def admin_staff(city_hall):
     return factories.staff(city_hall, role="admin", login_id="sysadmin", name="管理 太郎", job_role="行政職員")
+
+
+def count_queries(client: Client, url: str) -> int:
+    """How many SQL queries one GET makes (for N+1 guards: the count must not grow with the rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(queries)
 
 
 def _client_for(staff) -> Client:
@@ -119,7 +136,13 @@ def browser_context_args(browser_context_args):
 def page(page):
     """Every browser test fails on a console error (a CSP violation included) or a request leaving the machine."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg):
+        # A page that answers 404 on purpose (the Japanese 404 page) logs its own status; anything else counts.
+        if msg.type == "error" and msg.location.get("url") != page.url:
+            errors.append(f"{msg.text} ({msg.location.get('url')})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     outside: list[str] = []
     page.on("request", lambda req: outside.append(req.url)

@@ -9,7 +9,7 @@ from tsunagu.core.fakenames import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 
 from .models import Agency, AgencyKind, Field, JobRole, Membership, Municipality, Operation, Role, Staff
 
-K, O, F = AgencyKind, Operation, Field
+K, Op, F = AgencyKind, Operation, Field
 
 JOB_ROLES = [
     ("管理者", True), ("社会福祉士", True), ("主任介護支援専門員", True), ("保健師", True), ("相談支援専門員", True),
@@ -24,22 +24,22 @@ DEMO_BACKUP_CODES = ["tsunagu01", "tsunagu02", "tsunagu03", "tsunagu04", "tsunag
 
 # (key, name, kana, kind, operation, fields)
 TOWN_AGENCIES = [
-    ("welfare", "さくら野町役場 福祉課 福祉係", "さくらのちょうやくば ふくしか", K.MUNICIPAL_OFFICE, O.DIRECT, [F.COMMUNITY, F.POVERTY]),
-    ("health", "さくら野町役場 福祉課 健康推進係", "さくらのちょうやくば けんこう", K.MUNICIPAL_OFFICE, O.DIRECT, [F.HEALTH]),
-    ("care_office", "さくら野町役場 介護課 障がい支援係", "さくらのちょうやくば かいごか", K.MUNICIPAL_OFFICE, O.DIRECT, [F.DISABILITY, F.ELDERLY]),
-    ("child_support", "さくら野町 子ども未来課 子育てサポート係", "さくらのちょう こどもみらいか", K.CHILD_FAMILY_CENTER, O.DIRECT, [F.CHILDREN, F.HEALTH]),
-    ("houkatsu", "さくら野町地域包括支援センター", "さくらのちょうちいきほうかつ", K.COMMUNITY_GENERAL_SUPPORT, O.CONTRACTED, [F.ELDERLY, F.ADVOCACY]),
-    ("shougai", "さくら野町障がい者総合相談支援センター", "さくらのちょうしょうがいしゃ", K.DISABILITY_CONSULTATION, O.CONTRACTED, [F.DISABILITY]),
-    ("konkyu", "生活就労サポートセンターみなみ野", "せいかつしゅうろうさぽーと", K.SELF_RELIANCE, O.CONTRACTED, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
-    ("hub_kosodate1", "さくら野町地域子育て支援拠点 ひよこ", "さくらのちょうこそだて ひよこ", K.CHILDCARE_HUB, O.DIRECT, [F.CHILDREN]),
-    ("hub_kosodate2", "さくら野町地域子育て支援拠点 どんぐり", "さくらのちょうこそだて どんぐり", K.CHILDCARE_HUB, O.DIRECT, [F.CHILDREN]),
-    ("shakyo", "さくら野町社会福祉協議会", "さくらのちょうしゃかいふくし", K.SOCIAL_WELFARE_COUNCIL, O.CONTRACTED, [F.COMMUNITY]),
-    ("hub", "共生型地域福祉拠点 ひだまりガーデン", "きょうせいがた ひだまり", K.HUB, O.CONTRACTED, [F.COMMUNITY, F.EMPLOYMENT]),
-    ("hattatsu", "さくら野町子ども発達支援センター", "さくらのちょうこどもはったつ", K.CHILD_FAMILY_CENTER, O.DIRECT, [F.CHILDREN, F.DISABILITY]),
-    ("caremane", "さくら野町ケアマネジャー連絡協議会", "さくらのちょうけあまね", K.CARE_MANAGEMENT, O.CONTRACTED, [F.ELDERLY]),
-    ("volunteer", "さくら野町ボランティアセンター", "さくらのちょうぼらんてぃあ", K.COMMUNITY_GROUP, O.CONTRACTED, [F.COMMUNITY]),
-    ("npo_sports", "NPO法人 ふれあいスポーツさくら野", "ふれあいすぽーつ", K.NPO, O.CONTRACTED, [F.COMMUNITY, F.HEALTH]),
-    ("shokukai", "さくら野町食生活改善協議会", "さくらのちょうしょくせいかつ", K.COMMUNITY_GROUP, O.CONTRACTED, [F.HEALTH, F.COMMUNITY]),
+    ("welfare", "さくら野町役場 福祉課 福祉係", "さくらのちょうやくば ふくしか", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.COMMUNITY, F.POVERTY]),
+    ("health", "さくら野町役場 福祉課 健康推進係", "さくらのちょうやくば けんこう", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.HEALTH]),
+    ("care_office", "さくら野町役場 介護課 障がい支援係", "さくらのちょうやくば かいごか", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.DISABILITY, F.ELDERLY]),
+    ("child_support", "さくら野町 子ども未来課 子育てサポート係", "さくらのちょう こどもみらいか", K.CHILD_FAMILY_CENTER, Op.DIRECT, [F.CHILDREN, F.HEALTH]),
+    ("houkatsu", "さくら野町地域包括支援センター", "さくらのちょうちいきほうかつ", K.COMMUNITY_GENERAL_SUPPORT, Op.CONTRACTED, [F.ELDERLY, F.ADVOCACY]),
+    ("shougai", "さくら野町障がい者総合相談支援センター", "さくらのちょうしょうがいしゃ", K.DISABILITY_CONSULTATION, Op.CONTRACTED, [F.DISABILITY]),
+    ("konkyu", "生活就労サポートセンターみなみ野", "せいかつしゅうろうさぽーと", K.SELF_RELIANCE, Op.CONTRACTED, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
+    ("hub_kosodate1", "さくら野町地域子育て支援拠点 ひよこ", "さくらのちょうこそだて ひよこ", K.CHILDCARE_HUB, Op.DIRECT, [F.CHILDREN]),
+    ("hub_kosodate2", "さくら野町地域子育て支援拠点 どんぐり", "さくらのちょうこそだて どんぐり", K.CHILDCARE_HUB, Op.DIRECT, [F.CHILDREN]),
+    ("shakyo", "さくら野町社会福祉協議会", "さくらのちょうしゃかいふくし", K.SOCIAL_WELFARE_COUNCIL, Op.CONTRACTED, [F.COMMUNITY]),
+    ("hub", "共生型地域福祉拠点 ひだまりガーデン", "きょうせいがた ひだまり", K.HUB, Op.CONTRACTED, [F.COMMUNITY, F.EMPLOYMENT]),
+    ("hattatsu", "さくら野町子ども発達支援センター", "さくらのちょうこどもはったつ", K.CHILD_FAMILY_CENTER, Op.DIRECT, [F.CHILDREN, F.DISABILITY]),
+    ("caremane", "さくら野町ケアマネジャー連絡協議会", "さくらのちょうけあまね", K.CARE_MANAGEMENT, Op.CONTRACTED, [F.ELDERLY]),
+    ("volunteer", "さくら野町ボランティアセンター", "さくらのちょうぼらんてぃあ", K.COMMUNITY_GROUP, Op.CONTRACTED, [F.COMMUNITY]),
+    ("npo_sports", "NPO法人 ふれあいスポーツさくら野", "ふれあいすぽーつ", K.NPO, Op.CONTRACTED, [F.COMMUNITY, F.HEALTH]),
+    ("shokukai", "さくら野町食生活改善協議会", "さくらのちょうしょくせいかつ", K.COMMUNITY_GROUP, Op.CONTRACTED, [F.HEALTH, F.COMMUNITY]),
 ]
 
 CITY_DISTRICT_CENTRES = ["東部", "西部", "中央", "北部", "南部", "港", "丘の上"]
@@ -47,33 +47,33 @@ CITY_DISTRICT_CENTRES = ["東部", "西部", "中央", "北部", "南部", "港"
 
 def _city_agencies() -> list[tuple]:
     rows = [
-        ("welfare", "うみかぜ市 福祉総合相談課", "うみかぜし ふくしそうごう", K.MUNICIPAL_OFFICE, O.DIRECT, [F.COMMUNITY]),
-        ("konkyu", "うみかぜ市 生活支援課 自立相談支援窓口", "うみかぜし せいかつしえん", K.SELF_RELIANCE, O.DIRECT, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
-        ("care_office", "うみかぜ市 障害福祉課", "うみかぜし しょうがいふくし", K.MUNICIPAL_OFFICE, O.DIRECT, [F.DISABILITY]),
-        ("elderly_office", "うみかぜ市 介護福祉課", "うみかぜし かいごふくし", K.MUNICIPAL_OFFICE, O.DIRECT, [F.ELDERLY]),
-        ("health", "うみかぜ市 健康支援課", "うみかぜし けんこうしえん", K.MUNICIPAL_OFFICE, O.DIRECT, [F.HEALTH]),
-        ("child_support", "うみかぜ市こども家庭センター", "うみかぜし こどもかてい", K.CHILD_FAMILY_CENTER, O.DIRECT, [F.CHILDREN, F.HEALTH]),
-        ("riyousha1", "うみかぜ市 利用者支援 東窓口", "うみかぜし りようしゃしえん ひがし", K.CHILD_FAMILY_CENTER, O.DIRECT, [F.CHILDREN]),
-        ("riyousha2", "うみかぜ市 利用者支援 西窓口", "うみかぜし りようしゃしえん にし", K.CHILD_FAMILY_CENTER, O.DIRECT, [F.CHILDREN]),
-        ("education", "うみかぜ市教育委員会 教育支援課", "うみかぜし きょういくしえん", K.MUNICIPAL_OFFICE, O.DIRECT, [F.EDUCATION]),
-        ("shougai_core", "うみかぜ市基幹相談支援センター", "うみかぜし きかんそうだん", K.DISABILITY_CORE, O.DIRECT, [F.DISABILITY, F.ADVOCACY]),
-        ("shakyo", "うみかぜ市社会福祉協議会", "うみかぜし しゃかいふくし", K.SOCIAL_WELFARE_COUNCIL, O.CONTRACTED, [F.COMMUNITY, F.ADVOCACY]),
-        ("hub", "共生型地域拠点 みなとのにわ", "きょうせいがた みなとのにわ", K.HUB, O.CONTRACTED, [F.COMMUNITY, F.EMPLOYMENT]),
-        ("npo_hikikomori", "NPO法人 ひだまりの会（ひきこもり支援）", "ひだまりのかい", K.NPO, O.CONTRACTED, [F.HEALTH, F.EMPLOYMENT]),
-        ("npo_food", "NPO法人 うみかぜフードバンク", "うみかぜふーどばんく", K.NPO, O.CONTRACTED, [F.POVERTY]),
-        ("employment", "うみかぜ地域若者サポートステーション", "うみかぜ わかものさぽーと", K.NPO, O.CONTRACTED, [F.EMPLOYMENT]),
-        ("university", "うみかぜ福祉大学 地域連携センター", "うみかぜふくしだいがく", K.UNIVERSITY, O.CONTRACTED, [F.COMMUNITY]),
+        ("welfare", "うみかぜ市 福祉総合相談課", "うみかぜし ふくしそうごう", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.COMMUNITY]),
+        ("konkyu", "うみかぜ市 生活支援課 自立相談支援窓口", "うみかぜし せいかつしえん", K.SELF_RELIANCE, Op.DIRECT, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
+        ("care_office", "うみかぜ市 障害福祉課", "うみかぜし しょうがいふくし", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.DISABILITY]),
+        ("elderly_office", "うみかぜ市 介護福祉課", "うみかぜし かいごふくし", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.ELDERLY]),
+        ("health", "うみかぜ市 健康支援課", "うみかぜし けんこうしえん", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.HEALTH]),
+        ("child_support", "うみかぜ市こども家庭センター", "うみかぜし こどもかてい", K.CHILD_FAMILY_CENTER, Op.DIRECT, [F.CHILDREN, F.HEALTH]),
+        ("riyousha1", "うみかぜ市 利用者支援 東窓口", "うみかぜし りようしゃしえん ひがし", K.CHILD_FAMILY_CENTER, Op.DIRECT, [F.CHILDREN]),
+        ("riyousha2", "うみかぜ市 利用者支援 西窓口", "うみかぜし りようしゃしえん にし", K.CHILD_FAMILY_CENTER, Op.DIRECT, [F.CHILDREN]),
+        ("education", "うみかぜ市教育委員会 教育支援課", "うみかぜし きょういくしえん", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.EDUCATION]),
+        ("shougai_core", "うみかぜ市基幹相談支援センター", "うみかぜし きかんそうだん", K.DISABILITY_CORE, Op.DIRECT, [F.DISABILITY, F.ADVOCACY]),
+        ("shakyo", "うみかぜ市社会福祉協議会", "うみかぜし しゃかいふくし", K.SOCIAL_WELFARE_COUNCIL, Op.CONTRACTED, [F.COMMUNITY, F.ADVOCACY]),
+        ("hub", "共生型地域拠点 みなとのにわ", "きょうせいがた みなとのにわ", K.HUB, Op.CONTRACTED, [F.COMMUNITY, F.EMPLOYMENT]),
+        ("npo_hikikomori", "NPO法人 ひだまりの会（ひきこもり支援）", "ひだまりのかい", K.NPO, Op.CONTRACTED, [F.HEALTH, F.EMPLOYMENT]),
+        ("npo_food", "NPO法人 うみかぜフードバンク", "うみかぜふーどばんく", K.NPO, Op.CONTRACTED, [F.POVERTY]),
+        ("employment", "うみかぜ地域若者サポートステーション", "うみかぜ わかものさぽーと", K.NPO, Op.CONTRACTED, [F.EMPLOYMENT]),
+        ("university", "うみかぜ福祉大学 地域連携センター", "うみかぜふくしだいがく", K.UNIVERSITY, Op.CONTRACTED, [F.COMMUNITY]),
     ]
     for i, district in enumerate(CITY_DISTRICT_CENTRES, start=1):
         key = "houkatsu" if i == 1 else f"houkatsu{i}"
-        rows.append((key, f"うみかぜ市{district}地域包括支援センター", f"うみかぜし {district} ほうかつ", K.COMMUNITY_GENERAL_SUPPORT, O.CONTRACTED, [F.ELDERLY, F.ADVOCACY]))
+        rows.append((key, f"うみかぜ市{district}地域包括支援センター", f"うみかぜし {district} ほうかつ", K.COMMUNITY_GENERAL_SUPPORT, Op.CONTRACTED, [F.ELDERLY, F.ADVOCACY]))
     for i, name in enumerate(["あおぞら", "こもれび", "しおさい"], start=1):
         key = "shougai" if i == 1 else f"shougai{i}"
-        rows.append((key, f"障害者相談支援事業所 {name}", f"しょうがいしゃそうだん {name}", K.DISABILITY_CONSULTATION, O.CONTRACTED, [F.DISABILITY]))
+        rows.append((key, f"障害者相談支援事業所 {name}", f"しょうがいしゃそうだん {name}", K.DISABILITY_CONSULTATION, Op.CONTRACTED, [F.DISABILITY]))
     for i, name in enumerate(["ひだまり", "すくすく", "にこにこ", "わくわく"], start=1):
-        rows.append((f"hub_kosodate{i}", f"地域子育て支援拠点 {name}ひろば", f"こそだてしえん {name}", K.CHILDCARE_HUB, O.CONTRACTED, [F.CHILDREN]))
+        rows.append((f"hub_kosodate{i}", f"地域子育て支援拠点 {name}ひろば", f"こそだてしえん {name}", K.CHILDCARE_HUB, Op.CONTRACTED, [F.CHILDREN]))
     for i, name in enumerate(["はまなす", "かもめ", "ななかまど", "すずらん", "いちい"], start=1):
-        rows.append((f"caremane{i}", f"居宅介護支援事業所 {name}", f"きょたくかいご {name}", K.CARE_MANAGEMENT, O.CONTRACTED, [F.ELDERLY]))
+        rows.append((f"caremane{i}", f"居宅介護支援事業所 {name}", f"きょたくかいご {name}", K.CARE_MANAGEMENT, Op.CONTRACTED, [F.ELDERLY]))
     return rows
 
 

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
-from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from .actor import SESSION_KEY
 from .forms import AgencyForm, ApiTokenForm, LoginForm, MembershipForm, OtpTokenForm, StaffCreateForm, StaffForm
 from .models import Agency, ApiToken, Membership, Staff
 from .permissions import admin_required
+from .queries import is_locked, locked_login_ids
 from .tokens import api_token_issue, api_token_revoke
 
 
@@ -108,19 +108,12 @@ def token_revoke(request, pk: int):
 
 @admin_required
 def admin_home(request):
-    locked = AccessAttempt.objects.filter(failures_since_start__gte=_failure_limit()).values_list("username", flat=True)
     context = {
         "agency_count": Agency.objects.filter(active=True).count(),
         "staff_count": Staff.objects.filter(is_active=True).count(),
-        "locked_staff": Staff.objects.filter(login_id__in=list(locked)),
+        "locked_staff": Staff.objects.filter(login_id__in=locked_login_ids()),
     }
     return render(request, "agencies/admin_home.html", context)
-
-
-def _failure_limit() -> int:
-    from django.conf import settings
-
-    return settings.AXES_FAILURE_LIMIT
 
 
 @admin_required
@@ -186,7 +179,7 @@ def staff_detail(request, pk: int):
         messages.success(request, "職員情報を保存しました。")
         return redirect("agencies:staff_detail", pk=staff.pk)
     memberships = staff.memberships.select_related("agency", "job_role").order_by("-started_on")
-    locked = AccessAttempt.objects.filter(username=staff.login_id, failures_since_start__gte=_failure_limit()).exists()
+    locked = is_locked(staff.login_id)
     context = {"staff": staff, "form": form, "membership_form": membership_form, "memberships": memberships,
                "locked": locked}
     return render(request, "agencies/staff_detail.html", context)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django_otp import user_has_device
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from tsunagu.agencies.actor import actor_for
 from tsunagu.agencies.tokens import staff_for_token

@@ -14,7 +14,7 @@ from django.db import transaction
 from .registry import app_modules
 
 PROFILES = ("town", "city")
-DEMO_PASSWORD = "tsunagu-demo-2026"  # printed by `make run`; demo deployments only
+DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105 -- printed by `make run`; demo deployments only
 
 
 @dataclass

@@ -15,8 +15,8 @@ class Command(BaseCommand):
             self.stdout.write("デモ用アカウントはありません（デモデータが読み込まれていません）。")
             return
         self.stdout.write("")
-        self.stdout.write("デモ用ログイン（パスワードはすべて %s）" % DEMO_PASSWORD)
-        for login_id, name, _, agency_key, job_role, role in DEMO_LOGINS:
+        self.stdout.write(f"デモ用ログイン（パスワードはすべて {DEMO_PASSWORD}）")
+        for login_id, name, _kana, _agency, job_role, role in DEMO_LOGINS:
             if login_id in present:
                 self.stdout.write(f"  {login_id:<14} {name}（{role.label}・{job_role}）")
         key = bytes.fromhex(DEMO_ADMIN_TOTP_KEY)
