@@ -1,0 +1,119 @@
+"""Shared benchmark harness: a city-profile database, a gunicorn server on loopback, and a bounded locust load.
+
+Every benchmark under bench/ uses it, so each reports the same figures (p50/p95/p99, requests/s, errors) the
+same way. Only 127.0.0.1 is ever contacted.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+BENCH_VAR = ROOT / "var" / "bench"
+
+
+def bench_env(database: str) -> dict:
+    """Environment for the benchmark server and set-up commands: SQLite in var/bench or a PostgreSQL database."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tsunagu.settings", "TSUNAGU_VAR_DIR": str(BENCH_VAR)}
+    env.pop("DATABASE_URL", None)
+    if database == "postgresql":
+        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench")
+    return env
+
+
+def _manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([str(VENV_BIN / "python"), str(ROOT / "manage.py"), *args], env=env, check=check,
+                          capture_output=True, text=True)
+
+
+def ensure_city_dataset(database: str, profile: str = "city") -> None:
+    """Builds the demo dataset once per database; later runs reuse it (delete var/bench or the DB to rebuild)."""
+    env = bench_env(database)
+    if database == "postgresql":
+        _create_pg_database(env["DATABASE_URL"])
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    _manage(env, "migrate", "--noinput", "-v0")
+    probe = _manage(env, "shell", "-c", "from tsunagu.agencies.models import Municipality as M; "
+                    "print(M.objects.values_list('name', flat=True).first() or '')")
+    if probe.stdout.strip():
+        print(f"[{database}] 既存のデータセットを使います: {probe.stdout.strip()}")
+        return
+    print(f"[{database}] {profile} プロファイルのデータセットを生成しています…", flush=True)
+    started = time.perf_counter()
+    subprocess.run([str(VENV_BIN / "tsunagu"), "demo", "--profile", profile], env=env, check=True)
+    print(f"[{database}] 生成 {time.perf_counter() - started:.0f} 秒", flush=True)
+
+
+def _create_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
+                             f"SELECT 1 FROM pg_database WHERE datname='{name}'"], capture_output=True, text=True)
+    if exists.stdout.strip() != "1":
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+@contextmanager
+def gunicorn_server(database: str, port: int = 8123, workers: int = 3, threads: int = 4):
+    env = bench_env(database)
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "tsunagu.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--threads", str(threads), "--log-level", "error"],
+        env=env, cwd=ROOT, start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base_url)
+        yield base_url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def _wait_until_up(base_url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base_url}/login/", timeout=2)  # noqa: S310 -- loopback only
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("ベンチマーク用サーバーが起動しませんでした")
+
+
+def run_load(base_url: str, user_classes: list, users: int = 20, seconds: int = 30) -> list[dict]:
+    """Runs locust in-process (bounded in users and time) and returns one row of figures per request name."""
+    import gevent
+    from locust.env import Environment
+
+    for cls in user_classes:
+        cls.host = base_url
+    env = Environment(user_classes=user_classes)
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    gevent.spawn_later(seconds, runner.quit)
+    runner.greenlet.join()
+    rows = []
+    for (name, method), entry in sorted(env.stats.entries.items()):
+        rows.append({
+            "name": f"{method} {name}", "requests": entry.num_requests, "failures": entry.num_failures,
+            "p50": entry.get_response_time_percentile(0.50), "p95": entry.get_response_time_percentile(0.95),
+            "p99": entry.get_response_time_percentile(0.99), "rps": entry.total_rps,
+        })
+    return rows
+
+
+def print_rows(title: str, rows: list[dict], targets: dict[str, float] | None = None) -> None:
+    targets = targets or {}
+    print(f"\n## {title}")
+    print(f"{'request':<44} {'n':>6} {'err':>4} {'p50ms':>7} {'p95ms':>7} {'p99ms':>7} {'req/s':>7}  target")
+    for r in rows:
+        target = targets.get(r["name"])
+        verdict = "" if target is None else (f"p95≤{target:.0f} {'OK' if r['p95'] <= target else 'MISSED'}")
+        print(f"{r['name']:<44} {r['requests']:>6} {r['failures']:>4} {r['p50']:>7.0f} {r['p95']:>7.0f} "
+              f"{r['p99']:>7.0f} {r['rps']:>7.1f}  {verdict}")

@@ -1,0 +1,1 @@
+"""名寄せ benchmark: synthetic agency records with ground truth, our engine against Splink."""

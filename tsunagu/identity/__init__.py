@@ -1,0 +1,1 @@
+"""名寄せ (identity resolution): normalisation of what agencies write, and record linkage."""

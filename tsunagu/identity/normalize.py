@@ -1,0 +1,397 @@
+"""Normalisation of the fields agencies write about a person (名寄せ の前処理).
+
+Plain Python, no Django: the people/cases code imports these for search and intake, and the
+linkage engine builds its comparison keys from them. Every function accepts whatever an agency
+typed (None and "" included) and never raises on bad text; where a value cannot be understood the
+result says so in Japanese instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jntajis
+
+# All four MJ縮退マップ schemes: 髙→高, 齋→斎, 邉→辺, 﨑→崎, 𠮷→吉 … The first candidate is the most
+# shrunk form, which is what two agencies writing the same name differently have in common.
+_MJ_SCHEMES = (
+    jntajis.MJShrinkSchemeCombo.JIS_INCORPORATION_UCS_UNIFICATION_RULE
+    | jntajis.MJShrinkSchemeCombo.INFERENCE_BY_READING_AND_GLYPH
+    | jntajis.MJShrinkSchemeCombo.MOJ_NOTICE_582
+    | jntajis.MJShrinkSchemeCombo.MOJ_FAMILY_REGISTER_ACT_RELATED_NOTICE
+)
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def _nfkc(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+@lru_cache(maxsize=200_000)
+def fold_kanji(text: str) -> str:
+    """Fold kanji variants (異体字) to their common form with the MJ縮退マップ."""
+    if not text:
+        return ""
+    try:
+        candidates = jntajis.mj_shrink_candidates(text, _MJ_SCHEMES, 1)
+    except Exception:  # noqa: BLE001 - a character jntajis cannot map is kept as written
+        return text
+    return candidates[0] if candidates else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Names and readings
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A name as written and its comparison forms; `family`/`given` are empty when not separated."""
+
+    original: str
+    key: str
+    family: str = ""
+    given: str = ""
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(text: str | None) -> PersonName:
+    """NFKC, kanji variants folded, spaces removed; family/given split where the writer separated them."""
+    original = text or ""
+    cleaned = fold_kanji(_nfkc(original))
+    cleaned = _to_katakana(cleaned)  # names written in かな compare with names written in カナ
+    parts = [p for p in _SPACES.split(cleaned) if p]
+    key = "".join(parts)
+    if len(parts) >= 2:
+        return PersonName(original, key, parts[0], "".join(parts[1:]))
+    return PersonName(original, key)
+
+
+def _to_katakana(text: str) -> str:
+    # Hiragana ぁ(3041)–ゖ(3096) sit exactly 0x60 below their katakana.
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+# Readings differ in ways that carry no information about the person: ヂ/ジ, ヅ/ズ, ヲ/オ, ヴ/ブ.
+_KANA_EQUIVALENTS = str.maketrans({"ヂ": "ジ", "ヅ": "ズ", "ヲ": "オ", "ヴ": "ブ", "ヰ": "イ", "ヱ": "エ"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize_kana(text: str | None) -> PersonName:
+    """ひらがな, カタカナ and half-width ｶﾀｶﾅ to full-width katakana; the split kept where written."""
+    cleaned = _to_katakana(_nfkc(text)).translate(_KANA_EQUIVALENTS)
+    parts = [p for p in _SPACES.split(cleaned) if p]
+    key = "".join(parts)
+    if len(parts) >= 2:
+        return PersonName(text or "", key, parts[0], "".join(parts[1:]))
+    return PersonName(text or "", key)
+
+
+_ROMAJI_DIGRAPHS = {
+    "キャ": "kya", "キュ": "kyu", "キョ": "kyo", "シャ": "sha", "シュ": "shu", "ショ": "sho",
+    "チャ": "cha", "チュ": "chu", "チョ": "cho", "ニャ": "nya", "ニュ": "nyu", "ニョ": "nyo",
+    "ヒャ": "hya", "ヒュ": "hyu", "ヒョ": "hyo", "ミャ": "mya", "ミュ": "myu", "ミョ": "myo",
+    "リャ": "rya", "リュ": "ryu", "リョ": "ryo", "ギャ": "gya", "ギュ": "gyu", "ギョ": "gyo",
+    "ジャ": "ja", "ジュ": "ju", "ジョ": "jo", "ビャ": "bya", "ビュ": "byu", "ビョ": "byo",
+    "ピャ": "pya", "ピュ": "pyu", "ピョ": "pyo", "ジェ": "je", "シェ": "she", "チェ": "che",
+    "ティ": "ti", "ディ": "di", "ファ": "fa", "フィ": "fi", "フェ": "fe", "フォ": "fo",
+}
+_ROMAJI_SINGLE = dict(zip(
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポァィゥェォャュョヮヴ",
+    ["a", "i", "u", "e", "o", "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "se", "so", "ta", "chi", "tsu", "te", "to", "na", "ni", "nu", "ne", "no", "ha", "hi", "fu", "he", "ho", "ma", "mi", "mu", "me", "mo", "ya", "yu", "yo", "ra", "ri", "ru", "re", "ro", "wa", "o", "n", "ga", "gi", "gu", "ge", "go", "za", "ji", "zu", "ze", "zo", "da", "ji", "zu", "de", "do", "ba", "bi", "bu", "be", "bo", "pa", "pi", "pu", "pe", "po", "a", "i", "u", "e", "o", "ya", "yu", "yo", "wa", "bu"],
+    strict=True,
+))
+
+
+@lru_cache(maxsize=200_000)
+def kana_romaji(kana: str) -> str:
+    """A loose Hepburn form of a katakana reading, long vowels collapsed, for fuzzy comparison.
+
+    Why collapse: agencies write ヨウコ, ヨーコ and ヨオコ for one reading; おう/おお/ー all become o.
+    """
+    out: list[str] = []
+    i, double_next = 0, False
+    while i < len(kana):
+        pair, char = kana[i : i + 2], kana[i]
+        syllable = _ROMAJI_DIGRAPHS.get(pair)
+        step = 2 if syllable else 1
+        syllable = syllable or _ROMAJI_SINGLE.get(char, "" if char in "ッー" else char.lower())
+        if char == "ッ":
+            double_next = True
+        elif syllable:
+            out.append(syllable[0] + syllable if double_next and syllable[0] not in "aiueon" else syllable)
+            double_next = False
+        i += step
+    text = "".join(out)
+    return re.sub(r"([aiueo])(?:\1|(?<=o)u|(?<=e)i)+", r"\1", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Birth dates and 和暦
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: dt.date
+    end: dt.date  # last day, inclusive
+
+    @property
+    def last_year(self) -> int:
+        return self.end.year - self.start.year + 1
+
+
+ERAS = (
+    Era("明治", "M", dt.date(1868, 10, 23), dt.date(1912, 7, 29)),
+    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
+    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
+    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
+    Era("令和", "R", dt.date(2019, 5, 1), dt.date(9999, 12, 31)),
+)
+_ERA_BY_TOKEN = {token: era for era in ERAS for token in (era.name, era.name[0], era.letter)}
+_NEXT_ERA = {ERAS[i].name: ERAS[i + 1].name for i in range(len(ERAS) - 1)}
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    """Either `iso` (YYYY-MM-DD) or `error` (a Japanese message for the person who typed it)."""
+
+    original: str
+    iso: str | None = None
+    error: str | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.iso) if self.iso else None
+
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千]+")
+
+
+def kanji_to_int(text: str) -> int:
+    """三 → 3, 十五 → 15, 二十 → 20, 一九四〇 → 1940 (positional digits are read as written)."""
+    if not any(c in _KANJI_UNITS for c in text):
+        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
+    total, current = 0, 0
+    for char in text:
+        if char in _KANJI_UNITS:
+            total += (current or 1) * _KANJI_UNITS[char]
+            current = 0
+        else:
+            current = current * 10 + _KANJI_DIGITS[char]
+    return total + current
+
+
+def _kanji_numerals_to_digits(text: str) -> str:
+    return _KANJI_NUMBER.sub(lambda m: str(kanji_to_int(m.group())), text)
+
+
+_ERA_DATE = re.compile(
+    r"^(明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR])\.?\s*(\d+|元)\s*[年./\-]\s*(\d+)\s*[月./\-]\s*(\d+)\s*日?$"
+)
+_WESTERN_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_birth_date(text: str | None, *, today: dt.date | None = None) -> BirthDate:
+    """Read a 生年月日 as agencies write it: ISO, slashes, 和暦 in kanji or letters, full-width digits.
+
+    Impossible dates are rejected with a message, never guessed: 平成32年 does not exist (平成 ended
+    in its 31st year), so it gets 「平成は31年（令和元年）までです」 rather than being moved into 令和.
+    """
+    original = text or ""
+    cleaned = _clean_date_text(original)
+    if not cleaned:
+        return BirthDate(original, error="生年月日が空です")
+    if match := _ERA_DATE.match(cleaned):
+        return _era_date(original, match, today or dt.date.today())
+    match = _WESTERN_DATE.match(cleaned) or _COMPACT_DATE.match(cleaned)
+    if not match:
+        return BirthDate(original, error=f"生年月日「{original}」を読み取れません（例: 1940-03-02、昭和15年3月2日、S15.3.2）")
+    year, month, day = (int(g) for g in match.groups())
+    return _checked(original, year, month, day, today or dt.date.today())
+
+
+def _clean_date_text(text: str) -> str:
+    cleaned = _nfkc(text).upper()
+    cleaned = re.sub(r"(生まれ|生|うまれ)$", "", cleaned).strip()
+    return _kanji_numerals_to_digits(cleaned)
+
+
+def _era_date(original: str, match: re.Match[str], today: dt.date) -> BirthDate:
+    era = _ERA_BY_TOKEN[match.group(1)]
+    era_year = 1 if match.group(2) == "元" else int(match.group(2))
+    month, day = int(match.group(3)), int(match.group(4))
+    if era_year < 1:
+        return BirthDate(original, error=f"{era.name}0年はありません（{era.name}は元年から数えます）")
+    if era_year > era.last_year:
+        return BirthDate(original, error=_era_overflow_message(era))
+    result = _checked(original, era.start.year + era_year - 1, month, day, today)
+    if result.date and not era.start <= result.date <= era.end:
+        span = f"{era.start:%Y年%m月%d日}から" + ("" if era is ERAS[-1] else f"{era.end:%Y年%m月%d日}まで")
+        return BirthDate(original, error=f"{era.name}{_year_label(era_year)}{month}月{day}日は{era.name}の期間外です（{span}）")
+    return result
+
+
+def _era_overflow_message(era: Era) -> str:
+    following = _NEXT_ERA.get(era.name, "")
+    return f"{era.name}は{era.last_year}年（{following}元年）までです"
+
+
+def _checked(original: str, year: int, month: int, day: int, today: dt.date) -> BirthDate:
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return BirthDate(original, error=f"{year}年{month}月{day}日は存在しない日付です")
+    if date > today:
+        return BirthDate(original, error=f"生年月日 {date.isoformat()} が未来の日付です")
+    if date < dt.date(1868, 1, 1):
+        return BirthDate(original, error=f"生年月日 {date.isoformat()} は古すぎます（明治より前）")
+    return BirthDate(original, iso=date.isoformat())
+
+
+def _year_label(era_year: int) -> str:
+    return "元年" if era_year == 1 else f"{era_year}年"
+
+
+def wareki(date: dt.date | str) -> str:
+    """Display a date in 和暦: 1940-03-02 → 昭和15年3月2日, 2019-05-01 → 令和元年5月1日."""
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    for era in reversed(ERAS):
+        if date >= era.start:
+            return f"{era.name}{_year_label(date.year - era.start.year + 1)}{date.month}月{date.day}日"
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address taken apart: `town` (町名), `lot` (丁目-番-号 as digits), `building`, `room`."""
+
+    original: str
+    town: str = ""
+    lot: str = ""
+    building: str = ""
+    room: str = ""
+
+    @property
+    def key(self) -> str:
+        """Comparison key of the dwelling: 旭町1-2-3, or 旭町1-2-3#201 in a building with rooms."""
+        if not self.town and not self.lot:
+            return ""
+        return f"{self.town}{self.lot}#{self.room}" if self.room else f"{self.town}{self.lot}"
+
+    @property
+    def lot_key(self) -> str:
+        """The plot without the room: what every household in one building shares."""
+        return f"{self.town}{self.lot}" if (self.town or self.lot) else ""
+
+
+# Every dash-like character agencies use between numbers, including the katakana ー typed after a digit.
+_HYPHEN_RE = re.compile(r"[-‐‑‒–—―−－﹣➖]|(?<=[\d〇一二三四五六七八九十])[ーｰ]")
+_PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
+_MUNICIPALITY = re.compile(r"^(.{1,6}?郡.{1,5}?[町村]|.{1,6}?市(?:.{1,4}?区)?|.{1,4}?区)(?=.)")
+_KANJI_BEFORE_MARK = re.compile(r"([〇一二三四五六七八九十百千]+)(?=丁目|番地|番(?!町)|号|[-の])")
+_KANJI_AFTER_MARK = re.compile(r"(?:(?<=丁目)|(?<=番地)|(?<=[番-]))([〇一二三四五六七八九十百千]+)")
+_NUMBER_MARKS = re.compile(r"\s*(丁目|番地の?|番|号室|号|の)\s*")
+_LOT = re.compile(r"(\d+(?:-\d+)*)")
+_ROOM = re.compile(r"(\d+)(?:号室|号)?$")
+
+
+def address_key(text: str | None, municipality: str = "") -> str:
+    """The comparison key of an address: 「旭町一丁目2番3号 コーポ旭201号室」 → 旭町1-2-3#201."""
+    return parse_address(text, municipality).key
+
+
+@lru_cache(maxsize=200_000)
+def parse_address(text: str | None, municipality: str = "") -> Address:
+    """Take an address apart. `municipality` (e.g. 「つなぐ市」) is dropped when written in front."""
+    original = text or ""
+    cleaned = _strip_prefix(fold_kanji(_nfkc(original)), municipality)
+    cleaned = _digits_for_kanji_numerals(_HYPHEN_RE.sub("-", cleaned))
+    match = _LOT.search(cleaned)
+    if not match:
+        return Address(original, town=_compact(cleaned))
+    town = re.sub(r"^(大字|字)", "", _compact(cleaned[: match.start()]))
+    numbers = match.group(1).split("-")
+    rest = cleaned[match.end() :]
+    building, room = _building_and_room(rest)
+    if len(numbers) >= 4 and not room:  # 旭町1-2-3-201: a fourth number is the room
+        room = numbers.pop()
+    return Address(original, town=town, lot="-".join(str(int(n)) for n in numbers), building=building, room=room)
+
+
+def _strip_prefix(text: str, municipality: str) -> str:
+    text = _PREFECTURE.sub("", text).lstrip()
+    if municipality and text.startswith(municipality):
+        return text[len(municipality) :]
+    # A bare 「旭町」 is a town name, not a municipality; only 市, 区 and 郡…町 are taken as prefixes.
+    stripped = _MUNICIPALITY.sub("", text)
+    return stripped if re.search(r"\d|[一二三四五六七八九十]", stripped) else text
+
+
+def _digits_for_kanji_numerals(text: str) -> str:
+    text = _KANJI_BEFORE_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
+    text = _KANJI_AFTER_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
+    # 丁目 / 番 / 番地 / 号 / の between numbers all mean "next level of the lot number".
+    text = re.sub(r"(\d)\s*(?:丁目|番地の?|番|の)\s*(?=\d)", r"\1-", text)
+    text = re.sub(r"(\d)\s*-\s*(?=\d)", r"\1-", text)
+    return re.sub(r"(\d)\s*(?:番地|番|号)(?!室)", r"\1", text)
+
+
+def _building_and_room(rest: str) -> tuple[str, str]:
+    rest = _compact(rest.strip(" -、,"))
+    if not rest:
+        return "", ""
+    room_match = _ROOM.search(rest)
+    if not room_match:
+        return rest, ""
+    building = rest[: room_match.start()].rstrip("-")
+    return building, str(int(room_match.group(1)))
+
+
+def _compact(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Phones, sex, search
+# ---------------------------------------------------------------------------------------------
+
+
+def normalize_phone(text: str | None) -> str:
+    """Digits only; +81 becomes the domestic leading 0. 「(0133)２３-４５６７」 → 0133234567."""
+    digits = re.sub(r"\D", "", _nfkc(text))
+    if digits.startswith("81") and _nfkc(text).lstrip().startswith("+"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 6 else ""
+
+
+_SEX_CODES = {
+    "男": "M", "男性": "M", "M": "M", "MALE": "M", "1": "M", "おとこ": "M",
+    "女": "F", "女性": "F", "F": "F", "FEMALE": "F", "2": "F", "おんな": "F",
+}
+
+
+def normalize_sex(text: str | None) -> str:
+    """男/女/M/F/1/2 (JIS X 0303) → "M" / "F"; anything else (不明, 9, empty) → ""."""
+    return _SEX_CODES.get(_nfkc(text).upper(), "")
+
+
+def search_key(text: str | None) -> str:
+    """A key for person search that ignores 髙/高, ひらがな/カタカナ, half-width kana, case and spaces."""
+    return _compact(fold_kanji(_to_katakana(_nfkc(text)).translate(_KANA_EQUIVALENTS))).lower()
