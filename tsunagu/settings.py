@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tsunagu.cases",
     "tsunagu.meetings",
     "tsunagu.sharing",
+    "tsunagu.linkage",
     "tsunagu.resources",
     "tsunagu.workspace",
     "tsunagu.reports",

@@ -22,7 +22,7 @@ NAV = [
     NavItem("つなぎ", "cases:referrals"),
     NavItem("会議", "meetings:index"),
     NavItem("制度の狭間", "meetings:gaps", coordinator_only=True),
-    NavItem("名寄せ", "people:linkage_review", coordinator_only=True),
+    NavItem("名寄せ", "linkage:review", coordinator_only=True),
     NavItem("社会資源", "resources:index"),
     NavItem("体制整備", "workspace:index"),
     NavItem("集計", "reports:index"),
