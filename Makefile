@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 4
+WORKERS ?= 3
 
 .PHONY: setup run serve test test-fast lint bench bench-linkage demo-city clean
 
@@ -32,7 +32,7 @@ run: setup
 	$(VENV)/bin/tsunagu demo --profile town --if-empty
 	$(VENV)/bin/tsunagu demo-logins
 	@echo "つなぐ を http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。"
-	$(VENV)/bin/gunicorn tsunagu.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile - --log-level warning
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) scripts/serve.sh
 
 test: setup
 	$(VENV)/bin/ruff check tsunagu tests bench

@@ -109,3 +109,14 @@ def test_switching_to_someone_elses_membership_is_refused(alice, bob, client_for
     bobs = bob.memberships.get()
     response = client_for(alice).post("/account/switch-agency/", {"membership": bobs.pk})
     assert response.status_code == 404
+
+
+def test_staff_changes_her_password_and_weak_ones_are_refused(alice, client_for):
+    client = client_for(alice)
+    weak = client.post("/account/password/", {"old_password": PASSWORD, "new_password1": "password",
+                                              "new_password2": "password"})
+    assert "このパスワードは短すぎます" in weak.content.decode()
+    client.post("/account/password/", {"old_password": PASSWORD, "new_password1": "a-much-longer-passphrase",
+                                       "new_password2": "a-much-longer-passphrase"})
+    alice.refresh_from_db()
+    assert alice.check_password("a-much-longer-passphrase")

@@ -8,4 +8,4 @@ def panels(actor) -> list[Panel]:
         return []
     locked = locked_login_ids()
     return [Panel(title="ロック中のアカウント", template="agencies/panel_locked.html",
-                  context={"locked": locked}, order=10, count=len(locked))]
+                  context={"locked": locked}, order=10, count=len(locked) or None)]

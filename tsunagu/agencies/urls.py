@@ -7,6 +7,7 @@ urlpatterns_root = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/otp/", views.otp_verify, name="otp_verify"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
 ]
 

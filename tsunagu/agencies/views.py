@@ -33,6 +33,15 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "agencies/password_change.html"
+    success_url = "/account/"
+
+    def form_valid(self, form):
+        messages.success(self.request, "パスワードを変更しました。")
+        return super().form_valid(form)
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes calls this once a login id has failed too often."""
     return render(request, "agencies/locked_out.html", status=403)
