@@ -22,7 +22,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 tsunagu/static/vendor/.stamp: $(NODE_STAMP)
 	mkdir -p tsunagu/static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js tsunagu/static/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js node_modules/cytoscape/dist/cytoscape.min.js tsunagu/static/vendor/
 	touch $@
 
 setup: $(STAMP) tsunagu/static/vendor/.stamp

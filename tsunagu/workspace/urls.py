@@ -1,3 +1,46 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workspace"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("roadmap/", views.roadmap, name="roadmap"),
+    path("roadmap/new/", views.roadmap_edit, name="roadmap_new"),
+    path("roadmap/<int:pk>/", views.roadmap_edit, name="roadmap_edit"),
+    path("workshops/", views.workshop_list, name="workshops"),
+    path("workshops/new/", views.workshop_edit, name="workshop_new"),
+    path("workshops/<int:pk>/", views.workshop_detail, name="workshop_detail"),
+    path("workshops/<int:pk>/edit/", views.workshop_edit, name="workshop_edit"),
+    path("workshops/<int:pk>/invitations/", views.workshop_invitation_reply, name="workshop_invitations"),
+    path("workshops/<int:pk>/respond/<int:template_pk>/", views.respond_staff, name="respond_staff"),
+    path("workshops/<int:pk>/summary/", views.workshop_summary, name="workshop_summary"),
+    path("workshops/<int:pk>/summary.csv", views.workshop_summary_csv, name="workshop_summary_csv"),
+    path("workshops/<int:pk>/themes/", views.workshop_themes, name="workshop_themes"),
+    path("themes/<int:pk>/", views.theme_edit, name="theme_edit"),
+    path("worksheets/", views.template_list, name="templates"),
+    path("worksheets/new/", views.template_edit, name="template_new"),
+    path("worksheets/<int:pk>/", views.template_edit, name="template_edit"),
+    path("r/<str:token>/", views.respond_public, name="respond_public"),
+    path("r/<str:token>/<int:template_pk>/", views.respond_public, name="respond_public_sheet"),
+    path("inventories/", views.inventory_list, name="inventories"),
+    path("inventories/upload/", views.inventory_upload, name="inventory_upload"),
+    path("inventories/<int:pk>/", views.inventory_detail, name="inventory_detail"),
+    path("inventories/<int:pk>/export.xlsx", views.inventory_export, name="inventory_export"),
+    path("inventories/<int:pk>/time-use/", views.time_use_add, name="time_use_add"),
+    path("inventories/<int:pk>/interviews/", views.interview_add, name="interview_add"),
+    path("meeting-inventory/", views.meeting_inventory, name="meeting_inventory"),
+    path("meeting-inventory/new/", views.meeting_inventory_edit, name="meeting_inventory_new"),
+    path("meeting-inventory/<int:pk>/", views.meeting_inventory_edit, name="meeting_inventory_edit"),
+    path("meeting-inventory/proposals/", views.meeting_proposals, name="meeting_proposals"),
+    path("design/", views.design, name="design"),
+    path("design/items/new/", views.design_item_edit, name="design_item_new"),
+    path("design/items/<int:pk>/", views.design_item_edit, name="design_item_edit"),
+    path("design/network/", views.network_page, name="network"),
+    path("design/network.json", views.network_json, name="network_json"),
+    path("trial/", views.trial, name="trial"),
+    path("trial/<int:pk>/", views.trial_edit, name="trial_edit"),
+    path("trial/codes/new/", views.trial_code_edit, name="trial_code_new"),
+    path("trial/codes/<int:pk>/", views.trial_code_edit, name="trial_code_edit"),
+]

@@ -1,0 +1,190 @@
+"""体制整備 benchmark: `python -m bench.workspace.run [--runs 30] [--referrals 6000]`.
+
+Builds, in a database of its own (--var-dir, default <tmp>/tsunagu-bench-workspace), the city profile's
+agencies and staff, then
+  1. an agency's 業務棚卸表 of 200 tasks × 10 職種 (with time use and last year's table for the comparison);
+  2. 40 agencies and a year of referrals between them (through the cases models) plus the 会議・研修一覧;
+  3. a workshop with 500 worksheet responses (entered through the service, which tokenises each answer);
+and measures, through the real URLs with Django's test client (one user, warm):
+  - the inventory analysis page, the network page and its JSON, the theme proposals and the summary page:
+    p50 / p95 / max over --runs requests.
+Targets (issue 7): inventory page ≤ 200 ms, network ≤ 300 ms, theme summary of 500 responses ≤ 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+
+TARGETS_MS = {"inventory": 200, "network": 300, "network_json": 300, "themes": 5000, "summary": 5000}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _setup_django(var_dir: str) -> None:
+    os.environ["TSUNAGU_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _agencies_and_staff():
+    from django.db import transaction
+
+    from tsunagu.agencies import demo as agencies_demo
+    from tsunagu.agencies.models import Agency, AgencyKind
+    from tsunagu.core.demo import DemoContext
+
+    if not Agency.objects.exists():
+        ctx = DemoContext(profile="city", seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))
+        with transaction.atomic():
+            agencies_demo.generate(ctx)
+    extra = 40 - Agency.objects.count()
+    for i in range(max(0, extra)):
+        Agency.objects.create(name=f"ベンチ用 居宅介護支援事業所 {i + 1}", kana=f"べんち {i}", kind=AgencyKind.CARE_MANAGEMENT)
+    return list(Agency.objects.all()[:40])
+
+
+def _inventory(agency, roles):
+    from tsunagu.workspace import services
+    from tsunagu.workspace.excel import ParsedRow, ParsedSheet
+    from tsunagu.workspace.models import TaskInventory, TimeUse
+
+    rng = random.Random(7)
+    for year in (2025, 2026):
+        if TaskInventory.objects.filter(agency=agency, fiscal_year=year).exists():
+            continue
+        rows = [ParsedRow(i // 10 + 1, f"カテゴリー{i // 10 + 1}", i % 10 + 1, f"業務内容 {i + 1}",
+                          {c: rng.choice("◎◎○×") for c in range(10) if rng.random() < 0.7}) for i in range(200)]
+        inv = services.task_inventory_import(agency=agency, fiscal_year=year, parsed=ParsedSheet(headings=[r.name for r in roles], rows=rows))
+        TimeUse.objects.bulk_create(TimeUse(inventory=inv, job_role=roles[i % 10], label=f"職員{i}",
+                                            hours={"面談": 4, "記録": 1.5, "移動": 1, "会議・調整": 1, "事務": 0.5}) for i in range(20))
+    return TaskInventory.objects.get(agency=agency, fiscal_year=2026)
+
+
+def _referrals(agencies, staff, count: int) -> int:
+    from django.apps import apps
+    from django.utils import timezone
+
+    try:
+        referral, case, household = apps.get_model("cases", "Referral"), apps.get_model("cases", "Case"), apps.get_model("people", "Household")
+    except LookupError:
+        return 0
+    if referral.objects.exists():
+        return referral.objects.count()
+    rng = random.Random(11)
+    home = agencies[0]
+    hh = household.objects.create(agency=home, name="ベンチ用世帯")
+    cases = case.objects.bulk_create(case(agency=home, lead_agency=home, household=hh, title=f"ベンチ{i}") for i in range(200))
+    start = timezone.make_aware(datetime(2026, 4, 1, 9))
+    rows = []
+    for _ in range(count):
+        a, b = rng.sample(agencies, 2)
+        sent = start + timedelta(minutes=rng.randint(0, 365 * 24 * 60))
+        status = rng.choice(["accepted", "accepted", "completed", "declined", "requested", "in_progress"])
+        rows.append(referral(case=rng.choice(cases), from_agency=a, to_agency=b, from_staff=staff, reason="ベンチ", request="ベンチ",
+                             due_on=sent.date() + timedelta(days=7), status=status, sent_at=sent,
+                             answered_at=None if status == "requested" else sent + timedelta(hours=rng.randint(1, 120))))
+    referral.objects.bulk_create(rows, batch_size=1000)
+    return count
+
+
+def _meetings(agencies) -> None:
+    from tsunagu.workspace.models import MeetingInventory
+
+    if MeetingInventory.objects.exists():
+        return
+    rng = random.Random(5)
+    for i in range(60):
+        host = rng.choice(agencies)
+        entry = MeetingInventory.objects.create(fiscal_year=2026, reported_by=host, host=host, name=f"会議{i}", purpose=rng.choice(
+            ["関係機関との情報共有", "事例検討による支援の質の向上", "地域課題の協議", "研修による資質向上"]), times_per_year=rng.choice([4, 6, 12]),
+            basis="municipal")
+        entry.attending.set(rng.sample(agencies, rng.randint(3, 10)))
+
+
+def _workshop(n: int):
+    from tsunagu.workspace import services
+    from tsunagu.workspace.demo import PHRASES
+    from tsunagu.workspace.models import Workshop
+
+    workshop = Workshop.objects.filter(title="ベンチ用ワークショップ").first()
+    if workshop:
+        return workshop, None
+    template = {t.builtin_key: t for t in services.worksheet_templates_ensure_builtins()}["case_sheet"]
+    workshop = Workshop.objects.create(fiscal_year=2026, title="ベンチ用ワークショップ", held_on=date(2026, 8, 21))
+    workshop.templates.set([template])
+    rng = random.Random(3)
+    started = time.perf_counter()
+    for _ in range(n):
+        answers = {q["key"]: "。".join(rng.sample(PHRASES[q["key"]], 2)) + "。" for q in template.questions}
+        services.worksheet_response_record(workshop=workshop, template=template, answers=answers)
+    return workshop, time.perf_counter() - started
+
+
+def _measure(client, url: str, runs: int) -> list[float]:
+    assert client.get(url).status_code == 200, url  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, url
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--referrals", type=int, default=6000, help="referrals in the year (city scale)")
+    parser.add_argument("--responses", type=int, default=500)
+    parser.add_argument("--var-dir", default=os.path.join(tempfile.gettempdir(), "tsunagu-bench-workspace"))
+    args = parser.parse_args(argv)
+    _setup_django(args.var_dir)
+    from django.test import Client
+
+    from tsunagu.agencies.models import JobRole, Staff
+
+    agencies = _agencies_and_staff()
+    roles = list(JobRole.objects.all()[:10])
+    inventory = _inventory(agencies[0], roles)
+    planner = Staff.objects.get(login_id="planner")
+    referrals = _referrals(agencies, planner, args.referrals)
+    _meetings(agencies)
+    workshop, entry_s = _workshop(args.responses)
+    client = Client()
+    client.force_login(planner)
+    urls = {
+        "inventory": f"/workspace/inventories/{inventory.pk}/",
+        "network": "/workspace/design/network/?year=2026",
+        "network_json": "/workspace/design/network.json?year=2026",
+        "themes": f"/workspace/workshops/{workshop.pk}/themes/",
+        "summary": f"/workspace/workshops/{workshop.pk}/summary/",
+    }
+    print(f"データ: 業務 {inventory.rows.count()} × 職種 {inventory.columns.count()}、機関 {len(agencies)}、つなぎ {referrals}、"
+          f"回答 {workshop.responses.count()}" + (f"（回答の登録と形態素解析 {entry_s:.1f} 秒）" if entry_s else ""))
+    failed = False
+    for name, url in urls.items():
+        times = _measure(client, url, args.runs if name not in ("themes", "summary") else max(5, args.runs // 3))
+        p50, p95 = statistics.median(times), percentile(times, 95)
+        ok = p95 <= TARGETS_MS[name]
+        failed |= not ok
+        print(f"{name:13s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {max(times):7.1f} ms  目標 ≤ {TARGETS_MS[name]} ms  {'OK' if ok else 'NG'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The journeys J8–J11 in chromium, with axe-core on every page visited."""
+
+import pytest
+
+from tests import factories
+from tests.conftest import assert_accessible, browser_login
+from tsunagu.workspace import services
+from tsunagu.workspace.models import MeetingInventory, Workshop
+
+from .conftest import seed_sheet
+from .test_network_and_plans import make_referrals
+from .test_workshops import SECRET_AFFILIATION, SECRET_NAME
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def e2e_planner(city_hall, job_roles):
+    return factories.staff(city_hall, role="manager", login_id="planner_e2e", job_role="行政職員")
+
+
+def test_j8_upload_the_inventory_and_see_the_delegation(page, live_server, own_agency, job_roles, tmp_path):
+    factories.staff(own_agency, role="manager", login_id="houkatsu_mgr", job_role="管理者")
+    sheet = tmp_path / "業務整理表.xlsx"
+    sheet.write_bytes(seed_sheet())
+    browser_login(page, live_server, "houkatsu_mgr")
+    page.goto(f"{live_server.url}/workspace/inventories/upload/")
+    assert_accessible(page)
+    page.get_by_label("年度（西暦）").fill("2026")
+    page.get_by_label("業務棚卸表（Excel .xlsx）").set_input_files(str(sheet))
+    page.get_by_role("button", name="取り込む").click()
+    page.get_by_role("heading", name="任せられる業務の提案（1件）").wait_for()
+    row = page.get_by_role("row").filter(has_text="訪問スケジュールの調整とアポイントメント").first
+    assert "主任介護支援専門員" in row.inner_text() and "事務員" in row.inner_text()
+    assert page.locator("svg.chart").count() >= 1
+    assert_accessible(page)
+
+
+def test_j9_same_audience_meetings_proposed_for_joint_hosting(page, live_server, e2e_planner, own_agency, partner_agency, city_hall):
+    for host, others, name, purpose in [(city_hall, [own_agency, partner_agency], "連絡調整会議", "包括と自治体との情報共有"),
+                                        (partner_agency, [own_agency, city_hall], "障がい福祉連絡会", "障害分野の関係機関との情報共有と連携")]:
+        entry = MeetingInventory.objects.create(fiscal_year=2026, reported_by=host, name=name, purpose=purpose, times_per_year=12,
+                                                basis="municipal", host=host, minutes=90, attendees=10)
+        entry.attending.set(others)
+    browser_login(page, live_server, "planner_e2e")
+    page.goto(f"{live_server.url}/workspace/meeting-inventory/?year=2026")
+    assert_accessible(page)
+    page.get_by_role("link", name="効率化の提案を見る").click()
+    card = page.locator("article.proposal").first
+    assert "共催" in card.inner_text() and "年 162.0 時間" in card.inner_text()
+    assert_accessible(page)
+
+
+def test_j10_a_workshops_anonymous_summary(page, live_server, e2e_planner):
+    templates = {t.builtin_key: t for t in services.worksheet_templates_ensure_builtins()}
+    workshop = Workshop.objects.create(fiscal_year=2026, series_no=2, title="ケースで考える重層的相談支援", held_on="2026-08-21")
+    workshop.templates.set([templates["case_sheet"]])
+    page.goto(f"{live_server.url}/workspace/r/{workshop.response_token}/")
+    assert_accessible(page)
+    for factor in ["タイムリーに情報共有することができた", "ケース会議で情報共有ができた", "役割分担を確かめた"]:
+        page.goto(f"{live_server.url}/workspace/r/{workshop.response_token}/{templates['case_sheet'].pk}/")
+        page.get_by_label("(a) 上記ケースにおける連携の成功要因").fill(factor)
+        page.get_by_label("ご氏名（任意・公表しません）").fill(SECRET_NAME)
+        page.get_by_label("ご所属（任意・公表しません）").fill(SECRET_AFFILIATION)
+        page.get_by_role("button", name="回答を送る").click()
+        page.get_by_role("heading", name="回答ありがとうございました").wait_for()
+    assert_accessible(page)
+    browser_login(page, live_server, "planner_e2e")
+    page.goto(f"{live_server.url}/workspace/workshops/{workshop.pk}/summary/")
+    page.get_by_role("link", name="テーマを抽出する").click()
+    assert_accessible(page)
+    page.get_by_label("テーマ名").first.fill("タイムリーな共有")
+    page.get_by_role("button", name="採用").first.click()
+    page.goto(f"{live_server.url}/workspace/workshops/{workshop.pk}/summary/")
+    body = page.content()
+    assert "△タイムリーな共有" in body and "タイムリーに情報共有することができた" in body
+    assert SECRET_NAME not in body and SECRET_AFFILIATION not in body
+    assert_accessible(page)
+
+
+def test_j11_the_network_shows_the_referral_flows(page, live_server, e2e_planner, alice, own_agency, partner_agency):
+    make_referrals(alice, own_agency, partner_agency, ["accepted", "accepted", "declined"])
+    browser_login(page, live_server, "planner_e2e")
+    page.goto(f"{live_server.url}/workspace/design/network/?year=2026")
+    page.locator("#network[data-ready='1']").wait_for(state="attached")
+    assert page.locator("#network canvas").count() > 0
+    row = page.locator("#referral-table tbody tr").first
+    assert own_agency.name in row.inner_text() and "3" in row.inner_text() and "67%" in row.inner_text()
+    assert page.get_by_role("button", name="画像（PNG）で保存").is_enabled()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/workspace/design/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/workspace/roadmap/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/workspace/trial/")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/workspace/")
+    assert_accessible(page)

@@ -1,0 +1,91 @@
+"""グランドデザイン (the network and the plan), the roadmap and 試行検証."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from tsunagu.workspace import queries, services
+from tsunagu.workspace.models import MeetingInventory, RoadmapActivity, TrialObservation
+
+
+def make_referrals(sender_staff, from_agency, to_agency, statuses, *, year=2026):
+    """Real referrals through the cases models (aggregates only are read by the workspace)."""
+    case_model, referral_model = apps.get_model("cases", "Case"), apps.get_model("cases", "Referral")
+    household = apps.get_model("people", "Household").objects.create(agency=from_agency, name="架空世帯")
+    case = case_model.objects.create(agency=from_agency, lead_agency=from_agency, household=household, title="テスト世帯")
+    sent = timezone.make_aware(timezone.datetime(year, 6, 1, 9, 0))
+    for i, status in enumerate(statuses):
+        sent_at = sent + timedelta(days=i)
+        answered = sent_at + timedelta(hours=24) if status != "requested" else None
+        referral_model.objects.create(case=case, from_agency=from_agency, to_agency=to_agency, from_staff=sender_staff, reason="理由",
+                                      request="依頼", due_on=date(year, 6, 8), status=status, sent_at=sent_at, answered_at=answered)
+
+
+def test_network_aggregates_referrals_per_agency_pair(alice, own_agency, partner_agency):
+    make_referrals(alice, own_agency, partner_agency, ["accepted", "completed", "declined", "requested"])
+    graph = queries.network(2026)
+    [edge] = [e["data"] for e in graph["edges"] if e["data"]["type"] == "referral"]
+    assert edge["source"] == f"a{own_agency.pk}" and edge["target"] == f"a{partner_agency.pk}"
+    assert edge["count"] == 4 and edge["acceptance"] == pytest.approx(2 / 3) and edge["mean_hours"] == pytest.approx(24)
+    assert queries.network(2025)["edges"] == []
+
+
+def test_network_carries_no_personal_data(alice, own_agency, partner_agency, client_for, planner):
+    make_referrals(alice, own_agency, partner_agency, ["accepted"])
+    body = client_for(planner).get("/workspace/design/network.json?year=2026").content.decode()
+    for forbidden in ["テスト世帯", "架空世帯", alice.name, "理由", "依頼"]:
+        assert forbidden not in body
+
+
+def test_shared_meetings_link_agencies(own_agency, partner_agency, city_hall):
+    entry = MeetingInventory.objects.create(fiscal_year=2026, reported_by=city_hall, name="連絡会", purpose="共有", times_per_year=12,
+                                            basis="municipal", host=city_hall)
+    entry.attending.set([own_agency, partner_agency])
+    pairs = queries.shared_meetings(2026)
+    assert sorted(pairs.values()) == [1, 1, 1]
+    assert {e["data"]["type"] for e in queries.network(2026)["edges"]} == {"meeting"}
+
+
+def test_layers_follow_the_agency_kind(own_agency, outsider_agency):
+    from tests import factories
+
+    assert queries.layer_of(own_agency) == "consultation"
+    assert queries.layer_of(factories.agency(kind="hub")) == "participation"
+    assert queries.layer_of(factories.agency(kind="social_welfare_council")) == "community"
+
+
+def test_roadmap_and_design_are_open_to_staff_but_edited_by_the_planner(client_for, charlie, planner, city_hall):
+    client = client_for(planner)
+    response = client.post("/workspace/roadmap/new/", {"fiscal_year": 2026, "step": 2, "title": "業務棚卸表の作成", "start_month": 6,
+                                                        "end_month": 8, "status": "planned", "order": 1})
+    assert response.status_code == 302
+    bad = client.post("/workspace/roadmap/new/", {"fiscal_year": 2026, "step": 2, "title": "逆", "start_month": 1, "end_month": 4,
+                                                  "status": "planned", "order": 1})
+    assert "終了月は開始月と同じか" in bad.content.decode() and RoadmapActivity.objects.count() == 1
+    client.post("/workspace/design/items/new/?year=2026", {"section": "support_flow", "title": "狭間のケースへの対応の検討", "owner": city_hall.pk,
+                                                           "review_on": "2027-03-15", "status": "planned", "order": 1})
+    outsider = client_for(charlie)
+    assert "業務棚卸表の作成" in outsider.get("/workspace/roadmap/?year=2026").content.decode()
+    assert "狭間のケースへの対応の検討" in outsider.get("/workspace/design/?year=2026").content.decode()
+    for path in ["/workspace/roadmap/new/", "/workspace/design/items/new/", "/workspace/trial/"]:
+        assert outsider.get(path).status_code == 404, path
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    for path in ["/workspace/", "/workspace/roadmap/", "/workspace/design/", "/workspace/design/network.json", "/workspace/inventories/"]:
+        assert client.get(path).status_code == 302, path
+
+
+def test_trial_observations_are_coded_and_summarised_with_quotes(client_for, planner):
+    codes = services.trial_codes_ensure_defaults()
+    assert [c.name for c in codes] == ["安心できる人・場所", "多分野連携", "地域とのつながり", "他事業への助言", "相談員の資質向上・メンタルケア"]
+    client = client_for(planner)
+    client.post("/workspace/trial/", {"observed_on": "2026-10-05", "heard": "相談支援専門員", "event": "ゆっくりでもいいんだと思える",
+                                      "effect": "安心感", "codes": [codes[0].pk]})
+    assert TrialObservation.objects.get().codes.get() == codes[0]
+    page = client.get("/workspace/trial/").content.decode()
+    assert "a) 安心できる人・場所（1件）" in page and "ゆっくりでもいいんだと思える" in page
+    client.post("/workspace/trial/codes/new/", {"label": "f", "name": "家族の変化", "active": "on", "order": 9})
+    assert "f) 家族の変化（0件）" in client.get("/workspace/trial/").content.decode()
