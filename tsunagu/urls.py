@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/", include("tsunagu.people.urls")),
     path("cases/", include("tsunagu.cases.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("followups/", include("tsunagu.followups.urls")),
+    path("ecomap/", include("tsunagu.ecomap.urls")),
     path("linkage/", include("tsunagu.linkage.urls")),
     path("resources/", include("tsunagu.resources.urls")),
     path("workspace/", include("tsunagu.workspace.urls")),
