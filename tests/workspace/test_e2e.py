@@ -96,3 +96,45 @@ def test_j11_the_network_shows_the_referral_flows(page, live_server, e2e_planner
     assert_accessible(page)
     page.goto(f"{live_server.url}/workspace/")
     assert_accessible(page)
+
+
+def test_a_manager_edits_the_inventory_grid_with_the_keyboard(page, live_server, own_agency, job_roles):
+    from tsunagu.workspace.excel import read_inventory_sheet
+    from tsunagu.workspace.models import TaskRow
+
+    factories.staff(own_agency, role="manager", login_id="grid_mgr", job_role="管理者")
+    inventory = services.task_inventory_import(agency=own_agency, fiscal_year=2026, parsed=read_inventory_sheet(seed_sheet()))
+    row = TaskRow.objects.get(task="介護予防プランの作成")
+    nurse, clerk = inventory.columns.get(heading="保健師"), inventory.columns.get(heading="事務員")
+    browser_login(page, live_server, "grid_mgr")
+    page.goto(f"{live_server.url}/workspace/inventories/{inventory.pk}/edit/")
+    assert_accessible(page)
+    cell = page.get_by_role("combobox", name="2. 介護予防プランの作成 保健師")
+    cell.focus()
+    page.keyboard.press("2")
+    page.locator("#grid-status").get_by_text("保存しました：介護予防プランの作成／保健師 → ×").wait_for()
+    row.refresh_from_db()
+    assert row.marks[str(nurse.pk)] == "×"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == f"m{row.pk}_{inventory.columns.get(heading='プランナー (専属)').pk}"
+
+    # Another manager sets the clerk's cell meanwhile; this page still believes it is blank.
+    services.task_cell_set(row=row, column_id=clerk.pk, mark="○", was="")
+    clerk_cell = page.get_by_role("combobox", name="2. 介護予防プランの作成 事務員")
+    clerk_cell.focus()
+    page.keyboard.press("1")
+    page.get_by_role("alert").filter(has_text="他の人が先に「○」に変更していました").wait_for()
+    assert clerk_cell.input_value() == "○"
+    row.refresh_from_db()
+    assert row.marks[str(clerk.pk)] == "○"
+    assert page.evaluate("document.activeElement.id") == f"m{row.pk}_{clerk.pk}"
+    page.keyboard.press("1")  # now from the stored mark: saved
+    page.locator("#grid-status").get_by_text("→ ◎").wait_for()
+    row.refresh_from_db()
+    assert row.marks[str(clerk.pk)] == "◎"
+
+    page.get_by_label("カテゴリー").fill("総合相談")
+    page.get_by_label("業務内容").fill("地域ケア会議の準備")
+    page.get_by_role("button", name="追加").click()
+    page.get_by_role("combobox", name="3. 地域ケア会議の準備 保健師").wait_for()
+    assert_accessible(page)

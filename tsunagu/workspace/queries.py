@@ -347,3 +347,36 @@ def network(fiscal_year: int) -> dict:
         if a in ids and b in ids:
             edges.append({"data": {"id": f"m{a}-{b}", "source": f"a{a}", "target": f"a{b}", "type": "meeting", "count": n}})
     return {"nodes": nodes, "edges": edges, "referrals_available": flows is not None, "layers": LAYERS}
+
+
+# ---- dashboard -----------------------------------------------------------------------------------------------
+
+
+def roadmap_due(today: date) -> tuple[list, list]:
+    """Activities not yet 完了: those ending this month, and those whose end month has passed (earlier years too)."""
+    from .models import FISCAL_MONTHS, ActivityStatus, RoadmapActivity, fiscal_year_of
+
+    year, position = fiscal_year_of(today), FISCAL_MONTHS.index(today.month)
+    open_ones = RoadmapActivity.objects.filter(fiscal_year__lte=year).exclude(status=ActivityStatus.DONE).order_by("fiscal_year", "step", "order", "pk")
+    due, overdue = [], []
+    for a in open_ones:
+        end = FISCAL_MONTHS.index(a.end_month)
+        if a.fiscal_year < year or end < position:
+            overdue.append(a)
+        elif end == position:
+            due.append(a)
+    return due, overdue
+
+
+def inventory_status(agency_id: int, fiscal_year: int) -> dict | None:
+    """The agency's 業務棚卸表 of the year in figures: tasks, × and delegation proposals (None when there is none)."""
+    inventory = TaskInventory.objects.filter(agency_id=agency_id, fiscal_year=fiscal_year).select_related("agency").first()
+    if inventory is None:
+        return None
+    columns, rows = inventory_load(inventory)
+    stats = _column_stats(columns, rows)
+    return {
+        "inventory": inventory, "tasks": len(rows), "roles": len(columns),
+        "not_done": sum(s.own_not_done for s in stats), "delegations": len(_delegations(columns, rows)),
+        "time_uses": inventory.time_uses.count(),
+    }

@@ -1,9 +1,11 @@
 """Writes for the workspace. Each is one transaction: bad input writes nothing."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
-from tsunagu.core.locking import save_versioned
+from tsunagu.core.locking import EditConflict, save_versioned
 
 from . import builtins, text
 from .excel import ParsedSheet, SheetError, heading_cell, normalize_heading
@@ -218,6 +220,84 @@ def task_row_marks_set(*, row: TaskRow, marks: dict[str, str]) -> TaskRow:
     row.marks = {c: m for c, m in marks.items() if m}
     row.save(update_fields=["marks"])
     return row
+
+
+@transaction.atomic
+def task_cell_set(*, row: TaskRow, column_id: int, mark: str, was: str) -> TaskRow:
+    """One cell of the grid, compare-and-set: `was` is the mark the editor saw. Two managers changing different
+    cells never collide; changing a cell someone else changed meanwhile raises EditConflict with the stored row,
+    so nothing is silently overwritten."""
+    if mark and mark not in {m.value for m in Mark}:
+        raise ValueError("印は ◎・×・○ のいずれか、または空欄です。")
+    locked = TaskRow.objects.select_for_update().get(pk=row.pk)
+    if not locked.inventory.columns.filter(pk=column_id).exists():
+        raise ValueError("この職種の列はこの業務棚卸表にありません。")
+    key = str(column_id)
+    if locked.marks.get(key, "") != was:
+        raise EditConflict(locked)
+    if mark:
+        locked.marks[key] = mark
+    else:
+        locked.marks.pop(key, None)
+    locked.save(update_fields=["marks"])
+    _touch(locked.inventory_id)
+    return locked
+
+
+def _touch(inventory_id: int) -> None:
+    """最終更新 of the inventory, without bumping its version (cell edits are compare-and-set on their own)."""
+    TaskInventory.objects.filter(pk=inventory_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def task_row_add(*, inventory: TaskInventory, category: str, task: str) -> TaskRow:
+    """A new 業務内容 at the end of its カテゴリー (a new カテゴリー goes last), numbered like the seed's sheets."""
+    category, task = category.strip(), task.strip()
+    if not category or not task:
+        raise ValueError("カテゴリーと業務内容の両方を書いてください。")
+    rows = list(inventory.rows.select_for_update().order_by("order", "pk"))
+    same = [r for r in rows if r.category == category]
+    if same:
+        category_no, task_no, order = same[0].category_no, max(r.task_no for r in same) + 1, same[-1].order + 1
+        inventory.rows.filter(order__gte=order).update(order=F("order") + 1)
+    else:
+        category_no = max((r.category_no for r in rows), default=0) + 1
+        task_no, order = 1, max((r.order for r in rows), default=-1) + 1
+    _touch(inventory.pk)
+    return TaskRow.objects.create(inventory=inventory, category_no=category_no, category=category, task_no=task_no,
+                                  task=task, order=order)
+
+
+@transaction.atomic
+def task_column_figures_set(*, column: TaskInventoryColumn, caseload: int | None, share: str,
+                            was_caseload: int | None, was_share: str) -> TaskInventoryColumn:
+    """担当件数 and 割合 of one 職種 column, compare-and-set like a cell."""
+    share = share.strip()
+    if caseload is not None and not 0 <= caseload <= 100000:
+        raise ValueError("担当件数は 0 以上の整数で書いてください。")
+    if len(share) > 20:
+        raise ValueError("割合は20文字以内で書いてください（例: 40%）。")
+    locked = TaskInventoryColumn.objects.select_for_update().get(pk=column.pk)
+    if (locked.caseload, locked.share) != (was_caseload, was_share):
+        raise EditConflict(locked)
+    locked.caseload, locked.share = caseload, share
+    locked.save(update_fields=["caseload", "share"])
+    _touch(locked.inventory_id)
+    return locked
+
+
+@transaction.atomic
+def task_inventory_figures_set(*, inventory: TaskInventory, figures: list[dict]) -> None:
+    """Several columns' 担当件数・割合 at once: all saved, or none when one of them was changed meanwhile.
+    `figures`: [{column, caseload, share, was_caseload, was_share}]."""
+    columns = {c.pk: c for c in inventory.columns.all()}
+    for f in figures:
+        column = columns.get(f["column"])
+        if column is None:
+            raise ValueError("この職種の列はこの業務棚卸表にありません。")
+        if (f["caseload"], f["share"].strip()) != (f["was_caseload"], f["was_share"]):
+            task_column_figures_set(column=column, caseload=f["caseload"], share=f["share"],
+                                    was_caseload=f["was_caseload"], was_share=f["was_share"])
 
 
 # ---- 試行検証 ----------------------------------------------------------------------------------------------

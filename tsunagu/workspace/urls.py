@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import grid, views
 
 app_name = "workspace"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("inventories/", views.inventory_list, name="inventories"),
     path("inventories/upload/", views.inventory_upload, name="inventory_upload"),
     path("inventories/<int:pk>/", views.inventory_detail, name="inventory_detail"),
+    path("inventories/<int:pk>/edit/", grid.inventory_grid, name="inventory_grid"),
+    path("inventories/<int:pk>/cell/", grid.inventory_cell, name="inventory_cell"),
+    path("inventories/<int:pk>/rows/new/", grid.inventory_row_add, name="inventory_row_add"),
+    path("inventories/<int:pk>/figures/", grid.inventory_figures, name="inventory_figures"),
     path("inventories/<int:pk>/export.xlsx", views.inventory_export, name="inventory_export"),
     path("inventories/<int:pk>/time-use/", views.time_use_add, name="time_use_add"),
     path("inventories/<int:pk>/interviews/", views.interview_add, name="interview_add"),

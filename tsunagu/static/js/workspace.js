@@ -71,3 +71,51 @@
       });
   });
 })();
+
+// 業務棚卸表の編集: each cell is a select saved by htmx (hx-post on the select, hx-swap="none"; the server answers
+// with out-of-band updates). Digits pick a mark; a 409 (someone else changed the cell) is shown, never ignored.
+(function () {
+  "use strict";
+  const KEYS = { "0": "", "1": "◎", "2": "×", "3": "○" };
+
+  function status(text) {
+    const box = document.getElementById("grid-status");
+    if (!box) return;
+    const p = document.createElement("p");
+    p.className = "alert";
+    p.textContent = text;
+    box.replaceChildren(p);
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.classList.contains("ws-cell")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || !(event.key in KEYS)) return;
+    event.preventDefault();
+    if (select.value === KEYS[event.key]) return;
+    select.value = KEYS[event.key];
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  document.addEventListener("change", (event) => {
+    const select = event.target;
+    if (select instanceof HTMLSelectElement && select.classList.contains("ws-cell")) {
+      select.dataset.mark = select.value;
+    }
+  });
+
+  // htmx leaves 4xx answers unswapped by default; the grid's 409 and 422 carry the message and the stored mark.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    if ((status === 409 || status === 422) && event.detail.elt.closest(".ws-grid")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.elt.closest(".ws-grid")) status("保存できませんでした。ページを再読み込みしてから、もう一度選んでください。");
+  });
+  document.addEventListener("htmx:sendError", (event) => {
+    if (event.detail.elt.closest(".ws-grid")) status("通信できず、保存できませんでした。接続を確かめて、もう一度選んでください。");
+  });
+})();
