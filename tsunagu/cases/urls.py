@@ -1,3 +1,31 @@
+from django.urls import path
+
+from . import views
+
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/suggest/", views.intake_suggest, name="intake_suggest"),
+    path("intake/inquiry/", views.inquiry_create, name="inquiry_create"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path("notes/<int:pk>/", views.note_edit, name="note_edit"),
+    path("plans/<int:pk>/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
+    path("consultations/<int:pk>/print/", views.consultation_print, name="consultation_print"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("referrals/overdue/", views.overdue, name="overdue"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("inquiries/", views.inquiries, name="inquiries"),
+    path("inquiries/<int:pk>/answer/", views.inquiry_answer, name="inquiry_answer"),
+    path("disclosures/<int:pk>/review/", views.disclosure_review, name="disclosure_review"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,136 @@
+from django import forms
+from django.utils import timezone
+
+from tsunagu.agencies.models import Agency
+from tsunagu.people.forms import BirthDateField, VersionedForm
+from tsunagu.people.models import Sex
+
+from .models import ASSESSMENT_AREAS, CaseStatus, Concern, Consulter, Outcome, Route, Urgency
+
+# 定型文: one click puts the usual opening of a note into the text (the worker then completes it).
+NOTE_TEMPLATES = [
+    "電話で近況を確認。", "自宅を訪問し、本人と面談。", "関係機関と情報共有。", "同行支援（窓口・通院）。",
+    "次回の予定: ", "本人の意向: ",
+]
+NOTE_KINDS = ["電話", "訪問", "来所面談", "同行支援", "関係機関連絡", "会議", "その他"]
+
+
+class IntakeForm(forms.Form):
+    """相談受付・申込票, short enough to fill during the call."""
+
+    received_on = forms.DateField(label="受付日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    route = forms.ChoiceField(label="経路", choices=Route.choices, widget=forms.RadioSelect, initial=Route.PHONE)
+    consulter = forms.ChoiceField(label="相談者", choices=Consulter.choices, widget=forms.RadioSelect, initial=Consulter.SELF)
+    consulter_name = forms.CharField(label="相談者の氏名・関係", max_length=100, required=False)
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="本人の氏名（わかる範囲で）", max_length=100, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    kana = forms.CharField(label="ふりがな", max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    birth_date = BirthDateField()
+    sex = forms.ChoiceField(label="性別", choices=Sex.choices, required=False)
+    address = forms.CharField(label="住所", max_length=300, required=False)
+    phone = forms.CharField(label="電話番号", max_length=40, required=False)
+    main_complaint = forms.CharField(label="主訴", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
+    concerns = forms.MultipleChoiceField(label="相談内容・課題", choices=Concern.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    primary_concern = forms.ChoiceField(label="最も困っていること（◎）", choices=[("", "—")] + Concern.choices, required=False)
+    urgency = forms.ChoiceField(label="緊急度", choices=Urgency.choices, widget=forms.RadioSelect, initial=Urgency.LOW)
+    first_response = forms.CharField(label="初期対応", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                     max_length=100_000)
+    outcome = forms.ChoiceField(label="結果", choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.INFO_ONLY)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("primary_concern") and data["primary_concern"] not in data.get("concerns", []):
+            self.add_error("primary_concern", "◎は、チェックした相談内容の中から一つ選んでください。")
+        if not data.get("person") and not data.get("household") and not (data.get("name") or "").strip():
+            self.add_error("name", "本人の氏名（わからなければ「高橋さん（向かいの家）」など）を入力するか、候補から選んでください。")
+        return data
+
+    def new_person(self) -> dict:
+        d = self.cleaned_data
+        return {k: d.get(k) or ("" if k != "birth_date" else None) for k in ("name", "kana", "birth_date", "sex", "address", "phone")}
+
+
+class CaseForm(VersionedForm):
+    title = forms.CharField(label="ケース名", max_length=200)
+    summary = forms.CharField(label="概要", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=100_000)
+    status = forms.ChoiceField(label="状況", choices=CaseStatus.choices)
+    lead_agency = forms.ModelChoiceField(label="主担当機関", queryset=Agency.objects.filter(active=True))
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label="種別", choices=[(k, k) for k in NOTE_KINDS], required=False)
+    written_on = forms.DateField(label="日付", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000)
+
+
+class NoteCorrectForm(VersionedForm):
+    body = forms.CharField(label="内容（訂正後）", widget=forms.Textarea(attrs={"rows": 8}), max_length=100_000)
+
+
+class PlanForm(VersionedForm):
+    goals = forms.CharField(label="目標", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
+    person_wishes = forms.CharField(label="本人の意向", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=100_000)
+    review_on = forms.DateField(label="見直し予定日", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+
+class PlanCreateForm(PlanForm):
+    version = None
+
+
+class PlanActionForm(forms.Form):
+    description = forms.CharField(label="支援内容", max_length=300, required=False)
+    agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.filter(active=True), required=False)
+    resource_name = forms.CharField(label="社会資源", max_length=200, required=False)
+    due_on = forms.DateField(label="期日", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+
+PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
+
+
+class PlanAgreeForm(VersionedForm):
+    agreed_by = forms.CharField(label="同意した人（本人・家族の氏名）", max_length=100)
+    agreed_on = forms.DateField(label="同意日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+
+
+class ReferralForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label="つなぎ先の機関", queryset=Agency.objects.none(),
+                                       help_text="情報共有の根拠（本人同意・支援会議など）がある機関だけが表示されます。")
+    reason = forms.CharField(label="つなぐ理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
+    request = forms.CharField(label="依頼内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
+    due_on = forms.DateField(label="回答期日", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+
+
+class ReferralRespondForm(VersionedForm):
+    status = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(label="コメント（辞退の理由・結果）", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                              max_length=100_000)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="キーワード", required=False, max_length=100)
+    status = forms.ChoiceField(label="状況", required=False, choices=[("", "すべて"), ("open", "支援中（終結以外）")] + CaseStatus.choices)
+    mine = forms.BooleanField(label="自機関が主担当のみ", required=False)
+
+
+class AssessmentForm(forms.Form):
+    """インテーク・アセスメントシート: one free-text box per area; only the areas written in are kept."""
+
+    assessed_on = forms.DateField(label="実施日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in ASSESSMENT_AREAS:
+            self.fields[f"area_{key}"] = forms.CharField(label=label, required=False, max_length=20_000,
+                                                         widget=forms.Textarea(attrs={"rows": 2}))
+        self.fields["summary"] = forms.CharField(label="総合所見", required=False, max_length=100_000,
+                                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+    def areas(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"area_{key}", "") for key, _ in ASSESSMENT_AREAS}

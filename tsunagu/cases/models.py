@@ -1,0 +1,381 @@
+"""相談受付, 支援ケース, アセスメント, 支援プラン, 経過記録 and つなぎ (closed-loop referrals).
+
+Rows belong to the agency that recorded them. Who else may read them is decided by tsunagu.sharing.policy,
+never here. `compartment` marks what was recorded under the 要保護児童対策地域協議会: the policy never shows
+such a row outside that council. Nothing is hard-deleted; corrections are versions (simple_history + `version`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Compartment(models.TextChoices):
+    NONE = "", "通常"
+    CHILD_PROTECTION_COUNCIL = "child_protection_council", "要保護児童対策地域協議会"
+
+
+class Route(models.TextChoices):
+    """経路"""
+
+    VISIT_IN = "visit_in", "来所"
+    PHONE = "phone", "電話"
+    HOME_VISIT = "home_visit", "訪問"
+    EMAIL = "email", "メール"
+    AGENCY = "agency", "関係機関から"
+    OUTREACH = "outreach", "アウトリーチ"
+
+
+class Consulter(models.TextChoices):
+    """相談者"""
+
+    SELF = "self", "本人"
+    FAMILY = "family", "家族"
+    NEIGHBOUR = "neighbour", "近隣"
+    AGENCY = "agency", "関係機関"
+    OTHER = "other", "その他"
+
+
+class Concern(models.TextChoices):
+    """相談内容・課題: the 相談受付・申込票 check list, with the 分野 each one points to (see CONCERN_FIELDS)."""
+
+    HEALTH_DISABILITY = "health_disability", "健康・障害"
+    HOUSING = "housing", "住まい"
+    INCOME = "income", "収入・生活費"
+    RENT_LOAN = "rent_loan", "家賃・ローン"
+    ARREARS = "arrears", "税・公共料金の滞納"
+    DEBT = "debt", "債務"
+    JOB_SEARCH = "job_search", "仕事探し"
+    WORKPLACE = "workplace", "職場の悩み"
+    COMMUNITY = "community", "地域との関係"
+    FAMILY = "family", "家族関係"
+    CHILDCARE = "childcare", "子育て"
+    CARE = "care", "介護"
+    WITHDRAWAL = "withdrawal", "ひきこもり・不登校"
+    ABUSE = "abuse", "DV・虐待"
+    FOOD = "food", "食べるものがない"
+    HOARDING = "hoarding", "ごみ屋敷"
+    DEMENTIA = "dementia", "認知症"
+    OTHER = "other", "その他"
+
+
+# Which 分野 (agencies.Field) each concern belongs to: drives 複合課題世帯 and the agencies suggested for it.
+CONCERN_FIELDS: dict[str, list[str]] = {
+    "health_disability": ["disability", "health"], "housing": ["housing"], "income": ["poverty"],
+    "rent_loan": ["poverty", "housing"], "arrears": ["poverty"], "debt": ["poverty", "advocacy"],
+    "job_search": ["employment", "poverty"], "workplace": ["employment"], "community": ["community"],
+    "family": ["community"], "childcare": ["children"], "care": ["elderly"], "withdrawal": ["health", "education"],
+    "abuse": ["children", "advocacy"], "food": ["poverty"], "hoarding": ["community", "elderly"],
+    "dementia": ["elderly"], "other": [],
+}
+
+
+class Urgency(models.TextChoices):
+    LOW = "low", "通常"
+    MEDIUM = "medium", "早めの対応"
+    HIGH = "high", "緊急"
+
+
+class Outcome(models.TextChoices):
+    INFO_ONLY = "info_only", "情報提供で終了"
+    CONTINUE = "continue", "継続支援（支援ケースへ）"
+    REFERRAL = "referral", "つなぎ"
+
+
+class Consultation(models.Model):
+    """相談受付: one contact, recorded in under a minute."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="consultations", verbose_name="受付機関")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受付者")
+    received_on = models.DateField("受付日", default=timezone.localdate, db_index=True)
+    route = models.CharField("経路", max_length=20, choices=Route.choices)
+    consulter = models.CharField("相談者", max_length=20, choices=Consulter.choices)
+    consulter_name = models.CharField("相談者の氏名・関係", max_length=100, blank=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name="本人")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name="世帯")
+    main_complaint = models.TextField("主訴")
+    concerns = models.JSONField("相談内容・課題", default=list, blank=True)
+    primary_concern = models.CharField("最も困っていること（◎）", max_length=30, choices=Concern.choices, blank=True)
+    urgency = models.CharField("緊急度", max_length=10, choices=Urgency.choices, default=Urgency.LOW)
+    first_response = models.TextField("初期対応", blank=True)
+    outcome = models.CharField("結果", max_length=20, choices=Outcome.choices, default=Outcome.INFO_ONLY)
+    case = models.ForeignKey("Case", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name="支援ケース")
+    compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "相談受付"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["agency", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.get_route_display()}"
+
+    @property
+    def concern_labels(self) -> list[str]:
+        labels = dict(Concern.choices)
+        return [("◎" if c == self.primary_concern else "") + labels.get(c, c) for c in self.concerns]
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", "受付"
+    ASSESSMENT = "assessment", "アセスメント"
+    PLANNING = "planning", "プラン"
+    SUPPORT = "support", "支援中"
+    MONITORING = "monitoring", "モニタリング"
+    CLOSED = "closed", "終結"
+    WATCHING = "watching", "見守り継続"
+
+
+OPEN_STATUSES = [CaseStatus.INTAKE, CaseStatus.ASSESSMENT, CaseStatus.PLANNING, CaseStatus.SUPPORT, CaseStatus.MONITORING]
+
+
+class Case(models.Model):
+    """支援ケース: for one person or one household (exactly one of the two)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="recorded_cases", verbose_name="記録した機関")
+    lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="led_cases", verbose_name="主担当機関")
+    agencies = models.ManyToManyField(
+        "agencies.Agency", through="CaseAgency", related_name="participating_cases", verbose_name="参加機関"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="本人")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="世帯")
+    title = models.CharField("ケース名", max_length=200)
+    summary = models.TextField("概要", blank=True)
+    status = models.CharField("状況", max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE, db_index=True)
+    compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
+    opened_on = models.DateField("開始日", default=timezone.localdate)
+    closed_on = models.DateField("終結日", null=True, blank=True)
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="担当者")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支援ケース"
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["lead_agency", "status"]), models.Index(fields=["status", "updated_at"]),
+            # the sharing policy's "own agency" lists: cases an agency leads, by subject
+            models.Index(fields=["lead_agency", "person"]), models.Index(fields=["lead_agency", "household"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, household__isnull=True)
+                | models.Q(person__isnull=True, household__isnull=False),
+                name="case_for_person_or_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subject(self):
+        return self.person or self.household
+
+
+class CaseAgency(models.Model):
+    """参加機関. Taking part in a case gives no access by itself: consent or a meeting does (sharing.policy)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="participations")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("役割", max_length=100, blank=True)
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "agency"], name="one_participation_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.agency}"
+
+
+# The areas of the standard インテーク・アセスメントシート.
+ASSESSMENT_AREAS = [
+    ("health", "健康・障害"), ("daily_life", "日常生活・ADL"), ("housing", "住まい"), ("income", "収入・家計・債務"),
+    ("work", "就労"), ("family", "家族・世帯の状況"), ("social", "社会との関係・地域"), ("children", "子ども・子育て"),
+    ("care", "介護"), ("rights", "権利擁護・判断能力"), ("strengths", "本人の強み・意向"), ("risks", "リスク・緊急性"),
+]
+
+
+class Assessment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_on = models.DateField("実施日", default=timezone.localdate)
+    areas = models.JSONField("領域ごとの所見", default=dict, blank=True)
+    summary = models.TextField("総合所見", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "アセスメント"
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"アセスメント {self.assessed_on}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "作成中"
+    AGREED = "agreed", "合意済み"
+    SUPERSEDED = "superseded", "改訂済み"
+
+
+class SupportPlan(models.Model):
+    """支援プラン (プラン兼事業等利用申込書). A revision is a new row with `revision` + 1; the old one is SUPERSEDED."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveIntegerField("版", default=1)
+    goals = models.TextField("目標")
+    person_wishes = models.TextField("本人の意向", blank=True)
+    review_on = models.DateField("見直し予定日", null=True, blank=True)
+    status = models.CharField("状態", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    agreed_by = models.CharField("同意した人", max_length=100, blank=True)
+    agreed_on = models.DateField("同意日", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支援プラン"
+        ordering = ["-revision", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "revision"], name="one_plan_per_revision")]
+
+    def __str__(self) -> str:
+        return f"支援プラン 第{self.revision}版"
+
+
+class SupportPlanAction(models.Model):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="actions")
+    description = models.CharField("支援内容", max_length=300)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="担当機関")
+    resource_name = models.CharField("社会資源", max_length=200, blank=True)
+    due_on = models.DateField("期日", null=True, blank=True)
+    done_on = models.DateField("完了日", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CaseNote(models.Model):
+    """経過記録. A correction is a new version of the same row (history keeps every earlier text)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_on = models.DateField("日付", default=timezone.localdate)
+    kind = models.CharField("種別", max_length=20, blank=True)
+    body = models.TextField("内容")
+    compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "経過記録"
+        ordering = ["-written_on", "-id"]
+        indexes = [models.Index(fields=["case", "written_on"])]
+
+    def __str__(self) -> str:
+        return f"経過記録 {self.written_on}"
+
+
+class ReferralStatus(models.TextChoices):
+    REQUESTED = "requested", "依頼中"
+    ACCEPTED = "accepted", "受理"
+    DECLINED = "declined", "辞退"
+    IN_PROGRESS = "in_progress", "対応中"
+    COMPLETED = "completed", "完了"
+    CANCELLED = "cancelled", "取消"
+
+
+# Allowed moves; who may make each is in cases.services (receiver answers, sender cancels).
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.REQUESTED: {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.CANCELLED},
+    ReferralStatus.ACCEPTED: {ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED, ReferralStatus.CANCELLED},
+    ReferralStatus.IN_PROGRESS: {ReferralStatus.COMPLETED, ReferralStatus.CANCELLED},
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.COMPLETED: set(),
+    ReferralStatus.CANCELLED: set(),
+}
+ANSWERED = [ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED]
+
+
+class Referral(models.Model):
+    """つなぎ: agency → agency, closed-loop. The sender sees every change (ReferralEvent, Notification)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name="対象者")
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_sent", verbose_name="依頼元")
+    to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_received", verbose_name="依頼先")
+    from_staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="依頼者")
+    reason = models.TextField("つなぐ理由")
+    request = models.TextField("依頼内容")
+    due_on = models.DateField("回答期日", db_index=True)
+    status = models.CharField("状況", max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED, db_index=True)
+    decline_reason = models.TextField("辞退の理由", blank=True)
+    outcome = models.TextField("結果", blank=True)
+    sent_at = models.DateTimeField("依頼日時", default=timezone.now)
+    answered_at = models.DateTimeField("回答日時", null=True, blank=True)
+    closed_at = models.DateTimeField("終了日時", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "つなぎ"
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["to_agency", "status"]), models.Index(fields=["from_agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_agency} → {self.to_agency}"
+
+    def is_overdue(self, today) -> bool:
+        return self.status == ReferralStatus.REQUESTED and self.due_on < today
+
+
+class ReferralEvent(models.Model):
+    """One change of a referral's status, kept for the sender's timeline."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=ReferralStatus.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.get_status_display()}"
+
+
+class Notification(models.Model):
+    """An in-app notice to an agency (the dashboard panel and the badge). Says what changed, never more."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="notifications")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="notifications")
+    message = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,269 @@
+"""Writes for consultations, cases, assessments, plans, notes and referrals.
+
+Each service is one transaction and raises ValidationError (Japanese) before writing anything on bad input.
+Access is checked by the caller through tsunagu.sharing.policy; referral_send additionally demands the receiving
+agency's Access from that policy, so no path can send a referral to an agency no basis covers.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tsunagu.core.locking import save_versioned
+from tsunagu.people.models import Household, Person
+from tsunagu.people.services import household_mark_multi_issue, person_create
+
+from .models import (
+    CONCERN_FIELDS,
+    REFERRAL_TRANSITIONS,
+    Assessment,
+    Case,
+    CaseNote,
+    CaseStatus,
+    Concern,
+    Consultation,
+    Notification,
+    Outcome,
+    PlanStatus,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    SupportPlan,
+    SupportPlanAction,
+)
+
+MAX_TEXT = 100_000
+
+
+def _require(text: str, field: str, label: str, limit: int = MAX_TEXT) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: f"{label}を入力してください。"})
+    if len(text) > limit:
+        raise ValidationError({field: f"{label}は{limit:,}文字以内で入力してください（{len(text):,}文字あります）。"})
+    return text
+
+
+def concern_fields(concerns: list[str]) -> list[str]:
+    """The 分野 the concerns point to (for 複合課題世帯 and agency suggestions)."""
+    return sorted({f for c in concerns for f in CONCERN_FIELDS.get(c, [])})
+
+
+# ---- 相談受付 ----
+
+
+@transaction.atomic
+def consultation_record(*, actor, route: str, consulter: str, main_complaint: str, received_on: date | None = None,
+                        consulter_name: str = "", person: Person | None = None, household: Household | None = None,
+                        new_person: dict | None = None, concerns: list[str] = (), primary_concern: str = "",
+                        urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY) -> Consultation:
+    """Records one consultation; a new person is created with it, and 継続支援 opens a case at once."""
+    main_complaint = _require(main_complaint, "main_complaint", "主訴")
+    concerns = [c for c in dict.fromkeys(concerns) if c in Concern.values]
+    if primary_concern and primary_concern not in concerns:
+        raise ValidationError({"primary_concern": "◎は、チェックした相談内容の中から一つ選んでください。"})
+    if received_on and received_on > timezone.localdate():
+        raise ValidationError({"received_on": "受付日が未来の日付です。"})
+    if person is None and new_person and (new_person.get("name") or "").strip():
+        person = person_create(actor=actor, **new_person)
+    consultation = Consultation.objects.create(
+        agency_id=actor.agency_id, staff=actor.staff, received_on=received_on or timezone.localdate(), route=route,
+        consulter=consulter, consulter_name=consulter_name[:100], person=person, household=household,
+        main_complaint=main_complaint, concerns=concerns, primary_concern=primary_concern, urgency=urgency,
+        first_response=first_response[:MAX_TEXT], outcome=outcome,
+    )
+    if household is not None and concerns:
+        household_mark_multi_issue(household=household, fields=concern_fields(concerns))
+    if outcome in (Outcome.CONTINUE, Outcome.REFERRAL) and (person or household):
+        consultation.case = case_open(actor=actor, person=None if household else person, household=household,
+                                      title=main_complaint[:60])
+        consultation.save(update_fields=["case"])
+    return consultation
+
+
+# ---- 支援ケース ----
+
+
+@transaction.atomic
+def case_open(*, actor, title: str, person: Person | None = None, household: Household | None = None,
+              summary: str = "", lead_agency=None, compartment: str = "") -> Case:
+    if (person is None) == (household is None):
+        raise ValidationError("支援ケースは、本人か世帯のどちらか一方について作成します。")
+    return Case.objects.create(
+        agency_id=actor.agency_id, lead_agency=lead_agency or actor.agency, person=person, household=household,
+        title=_require(title, "title", "ケース名", 200), summary=summary[:MAX_TEXT], worker=actor.staff,
+        compartment=compartment,
+    )
+
+
+CASE_FIELDS = ["title", "summary", "status", "lead_agency", "closed_on"]
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
+    # Compare with the stored status: a bound ModelForm may already have changed the instance in memory.
+    stored_status = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
+    closing = fields.get("status") == CaseStatus.CLOSED and stored_status != CaseStatus.CLOSED
+    for field in CASE_FIELDS:
+        if field in fields:
+            setattr(case, field, fields[field])
+    case.title = _require(case.title, "title", "ケース名", 200)
+    if case.status not in CaseStatus.values:
+        raise ValidationError({"status": "状況の値が正しくありません。"})
+    if closing and not case.closures.exists():
+        # つながり続ける支援: a case closes only through the 終結 screen, with follow-ups or a written reason.
+        raise ValidationError({"status": "終結は「終結する」画面から、フォローアップの予定か、しない理由を記録して行ってください。"})
+    case.updated_at = timezone.now()
+    return save_versioned(case, expected_version=expected_version, fields=[*CASE_FIELDS, "updated_at"])
+
+
+def _touch(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def assessment_record(*, actor, case: Case, areas: dict[str, str], summary: str = "",
+                      assessed_on: date | None = None) -> Assessment:
+    areas = {k: (v or "")[:MAX_TEXT] for k, v in areas.items() if (v or "").strip()}
+    if not areas and not summary.strip():
+        raise ValidationError("少なくとも一つの領域か総合所見を入力してください。")
+    assessment = Assessment.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff, areas=areas,
+                                           summary=summary[:MAX_TEXT], assessed_on=assessed_on or timezone.localdate())
+    if case.status == CaseStatus.INTAKE:
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.ASSESSMENT)
+    _touch(case)
+    return assessment
+
+
+# ---- 支援プラン ----
+
+
+@transaction.atomic
+def plan_create(*, actor, case: Case, goals: str, person_wishes: str = "", review_on: date | None = None,
+                actions: list[dict] = ()) -> SupportPlan:
+    """A new revision; the previous agreed plan is kept as 改訂済み (superseded)."""
+    goals = _require(goals, "goals", "目標")
+    last = case.plans.order_by("-revision").first()
+    plan = SupportPlan.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff,
+                                      revision=(last.revision + 1) if last else 1, goals=goals,
+                                      person_wishes=person_wishes[:MAX_TEXT], review_on=review_on)
+    for action in actions:
+        if (action.get("description") or "").strip():
+            SupportPlanAction.objects.create(plan=plan, description=action["description"].strip()[:300],
+                                             agency=action.get("agency"), resource_name=action.get("resource_name", ""),
+                                             due_on=action.get("due_on"))
+    if last is not None and last.status == PlanStatus.AGREED:
+        SupportPlan.objects.filter(pk=last.pk).update(status=PlanStatus.SUPERSEDED)
+    if case.status in (CaseStatus.INTAKE, CaseStatus.ASSESSMENT):
+        Case.objects.filter(pk=case.pk).update(status=CaseStatus.PLANNING)
+    _touch(case)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: SupportPlan, expected_version: int, goals: str, person_wishes: str = "",
+                review_on: date | None = None) -> SupportPlan:
+    plan.goals = _require(goals, "goals", "目標")
+    plan.person_wishes = person_wishes[:MAX_TEXT]
+    plan.review_on = review_on
+    return save_versioned(plan, expected_version=expected_version, fields=["goals", "person_wishes", "review_on"])
+
+
+@transaction.atomic
+def plan_agree(*, actor, plan: SupportPlan, expected_version: int, agreed_by: str, agreed_on: date | None = None) -> SupportPlan:
+    plan.agreed_by = _require(agreed_by, "agreed_by", "同意した人", 100)
+    plan.agreed_on = agreed_on or timezone.localdate()
+    plan.status = PlanStatus.AGREED
+    save_versioned(plan, expected_version=expected_version, fields=["agreed_by", "agreed_on", "status"])
+    Case.objects.filter(pk=plan.case_id, status=CaseStatus.PLANNING).update(status=CaseStatus.SUPPORT)
+    return plan
+
+
+# ---- 経過記録 ----
+
+
+@transaction.atomic
+def note_add(*, actor, case: Case, body: str, written_on: date | None = None, kind: str = "",
+             compartment: str = "") -> CaseNote:
+    note = CaseNote.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff,
+                                   body=_require(body, "body", "内容"), written_on=written_on or timezone.localdate(),
+                                   kind=kind[:20], compartment=compartment or case.compartment)
+    _touch(case)
+    return note
+
+
+@transaction.atomic
+def note_correct(*, actor, note: CaseNote, expected_version: int, body: str) -> CaseNote:
+    """A correction is a new version; the earlier text stays in the history."""
+    note.body = _require(body, "body", "内容")
+    return save_versioned(note, expected_version=expected_version, fields=["body"])
+
+
+# ---- つなぎ ----
+
+
+def _notify(agency_id: int, referral: Referral, message: str) -> None:
+    Notification.objects.create(agency_id=agency_id, referral=referral, message=message[:200])
+
+
+@transaction.atomic
+def referral_send(*, actor, case: Case, to_agency, reason: str, request: str, due_on: date,
+                  receiver_access, person: Person | None = None) -> Referral:
+    """`receiver_access` is sharing.policy's answer for the receiving agency; None refuses the referral."""
+    if receiver_access is None:
+        raise ValidationError({"to_agency": "この機関には情報共有の根拠（本人同意・支援会議など）がないため、つなぐことができません。"
+                                            "同意を得るか、相談支援包括化推進員に相談してください。"})
+    if to_agency.pk == actor.agency_id:
+        raise ValidationError({"to_agency": "自機関にはつなげません。"})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "回答期日が過去の日付です。"})
+    referral = Referral.objects.create(case=case, person=person, from_agency_id=actor.agency_id, to_agency=to_agency,
+                                       from_staff=actor.staff, reason=_require(reason, "reason", "つなぐ理由"),
+                                       request=_require(request, "request", "依頼内容"), due_on=due_on)
+    ReferralEvent.objects.create(referral=referral, staff=actor.staff, agency_id=actor.agency_id,
+                                 status=ReferralStatus.REQUESTED)
+    _notify(to_agency.pk, referral, f"{actor.agency.name}からつなぎの依頼が届きました（期日 {due_on:%m月%d日}）")
+    _touch(case)
+    return referral
+
+
+_RECEIVER_MOVES = {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED}
+
+
+@transaction.atomic
+def referral_respond(*, actor, referral: Referral, status: str, expected_version: int, comment: str = "") -> Referral:
+    """The receiver accepts, declines (reason required), works on and completes (outcome required);
+    the sender may cancel. The other side is notified of every change."""
+    current = ReferralStatus(referral.status)
+    if status not in REFERRAL_TRANSITIONS[current]:
+        raise ValidationError({"status": f"「{current.label}」から「{ReferralStatus(status).label}」には変更できません。"})
+    is_receiver = actor.agency_id == referral.to_agency_id
+    if (status in _RECEIVER_MOVES and not is_receiver) or (status == ReferralStatus.CANCELLED and actor.agency_id != referral.from_agency_id):
+        raise ValidationError({"status": "この操作は、依頼先（取消は依頼元）の機関だけが行えます。"})
+    comment = (comment or "").strip()[:MAX_TEXT]
+    if status == ReferralStatus.DECLINED:
+        referral.decline_reason = _require(comment, "comment", "辞退の理由")
+    if status == ReferralStatus.COMPLETED:
+        referral.outcome = _require(comment, "comment", "結果")
+    now = timezone.now()
+    if current == ReferralStatus.REQUESTED and status != ReferralStatus.CANCELLED:
+        referral.answered_at = now
+    if status in (ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.CANCELLED):
+        referral.closed_at = now
+    referral.status = status
+    save_versioned(referral, expected_version=expected_version,
+                   fields=["status", "decline_reason", "outcome", "answered_at", "closed_at"])
+    ReferralEvent.objects.create(referral=referral, staff=actor.staff, agency_id=actor.agency_id, status=status, comment=comment)
+    other = referral.from_agency_id if is_receiver else referral.to_agency_id
+    _notify(other, referral, f"{actor.agency.name}: つなぎが「{ReferralStatus(status).label}」になりました")
+    return referral
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(agency_id=actor.agency_id, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())

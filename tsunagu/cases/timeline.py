@@ -1,0 +1,75 @@
+"""One timeline per case and per household (view layer: it reads through sharing.policy)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+
+from tsunagu.core.registry import app_modules
+from tsunagu.sharing import policy
+
+from .models import Assessment, Case, CaseNote, Consultation, Referral, SupportPlan
+
+
+@dataclass
+class TimelineEntry:
+    on: date
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    agency: str = ""
+    tag: str = ""
+
+
+def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: int = 200, case=None) -> list[TimelineEntry]:
+    """One timeline merging consultations, assessments, plans, notes and referrals the actor may see.
+
+    `case`: the one case the page already holds through policy.get_or_404 — its rows are then read with
+    policy.within_case (same rule, less SQL)."""
+    def rows(qs):
+        return policy.within_case(qs, actor, case) if case is not None else policy.visible(qs, actor)
+
+    entries: list[TimelineEntry] = []
+    cons_q = Q(case_id__in=case_ids) | (consultations_q or Q(pk__in=[]))
+    for c in rows(Consultation.objects.filter(cons_q)).select_related("agency")[:limit]:
+        entries.append(TimelineEntry(c.received_on, "相談受付", f"{c.get_route_display()}・{c.get_consulter_display()}",
+                                     c.main_complaint, reverse("cases:consultation_print", args=[c.pk]), c.agency.name,
+                                     "、".join(c.concern_labels)))
+    for n in rows(CaseNote.objects.filter(case_id__in=case_ids)).select_related("agency", "staff")[:limit]:
+        entries.append(TimelineEntry(n.written_on, "経過記録", n.kind or "記録", n.body, reverse("cases:note_edit", args=[n.pk]),
+                                     n.agency.name, "要対協" if n.compartment else ""))
+    visible_cases = [case.pk] if case is not None else policy.visible(Case.objects.filter(pk__in=case_ids), actor).values("pk")
+    for p in SupportPlan.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
+        entries.append(TimelineEntry(p.created_at.date(), "支援プラン", f"第{p.revision}版（{p.get_status_display()}）", p.goals,
+                                     reverse("cases:plan_edit", args=[p.pk]), p.agency.name))
+    for a in Assessment.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
+        entries.append(TimelineEntry(a.assessed_on, "アセスメント", "アセスメント", a.summary, "", a.agency.name))
+    for r in policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")[:limit]:
+        entries.append(TimelineEntry(r.sent_at.date(), "つなぎ", f"{r.from_agency.name} → {r.to_agency.name}",
+                                     r.request, reverse("cases:referral_detail", args=[r.pk]), r.from_agency.name,
+                                     r.get_status_display()))
+    entries.extend(_plugged_in_entries(case_ids, actor))
+    return sorted(entries, key=lambda e: e.on, reverse=True)
+
+
+def _plugged_in_entries(case_ids, actor) -> list[TimelineEntry]:
+    """Other apps' entries (会議, 参加支援, 伴走型支援): `<app>/timeline.py` with
+    `case_entries(case_ids, actor) -> list[TimelineEntry]` (`entries(...)` is accepted too). Each app reads
+    through sharing.policy itself."""
+    found: list[TimelineEntry] = []
+    for module in app_modules("timeline"):
+        if module.__name__ == __name__:
+            continue
+        provider = getattr(module, "case_entries", None) or getattr(module, "entries", None)
+        if provider is not None:
+            found.extend(provider(case_ids, actor))
+    return found
+
+
+def household_timeline(household, actor) -> list[TimelineEntry]:
+    case_ids = list(Case.objects.filter(household=household).values_list("pk", flat=True))
+    return case_timeline(case_ids, actor, consultations_q=Q(household=household))
+
+

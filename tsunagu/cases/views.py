@@ -1,0 +1,488 @@
+"""相談受付, 支援ケース, プラン, 経過記録 and つなぎ screens. Reads go through sharing.policy (logged)."""
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tsunagu.audit.models import AccessAction
+from tsunagu.core.locking import EditConflict
+from tsunagu.people.models import Household, Person
+from tsunagu.sharing import policy
+from tsunagu.sharing import services as sharing_services
+from tsunagu.sharing.models import Inquiry, InquiryStatus, VitalInterestDisclosure
+from tsunagu.sharing.queries import open_inquiries, unreviewed_disclosures
+from tsunagu.sharing.services import inquiry_send
+
+from . import queries, services
+from .forms import (
+    NOTE_TEMPLATES,
+    AssessmentForm,
+    CaseFilterForm,
+    CaseForm,
+    IntakeForm,
+    NoteCorrectForm,
+    NoteForm,
+    PlanActionFormSet,
+    PlanAgreeForm,
+    PlanCreateForm,
+    PlanForm,
+    ReferralForm,
+    ReferralRespondForm,
+)
+from .models import (
+    ASSESSMENT_AREAS,
+    REFERRAL_TRANSITIONS,
+    Case,
+    CaseNote,
+    Consultation,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    SupportPlan,
+)
+from .timeline import case_timeline
+
+PAGE_SIZE = 25
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _editable(model, request, pk):
+    obj = policy.get_or_404(model, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    if not policy.may_edit(obj, request.actor):
+        raise PermissionDenied
+    return obj
+
+
+# ---- 相談受付 ----
+
+
+@login_required
+def intake(request):
+    form = IntakeForm(request.POST or None, initial={"household": request.GET.get("household")})
+    household_pk = form["household"].value()
+    household = policy.get_or_404(Household, request.actor, household_pk, path=request.path) if household_pk else None
+    if request.method == "POST" and form.is_valid():
+        consultation = _intake_save(request, form, household)
+        if consultation is not None:
+            return _after_intake(request, consultation)
+    return render(request, "cases/intake.html", {"form": form, "household": household})
+
+
+def _intake_save(request, form, household):
+    data = form.cleaned_data
+    person = policy.get_or_404(Person, request.actor, data["person"], path=request.path) if data.get("person") else None
+    try:
+        return services.consultation_record(
+            actor=request.actor, received_on=data["received_on"], route=data["route"], consulter=data["consulter"],
+            consulter_name=data["consulter_name"], person=person, household=household,
+            new_person=None if person else form.new_person(),
+            main_complaint=data["main_complaint"], concerns=data["concerns"], primary_concern=data["primary_concern"],
+            urgency=data["urgency"], first_response=data["first_response"], outcome=data["outcome"])
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None
+
+
+def _after_intake(request, consultation):
+    messages.success(request, "相談を受け付けました。")
+    if consultation.outcome == Outcome.REFERRAL and consultation.case_id:
+        return redirect("cases:referral_create", consultation.case_id)
+    if consultation.case_id:
+        return redirect("cases:case_detail", consultation.case_id)
+    if consultation.household_id:
+        return redirect("people:household_detail", consultation.household_id)
+    return redirect("dashboard")
+
+
+@login_required
+def intake_suggest(request):
+    """htmx: as the worker types, her own agency's matching persons, and the bare "known elsewhere" signal."""
+    text = " ".join(request.GET.get(f, "") for f in ("name",)).strip() or request.GET.get("kana", "").strip()
+    suggestions = policy.suggest_own_persons(request.actor, text)
+    elsewhere = policy.known_elsewhere(request.actor, text) if text else False
+    return render(request, "cases/_suggestions.html", {"suggestions": suggestions, "elsewhere": elsewhere, "text": text,
+                                                       "chosen": request.GET.get("person", "")})
+
+
+@login_required
+@require_POST
+def inquiry_create(request):
+    """照会 to the coordinator. The asker learns nothing more; the coordinator sees which agencies to invite."""
+    text = (request.POST.get("name") or request.POST.get("kana") or "").strip()[:100]
+    if not text:
+        return HttpResponse('<p class="message message--error" role="alert">照会する方の氏名を入力してください。</p>')
+    query = " ".join(p for p in (text, request.POST.get("address", "").strip()[:100]) if p)
+    inquiry_send(actor=request.actor, query=query, message="相談受付の際、他機関で把握されている可能性が示されました。",
+                 holder_agency_ids=policy.holder_agencies(text))
+    return render(request, "cases/_inquiry_sent.html")
+
+
+# ---- 支援ケース ----
+
+
+@login_required
+def index(request):
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = _filtered_cases(request, filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    policy.log_reads(request.actor, page, action=AccessAction.LIST, path=request.path)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/index.html", {"form": form, "page": page, "query_string": query.urlencode()})
+
+
+def _filtered_cases(request, filters):
+    return queries.case_list(policy.visible(Case.objects.all(), request.actor), status=filters.get("status", ""),
+                             mine_only=filters.get("mine", False), agency_id=request.actor.agency_id,
+                             query=filters.get("q", ""))
+
+
+@login_required
+def export(request):
+    """Excel (.xlsx) of the filtered case list; every row exported is logged."""
+    from openpyxl import Workbook
+
+    form = CaseFilterForm(request.GET or None)
+    cases = list(_filtered_cases(request, form.cleaned_data if form.is_valid() else {})[:5000])
+    policy.log_reads(request.actor, cases, action=AccessAction.EXPORT, path=request.path)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "支援ケース"
+    sheet.append(["ID", "ケース名", "本人・世帯", "主担当機関", "状況", "開始日", "終結日", "最終更新"])
+    for c in cases:
+        sheet.append([c.pk, _cell(c.title), _cell(str(c.subject)), c.lead_agency.name, c.get_status_display(),
+                      c.opened_on, c.closed_on, timezone.localtime(c.updated_at).replace(tzinfo=None)])
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+def _cell(text: str) -> str:
+    # A cell starting with = + - @ would be run as a formula by Excel (CSV/formula injection): quote it.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = policy.get_or_404(Case, request.actor, pk, path=request.path,
+                             queryset=Case.objects.select_related("lead_agency", "person", "household", "worker"))
+    plans = SupportPlan.objects.filter(case=case).prefetch_related("actions__agency")
+    return render(request, "cases/case_detail.html", {
+        "case": case, "access": policy.access_of(case), "may_edit": policy.may_edit(case, request.actor),
+        "timeline": case_timeline([case.pk], request.actor, case=case), "note_form": NoteForm(), "plans": plans,
+        "note_templates": NOTE_TEMPLATES,
+        "referrals": policy.visible(case.referrals.all(), request.actor).select_related("to_agency"),
+    })
+
+
+@login_required
+def case_edit(request, pk: int):
+    case = _editable(Case, request, pk)
+    form = CaseForm(request.POST or None, initial={"title": case.title, "summary": case.summary, "status": case.status,
+                                                   "lead_agency": case.lead_agency_id, "version": case.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.case_update(actor=request.actor, case=case, expected_version=version, **data)
+        except EditConflict as error:
+            conflict = error.current
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "保存しました。")
+            return redirect("cases:case_detail", case.pk)
+    rows = _conflict_rows(conflict, form, ["title", "summary", "status"])
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict, "conflict_rows": rows})
+
+
+def _conflict_rows(current, form, fields) -> list[tuple[str, str, str]]:
+    if current is None:
+        return []
+    rows = []
+    for name in fields:
+        theirs, mine = str(getattr(current, name) or ""), str(form.cleaned_data.get(name) or "")
+        if theirs != mine:
+            rows.append((form.fields[name].label, theirs, mine))
+    return rows
+
+
+@login_required
+@require_POST
+def note_add(request, pk: int):
+    case = policy.get_or_404(Case, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.actor, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "経過記録を追加しました。")
+    else:
+        messages.error(request, "経過記録: " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("cases:case_detail", case.pk)
+
+
+@login_required
+def note_edit(request, pk: int):
+    note = policy.get_or_404(CaseNote, request.actor, pk, path=request.path)
+    may_edit = policy.may_edit(note, request.actor)
+    form = NoteCorrectForm(request.POST or None, initial={"body": note.body, "version": note.version})
+    conflict = None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.note_correct(actor=request.actor, note=note, expected_version=form.cleaned_data["version"],
+                                      body=form.cleaned_data["body"])
+            except EditConflict as error:
+                conflict = error.current
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "訂正を保存しました（訂正前の内容は履歴に残ります）。")
+                return redirect("cases:case_detail", note.case_id)
+    versions = note.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "cases/note_form.html", {"form": form, "note": note, "may_edit": may_edit, "conflict": conflict,
+                                                    "versions": versions})
+
+
+@login_required
+def assessment_create(request, pk: int):
+    case = _editable(Case, request, pk)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_record(actor=request.actor, case=case, areas=form.areas(),
+                                       summary=form.cleaned_data["summary"], assessed_on=form.cleaned_data["assessed_on"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "アセスメントを記録しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/assessment_form.html", {"form": form, "case": case})
+
+
+# ---- 支援プラン ----
+
+
+@login_required
+def plan_create(request, pk: int):
+    case = _editable(Case, request, pk)
+    form = PlanCreateForm(request.POST or None)
+    actions = PlanActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        rows = [a.cleaned_data for a in actions if a.cleaned_data.get("description")]
+        try:
+            services.plan_create(actor=request.actor, case=case, actions=rows, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "支援プランを作成しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/plan_form.html", {"form": form, "actions": actions, "case": case})
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = policy.get_or_404(SupportPlan, request.actor, pk, path=request.path,
+                             queryset=SupportPlan.objects.select_related("case"))
+    may_edit = policy.may_edit(plan, request.actor)
+    form = PlanForm(request.POST or None, initial={"goals": plan.goals, "person_wishes": plan.person_wishes,
+                                                   "review_on": plan.review_on, "version": plan.version})
+    agree = PlanAgreeForm(initial={"version": plan.version})
+    conflict = None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.plan_update(actor=request.actor, plan=plan, expected_version=data.pop("version"), **data)
+            except EditConflict as error:
+                conflict = error.current
+            else:
+                messages.success(request, "支援プランを保存しました。")
+                return redirect("cases:case_detail", plan.case_id)
+    return render(request, "cases/plan_edit.html", {"form": form, "plan": plan, "may_edit": may_edit, "agree": agree,
+                                                    "conflict": conflict, "conflict_rows": _conflict_rows(conflict, form, ["goals", "person_wishes"]) if conflict else []})
+
+
+@login_required
+@require_POST
+def plan_agree(request, pk: int):
+    plan = _editable(SupportPlan, request, pk)
+    form = PlanAgreeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_agree(actor=request.actor, plan=plan, expected_version=form.cleaned_data["version"],
+                                agreed_by=form.cleaned_data["agreed_by"], agreed_on=form.cleaned_data["agreed_on"])
+        except EditConflict:
+            messages.error(request, EditConflict.message)
+        else:
+            messages.success(request, "同意を記録しました。")
+    else:
+        messages.error(request, "同意した人を入力してください。")
+    return redirect("cases:plan_edit", plan.pk)
+
+
+@login_required
+def plan_print(request, pk: int):
+    plan = policy.get_or_404(SupportPlan, request.actor, pk, action=AccessAction.PRINT, path=request.path,
+                             queryset=SupportPlan.objects.select_related("case__lead_agency", "case__person", "case__household", "staff"))
+    return render(request, "cases/plan_print.html", {"plan": plan, "case": plan.case,
+                                                     "actions": plan.actions.select_related("agency")})
+
+
+@login_required
+def consultation_print(request, pk: int):
+    consultation = policy.get_or_404(Consultation, request.actor, pk, action=AccessAction.PRINT, path=request.path,
+                                     queryset=Consultation.objects.select_related("person", "agency", "staff"))
+    return render(request, "cases/consultation_print.html", {"c": consultation, "areas": ASSESSMENT_AREAS})
+
+
+# ---- つなぎ ----
+
+
+def _referral_subject(case: Case, request) -> Person | None:
+    pid = request.POST.get("person") or request.GET.get("person")
+    if case.person_id:
+        return case.person
+    if pid:
+        return policy.get_or_404(Person, request.actor, pid, path=request.path)
+    return None
+
+
+@login_required
+def referral_create(request, pk: int):
+    case = policy.get_or_404(Case, request.actor, pk, path=request.path)
+    subject = _referral_subject(case, request)
+    from tsunagu.agencies.models import Agency
+
+    candidates = Agency.objects.filter(active=True).exclude(pk=request.actor.agency_id)
+    allowed = policy.agencies_covering(subject or case, candidates)
+    form = ReferralForm(request.POST or None, agencies=allowed)
+    if request.method == "POST" and form.is_valid():
+        to_agency = form.cleaned_data["to_agency"]
+        try:
+            services.referral_send(actor=request.actor, case=case, person=subject, to_agency=to_agency,
+                                   reason=form.cleaned_data["reason"], request=form.cleaned_data["request"],
+                                   due_on=form.cleaned_data["due_on"],
+                                   receiver_access=policy.agency_may_see(to_agency, subject or case))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{to_agency.name}につなぎました。回答があるとお知らせします。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/referral_form.html", {"form": form, "case": case, "subject": subject,
+                                                        "no_targets": not allowed})
+
+
+@login_required
+def referrals(request):
+    actor = request.actor
+    visible = policy.visible(Referral.objects.all(), actor).select_related("from_agency", "to_agency", "case", "person")
+    received = list(visible.filter(to_agency_id=actor.agency_id).order_by("status", "due_on")[:100])
+    sent = list(visible.filter(from_agency_id=actor.agency_id).order_by("-sent_at")[:100])
+    policy.log_reads(actor, received + sent, action=AccessAction.LIST, path=request.path)
+    return render(request, "cases/referrals.html", {"received": received, "sent": sent, "today": timezone.localdate()})
+
+
+@login_required
+def referral_detail(request, pk: int):
+    referral = policy.get_or_404(Referral, request.actor, pk, path=request.path,
+                                 queryset=Referral.objects.select_related("from_agency", "to_agency", "case", "person", "from_staff"))
+    is_receiver = referral.to_agency_id == request.actor.agency_id
+    moves = [ReferralStatus(s) for s in REFERRAL_TRANSITIONS[ReferralStatus(referral.status)]
+             if (s == ReferralStatus.CANCELLED) != is_receiver]
+    form = ReferralRespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _referral_respond(request, referral, form.cleaned_data)
+        return redirect("cases:referral_detail", referral.pk)
+    services.notifications_mark_read(actor=request.actor, ids=list(referral.notifications.values_list("pk", flat=True)))
+    return render(request, "cases/referral_detail.html", {"r": referral, "moves": sorted(moves, key=lambda m: m.value),
+                                                          "events": referral.events.select_related("agency", "staff"),
+                                                          "today": timezone.localdate()})
+
+
+def _referral_respond(request, referral, data) -> None:
+    try:
+        services.referral_respond(actor=request.actor, referral=referral, status=data["status"],
+                                  expected_version=data["version"], comment=data["comment"])
+    except EditConflict:
+        messages.error(request, EditConflict.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "つなぎの状況を更新しました。")
+
+
+@login_required
+def overdue(request):
+    """The coordinator's list of referrals unanswered past their due date (no personal data on it)."""
+    if not request.actor.is_coordinator:
+        raise Http404
+    rows = queries.overdue_referrals()
+    return render(request, "cases/overdue.html", {"rows": rows, "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def inquiry_answer(request, pk: int):
+    if not request.actor.is_coordinator:
+        raise Http404
+    inquiry = Inquiry.objects.filter(pk=pk).first()
+    if inquiry is None:
+        raise Http404
+    sharing_services.inquiry_answer(actor=request.actor, inquiry=inquiry, answer=request.POST.get("answer", "")[:5000],
+                                    status=InquiryStatus.CLOSED)
+    messages.success(request, "照会を対応済みにしました。")
+    return redirect("cases:inquiries")
+
+
+@login_required
+@require_POST
+def disclosure_review(request, pk: int):
+    if not request.actor.is_coordinator:
+        raise Http404
+    disclosure = VitalInterestDisclosure.objects.filter(pk=pk, reviewed_at__isnull=True).first()
+    if disclosure is None:
+        raise Http404
+    sharing_services.vital_interest_review(actor=request.actor, disclosure=disclosure, note=request.POST.get("note", "")[:5000])
+    messages.success(request, "緊急時の情報提供を確認済みにしました。")
+    return redirect("cases:inquiries")
+
+
+@login_required
+def inquiries(request):
+    if not request.actor.is_coordinator:
+        raise Http404
+    return render(request, "cases/inquiries.html", {"inquiries": open_inquiries()[:100],
+                                                    "disclosures": unreviewed_disclosures()[:100]})
+
+
+@login_required
+def notifications(request):
+    rows = list(queries.unread_notifications(request.actor.agency_id)[:100])
+    services.notifications_mark_read(actor=request.actor, ids=[n.pk for n in rows])
+    return render(request, "cases/notifications.html", {"rows": rows})

@@ -1,0 +1,19 @@
+from django import forms
+
+from tsunagu.agencies.models import Agency
+
+from .models import ConsentMethod
+
+
+class ConsentForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(label="共有先の機関", queryset=Agency.objects.filter(active=True),
+                                              widget=forms.CheckboxSelectMultiple)
+    given_on = forms.DateField(label="同意日", widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label="方法", choices=ConsentMethod.choices)
+    expires_on = forms.DateField(label="有効期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class VitalInterestForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label="提供先の機関", queryset=Agency.objects.filter(active=True))
+    reason = forms.CharField(label="緊急に提供する理由（生命・身体の保護のため）", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=5000, help_text="推進員が後で確認します。具体的に書いてください。")

@@ -1,0 +1,97 @@
+"""Consent records, emergency disclosures and 照会 — the facts tsunagu.sharing.policy reasons about."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", "書面"
+    ORAL = "oral", "口頭（記録あり）"
+
+
+class Consent(models.Model):
+    """本人同意: the person agrees that the listed agencies may share her records. Ends at expiry or withdrawal,
+    at once: the policy checks the dates on every read."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents", verbose_name="本人")
+    agencies = models.ManyToManyField("agencies.Agency", related_name="consents", verbose_name="共有先の機関")
+    recorded_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="同意を得た機関")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="同意を得た職員")
+    given_on = models.DateField("同意日", default=timezone.localdate)
+    method = models.CharField("方法", max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.WRITTEN)
+    expires_on = models.DateField("有効期限", null=True, blank=True)
+    withdrawn_on = models.DateField("撤回日", null=True, blank=True)
+    withdrawal_note = models.TextField("撤回の記録", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "本人同意"
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.given_on}"
+
+    def is_active(self, today) -> bool:
+        return (
+            self.given_on <= today
+            and (self.withdrawn_on is None or self.withdrawn_on > today)
+            and (self.expires_on is None or self.expires_on >= today)
+        )
+
+
+class VitalInterestDisclosure(models.Model):
+    """生命・身体の保護のための緊急提供: an agency that may see a person discloses to another, with a written reason.
+    Valid until `expires_on`; every one is listed for the coordinator's review."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="vital_disclosures", verbose_name="本人")
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="提供元")
+    to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="vital_disclosures", verbose_name="提供先")
+    disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提供した職員")
+    reason = models.TextField("緊急の理由")
+    disclosed_at = models.DateTimeField("提供日時", default=timezone.now)
+    expires_on = models.DateField("有効期限")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField("確認日時", null=True, blank=True)
+    review_note = models.TextField("確認の所見", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "緊急時の情報提供"
+        ordering = ["-disclosed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_agency} → {self.to_agency} {self.disclosed_at:%Y-%m-%d}"
+
+
+class InquiryStatus(models.TextChoices):
+    OPEN = "open", "未対応"
+    TAKEN_UP = "taken_up", "支援会議等で検討"
+    CLOSED = "closed", "対応済み"
+
+
+class Inquiry(models.Model):
+    """照会: a worker was told a person "may be known elsewhere" and asks the coordinator to look into it.
+
+    The asker never learns which agency holds the record. The coordinator sees `holder_agencies` so she can
+    invite them to a 支援会議 — nothing else of their records.
+    """
+
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="inquiries_sent")
+    from_staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    query = models.CharField("照会の対象（氏名・住所など）", max_length=300)
+    message = models.TextField("照会の内容", blank=True)
+    consultation = models.ForeignKey("cases.Consultation", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    holder_agencies = models.ManyToManyField("agencies.Agency", related_name="+", blank=True)
+    status = models.CharField(max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField("回答", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "照会"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"照会 {self.created_at:%Y-%m-%d} {self.from_agency}"

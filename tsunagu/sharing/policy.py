@@ -1,0 +1,657 @@
+"""The information-sharing policy — the ONE place that decides who may see which personal data, and why.
+
+Every page, search, suggestion, export, print and API endpoint that shows a person, household, case, note, plan or
+referral asks this module, and the read is logged with its basis (tsunagu.audit.services.access_log_record).
+
+Bases (tsunagu.audit.models.SharingBasis), tried in this order:
+
+- OWN_AGENCY — the acting agency recorded the row, or leads a case about it (a household case covers the
+  household's current members). Taking part in a case (CaseAgency) gives nothing by itself, and neither does
+  adding another agency's person to one's own household record.
+- CHILD_PROTECTION_COUNCIL — the agency is a current member of a 要保護児童対策地域協議会 that has the case or
+  household on its agenda. Rows recorded *under* the council (`compartment`) are shown on this basis only:
+  never through own agency, consent, a 支援会議 or an emergency disclosure.
+- SUPPORT_MEETING — a current member of a 支援会議 that has the case or household on its agenda (today between
+  `added_on` and `removed_on`). Former members keep their duty of confidentiality, not their access.
+- CONSENT — an active 本人同意 (given, not expired, not withdrawn — checked on each read, so withdrawal ends
+  access at once) lists the agency. It covers the person, her cases, and the households she lives in with their
+  cases (世帯としての支援は世帯員の同意で足りる — the household page then lists only the members the agency may see).
+- VITAL_INTEREST — an emergency disclosure to the agency, with a written reason, until it expires; every one is
+  listed for the coordinator's review.
+
+Decisions:
+- The system administrator sees no personal data by role alone: acting as ADMIN, every basis is empty.
+- The coordinator (相談支援包括化推進員) has exactly the bases of her agency, plus the 照会 addressed to the
+  coordinators (which name the agencies holding a possible match, so she can convene a 支援会議) and the overdue
+  referral list (agencies and dates, no personal data).
+- An agency with no basis gets 404 (never 403) and finds nothing in search. An agency that may see but not
+  edit gets 403 on the edit screens. Editing a person, household, case or plan needs OWN_AGENCY; a note can be
+  written by any agency that may see the case, and corrected only by the agency that wrote it.
+- The "known elsewhere" signal at intake is a boolean; it never says which agency or what.
+- A referral may be sent only to an agency that itself has a basis for the person (or, for a household case,
+  the case).
+"""
+
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tsunagu.agencies.models import Role
+from tsunagu.audit.models import AccessAction, SharingBasis
+from tsunagu.audit.services import access_log_record
+from tsunagu.cases.models import Case, CaseNote, Compartment, Consultation, Referral, SupportPlan
+from tsunagu.identity.normalize import search_key
+from tsunagu.meetings.models import AgendaItem, MeetingKind, MeetingMember
+from tsunagu.people.models import Household, HouseholdMember, Person
+
+from .models import Consent, VitalInterestDisclosure
+
+B = SharingBasis
+ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
+CPC = Compartment.CHILD_PROTECTION_COUNCIL
+
+
+@dataclass(frozen=True)
+class Access:
+    basis: str
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return SharingBasis(self.basis).label
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The facts for one agency on one day, as lazy subqueries: a list or search is still one SQL statement.
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _current(q_from: str, q_to: str, today: date) -> Q:
+    return Q(**{f"{q_from}__lte": today}) & (Q(**{f"{q_to}__isnull": True}) | Q(**{f"{q_to}__gt": today}))
+
+
+def _memo(method):
+    """Caches a Scope method's result for the Scope's life (one request): building the query costs as much as
+    running it."""
+
+    def wrapped(self, *args):
+        key = (method.__name__, *(tuple(a) if isinstance(a, list) else a for a in args))
+        if key not in self._cache:
+            self._cache[key] = method(self, *args)
+        return self._cache[key]
+
+    wrapped.__name__ = method.__name__
+    wrapped.__doc__ = method.__doc__
+    return wrapped
+
+
+class Scope:
+    """What one agency may see today. Building it runs no query: the conditions run inside the caller's query.
+
+    Why correlated EXISTS for "own agency": an agency such as a 地域包括 records a third of the town, so a
+    materialised list of its persons would be rebuilt on every query; an indexed lookup per candidate row is
+    cheaper, and search filters the candidates by name first. Meeting, consent and emergency sets are small
+    and are used as lists.
+    """
+
+    def __init__(self, agency_id: int | None, today: date):
+        self.agency_id = agency_id
+        self.today = today
+        self._cache: dict[str, list] = {}
+
+    def _members_now(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": self.today})
+
+    # own agency (correlated on the outer row)
+    def own_person(self, field: str = "pk") -> Q:
+        """`field` names the person on the outer row: "pk" on Person, "person_id" on a row about a person.
+
+        Own agency = recorded by it, or the subject of a case it leads, or a current member of a household it
+        leads a case for. Only the persons recorded elsewhere are listed (few), so the SQL stays an indexed
+        agency test plus a short id list."""
+        recorded = Q(agency_id=self.agency_id) if field == "pk" else Q(person__agency_id=self.agency_id)
+        return recorded | Q(**{f"{field}__in": self.own_persons_elsewhere})
+
+    @property
+    @_memo
+    def own_persons_elsewhere(self) -> list[int]:
+        a = self.agency_id
+        led = Case.objects.filter(lead_agency_id=a)
+        of_cases = led.filter(person__isnull=False).exclude(person__agency_id=a).values_list("person_id", flat=True)
+        members = HouseholdMember.objects.filter(
+            self._members_now(), household_id__in=led.filter(household__isnull=False).values("household_id")
+        ).exclude(person__agency_id=a).values_list("person_id", flat=True)
+        return sorted(set(self._ids("own-led", lambda: of_cases)) | set(self._ids("own-members", lambda: members)))
+
+    @property
+    @_memo
+    def led_households_elsewhere(self) -> list[int]:
+        qs = Case.objects.filter(lead_agency_id=self.agency_id, household__isnull=False).exclude(
+            household__agency_id=self.agency_id).values_list("household_id", flat=True)
+        return self._ids("own-led-households", lambda: qs)
+
+    def own_household(self) -> Q:
+        return Q(agency_id=self.agency_id) | Q(pk__in=self.led_households_elsewhere)
+
+    # The small sets — what is on the agenda of the agency's meetings today, who consented to it, who was
+    # disclosed to it — are read once per Scope as id lists: cheap to query, and they keep the SQL of every
+    # list and page short (nested subqueries cost more to build than to run).
+    def _ids(self, key: str, build) -> list:
+        """The cached list under `key`; `build()` makes its queryset, only when not cached yet."""
+        if key not in self._cache:
+            self._cache[key] = [i for i in build() if i is not None]
+        return self._cache[key]
+
+    def _agenda(self, kind: str) -> QuerySet:
+        meetings = MeetingMember.objects.filter(
+            _current("joined_on", "left_on", self.today), agency_id=self.agency_id, meeting__kind=kind
+        ).values("meeting_id")
+        return AgendaItem.objects.filter(_current("added_on", "removed_on", self.today), meeting_id__in=meetings)
+
+    @_memo
+    def _agenda_pairs(self, kind: str) -> list[tuple]:
+        return self._ids(f"agenda:{kind}", lambda: self._agenda(kind).values_list("case_id", "household_id"))
+
+    @_memo
+    def meeting_cases(self, kind: str) -> list[int]:
+        case_ids = [c for c, _ in self._agenda_pairs(kind) if c]
+        household_ids = [h for _, h in self._agenda_pairs(kind) if h]
+        if not case_ids and not household_ids:
+            return []
+        qs = Case.objects.filter(Q(pk__in=case_ids) | Q(household_id__in=household_ids)).values_list("pk", flat=True)
+        return self._ids(f"cases:{kind}", lambda: qs)
+
+    @_memo
+    def meeting_households(self, kind: str) -> list[int]:
+        case_ids = [c for c, _ in self._agenda_pairs(kind) if c]
+        direct = [h for _, h in self._agenda_pairs(kind) if h]
+        if not case_ids:
+            return direct
+        of_cases = Case.objects.filter(pk__in=case_ids, household__isnull=False).values_list("household_id", flat=True)
+        return sorted(set(direct) | set(self._ids(f"households:{kind}", lambda: of_cases)))
+
+    @_memo
+    def meeting_person_ids(self, kind: str) -> list[int]:
+        cases = self.meeting_cases(kind)
+        households = self.meeting_households(kind)
+        if not cases and not households:
+            return []
+        of_cases = Case.objects.filter(pk__in=cases, person__isnull=False).values_list("person_id", flat=True)
+        members = HouseholdMember.objects.filter(self._members_now(), household_id__in=households)
+        return sorted(set(self._ids(f"case-persons:{kind}", lambda: of_cases))
+                      | set(self._ids(f"member-persons:{kind}", lambda: members.values_list("person_id", flat=True))))
+
+    def meeting_person(self, kind: str) -> Q:
+        return Q(pk__in=self.meeting_person_ids(kind))
+
+    @property
+    @_memo
+    def consent_persons(self) -> list[int]:
+        qs = Consent.objects.filter(
+            _current("given_on", "withdrawn_on", self.today),
+            Q(expires_on__isnull=True) | Q(expires_on__gte=self.today),
+            agencies=self.agency_id,
+        ).values_list("person_id", flat=True)
+        return self._ids("consent", lambda: qs)
+
+    @property
+    @_memo
+    def vital_persons(self) -> list[int]:
+        qs = VitalInterestDisclosure.objects.filter(
+            to_agency_id=self.agency_id, expires_on__gte=self.today, disclosed_at__date__lte=self.today
+        ).values_list("person_id", flat=True)
+        return self._ids("vital", lambda: qs)
+
+    @_memo
+    def households_of(self, persons: list[int]) -> list[int]:
+        if not persons:
+            return []
+        qs = HouseholdMember.objects.filter(self._members_now(), person_id__in=persons).values_list("household_id", flat=True)
+        return self._ids(f"households-of:{hash(tuple(persons))}", lambda: qs)
+
+    # conditions per object type, in ORDER
+    def person_conditions(self, field: str = "pk") -> dict[str, Q]:
+        """On Person (field "pk"), or on a row about a person (field "person_id")."""
+        return {
+            B.OWN_AGENCY: self.own_person(field),
+            B.CHILD_PROTECTION_COUNCIL: Q(**{f"{field}__in": self.meeting_person_ids(MeetingKind.CHILD_PROTECTION_COUNCIL)}),
+            B.SUPPORT_MEETING: Q(**{f"{field}__in": self.meeting_person_ids(MeetingKind.SUPPORT_MEETING)}),
+            B.CONSENT: Q(**{f"{field}__in": self.consent_persons}),
+            B.VITAL_INTEREST: Q(**{f"{field}__in": self.vital_persons}),
+        }
+
+    def household_conditions(self) -> dict[str, Q]:
+        return {
+            B.OWN_AGENCY: self.own_household(),
+            B.CHILD_PROTECTION_COUNCIL: Q(pk__in=self.meeting_households(MeetingKind.CHILD_PROTECTION_COUNCIL)),
+            B.SUPPORT_MEETING: Q(pk__in=self.meeting_households(MeetingKind.SUPPORT_MEETING)),
+            B.CONSENT: Q(pk__in=self.households_of(self.consent_persons)),
+            B.VITAL_INTEREST: Q(pk__in=self.households_of(self.vital_persons)),
+        }
+
+    def case_conditions(self, prefix: str = "") -> dict[str, Q]:
+        """Conditions on Case (or, with prefix "case__", on a row that belongs to a case)."""
+        p = prefix
+
+        def via(persons: list[int]) -> Q:
+            return Q(**{f"{p}person_id__in": persons}) | Q(**{f"{p}household_id__in": self.households_of(persons)})
+
+        normal = Q(**{f"{p}compartment": ""})
+        return {
+            B.OWN_AGENCY: normal & (Q(**{f"{p}agency_id": self.agency_id}) | Q(**{f"{p}lead_agency_id": self.agency_id})),
+            B.CHILD_PROTECTION_COUNCIL: Q(**{f"{p}pk__in": self.meeting_cases(MeetingKind.CHILD_PROTECTION_COUNCIL)}),
+            B.SUPPORT_MEETING: normal & Q(**{f"{p}pk__in": self.meeting_cases(MeetingKind.SUPPORT_MEETING)}),
+            B.CONSENT: normal & via(self.consent_persons),
+            B.VITAL_INTEREST: normal & via(self.vital_persons),
+        }
+
+    def note_conditions(self) -> dict[str, Q]:
+        """A note follows its case; a note recorded under the council is shown on that basis only."""
+        conditions = self.case_conditions("case__")
+        normal = Q(compartment="")
+        return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
+
+
+_generation = [0]
+
+
+def sharing_changed(**kwargs) -> None:
+    """Connected (sharing.apps) to every write that changes a basis: cached Scopes are rebuilt on next use."""
+    _generation[0] += 1
+
+
+def _scope(actor, today: date | None = None) -> Scope | None:
+    """None when the actor has no basis at all: no acting agency, or acting as system administrator.
+
+    The Scope is kept on the actor — one request — unless a consent, disclosure, meeting membership, agenda
+    item, household membership or case has been written since in this process."""
+    if actor is None or actor.agency_id is None or actor.role == Role.ADMIN:
+        return None
+    today = today or timezone.localdate()
+    key = (actor.agency_id, today, _generation[0])
+    cached = getattr(actor, "_sharing_scope", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    scope = Scope(actor.agency_id, today)
+    with suppress(AttributeError):  # Actor is a frozen dataclass; a plain object may refuse
+        object.__setattr__(actor, "_sharing_scope", (key, scope))
+    return scope
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Querysets for lists and searches
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _any(conditions: dict[str, Q]) -> Q:
+    combined = Q()
+    for q in conditions.values():
+        combined |= q
+    return combined
+
+
+def _annotated(qs: QuerySet, conditions: dict[str, Q]) -> QuerySet:
+    """Filters to visible rows and annotates each with one boolean per basis (read back by `access_of`)."""
+    flags = {f"basis_{b}": ExpressionWrapper(q, output_field=BooleanField()) for b, q in conditions.items()}
+    return qs.filter(_any(conditions)).annotate(**flags)
+
+
+def _flags(conditions: dict[str, Q]) -> dict:
+    return {f"basis_{b}": ExpressionWrapper(q, output_field=BooleanField()) for b, q in conditions.items()}
+
+
+def _conditions_for(model, scope: Scope) -> dict[str, Q]:
+    if model is Person:
+        return scope.person_conditions()
+    if model is Household:
+        return scope.household_conditions()
+    if model is Case:
+        return scope.case_conditions()
+    if model is CaseNote:
+        return scope.note_conditions()
+    if model is SupportPlan:
+        return scope.case_conditions("case__")
+    if model is Consultation:
+        return _consultation_conditions(scope)
+    if model is Referral:
+        return _referral_conditions(scope)
+    raise TypeError(f"policy does not know {model.__name__}")
+
+
+def visible(qs: QuerySet, actor, *, today: date | None = None, with_basis: bool = False) -> QuerySet:
+    """The rows of `qs` the actor may see (archived rows left out). `with_basis` annotates each row with one
+    boolean per basis; lists leave it off and `log_reads` asks for the bases of the displayed rows only."""
+    scope = _scope(actor, today)
+    if scope is None:
+        return qs.none()
+    if hasattr(qs.model, "archived_at"):
+        qs = qs.filter(archived_at__isnull=True)
+    conditions = _conditions_for(qs.model, scope)
+    if not with_basis:
+        return qs.filter(_any(conditions))
+    # filter on the annotations: each condition is compiled once, not twice
+    any_flag = Q()
+    for basis in conditions:
+        any_flag |= Q(**{f"basis_{basis}": True})
+    return qs.annotate(**_flags(conditions)).filter(any_flag)
+
+
+def within_case(qs: QuerySet, actor, case: Case) -> QuerySet:
+    """Rows of a case (notes, plans, assessments, consultations) for an actor who has been given the case by
+    `get_or_404` (which put its basis on it). They follow the case, except that rows recorded under the
+    要保護児童対策地域協議会 need that basis. Cheaper than `visible` on a page that already holds the case."""
+    access = access_of(case)
+    if access is None or _scope(actor) is None:
+        return qs.none()
+    qs = qs.filter(case_id=case.pk)
+    if hasattr(qs.model, "archived_at"):
+        qs = qs.filter(archived_at__isnull=True)
+    in_council = getattr(case, f"basis_{B.CHILD_PROTECTION_COUNCIL}", access.basis == B.CHILD_PROTECTION_COUNCIL)
+    if hasattr(qs.model, "compartment") and not in_council:
+        qs = qs.filter(compartment="")
+    return qs
+
+
+def _consultation_conditions(scope: Scope) -> dict[str, Q]:
+    """A consultation is seen by the agency that took it, with the case it led to, or with its person.
+    One taken under the council is seen on that basis only."""
+    case_q = scope.case_conditions("case__")
+    person_q = scope.person_conditions("person_id")
+    normal = Q(compartment="")
+    conditions = {b: case_q[b] | person_q[b] for b in ORDER}
+    conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
+    return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
+
+
+def _referral_conditions(scope: Scope) -> dict[str, Q]:
+    """The sender always sees what it sent. The receiver sees it while it has a basis for the person (or, for a
+    household referral, the case): a referral carries personal data, so withdrawn consent hides it too."""
+    person_q = scope.person_conditions("person_id")
+    case_q = scope.case_conditions("case__")
+    conditions = {}
+    for b in ORDER:
+        subject = (Q(person__isnull=False) & person_q[b]) | (
+            Q(person__isnull=True) & case_q[b]
+        )
+        received = Q(to_agency_id=scope.agency_id) & subject
+        conditions[b] = (Q(from_agency_id=scope.agency_id) | received) if b == B.OWN_AGENCY else received
+    return conditions
+
+
+def access_of(obj: Model) -> Access | None:
+    """The first basis (in ORDER) found for a row from `visible(with_basis=True)` or passed to `log_reads`."""
+    attached = getattr(obj, "_policy_access", None)
+    if attached is not None:
+        return attached
+    for basis in ORDER:
+        if getattr(obj, f"basis_{basis}", False):
+            return Access(basis, _detail(basis))
+    return None
+
+
+def _detail(basis: str) -> str:
+    return SharingBasis(basis).label
+
+
+def _attach_access(actor, objs: list[Model]) -> None:
+    """One query per model for the rows that do not carry their bases yet."""
+    by_model: dict = {}
+    for obj in objs:
+        if not hasattr(obj, f"basis_{B.OWN_AGENCY}") and not hasattr(obj, "_policy_access"):
+            by_model.setdefault(type(obj), []).append(obj)
+    for model, rows in by_model.items():
+        flagged = visible(model.objects.filter(pk__in=[r.pk for r in rows]), actor, with_basis=True).only("pk")
+        found = {row.pk: access_of(row) for row in flagged}
+        for row in rows:
+            row._policy_access = found.get(row.pk)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Single objects: get-or-404 with the read logged
+# ----------------------------------------------------------------------------------------------------------
+
+
+def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str = "", queryset: QuerySet | None = None):
+    """The row if the actor has a basis for it, else Http404. The read is logged with the basis found."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = visible(queryset if queryset is not None else model.objects.all(), actor, with_basis=True)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    log_reads(actor, [obj], action=action, path=path)
+    return obj
+
+
+def basis_for(obj: Model, actor, *, today: date | None = None) -> Access | None:
+    """Which basis lets the actor see `obj` (without logging). None: no basis, the caller must 404."""
+    row = visible(type(obj).objects.filter(pk=obj.pk), actor, today=today, with_basis=True).first()
+    return access_of(row) if row is not None else None
+
+
+def log_reads(actor, objs, *, action: str = AccessAction.VIEW, path: str = "") -> int:
+    """Logs reads of rows returned by `visible`, each with its basis (looked up for the given rows only)."""
+    objs = list(objs)
+    _attach_access(actor, objs)
+    reads = []
+    for obj in objs:
+        access = access_of(obj)
+        if access is not None:
+            reads.append((obj, access.basis, access.detail))
+    if not reads:
+        return 0
+    return access_log_record(actor=actor, reads=reads, action=action, path=path)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Editing
+# ----------------------------------------------------------------------------------------------------------
+
+
+def may_edit(obj: Model, actor) -> bool:
+    """Edit rights on a row the actor can already see (see the module docstring for the rules)."""
+    if _scope(actor) is None:
+        return False
+    if isinstance(obj, CaseNote):
+        return obj.agency_id == actor.agency_id
+    if isinstance(obj, SupportPlan):
+        obj = obj.case
+    if isinstance(obj, Case):
+        return actor.agency_id in (obj.agency_id, obj.lead_agency_id)
+    access = basis_for(obj, actor)
+    return access is not None and access.basis == B.OWN_AGENCY
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Search, suggestions and the "known elsewhere" signal
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return search_key(text).replace("|", "")
+
+
+def search_persons(actor, text: str, *, queryset: QuerySet | None = None) -> QuerySet:
+    """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored)."""
+    key = _key(text)
+    qs = queryset if queryset is not None else Person.objects.all()
+    # the name filter first: it narrows the rows the sharing conditions are evaluated on
+    return visible(qs.filter(search_key__contains=key) if key else qs, actor)
+
+
+def search_households(actor, text: str) -> QuerySet:
+    key = _key(text)
+    qs = Household.objects.filter(search_key__contains=key) if key else Household.objects.all()
+    return visible(qs, actor)
+
+
+def suggest_own_persons(actor, text: str, limit: int = 8) -> list[Person]:
+    """Intake suggestions: the acting agency's own matching records only (logged as 候補表示)."""
+    key = _key(text)
+    if len(key) < 2:
+        return []
+    scope = _scope(actor)
+    if scope is None:
+        return []
+    rows = list(search_persons(actor, text).filter(scope.own_person()).order_by("kana", "pk")[:limit])
+    log_reads(actor, rows, action=AccessAction.SUGGEST)
+    return rows
+
+
+def known_elsewhere(actor, text: str, *, birth_date: date | None = None) -> bool:
+    """True when a person matching `text` exists in records the actor may NOT see. Nothing more is revealed."""
+    scope = _scope(actor)
+    key = _key(text)
+    if scope is None or len(key) < 2:
+        return False
+    matches = Person.objects.filter(archived_at__isnull=True, search_key__contains=key)
+    if birth_date is not None:
+        matches = matches.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
+    return matches.exclude(_any(scope.person_conditions())).exists()
+
+
+def holder_agencies(text: str) -> list[int]:
+    """For an 照会 (seen by the coordinator only): the agencies recording a person matching `text`."""
+    key = _key(text)
+    if len(key) < 2:
+        return []
+    rows = Person.objects.filter(archived_at__isnull=True, search_key__contains=key)
+    return sorted(set(rows.values_list("agency_id", flat=True)))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Referrals and emergency disclosure
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AgencyActor:
+    """The receiving agency, reasoned about as if it were acting (for "may this agency see it?")."""
+
+    agency_id: int
+    role: str = Role.WORKER
+
+
+def agency_may_see(agency, obj: Model, *, today: date | None = None) -> Access | None:
+    return basis_for(obj, _AgencyActor(agency.pk), today=today)
+
+
+def referral_target_allowed(*, case: Case, person: Person | None, to_agency) -> bool:
+    """A referral can be sent only to an agency some basis covers for its subject."""
+    subject = person if person is not None else case
+    return agency_may_see(to_agency, subject) is not None
+
+
+def agencies_covering(obj: Model, agencies) -> list:
+    """The agencies (of `agencies`) that some basis covers for `obj`: the referral form offers only these."""
+    return [a for a in agencies if agency_may_see(a, obj) is not None]
+
+
+# ==========================================================================================================
+# Meetings, 重層的支援会議 consent and アウトリーチ — added by the meetings issue. Purely additive: nothing above
+# is changed, and these functions only reuse Scope and the bases defined above.
+# ==========================================================================================================
+
+# What a member reads a meeting's record (minutes, decisions, agenda talk) on. Other kinds share nothing
+# personal by law, so a member reads their record as her own agency's business.
+MEETING_BASIS = {
+    MeetingKind.SUPPORT_MEETING: B.SUPPORT_MEETING,
+    MeetingKind.CHILD_PROTECTION_COUNCIL: B.CHILD_PROTECTION_COUNCIL,
+    MeetingKind.MULTI_AGENCY_MEETING: B.CONSENT,
+}
+
+
+def _current_member_meetings(agency_id: int, today: date) -> QuerySet:
+    return MeetingMember.objects.filter(_current("joined_on", "left_on", today), agency_id=agency_id).values("meeting_id")
+
+
+def visible_meetings(qs: QuerySet, actor, *, today: date | None = None) -> QuerySet:
+    """Meetings whose record the actor may read: her agency is a current member. Former members keep their
+    duty of confidentiality, not their access; the administrator reads none."""
+    scope = _scope(actor, today)
+    if scope is None:
+        return qs.none()
+    return qs.filter(pk__in=_current_member_meetings(scope.agency_id, scope.today))
+
+
+def meeting_access(meeting, actor, *, today: date | None = None) -> Access | None:
+    if not visible_meetings(type(meeting).objects.filter(pk=meeting.pk), actor, today=today).exists():
+        return None
+    basis = MEETING_BASIS.get(meeting.kind, B.OWN_AGENCY)
+    return Access(basis, f"会議の構成員（{meeting.title}）"[:200])
+
+
+def meeting_get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str = ""):
+    """A meeting (model=Meeting) or one of its sittings (any model with a `meeting` FK) for a current member;
+    Http404 otherwise. The read is logged with the meeting's basis."""
+    try:
+        obj = model.objects.select_related(*([] if model.__name__ == "Meeting" else ["meeting"])).get(pk=int(pk))
+    except (TypeError, ValueError, model.DoesNotExist):
+        raise Http404 from None
+    meeting = obj if model.__name__ == "Meeting" else obj.meeting
+    access = meeting_access(meeting, actor)
+    if access is None:
+        raise Http404
+    access_log_record(actor=actor, reads=[(obj, access.basis, access.detail)], action=action, path=path)
+    return obj
+
+
+def consent_missing(obj: Model, agency_ids, *, today: date | None = None) -> list[int]:
+    """重層的支援会議: the agencies (of `agency_ids`) that neither hold `obj` (a Case or Household) as their own
+    nor are named in an active 本人同意 covering it. Empty means the case may be taken up with consent."""
+    today = today or timezone.localdate()
+    missing = []
+    for agency_id in agency_ids:
+        scope = Scope(agency_id, today)
+        conditions = scope.case_conditions() if isinstance(obj, Case) else scope.household_conditions()
+        if not type(obj).objects.filter(conditions[B.OWN_AGENCY] | conditions[B.CONSENT], pk=obj.pk).exists():
+            missing.append(agency_id)
+    return missing
+
+
+def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> QuerySet:
+    """アウトリーチ records: the agency that recorded one sees it; others see it only with a basis for the person
+    or household it is about (an entry about someone not yet identified stays with its agency)."""
+    scope = _scope(actor, today)
+    if scope is None:
+        return qs.none()
+    person_q, household_q = scope.person_conditions(), scope.household_conditions()
+    conditions = {
+        b: Q(person_id__in=Person.objects.filter(person_q[b]).values("pk"))
+        | Q(household_id__in=Household.objects.filter(household_q[b]).values("pk"))
+        for b in ORDER
+    }
+    conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
+    return _annotated(qs.filter(archived_at__isnull=True), conditions)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# 名寄せの確認 (linkage review)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def linkage_review_persons(actor, ids, *, path: str = "") -> dict[int, Person]:
+    """The identity fields of the persons in 名寄せ review pairs, for the coordinator only.
+
+    Deciding whether two agencies' rows are one person needs both rows side by side, before any other basis can
+    exist: the municipality designates the 多機関協働 coordinator for this task. Rows she already has a basis for
+    are logged with that basis; the others under LINKAGE_REVIEW, so every such read stays reviewable. Nobody else
+    gets anything (the caller answers 404).
+    """
+    if not actor.is_coordinator:
+        return {}
+    ids = set(ids)
+    base = Person.objects.select_related("agency").filter(archived_at__isnull=True)
+    shown = {p.pk: p for p in visible(base.filter(pk__in=ids), actor)}
+    log_reads(actor, shown.values(), action=AccessAction.VIEW, path=path)
+    others = list(base.filter(pk__in=ids - shown.keys()))
+    if others:
+        access_log_record(actor=actor, reads=[(p, SharingBasis.LINKAGE_REVIEW, "名寄せの確認") for p in others],
+                          action=AccessAction.VIEW, path=path)
+    return {**shown, **{p.pk: p for p in others}}
