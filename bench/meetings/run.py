@@ -1,0 +1,206 @@
+"""Meetings / follow-ups / 狭間 / genogram benchmark on the city profile, SQLite and PostgreSQL.
+
+    .venv/bin/python -m bench.meetings.run [--databases sqlite,postgresql] [--users 20] [--seconds 30]
+
+Builds the city demo (with its meetings, action items, follow-ups, outreach and ecomap ties) in a database of
+its own (var dir var/bench-meetings, PostgreSQL database tsunagu_bench_meetings), then, against
+gunicorn on 127.0.0.1 with 20 concurrent users (locust):
+  - workers' dashboards (panels with action items and follow-ups),
+  - the coordinator's 制度の狭間 list,
+  - the seed household's genogram and its case's ecomap (two SVGs drawn on the server),
+and, in one process, the time to build and render one genogram + ecomap (no HTTP) over --renders runs.
+Targets (issue 5): dashboards p95 ≤ 100 ms, 狭間 list p95 ≤ 200 ms, genogram + ecomap ≤ 50 ms, 0 errors.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from locust import HttpUser, between, task  # noqa: E402
+
+from bench import harness  # noqa: E402
+from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
+
+harness.BENCH_VAR = Path(os.environ.get("BENCH_MEETINGS_VAR", harness.ROOT / "var" / "bench-meetings"))
+os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench_meetings")
+
+TARGETS = {"GET ダッシュボード（役割分担・フォローアップ）": 100, "GET 制度の狭間": 200,
+           "GET ジェノグラム＋エコマップ（2枚）": 50}
+WORKERS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw", "houkatsu_mgr"]
+SEED = {"household": 0, "case": 0}
+
+
+def _login(user, login_id: str) -> None:
+    page = user.client.get("/login/", name="ログイン画面")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    user.client.post("/login/", {"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+                     name="ログイン", headers={"Referer": f"{user.host}/login/"})
+
+
+class Worker(HttpUser):
+    weight = 10
+    wait_time = between(0.5, 1.5)
+    counter = 0
+
+    def on_start(self):
+        Worker.counter += 1
+        _login(self, WORKERS[Worker.counter % len(WORKERS)])
+
+    @task
+    def dashboard(self):
+        with self.client.get("/", name="ダッシュボード（役割分担・フォローアップ）", catch_response=True) as r:
+            if "会議の役割分担" not in r.text or "フォローアップ" not in r.text:
+                r.failure("役割分担・フォローアップのパネルがありません")
+
+
+class Coordinator(HttpUser):
+    weight = 4
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        _login(self, "coordinator")
+
+    @task
+    def gaps(self):
+        with self.client.get("/followups/gaps/", name="制度の狭間", catch_response=True) as r:
+            if "外れる条件" not in r.text:
+                r.failure("制度の狭間の一覧が表示されませんでした")
+
+
+class Drawer(HttpUser):
+    """Opens the seed household's genogram and the case's ecomap — measured as one pair, as the page shows them."""
+
+    weight = 6
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self):
+        _login(self, "houkatsu")
+
+    @task
+    def genogram_and_ecomap(self):
+        import time
+
+        from locust import events  # noqa: F401 -- the pair's time is reported as one request
+
+        started = time.perf_counter()
+        a = self.client.get(f"/ecomap/households/{SEED['household']}/genogram.svg", name="ジェノグラム（SVG）")
+        b = self.client.get(f"/ecomap/cases/{SEED['case']}/ecomap.svg", name="エコマップ（SVG）")
+        elapsed = (time.perf_counter() - started) * 1000
+        ok = a.status_code == 200 and b.status_code == 200 and "<svg" in a.text and "<svg" in b.text
+        self.environment.events.request.fire(request_type="GET", name="ジェノグラム＋エコマップ（2枚）", response_time=elapsed,
+                                             response_length=len(a.content) + len(b.content),
+                                             exception=None if ok else RuntimeError("SVG が返りませんでした"), context={})
+
+
+SEED_CODE = """
+import django; django.setup()
+from tsunagu.cases.models import Case
+from tsunagu.people.models import Household
+h = Household.objects.filter(name='高橋さん世帯', genogram_figures__isnull=False).first()
+c = Case.objects.filter(household=h, ecomap_ties__isnull=False).first()
+print(h.pk, c.pk)
+"""
+
+RENDER_CODE = """
+import django, statistics, time; django.setup()
+from tsunagu.agencies.actor import actor_for
+from tsunagu.agencies.models import Staff
+from tsunagu.cases.models import Case
+from tsunagu.ecomap import genogram, queries
+actor = actor_for(Staff.objects.get(login_id='houkatsu'))
+case = Case.objects.select_related('household', 'lead_agency').get(pk={case})
+times = []
+for _ in range({runs}):
+    t = time.perf_counter()
+    picture = queries.household_picture(case.household, actor)
+    svg1 = genogram.render(picture.figure)
+    svg2, _ = queries.case_ecomap(case, actor)
+    times.append((time.perf_counter() - t) * 1000)
+times.sort()
+print(f"{{times[len(times)//2]:.1f}} {{times[int(len(times)*0.95)]:.1f}} {{times[-1]:.1f}} {{len(svg1)+len(svg2)}}")
+"""
+
+
+SINGLE_CODE = """
+import django, time; django.setup()
+from django.test import Client
+from tsunagu.agencies.models import Staff
+def p(ts, q):
+    ts = sorted(ts); return ts[min(len(ts) - 1, int(round(q * (len(ts) - 1))))]
+for login, name, url in [("houkatsu", "dashboard", "/"), ("coordinator", "dashboard_coordinator", "/"),
+                         ("coordinator", "gaps", "/followups/gaps/"), ("houkatsu", "followups", "/followups/"),
+                         ("houkatsu", "meetings", "/meetings/"),
+                         ("houkatsu", "genogram", "/ecomap/households/{household}/genogram.svg"),
+                         ("houkatsu", "ecomap", "/ecomap/cases/{case}/ecomap.svg")]:
+    client = Client(); client.force_login(Staff.objects.get(login_id=login)); client.get(url)
+    ts = []
+    for _ in range({runs}):
+        t = time.perf_counter(); r = client.get(url); ts.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, url
+    print(f"{{name}} {{p(ts, .5):.1f}} {{p(ts, .95):.1f}} {{max(ts):.1f}}")
+"""
+
+
+def _single_user(env: dict, runs: int) -> None:
+    """One warm user through Django's test client: the request's own cost, without the load's queueing."""
+    out = _python(env, SINGLE_CODE.format(household=SEED["household"], case=SEED["case"], runs=runs))
+    rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in out.splitlines()}
+    pair = [a + b for a, b in zip(rows["genogram"], rows["ecomap"], strict=True)]
+    rows["genogram+ecomap"] = pair
+    print(f"\n1人（テストクライアント、{runs}回、ウォーム）   p50 / p95 / 最大 ms")
+    for name, (p50, p95, worst) in rows.items():
+        print(f"  {name:<24} {p50:>7.1f} {p95:>7.1f} {worst:>7.1f}")
+
+
+def _python(env: dict, code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
+                          cwd=harness.ROOT).stdout.strip()
+
+
+def _ensure_dataset(database: str) -> None:
+    """Like harness.ensure_city_dataset, but probes with plain Python: `manage.py shell -c` also prints its
+    auto-import notice on stdout, which the shared probe mistakes for an existing dataset."""
+    env = harness.bench_env(database)
+    if database == "postgresql":
+        harness._create_pg_database(env["DATABASE_URL"])
+    harness.BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, str(harness.ROOT / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True)
+    if _python(env, "import django; django.setup()\nfrom tsunagu.meetings.models import Meeting\nprint(Meeting.objects.count())") != "0":
+        print(f"[{database}] 既存のデータセットを使います", flush=True)
+        return
+    print(f"[{database}] city プロファイルのデータセットを生成しています…", flush=True)
+    subprocess.run([str(harness.VENV_BIN / "tsunagu"), "demo", "--profile", "city"], env=env, check=True)
+    if database == "postgresql":  # fresh bulk load: give the planner statistics, as autovacuum would in service
+        subprocess.run(["psql", env["DATABASE_URL"], "-qc", "ANALYZE"], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--renders", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    for database in args.databases.split(","):
+        _ensure_dataset(database)
+        env = harness.bench_env(database)
+        SEED["household"], SEED["case"] = (int(x) for x in _python(env, SEED_CODE).split())
+        p50, p95, worst, size = _python(env, RENDER_CODE.format(case=SEED["case"], runs=args.renders)).split()
+        print(f"\n[{database}] ジェノグラム＋エコマップの生成（1プロセス、{args.renders}回）: p50 {p50} ms, p95 {p95} ms, "
+              f"最大 {worst} ms（SVG {int(size):,} バイト）  目標 ≤ 50 ms {'OK' if float(p95) <= 50 else 'MISSED'}")
+        _single_user(env, args.runs)
+        with harness.gunicorn_server(database, port=8147) as base_url:
+            rows = harness.run_load(base_url, [Worker, Coordinator, Drawer], users=args.users, seconds=args.seconds)
+        harness.print_rows(f"{database}: {args.users} users, {args.seconds} s", rows, TARGETS)
+
+
+if __name__ == "__main__":
+    main()

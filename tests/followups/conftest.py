@@ -1,0 +1,1 @@
+from tests.sharing.conftest import meeting_members, personas, world  # noqa: F401

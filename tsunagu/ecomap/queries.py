@@ -1,0 +1,87 @@
+"""Reads for the genogram and ecomap. Persons, households and cases come through `sharing.policy.visible`:
+a member the actor may not see is not drawn, and a tie is shown only on a case the actor may see."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from tsunagu.cases.models import Case, CaseAgency, Referral, ReferralStatus
+from tsunagu.people.models import HouseholdMember, Person, Relationship
+from tsunagu.sharing import policy
+
+from . import ecomap_svg, genogram
+from .models import EcomapTie, GenogramFigure
+
+LINKED_REFERRALS = [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED]
+
+
+@dataclass
+class HouseholdPicture:
+    members: list  # HouseholdMember rows the actor may see
+    persons: list  # the same persons, annotated by the policy (for logging)
+    figure: genogram.Genogram
+
+
+def household_picture(household, actor, *, index_person_id: int | None = None) -> HouseholdPicture:
+    today = timezone.localdate()
+    rows = list(HouseholdMember.objects.filter(household=household, joined_on__lte=today).exclude(left_on__lte=today)
+                .select_related("person").order_by("-is_head", "person__birth_date", "pk"))
+    persons = list(policy.visible(Person.objects.filter(pk__in=[m.person_id for m in rows]), actor))
+    seen = {p.pk for p in persons}
+    members = [m for m in rows if m.person_id in seen]
+    relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen))
+    figures = list(GenogramFigure.objects.filter(household=household).prefetch_related(
+        Prefetch("parent_of", queryset=Person.objects.only("pk"))))
+    for f in figures:
+        f.parent_ids = [p.pk for p in f.parent_of.all()]
+    picture = genogram.build(title=household.name, members=members, relationships=relationships, figures=figures,
+                             index_person_id=index_person_id, today=today)
+    return HouseholdPicture(members, persons, picture)
+
+
+def case_nodes(cases: list[Case]) -> list[ecomap_svg.Node]:
+    """Agencies linked to the cases (lead, participating, accepted referrals), overridden by recorded ties."""
+    ids = [c.pk for c in cases]
+    nodes: dict[str, ecomap_svg.Node] = {}
+    for c in cases:
+        nodes[f"a{c.lead_agency_id}"] = ecomap_svg.Node(f"a{c.lead_agency_id}", c.lead_agency.name, "agency", "strong", "to_case", "主担当機関")
+    for p in CaseAgency.objects.filter(case_id__in=ids).select_related("agency"):
+        nodes.setdefault(f"a{p.agency_id}", ecomap_svg.Node(f"a{p.agency_id}", p.agency.name, "agency", "weak", "to_case", p.role))
+    for r in Referral.objects.filter(case_id__in=ids, status__in=LINKED_REFERRALS).select_related("to_agency"):
+        nodes.setdefault(f"a{r.to_agency_id}", ecomap_svg.Node(f"a{r.to_agency_id}", r.to_agency.name, "agency", "weak", "to_case", "つなぎ"))
+    for t in EcomapTie.objects.filter(case_id__in=ids, ended_on__isnull=True).select_related("agency").order_by("started_on", "pk"):
+        key = f"a{t.agency_id}" if t.agency_id else f"t{t.pk}"
+        nodes[key] = ecomap_svg.Node(key, t.name, t.kind, t.strength, t.flow, t.note)
+    return list(nodes.values())
+
+
+def centre_lines(title: str, members) -> list[str]:
+    today = timezone.localdate()
+    lines = [title]
+    for m in members[:5]:
+        age = m.person.age_on(today)
+        lines.append(f"{m.person.name.split(' ')[-1]}{'' if age is None else f' {age}'}")
+    return lines
+
+
+def household_ecomap(household, actor, members) -> tuple[str, list[Case]]:
+    member_ids = [m.person_id for m in members]
+    cases = list(policy.visible(Case.objects.filter(household=household) | Case.objects.filter(person_id__in=member_ids), actor)
+                 .select_related("lead_agency"))
+    svg = ecomap_svg.render(title=household.name, centre=centre_lines(household.name, members), nodes=case_nodes(cases))
+    return svg, cases
+
+
+def case_ecomap(case: Case, actor) -> tuple[str, list]:
+    """The case's ecomap. The centre names the household and how many live in it — not the members, whom the
+    actor may not all be allowed to see (the genogram shows those she may)."""
+    if case.household_id:
+        today = timezone.localdate()
+        count = HouseholdMember.objects.filter(household_id=case.household_id, joined_on__lte=today).exclude(left_on__lte=today).count()
+        centre = [case.household.name, f"世帯員 {count}人"]
+    else:
+        age = case.person.age_on(timezone.localdate())
+        centre = [case.person.name] + ([f"{age}歳"] if age is not None else [])
+    nodes = case_nodes([case])
+    return ecomap_svg.render(title=case.title, centre=centre, nodes=nodes), nodes

@@ -1,0 +1,26 @@
+"""Follow-up entries for a case's timeline: the planned contacts and the closure record (a recorded contact is
+already there as the 経過記録 that followups.services.followup_record writes).
+
+Plug-in for tsunagu.cases.timeline (found through core.registry.app_modules("timeline")). The caller passes
+case ids it has read through the policy; only those cases' rows are read here.
+"""
+
+from django.urls import reverse
+
+from tsunagu.cases.models import Case
+from tsunagu.cases.timeline import TimelineEntry
+from tsunagu.sharing import policy
+
+from .models import CaseClosure, FollowUp, FollowUpStatus
+
+
+def case_entries(case_ids, actor, *, limit: int = 100) -> list[TimelineEntry]:
+    visible = policy.visible(Case.objects.filter(pk__in=case_ids), actor).values("pk")
+    rows = []
+    for f in FollowUp.objects.filter(case_id__in=visible, status=FollowUpStatus.PLANNED).select_related("agency").order_by("-due_on")[:limit]:
+        url = reverse("followups:record", args=[f.pk]) if f.agency_id == actor.agency_id else ""
+        rows.append(TimelineEntry(f.due_on, "フォローアップ", f"{f.get_method_display()}（予定）", "", url, f.agency.name, "予定"))
+    for c in CaseClosure.objects.filter(case_id__in=visible).select_related("agency")[:limit]:
+        rows.append(TimelineEntry(c.closed_on, "終結", "終結" + ("（フォローアップあり）" if c.schedule_id else ""),
+                                  c.no_followup_reason, "", c.agency.name))
+    return rows

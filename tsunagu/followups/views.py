@@ -1,0 +1,215 @@
+"""フォローアップ, 終結, アウトリーチ, 引継ぎ and 制度の狭間 screens. Cases are read through sharing.policy (logged);
+outreach through `policy.visible_outreach` (logged)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tsunagu.audit.models import AccessAction
+from tsunagu.cases.models import Case, CaseStatus
+from tsunagu.core.locking import EditConflict
+from tsunagu.sharing import policy
+
+from . import queries, services
+from .forms import CloseForm, HandoverForm, OutreachForm, OutreachStatusForm, RecordForm, ScheduleForm, VisitForm
+from .models import FollowUp, Handover, Outreach
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def index(request):
+    actor = request.actor
+    today = timezone.localdate()
+    rows = queries.agency_followups(actor, limit=300)
+    overdue, due = [f for f in rows if f.due_on < today], [f for f in rows if f.due_on >= today]
+    outreach = list(queries.outreach_for(actor)[:100])
+    policy.log_reads(actor, list({f.case_id: f.case for f in rows}.values()), action=AccessAction.LIST, path=request.path)
+    policy.log_reads(actor, outreach, action=AccessAction.LIST, path=request.path)
+    return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today})
+
+
+def _case_for_edit(request, case_id: int) -> Case:
+    case = policy.get_or_404(Case, request.actor, case_id, action=AccessAction.EDIT, path=request.path)
+    if not policy.may_edit(case, request.actor):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def schedule(request, case_id: int):
+    case = _case_for_edit(request, case_id)
+    form = ScheduleForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.schedule_create(actor=request.actor, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"フォローアップを{plan.occurrences}回分予定しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "followups/schedule_form.html", {"form": form, "case": case})
+
+
+@login_required
+def close(request, case_id: int):
+    """終結: never without follow-ups or a recorded reason (J5)."""
+    case = _case_for_edit(request, case_id)
+    if case.status == CaseStatus.CLOSED:
+        messages.error(request, "このケースはすでに終結しています。")
+        return redirect("cases:case_detail", case.pk)
+    initial = {"version": case.version, "starts_on": timezone.localdate() + timedelta(days=30)}
+    form = CloseForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.case_close(actor=request.actor, case=case, expected_version=d["version"], closed_on=d["closed_on"],
+                                reason=d["reason"] if d["mode"] == "reason" else "", schedule=form.schedule())
+        except EditConflict as error:
+            conflict = error.current
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "終結しました。" + ("フォローアップの予定はダッシュボードに表示されます。" if form.schedule() else ""))
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "followups/close_form.html", {"form": form, "case": case, "conflict": conflict,
+                                                         "pending": services.case_closure_check(case)})
+
+
+def _followup(request, pk: int) -> FollowUp:
+    followup = FollowUp.objects.select_related("case").filter(pk=pk, agency_id=request.actor.agency_id).first()
+    if followup is None:
+        raise Http404
+    policy.get_or_404(Case, request.actor, followup.case_id, path=request.path)
+    return followup
+
+
+@login_required
+def record(request, pk: int):
+    followup = _followup(request, pk)
+    form = RecordForm(request.POST or None, initial={"version": followup.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.followup_record(actor=request.actor, followup=followup, expected_version=d["version"],
+                                     status=d["status"], note=d["note"], done_on=d["done_on"])
+        except EditConflict as error:
+            conflict = error.current
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "フォローアップを記録しました（経過記録にも残りました）。")
+            return redirect("followups:index")
+    return render(request, "followups/record_form.html", {"form": form, "followup": followup, "conflict": conflict})
+
+
+# ---- アウトリーチ ----
+
+
+@login_required
+def outreach_create(request):
+    form = OutreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outreach = services.outreach_record(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "アウトリーチの対象として記録しました。")
+            return redirect("followups:outreach_detail", outreach.pk)
+    return render(request, "followups/outreach_form.html", {"form": form})
+
+
+def _outreach(request, pk: int, action: str = AccessAction.VIEW) -> Outreach:
+    outreach = policy.visible_outreach(Outreach.objects.filter(pk=pk), request.actor).select_related("agency", "staff").first()
+    if outreach is None:
+        raise Http404
+    policy.log_reads(request.actor, [outreach], action=action, path=request.path)
+    return outreach
+
+
+@login_required
+def outreach_detail(request, pk: int):
+    outreach = _outreach(request, pk)
+    visit_form = VisitForm(request.POST or None)
+    if request.method == "POST" and visit_form.is_valid():
+        try:
+            services.outreach_visit_add(actor=request.actor, outreach=outreach, **visit_form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(visit_form, error)
+        else:
+            messages.success(request, "訪問を記録しました。")
+            return redirect("followups:outreach_detail", outreach.pk)
+    status_form = OutreachStatusForm(initial={"status": outreach.status, "version": outreach.version})
+    return render(request, "followups/outreach_detail.html", {
+        "outreach": outreach, "visits": list(outreach.visits.select_related("staff")), "visit_form": visit_form,
+        "status_form": status_form, "may_update": outreach.agency_id == request.actor.agency_id})
+
+
+@login_required
+def outreach_status(request, pk: int):
+    outreach = _outreach(request, pk, AccessAction.EDIT)
+    form = OutreachStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.outreach_update(actor=request.actor, outreach=outreach, expected_version=d["version"],
+                                     status=d["status"], closed_reason=d["closed_reason"])
+            messages.success(request, "状況を更新しました。")
+        except EditConflict:
+            messages.error(request, "他の人が先に更新しました。もう一度確かめてください。")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("followups:outreach_detail", outreach.pk)
+
+
+# ---- 部署異動の引継ぎ ----
+
+
+@login_required
+def handover(request):
+    actor = request.actor
+    if actor.agency_id is None:
+        raise Http404
+    form = HandoverForm(request.POST or None, agency_id=actor.agency_id)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if "confirm" not in request.POST:
+            preview = {k: list(v[:200]) for k, v in services.handover_preview(agency_id=actor.agency_id, from_staff=d["from_staff"]).items()}
+        else:
+            try:
+                done = services.handover_perform(actor=actor, from_staff=d["from_staff"], to_staff=d["to_staff"], note=d["note"])
+            except (ValidationError, PermissionDenied) as error:
+                _form_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            else:
+                messages.success(request, f"{done.to_staff.name}さんに引き継ぎました: 支援ケース {len(done.case_ids)} 件、"
+                                          f"フォローアップ {len(done.followup_ids)} 件、アウトリーチ {len(done.outreach_ids)} 件、"
+                                          f"会議の役割分担 {len(done.action_item_ids)} 件。")
+                return redirect("followups:handover")
+    recent = Handover.objects.filter(agency_id=actor.agency_id).select_related("from_staff", "to_staff")[:10]
+    return render(request, "followups/handover.html", {"form": form, "preview": preview, "recent": recent})
+
+
+# ---- 制度の狭間 ----
+
+
+@login_required
+def gaps(request):
+    """The coordinator's list. Others get 404: the list is hers (and shows names only where she has a basis)."""
+    if not request.actor.is_coordinator:
+        raise Http404
+    return render(request, "followups/gaps.html", {"sections": queries.gap_sections(request.actor)})

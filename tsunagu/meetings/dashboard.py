@@ -1,0 +1,20 @@
+"""Dashboard panels: the agency's open action items (overdue first) and the meetings of the next two weeks."""
+
+from django.utils import timezone
+
+from tsunagu.core.dashboard import Panel
+
+from .queries import open_actions, upcoming_sittings
+
+
+def panels(actor) -> list[Panel]:
+    if actor.agency_id is None or actor.role == "admin":
+        return []
+    today = timezone.localdate()
+    actions = list(open_actions(actor.agency_id)[:6])
+    overdue = open_actions(actor.agency_id).filter(due_on__lt=today).count()
+    return [
+        Panel("会議の役割分担", "meetings/panel_actions.html", {"rows": actions, "today": today}, order=30,
+              count=overdue or None),
+        Panel("これからの会議", "meetings/panel_upcoming.html", {"rows": list(upcoming_sittings(actor)[:6])}, order=40),
+    ]

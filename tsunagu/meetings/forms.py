@@ -1,0 +1,128 @@
+from django import forms
+from django.utils import timezone
+
+from tsunagu.agencies.models import Agency, Staff
+from tsunagu.people.forms import VersionedForm
+
+from .models import ActionStatus, MeetingKind, PledgeMethod, Recurrence, SittingStatus
+
+DATE = {"type": "date"}
+
+
+def _agencies():
+    return Agency.objects.filter(active=True).order_by("kana")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label="会議の種類", choices=MeetingKind.choices)
+    title = forms.CharField(label="会議名", max_length=200, help_text="例: さくら野町支援会議、とうべつ会議（定例の情報共有会議）")
+    purpose = forms.CharField(label="趣旨・目的", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=100_000)
+    recurrence = forms.ChoiceField(label="開催周期", choices=Recurrence.choices, required=False)
+    usual_place = forms.CharField(label="主な会場", max_length=200, required=False)
+    member_agencies = forms.ModelMultipleChoiceField(label="構成機関", queryset=Agency.objects.none(), required=False,
+                                                     widget=forms.CheckboxSelectMultiple,
+                                                     help_text="主催する機関（あなたの機関）は自動で構成員になります。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_agencies"].queryset = _agencies()
+
+
+class MemberAddForm(forms.Form):
+    agency = forms.ModelChoiceField(label="加える機関", queryset=Agency.objects.none())
+    joined_on = forms.DateField(label="加入日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+
+    def __init__(self, *args, exclude_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = _agencies().exclude(pk__in=exclude_ids)
+
+
+class PledgeForm(forms.Form):
+    staff = forms.ModelChoiceField(label="誓約した職員", queryset=Staff.objects.none())
+    pledged_on = forms.DateField(label="誓約日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    method = forms.ChoiceField(label="方法", choices=PledgeMethod.choices)
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agency is not None:
+            self.fields["staff"].queryset = Staff.objects.filter(memberships__agency=agency, memberships__ended_on__isnull=True).distinct().order_by("kana")
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label="脱退日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+
+
+class SittingForm(forms.Form):
+    held_on = forms.DateField(label="開催日", widget=forms.DateInput(attrs=DATE))
+    starts_at = forms.TimeField(label="開始時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label="会場", max_length=200, required=False)
+    repeat = forms.IntegerField(label="回数（開催周期で繰り返す）", min_value=1, max_value=24, initial=1)
+
+
+class MinutesForm(VersionedForm):
+    status = forms.ChoiceField(label="状態", choices=SittingStatus.choices)
+    attendees = forms.ModelMultipleChoiceField(label="出席機関", queryset=Agency.objects.none(), required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    minutes = forms.CharField(label="議事録", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=100_000)
+    events = forms.CharField(label="② 構成機関の会議・研修の予定", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             max_length=100_000)
+    topics = forms.CharField(label="③ 課題・話題", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=100_000)
+
+    def __init__(self, *args, member_ids=(), agenda_rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = Agency.objects.filter(pk__in=member_ids).order_by("kana")
+        self.agenda_fields = []
+        for row in agenda_rows:
+            if row.subject is None:
+                continue  # no basis: the actor may not write about what she may not see
+            name = f"item_{row.item.pk}"
+            self.fields[name] = forms.CharField(label=f"① {row.label}", required=False, max_length=100_000,
+                                                widget=forms.Textarea(attrs={"rows": 2}))
+            self.agenda_fields.append(name)
+
+    def discussions(self) -> dict[int, str]:
+        return {int(n.removeprefix("item_")): self.cleaned_data.get(n, "") for n in self.agenda_fields}
+
+
+def _agenda_choice(form, agenda_rows):
+    form.fields["agenda_item"].choices = [("", "（会議全体）")] + [
+        (r.item.pk, r.label) for r in agenda_rows if r.subject is not None]
+
+
+class DecisionForm(forms.Form):
+    agenda_item = forms.TypedChoiceField(label="検討事項", coerce=int, required=False, empty_value=None)
+    text = forms.CharField(label="決定事項", widget=forms.Textarea(attrs={"rows": 2}), max_length=100_000)
+
+    def __init__(self, *args, agenda_rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _agenda_choice(self, agenda_rows)
+
+
+class ActionForm(forms.Form):
+    agenda_item = forms.TypedChoiceField(label="検討事項", coerce=int, required=False, empty_value=None)
+    description = forms.CharField(label="役割・やること", max_length=300)
+    owner_agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.none())
+    owner_staff = forms.ModelChoiceField(label="担当者（任意）", queryset=Staff.objects.none(), required=False)
+    due_on = forms.DateField(label="期日", widget=forms.DateInput(attrs=DATE))
+
+    def __init__(self, *args, member_ids=(), agenda_rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _agenda_choice(self, agenda_rows)
+        self.fields["owner_agency"].queryset = Agency.objects.filter(pk__in=member_ids).order_by("kana")
+        self.fields["owner_staff"].queryset = (Staff.objects.filter(memberships__agency_id__in=member_ids,
+                                                                    memberships__ended_on__isnull=True).distinct().order_by("kana"))
+
+
+class ActionUpdateForm(VersionedForm):
+    status = forms.ChoiceField(label="状況", choices=ActionStatus.choices)
+    result = forms.CharField(label="結果", required=False, max_length=100_000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgendaAddForm(forms.Form):
+    meeting = forms.TypedChoiceField(label="付議する会議", coerce=int)
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [(m.pk, f"{m.title}（{m.get_kind_display()}）") for m in meetings]
+
+
