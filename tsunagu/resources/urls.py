@@ -1,3 +1,31 @@
-app_name = "resources"
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "resources"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.create, name="create"),
+    path("stale/", views.stale, name="stale"),
+    path("export.xlsx", views.export_excel, name="export_excel"),
+    path("import/", views.import_excel, name="import_excel"),
+    path("hsds.zip", views.export_hsds, name="export_hsds"),
+    path("offers/", views.offers, name="offers"),
+    path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("offers/<int:pk>/status/", views.offer_status, name="offer_status"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/<int:pk>/met/", views.need_met, name="need_met"),
+    path("placements/case/<int:case_pk>/", views.placement_new, name="placement_new"),
+    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/check-in/", views.placement_check_in, name="placement_check_in"),
+    path("placements/<int:pk>/end/", views.placement_end, name="placement_end"),
+    # The public page: no login (the 2FA middleware only acts on signed-in users).
+    path("public/", views.public_index, name="public_index"),
+    path("public/guide/", views.public_guide, name="public_guide"),
+    path("public/<str:pk>/", views.public_detail, name="public_detail"),
+    path("<str:pk>/", views.detail, name="detail"),
+    path("<str:pk>/edit/", views.edit, name="edit"),
+    path("<str:pk>/verify/", views.verify, name="verify"),
+    path("<str:pk>/vacancy/", views.vacancy, name="vacancy"),
+    path("<str:pk>/archive/", views.archive, name="archive"),
+]

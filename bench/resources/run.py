@@ -1,0 +1,178 @@
+"""社会資源 benchmark: `python -m bench.resources.run [--postgres postgres://postgres@127.0.0.1:5432/bench_resources]`.
+
+Builds the city's agencies and a directory of ~5,000 resources in a database of its own, then measures
+  1. search, single user: the staff search (first page of 30, with its details) for a mix of 1–4 character
+     queries, synonyms and filters — p50 / p95 / max;
+  2. the public page at 20 concurrent users, over HTTP against gunicorn (4 workers × 4 threads) — p50 / p95 /
+     throughput — as deployed (pages cached per directory version) and with caching off;
+  3. `tsunagu hsds export` of every service (tabular data package) — seconds.
+Targets (issue 6): search p95 ≤ 30 ms, public page p95 ≤ 100 ms, export ≤ 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+TARGETS = {"search_p95_ms": 30, "public_p95_ms": 100, "export_s": 10}
+QUERIES = [
+    {"q": "食"}, {"q": "送迎"}, {"q": "サロン"}, {"q": "居場所"}, {"q": "見守り"}, {"q": "通院送迎"},
+    {"q": "子育て ひろば"}, {"q": "体操", "district": "旭町"}, {"field": "elderly", "day": "TU"},
+    {"q": "就労", "free": True}, {"target": "youth"}, {"q": "ふーどばんく"}, {"q": "介護予防 緑町"}, {},
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def setup_database(var_dir: Path, database_url: str | None, per_district: int) -> None:
+    env = _env(var_dir, database_url)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"], check=True, env=env)
+    code = (
+        "import django; django.setup()\n"
+        "from datetime import date\nimport random\n"
+        "from django.db import transaction\n"
+        "from tsunagu.core.demo import DemoContext\n"
+        "from tsunagu.agencies import demo as agencies_demo\n"
+        "from tsunagu.resources import demo as resources_demo\n"
+        "from tsunagu.resources.models import Service\n"
+        "if not Service.objects.exists():\n"
+        f"    resources_demo.PER_DISTRICT['city'] = {per_district}\n"
+        "    ctx = DemoContext(profile='city', seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))\n"
+        "    with transaction.atomic():\n"
+        "        agencies_demo.generate(ctx)\n"
+        "        resources_demo.generate(ctx)\n"
+        "print(Service.objects.count())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
+    print(f"社会資源 {out.stdout.strip()} 件のデータベースを用意しました")
+
+
+def _env(var_dir: Path, database_url: str | None) -> dict:
+    env = {**os.environ, "TSUNAGU_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "tsunagu.settings"}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def bench_search_and_export(var_dir: Path, database_url: str | None) -> dict:
+    os.environ.update(_env(var_dir, database_url))
+    import django
+
+    django.setup()
+    from tsunagu.resources import queries
+    from tsunagu.resources.hsds.tabular import export_tabular
+    from tsunagu.resources.models import Service
+
+    timings = []
+    for _ in range(15):
+        for params in QUERIES:
+            filters = queries.Filters(query=params.get("q", ""), field=params.get("field", ""),
+                                      target=params.get("target", ""), day=params.get("day", ""),
+                                      district=params.get("district", ""), free=params.get("free", False))
+            started = time.perf_counter()
+            page = queries.result_page(queries.active_services(), filters, 1, 30)  # what the staff page runs
+            for row in page.object_list:
+                list(row.schedules.all())
+            timings.append((time.perf_counter() - started) * 1000)
+    folder = Path(tempfile.mkdtemp(prefix="hsds-bench-"))
+    started = time.perf_counter()
+    counts = export_tabular(folder, public_only=False)
+    export_s = time.perf_counter() - started
+    return {"services": Service.objects.count(), "search_p50_ms": statistics.median(timings),
+            "search_p95_ms": percentile(timings, 95), "search_max_ms": max(timings), "export_s": export_s,
+            "exported_services": counts["service"], "exported_rows": sum(counts.values())}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_public_page(var_dir: Path, database_url: str | None, users: int = 20, per_user: int = 40,
+                      cached: bool = True) -> dict:
+    port = _free_port()
+    env = _env(var_dir, database_url)
+    if not cached:
+        env["DJANGO_SETTINGS_MODULE"] = "bench.resources.settings_nocache"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tsunagu.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "4",
+         "--threads", "4", "--log-level", "warning"], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(base + "/resources/public/")
+        urls = [base + "/resources/public/?" + urllib.parse.urlencode({k: v for k, v in q.items() if v is not True})
+                for q in QUERIES] + [base + "/resources/public/guide/"]
+        timings: list[float] = []
+        lock = threading.Lock()
+
+        def user(offset: int) -> None:
+            mine = []
+            for i in range(per_user):
+                started = time.perf_counter()
+                with urllib.request.urlopen(urls[(offset + i) % len(urls)], timeout=30) as response:  # noqa: S310 (our own local server)
+                    response.read()
+                mine.append((time.perf_counter() - started) * 1000)
+            with lock:
+                timings.extend(mine)
+
+        threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    prefix = "public" if cached else "public_uncached"
+    return {f"{prefix}_requests": len(timings), f"{prefix}_p50_ms": statistics.median(timings),
+            f"{prefix}_p95_ms": percentile(timings, 95), f"{prefix}_rps": len(timings) / elapsed}
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 (our own local server)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"サーバーが起動しませんでした: {url}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="a PostgreSQL URL for a database used only by this benchmark")
+    parser.add_argument("--var-dir", default=None, help="where the SQLite file lives (default: a fresh temp dir)")
+    parser.add_argument("--per-district", type=int, default=14, help="copies of each activity per district (14 → ~5,000)")
+    args = parser.parse_args(argv)
+    var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="tsunagu-bench-resources-"))
+    setup_database(var_dir, args.postgres, args.per_district)
+    public = bench_public_page(var_dir, args.postgres)
+    uncached = bench_public_page(var_dir, args.postgres, per_user=10, cached=False)
+    results = {**bench_search_and_export(var_dir, args.postgres), **public, **uncached}
+    print(f"データベース: {'PostgreSQL' if args.postgres else 'SQLite'}")
+    for key, value in results.items():
+        target = TARGETS.get(key)
+        mark = "" if target is None else (" ✓" if value <= target else f" ✗（目標 {target}）")
+        print(f"  {key}: {value:.1f}{mark}" if isinstance(value, float) else f"  {key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

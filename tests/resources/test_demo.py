@@ -1,0 +1,25 @@
+"""The town demo directory: the size and mix the issue asks for."""
+
+import pytest
+
+from tsunagu.core.demo import demo_generate
+from tsunagu.resources import queries
+from tsunagu.resources.models import Offer, Placement, Schedule, Service, UnmetNeed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_town_demo_directory():
+    demo_generate(profile="town")
+    services = Service.objects.all()
+    assert 140 <= services.count() <= 200
+    kinds = set(services.values_list("kind", flat=True))
+    visibility = set(services.values_list("visibility", flat=True))
+    assert kinds == {"formal", "informal"} and visibility == {"public", "staff"}
+    assert Schedule.objects.count() >= 100
+    assert services.filter(vacancy__isnull=False).count() >= 50
+    assert services.filter(is_consultation_window=True, visibility="public").exists()
+    assert Offer.objects.exists() and UnmetNeed.objects.exists() and Placement.objects.exists()
+    maintainer = services.exclude(maintainer=None).first().maintainer
+    assert queries.stale_for(maintainer).exists()  # some entries are due for re-confirmation
+    assert [s.name for s in queries.filtered(queries.public_services(), queries.Filters(query="送迎"))]

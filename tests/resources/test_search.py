@@ -1,0 +1,108 @@
+"""Japanese search: one- and two-character words, synonyms, normalisation, filters, ranking, on either database."""
+
+import pytest
+from django.db import connection
+
+from tsunagu.resources import queries
+from tsunagu.resources.queries import Filters
+
+from .helpers import resource
+
+pytestmark = pytest.mark.django_db
+
+
+def names(filters: Filters, base=None) -> list[str]:
+    return [s.name for s in queries.filtered(base or queries.active_services(), filters)]
+
+
+@pytest.fixture
+def directory():
+    return {
+        "transport": resource("通院送迎ボランティア", description="病院まで車でお送りします", fields=["elderly"],
+                              days=["MO"], district="旭町", free=True),
+        "mobility": resource("移動支援サービス", description="外出のお手伝い", fields=["disability"], days=["TU"],
+                             district="緑町"),
+        "dining": resource("ふれあい食堂", description="誰でも食事ができます", fields=["community"], targets=["anyone"],
+                           district="旭町"),
+        "salon": resource("歌声サロン", description="歌って話す集い", fields=["community", "elderly"],
+                          targets=["elderly"], days=["TU"], district="緑町", free=True),
+        "hidden": resource("職員向け送迎調整表", visibility="staff", description="送迎の調整"),
+    }
+
+
+def test_one_character_query_finds_substring(directory):
+    assert names(Filters(query="食")) == ["ふれあい食堂"]
+
+
+def test_two_character_query_with_synonyms_ranks_exact_first(directory):
+    found = names(Filters(query="送迎"))
+    assert found[0] in {"通院送迎ボランティア", "職員向け送迎調整表"}
+    assert set(found) == {"通院送迎ボランティア", "移動支援サービス", "職員向け送迎調整表"}
+    assert found.index("移動支援サービス") == len(found) - 1  # a synonym hit ranks below the word itself
+
+
+def test_three_character_query_uses_the_index_and_synonyms(directory):
+    assert names(Filters(query="移動支援")) [0] == "移動支援サービス"
+    assert "通院送迎ボランティア" in names(Filters(query="移動支援"))
+
+
+def test_place_synonym_finds_salon(directory):
+    assert names(Filters(query="居場所")) == ["歌声サロン"]
+
+
+def test_katakana_and_full_width_are_folded(directory):
+    assert names(Filters(query="さろん")) == ["歌声サロン"]
+    assert names(Filters(query="ｻﾛﾝ")) == ["歌声サロン"]
+
+
+def test_every_word_must_match(directory):
+    assert names(Filters(query="送迎 病院")) == ["通院送迎ボランティア"]
+    assert names(Filters(query="送迎 サロン")) == []
+
+
+def test_filters_field_day_district_free(directory):
+    assert set(names(Filters(field="elderly"))) == {"通院送迎ボランティア", "歌声サロン"}
+    assert set(names(Filters(day="TU"))) == {"移動支援サービス", "歌声サロン"}
+    assert set(names(Filters(district="旭町"))) == {"通院送迎ボランティア", "ふれあい食堂"}
+    assert set(names(Filters(free=True))) == {"通院送迎ボランティア", "歌声サロン"}
+    assert names(Filters(day="TU", field="elderly")) == ["歌声サロン"]
+
+
+def test_target_filter_includes_entries_for_anyone(directory):
+    assert set(names(Filters(target="elderly"))) == {"ふれあい食堂", "歌声サロン"}
+
+
+def test_public_search_never_returns_staff_only(directory):
+    assert "職員向け送迎調整表" not in names(Filters(query="送迎"), base=queries.public_services())
+
+
+def test_edit_updates_the_index(directory):
+    from tsunagu.resources import services
+
+    dining = directory["dining"]
+    services.service_update(service=dining, data={"name": "こども夕食会", "kind": "formal", "visibility": "public",
+                                                  "description": "夕ごはん", "fields": [], "targets": [], "days": []},
+                            expected_version=dining.version)
+    assert names(Filters(query="食堂")) == []
+    assert names(Filters(query="夕食会")) == ["こども夕食会"]
+
+
+def test_quotes_and_operators_in_query_are_harmless(directory):
+    assert names(Filters(query='"送迎" OR NEAR(')) == []
+    assert names(Filters(query="*")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite FTS5 triggers")
+def test_lost_triggers_are_restored_after_migrate():
+    from tsunagu.resources.search_index import ensure
+
+    resource("歌声サロン")
+    with connection.cursor() as cursor:
+        for name in ("fts", "chars"):
+            for suffix in ("ai", "au", "ad"):
+                cursor.execute(f"DROP TRIGGER resources_service_{name}_{suffix}")
+    resource("ふれあい食堂")  # written while the triggers were gone
+    ensure(connection)
+    resource("子ども食堂")
+    assert set(names(Filters(query="食堂"))) == {"ふれあい食堂", "子ども食堂"}
+    assert set(names(Filters(query="食"))) == {"ふれあい食堂", "子ども食堂"}

@@ -1,0 +1,130 @@
+"""Excel (.xlsx) for staff: the directory as one sheet with Japanese headings, and the same sheet read back.
+
+Every row is checked with the same form as the screen; if any row is wrong nothing is saved, and each problem is
+reported with its row number.
+"""
+
+import io
+from datetime import time
+from zipfile import BadZipFile
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from tsunagu.agencies.models import Agency, Field
+
+from . import services
+from .forms import ServiceForm
+from .hsds.tabular import MAX_FILE_BYTES, HsdsImportError
+from .models import WEEKDAYS, ResourceKind, Service, Target, Visibility
+
+COLUMNS = [
+    ("id", "ID"), ("name", "名称"), ("organization_name", "提供主体"), ("description", "内容"), ("kind", "種類"),
+    ("visibility", "公開範囲"), ("is_consultation_window", "相談窓口"), ("fields", "分野"), ("targets", "対象者"),
+    ("district", "地区"), ("place_name", "場所の名前"), ("postal_code", "郵便番号"), ("address", "所在地"), ("phone", "電話番号"),
+    ("email", "メールアドレス"), ("url", "ホームページ"), ("days", "曜日"), ("opens_at", "開始時刻"),
+    ("closes_at", "終了時刻"), ("schedule_note", "日時の補足"), ("free", "無料"), ("fees_description", "費用"),
+    ("eligibility_description", "利用できる人・条件"), ("capacity", "定員"), ("vacancy", "空き"),
+    ("keywords", "検索用キーワード"),
+]
+CHOICES = {
+    "kind": dict(ResourceKind.choices), "visibility": {Visibility.PUBLIC: "公開", Visibility.STAFF: "職員のみ"},
+    "fields": dict(Field.choices), "targets": dict(Target.choices), "days": dict(WEEKDAYS),
+}
+MULTI = {"fields", "targets", "days"}
+FLAGS = {"is_consultation_window", "free"}
+SEPARATOR = "、"
+
+
+def _cell(name: str, value):
+    if name in MULTI:
+        return SEPARATOR.join(CHOICES[name].get(v, v) for v in value or [])
+    if name in CHOICES:
+        return CHOICES[name].get(value, value)
+    if name in FLAGS:
+        return "○" if value else ""
+    return "" if value is None else value
+
+
+def export_workbook(queryset) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("社会資源")
+    sheet.append([label for _, label in COLUMNS])
+    for service in queryset.prefetch_related("service_at_locations__location__addresses", "phones", "schedules"):
+        initial = ServiceForm.initial_for(service)
+        initial["id"] = service.id
+        sheet.append([_cell(name, initial.get(name)) for name, _ in COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _value(name: str, raw, where: str, errors: list[str]):
+    text = "" if raw is None else (raw.strftime("%H:%M") if isinstance(raw, time) else str(raw).strip())
+    if name in MULTI:
+        reverse = {label: key for key, label in CHOICES[name].items()}
+        parts = [p.strip() for p in text.replace("・", SEPARATOR).replace(",", SEPARATOR).split(SEPARATOR) if p.strip()]
+        unknown = [p for p in parts if p not in reverse and p not in CHOICES[name]]
+        if unknown:
+            errors.append(f"{where} {dict(COLUMNS)[name]}: 「{'、'.join(unknown)}」は選択肢にありません")
+        return [reverse.get(p, p) for p in parts]
+    if name in CHOICES:
+        reverse = {label: key for key, label in CHOICES[name].items()}
+        return reverse.get(text, text)
+    if name in FLAGS:
+        return "on" if text in {"○", "〇", "はい", "1", "TRUE", "True", "true"} else ""
+    return text
+
+
+def _read_rows(data: bytes) -> list[tuple[int, dict]]:
+    if len(data) > MAX_FILE_BYTES:
+        raise HsdsImportError([f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）"])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise HsdsImportError(["Excel ファイル（.xlsx）として読み込めません。Excel で開いて .xlsx 形式で保存し直してください。"]) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    by_label = {label: name for name, label in COLUMNS}
+    if "名称" not in header:
+        raise HsdsImportError(["1行目に見出し「名称」がありません。書き出したファイルの見出しをそのまま使ってください。"])
+    names = [by_label.get(h) for h in header]
+    found = []
+    for number, row in enumerate(rows, start=2):
+        if row is None or all(v in (None, "") for v in row):
+            continue
+        found.append((number, {n: v for n, v in zip(names, row, strict=False) if n}))
+    return found
+
+
+def read_workbook(data: bytes) -> list[tuple[str, dict]]:
+    """(existing id or "", form data) per row; raises HsdsImportError with every problem."""
+    errors, parsed = [], []
+    for number, raw in _read_rows(data):
+        where = f"{number}行目"
+        values = {name: _value(name, raw.get(name), where, errors) for name, _ in COLUMNS if name != "id"}
+        form = ServiceForm(values)
+        if not form.is_valid():
+            for field_name, messages in form.errors.items():
+                label = dict(COLUMNS).get(field_name, "")
+                errors.extend(f"{where} {label}: {m}".replace(" :", ":") for m in messages)
+            continue
+        parsed.append((str(raw.get("id") or "").strip(), form.cleaned_data))
+    if errors:
+        raise HsdsImportError(errors[:200])
+    return parsed
+
+
+@transaction.atomic
+def import_workbook(data: bytes, *, maintainer: Agency) -> tuple[int, int]:
+    created = updated = 0
+    for service_id, cleaned in read_workbook(data):
+        existing = Service.objects.filter(pk=service_id).first() if service_id else None
+        if existing is None:
+            services.service_create(data=cleaned, maintainer=maintainer)
+            created += 1
+        else:
+            services.service_update(service=existing, data=cleaned, expected_version=existing.version)
+            updated += 1
+    return created, updated

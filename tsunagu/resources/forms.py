@@ -1,0 +1,178 @@
+from django import forms
+
+from tsunagu.agencies.models import Field
+
+from .models import WEEKDAYS, OffererKind, PlacementPurpose, ResourceKind, Service, Target, Visibility
+from .queries import Filters
+
+
+class JapaneseForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # 「名称」, not 「名称:」
+        super().__init__(*args, **kwargs)
+
+
+FIELD_CHOICES = [("", "すべての分野"), *Field.choices]
+TARGET_CHOICES = [("", "すべての対象"), *Target.choices]
+DAY_CHOICES = [("", "すべての曜日"), *WEEKDAYS]
+
+
+class SearchForm(JapaneseForm):
+    q = forms.CharField(label="キーワード", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "例：送迎、食、サロン"}))
+    field = forms.ChoiceField(label="分野", choices=FIELD_CHOICES, required=False)
+    target = forms.ChoiceField(label="対象", choices=TARGET_CHOICES, required=False)
+    day = forms.ChoiceField(label="曜日", choices=DAY_CHOICES, required=False)
+    district = forms.ChoiceField(label="地区", choices=[("", "すべての地区")], required=False)
+    free = forms.BooleanField(label="無料のみ", required=False)
+
+    def __init__(self, *args, districts: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", "すべての地区"), *[(d, d) for d in districts]]
+
+    def filters(self) -> Filters:
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(query=data["q"].strip(), field=data["field"], target=data["target"], day=data["day"],
+                       district=data["district"], free=data["free"], kind=data.get("kind", ""),
+                       vacancy=data.get("vacancy", False))
+
+
+class StaffSearchForm(SearchForm):
+    kind = forms.ChoiceField(label="種類", choices=[("", "すべて"), *ResourceKind.choices], required=False)
+    vacancy = forms.BooleanField(label="空きありのみ", required=False)
+
+
+class ServiceForm(JapaneseForm):
+    """One screen for one resource; services.py turns it into HSDS rows."""
+
+    name = forms.CharField(label="名称", max_length=200)
+    organization_name = forms.CharField(label="提供主体（団体・機関名）", max_length=200, required=False,
+                                        help_text="例：さくら野町社会福祉協議会、〇〇町内会、個人ボランティアの会")
+    description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    kind = forms.ChoiceField(label="種類", choices=ResourceKind.choices, widget=forms.RadioSelect)
+    visibility = forms.ChoiceField(label="公開範囲", choices=Visibility.choices, widget=forms.RadioSelect,
+                                   help_text="「公開」にすると、ログイン不要の住民向けページに載ります。個人の連絡先は載せないでください。")
+    is_consultation_window = forms.BooleanField(label="相談窓口として「どこに聞いたらいいか」に載せる", required=False)
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+                                       required=False)
+    targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
+                                        required=False)
+    district = forms.CharField(label="地区", max_length=50, required=False)
+    place_name = forms.CharField(label="場所の名前", max_length=200, required=False)
+    postal_code = forms.CharField(label="郵便番号", max_length=10, required=False)
+    address = forms.CharField(label="所在地", max_length=200, required=False)
+    phone = forms.CharField(label="電話番号", max_length=30, required=False)
+    email = forms.EmailField(label="メールアドレス", required=False)
+    url = forms.URLField(label="ホームページ", required=False, assume_scheme="https")
+    days = forms.MultipleChoiceField(label="曜日", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple,
+                                     required=False)
+    opens_at = forms.TimeField(label="開始時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label="終了時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    schedule_note = forms.CharField(label="日時の補足", max_length=200, required=False,
+                                    help_text="例：第2・第4火曜、祝日は休み")
+    free = forms.BooleanField(label="無料", required=False)
+    fees_description = forms.CharField(label="費用", max_length=200, required=False)
+    eligibility_description = forms.CharField(label="利用できる人・条件", max_length=300, required=False)
+    minimum_age = forms.IntegerField(label="対象年齢（下限）", min_value=0, max_value=120, required=False)
+    maximum_age = forms.IntegerField(label="対象年齢（上限）", min_value=0, max_value=120, required=False)
+    capacity = forms.IntegerField(label="定員", min_value=0, required=False)
+    vacancy = forms.IntegerField(label="空き（人数・枠）", min_value=0, required=False)
+    keywords = forms.CharField(label="検索用キーワード", max_length=300, required=False,
+                               help_text="よく使われる呼び方を空白で区切って。例：送迎 通院 買い物")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("minimum_age"), data.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum_age", "上限は下限以上にしてください。")
+        capacity, vacancy = data.get("capacity"), data.get("vacancy")
+        if capacity is not None and vacancy is not None and vacancy > capacity:
+            self.add_error("vacancy", "空きは定員以下にしてください。")
+        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
+            self.add_error("closes_at", "終了時刻は開始時刻より後にしてください。")
+        return data
+
+    @classmethod
+    def initial_for(cls, service: Service) -> dict:
+        link = next(iter(service.service_at_locations.all()), None)
+        location = link.location if link else None
+        address = next(iter(location.addresses.all()), None) if location else None
+        phone = next(iter(service.phones.all()), None)
+        schedule = next(iter(service.schedules.all()), None)
+        initial = {name: getattr(service, name) for name in [
+            "name", "description", "kind", "visibility", "is_consultation_window", "district", "email", "url", "free",
+            "fees_description", "eligibility_description", "capacity", "vacancy", "keywords", "version"]}
+        initial.update(
+            organization_name=service.provider_name,
+            fields=service.field_list, targets=service.target_list,
+            minimum_age=int(service.minimum_age) if service.minimum_age is not None else None,
+            maximum_age=int(service.maximum_age) if service.maximum_age is not None else None,
+            place_name=location.name if location else "", address=address.address_1 if address else "",
+            postal_code=address.postal_code.strip("-") if address else "",
+            phone=phone.number if phone else "",
+            days=schedule.byday.split(",") if schedule and schedule.byday else [],
+            opens_at=schedule.opens_at if schedule else None, closes_at=schedule.closes_at if schedule else None,
+            schedule_note=schedule.description if schedule else "",
+        )
+        return initial
+
+
+class VacancyForm(JapaneseForm):
+    vacancy = forms.IntegerField(label="現在の空き", min_value=0, required=False)
+
+
+class OfferForm(JapaneseForm):
+    title = forms.CharField(label="提供できること", max_length=120, help_text="例：平日の午後、公民館の和室を貸せます")
+    offerer_kind = forms.ChoiceField(label="提供者の種別", choices=OffererKind.choices)
+    offerer_name = forms.CharField(label="提供者（団体名・呼び名）", max_length=100)
+    contact_note = forms.CharField(label="連絡方法（職員のみ）", max_length=200, required=False)
+    description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    availability = forms.CharField(label="空いている日時", max_length=100, required=False)
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+                                       required=False)
+    targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
+                                        required=False)
+    district = forms.CharField(label="地区", max_length=50, required=False)
+
+
+class NeedForm(JapaneseForm):
+    description = forms.CharField(label="足りないもの・困りごと", max_length=200,
+                                  help_text="個人が特定される内容は書かないでください。例：平日夜に通える若者の居場所がない")
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+                                       required=False)
+    targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
+                                        required=False)
+    district = forms.CharField(label="地区", max_length=50, required=False)
+    people_count = forms.IntegerField(label="該当する人数（概数）", min_value=1, max_value=10000, initial=1)
+
+
+class ImportForm(JapaneseForm):
+    file = forms.FileField(label="Excel ファイル（.xlsx）")
+
+
+class PlacementForm(JapaneseForm):
+    service = forms.ChoiceField(label="つなぐ社会資源", widget=forms.RadioSelect)
+    person = forms.ChoiceField(label="本人")
+    purpose = forms.ChoiceField(label="目的", choices=PlacementPurpose.choices)
+    arrangement = forms.CharField(label="オーダーメイドの内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="本人に合わせて調整したこと（時間・役割・配慮など）")
+    host_contact = forms.CharField(label="受け入れ先の担当者・連絡先", max_length=200, required=False)
+    started_on = forms.DateField(label="開始日", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, services, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.pk, s.name) for s in services]
+        self.fields["person"].choices = [(p.pk, p.name) for p in persons]
+
+
+class CheckInForm(JapaneseForm):
+    on = forms.DateField(label="日付", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="様子", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlacementEndForm(JapaneseForm):
+    ended_on = forms.DateField(label="終了日", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="終了の理由", max_length=200)

@@ -1,0 +1,13 @@
+"""Mounted at /hsds/ in tsunagu/urls.py: the public HSDS 3.0 API."""
+
+from django.urls import path
+
+from . import hsds_views
+
+app_name = "hsds"
+urlpatterns = [
+    path("", hsds_views.root, name="root"),
+    path("openapi.json", hsds_views.openapi, name="openapi"),
+    path("services", hsds_views.services, name="services"),
+    path("services/<str:pk>", hsds_views.service_detail, name="service_detail"),
+]

@@ -1,0 +1,203 @@
+"""Reads of the directory. The directory holds no personal data, so staff of every agency see every entry;
+the public page and the public HSDS endpoints see `public_services()` only."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from tsunagu.agencies.models import Field
+
+from . import search
+from .models import (
+    VERIFY_EVERY,
+    NeedStatus,
+    Offer,
+    OfferStatus,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    UnmetNeed,
+    Visibility,
+    tokens_to_list,
+)
+
+
+@dataclass
+class Filters:
+    query: str = ""
+    field: str = ""
+    target: str = ""
+    day: str = ""
+    district: str = ""
+    free: bool = False
+    kind: str = ""
+    vacancy: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any([self.query, self.field, self.target, self.day, self.district, self.free, self.kind, self.vacancy])
+
+
+def active_services() -> QuerySet:
+    return Service.objects.filter(status="active")
+
+
+def public_services() -> QuerySet:
+    """The only door to entries for people who are not logged in: public and active, nothing else."""
+    return Service.objects.filter(visibility=Visibility.PUBLIC, status="active")
+
+
+def with_listing_details(queryset: QuerySet) -> QuerySet:
+    """What a list row shows, in a fixed number of queries whatever the page size."""
+    return queryset.select_related("organization", "maintainer").prefetch_related(
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        Prefetch("phones", queryset=Phone.objects.order_by("id")),
+    )
+
+
+def with_places(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related(
+        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")
+                 .prefetch_related("location__addresses").order_by("id")))
+
+
+def filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
+    if filters.field:
+        queryset = queryset.filter(fields__contains=f",{filters.field},")
+    if filters.target:
+        # 「誰でも」 entries suit every target.
+        queryset = queryset.filter(Q(targets__contains=f",{filters.target},") | Q(targets__contains=",anyone,"))
+    if filters.day:
+        queryset = queryset.filter(pk__in=Schedule.objects.filter(byday__contains=filters.day).values("service_id"))
+    if filters.district:
+        queryset = queryset.filter(district=filters.district)
+    if filters.free:
+        queryset = queryset.filter(free=True)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.vacancy:
+        queryset = queryset.filter(vacancy__gt=0)
+    if filters.query:
+        return search.matching(queryset, filters.query)
+    return queryset.order_by("name", "id")
+
+
+def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int = 30):
+    """One page of results. A text search finds the matching ids once (one ranked query) and loads only the page's
+    rows, instead of searching once for the count and again for the page."""
+    from django.core.paginator import Paginator
+
+    if not filters.query:
+        page = Paginator(with_listing_details(filtered(queryset, filters)).defer(*LIST_DEFER), per_page)
+        return page.get_page(page_number)
+    ids = list(filtered(queryset, filters).values_list("id", flat=True))
+    page = Paginator(ids, per_page).get_page(page_number)
+    loaded = with_listing_details(Service.objects.filter(pk__in=list(page.object_list))).defer(*LIST_DEFER)
+    rows = {s.pk: s for s in loaded}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
+
+
+LIST_DEFER = ("search_text", "search_name", "search_chars", "application_process", "interpretation_services", "accreditations",
+              "licenses", "alert", "wait_time", "fees")
+
+
+def directory_version() -> str:
+    """Changes whenever any entry changes: the key under which public pages are cached."""
+    found = Service.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
+    return f"{found['count']}:{found['latest'].timestamp() if found['latest'] else 0}"
+
+
+def districts() -> list[str]:
+    return list(Service.objects.exclude(district="").order_by("district").values_list("district", flat=True).distinct())
+
+
+def public_districts() -> list[str]:
+    return list(public_services().exclude(district="").order_by("district").values_list("district", flat=True)
+                .distinct())
+
+
+def consultation_windows() -> QuerySet:
+    return with_listing_details(public_services().filter(is_consultation_window=True)).defer(*LIST_DEFER).order_by("name")
+
+
+def stale_for(agency, *, today=None) -> QuerySet:
+    """Entries this agency maintains that nobody has confirmed for twelve months."""
+    today = today or timezone.localdate()
+    return active_services().filter(maintainer=agency).filter(
+        Q(verified_on__isnull=True) | Q(verified_on__lt=today - VERIFY_EVERY)).order_by("verified_on", "name")
+
+
+def service_detail(pk: str, *, public: bool) -> Service | None:
+    base = public_services() if public else Service.objects.all()
+    return with_places(with_listing_details(base)).filter(pk=pk).first()
+
+
+def open_needs() -> QuerySet:
+    return UnmetNeed.objects.filter(status=NeedStatus.OPEN).select_related("recorded_by")
+
+
+def needs_by_district() -> list[dict]:
+    """Open needs per district and field, beside the number of active resources there: where a resource is wanted."""
+    rows = {}
+    for need in open_needs():
+        for field_key in tokens_to_list(need.fields) or [""]:
+            key = (need.district, field_key)
+            row = rows.setdefault(key, {"district": need.district, "field": field_key, "needs": 0, "people": 0,
+                                        "field_label": dict(Field.choices).get(field_key, "")})
+            row["needs"] += 1
+            row["people"] += need.people_count
+    resource_counts = _resource_counts()
+    for (district, field_key), row in rows.items():
+        row["resources"] = resource_counts.get((district, field_key), 0)
+    return sorted(rows.values(), key=lambda r: (-r["people"], r["resources"], r["district"]))
+
+
+def _resource_counts() -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    for district, fields in active_services().values_list("district", "fields"):
+        for field_key in tokens_to_list(fields):
+            counts[(district, field_key)] = counts.get((district, field_key), 0) + 1
+    return counts
+
+
+def _overlap(a: str, b: str) -> int:
+    return len(set(tokens_to_list(a)) & set(tokens_to_list(b)))
+
+
+def match_score(offer: Offer, need: UnmetNeed) -> int:
+    """Shared fields count most, then the same district, then shared targets. Zero means no match."""
+    fields = _overlap(offer.fields, need.fields)
+    if not fields:
+        return 0
+    same_district = bool(offer.district) and offer.district == need.district
+    return fields * 3 + (2 if same_district else 0) + _overlap(offer.targets, need.targets)
+
+
+def matches_for_offer(offer: Offer, limit: int = 10) -> list[tuple[int, UnmetNeed]]:
+    scored = [(match_score(offer, need), need) for need in open_needs()]
+    return sorted([s for s in scored if s[0] > 0], key=lambda s: (-s[0], -s[1].people_count))[:limit]
+
+
+def matches_for_need(need: UnmetNeed, limit: int = 10) -> list[tuple[int, Offer]]:
+    offers = Offer.objects.filter(status=OfferStatus.OPEN).select_related("recorded_by")
+    scored = [(match_score(offer, need), offer) for offer in offers]
+    return sorted([s for s in scored if s[0] > 0], key=lambda s: -s[0])[:limit]
+
+
+def open_offers() -> QuerySet:
+    return Offer.objects.filter(status=OfferStatus.OPEN).select_related("recorded_by")
+
+
+def directory_summary() -> dict:
+    today = timezone.localdate()
+    totals = active_services().aggregate(
+        total=Count("id"), public=Count("id", filter=Q(visibility=Visibility.PUBLIC)),
+        informal=Count("id", filter=Q(kind="informal")), vacancy=Sum("vacancy"),
+        stale=Count("id", filter=Q(verified_on__isnull=True) | Q(verified_on__lt=today - VERIFY_EVERY)),
+    )
+    totals["recent"] = active_services().filter(created_at__gte=timezone.now() - timedelta(days=30)).count()
+    return totals

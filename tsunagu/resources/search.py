@@ -1,0 +1,118 @@
+"""Japanese search over the directory: normalisation, synonyms, an index per database, ranking.
+
+Each service keeps `search_text`, its words normalised once (NFKC, lower case, katakana folded to hiragana), so
+「サロン」 finds 「さろん」 and full-width 「ＡＢＣ」 finds "abc". The text is indexed by FTS5's trigram tokenizer on
+SQLite and by pg_trgm on PostgreSQL. Trigrams need three characters: on SQLite a one- or two-character word
+(「食」「送迎」) goes to a second FTS5 index whose tokens are single characters (a phrase query); on PostgreSQL it
+is a substring scan, which over a municipality's few thousand entries costs a few milliseconds.
+"""
+
+import unicodedata
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from tsunagu.agencies.models import Field
+
+from .models import ResourceKind, Service, Target
+
+# Words people use for the same thing. A query for any word of a group finds the others, ranked below exact hits.
+SYNONYM_GROUPS = [
+    ["送迎", "移動支援", "通院", "外出支援", "移送", "付き添い"],
+    ["居場所", "サロン", "たまり場", "交流の場", "オープンスペース"],
+    ["食事", "食堂", "配食", "弁当", "フードバンク", "食料"],
+    ["見守り", "安否確認", "声かけ"],
+    ["子育て", "育児", "子ども"],
+    ["仕事", "就労", "就職", "働く"],
+    ["お金", "生活費", "家計", "貸付"],
+    ["ひきこもり", "引きこもり", "不登校"],
+    ["認知症", "物忘れ", "もの忘れ"],
+    ["体操", "運動", "介護予防"],
+    ["ペット", "犬", "猫"],
+]
+
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower().translate(_KATAKANA_TO_HIRAGANA)
+
+
+def _group_index() -> dict[str, list[str]]:
+    index = {}
+    for group in SYNONYM_GROUPS:
+        normalised = [normalize(word) for word in group]
+        for word in normalised:
+            index[word] = normalised
+    return index
+
+
+_SYNONYMS = _group_index()
+
+
+def expand(word: str) -> list[str]:
+    """The word first, then its synonyms."""
+    word = normalize(word)
+    return [word] + [w for w in _SYNONYMS.get(word, []) if w != word]
+
+
+def split_query(query: str) -> list[str]:
+    return [w for w in normalize(query).replace("　", " ").split() if w][:8]
+
+
+def search_text_for(service: Service, *, organization_name: str = "", extra: list[str] | None = None) -> str:
+    fields = dict(Field.choices)
+    targets = dict(Target.choices)
+    parts = [
+        service.name, service.alternate_name, organization_name, service.keywords, service.district,
+        service.description, service.eligibility_description, service.fees_description,
+        " ".join(fields.get(f, "") for f in service.field_list),
+        " ".join(targets.get(t, "") for t in service.target_list),
+        dict(ResourceKind.choices).get(service.kind, ""), "無料" if service.free else "",
+        *(extra or []),
+    ]
+    return normalize(" ".join(p for p in parts if p))
+
+
+def chars(text: str) -> str:
+    """One token per character, for the SQLite character index: 「送迎 食」 → "送 迎 食"."""
+    return " ".join(ch for ch in text if not ch.isspace())
+
+
+def _variants_filter(variants: list[str]) -> Q:
+    """Any of the variants: on SQLite one FTS5 query for the long ones and one narrow scan for the short ones."""
+    if connection.vendor != "sqlite":
+        # PostgreSQL's pg_trgm GIN index serves these LIKEs for words of three characters or more.
+        found = Q()
+        for word in variants:
+            found |= Q(search_text__contains=word)
+        return found
+    found = Q()
+    long_words = [w for w in variants if len(w) >= 3]
+    short_words = [w for w in variants if len(w) < 3]
+    if long_words:
+        expression = " OR ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        found |= Q(pk__in=RawSQL("SELECT service_id FROM resources_service_fts WHERE body MATCH %s", [expression]))
+    if short_words:
+        # Shorter than a trigram: the character index (0005), where 「送迎」 is the phrase "送 迎".
+        expression = " OR ".join('"' + chars(w).replace('"', '""') + '"' for w in short_words if chars(w))
+        if expression:
+            found |= Q(pk__in=RawSQL("SELECT service_id FROM resources_service_chars WHERE body MATCH %s",
+                                     [expression]))
+    return found
+
+
+def matching(queryset: QuerySet, query: str) -> QuerySet:
+    """Every word (or one of its synonyms) must appear. Ranked: name hits, then exact words, then synonyms."""
+    words = split_query(query)
+    if not words:
+        return queryset
+    rank_terms = []
+    for word in words:
+        queryset = queryset.filter(_variants_filter(expand(word)))
+        rank_terms.append(Case(When(search_name__contains=word, then=Value(4)),
+                               When(search_text__contains=word, then=Value(2)),
+                               default=Value(1), output_field=IntegerField()))
+    rank = sum(rank_terms[1:], rank_terms[0])
+    return queryset.annotate(rank=rank).order_by("-rank", "name", "id")

@@ -1,0 +1,223 @@
+"""Writes to the directory. A staff form is flat (one screen); here it becomes HSDS rows: a service, its provider
+(organization), its place (location + address), phone, contact and weekly schedule."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from tsunagu.agencies.models import Agency, Municipality
+from tsunagu.core.locking import EditConflict
+
+from . import search
+from .models import (
+    Address,
+    Location,
+    NeedStatus,
+    Offer,
+    OfferStatus,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    UnmetNeed,
+    list_to_tokens,
+)
+
+PROFILE_FIELDS = [
+    "name", "description", "kind", "visibility", "is_consultation_window", "district", "free", "fees_description",
+    "eligibility_description", "capacity", "vacancy", "keywords", "url", "email", "minimum_age", "maximum_age",
+]
+NULLABLE = {"capacity", "vacancy", "minimum_age", "maximum_age"}
+
+
+def search_refresh(services: Iterable[Service]) -> None:
+    """Recomputes the normalised search columns (the FTS5 triggers / pg_trgm index follow the column)."""
+    services = list(services)
+    places = _place_words([s.pk for s in services])
+    for service in services:
+        service.search_text = search.search_text_for(service, organization_name=service.provider_name,
+                                                     extra=places.get(service.pk))
+        service.search_name = search.normalize(service.name)
+        service.search_chars = search.chars(service.search_text)
+    Service.objects.bulk_update(services, ["search_text", "search_name", "search_chars"], batch_size=500)
+
+
+def _place_words(service_ids: list[str]) -> dict[str, list[str]]:
+    words: dict[str, list[str]] = {}
+    rows = ServiceAtLocation.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "location__name", "location__addresses__address_1")
+    for service_id, name, address in rows:
+        words.setdefault(service_id, []).extend(w for w in (name, address) if w)
+    return words
+
+
+def _organization_for(name: str) -> Organization | None:
+    name = name.strip()
+    if not name:
+        return None
+    found = Organization.objects.filter(name=name).first()
+    return found or Organization.objects.create(name=name, description=name)
+
+
+def _apply_profile(service: Service, data: dict) -> None:
+    for name in PROFILE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(service, name, "" if value is None and name not in NULLABLE else value)
+    service.fields = list_to_tokens(data.get("fields", []))
+    service.targets = list_to_tokens(data.get("targets", []))
+    # HSDS needs a provider for every service; without one named, the maintaining agency provides it.
+    fallback = service.maintainer.name if service.maintainer_id else "提供主体未登録"
+    service.organization = _organization_for(data.get("organization_name", "") or fallback)
+    service.status = service.status or "active"
+    now = timezone.now()
+    service.updated_at = now
+    service.last_modified = now.isoformat(timespec="seconds")
+
+
+@transaction.atomic
+def service_create(*, data: dict, maintainer: Agency | None) -> Service:
+    service = Service(status="active", maintainer=maintainer, verified_on=timezone.localdate())
+    _apply_profile(service, data)
+    if service.vacancy is not None:
+        service.vacancy_updated_on = timezone.localdate()
+    service.save()
+    _write_place_phone_schedule(service, data)
+    search_refresh([service])
+    return service
+
+
+@transaction.atomic
+def service_update(*, service: Service, data: dict, expected_version: int) -> Service:
+    current = Service.objects.select_for_update().get(pk=service.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    vacancy_changed = data.get("vacancy") != current.vacancy
+    _apply_profile(service, data)
+    service.version = expected_version + 1
+    service.verified_on = timezone.localdate()  # editing is checking: the person just looked at every field
+    if vacancy_changed:
+        service.vacancy_updated_on = timezone.localdate()
+    service.save()
+    _write_place_phone_schedule(service, data)
+    search_refresh([service])
+    return service
+
+
+def _write_place_phone_schedule(service: Service, data: dict) -> None:
+    _write_place(service, data.get("place_name", ""), data.get("address", ""), data.get("postal_code", ""))
+    _write_phone(service, data.get("phone", ""))
+    _write_schedule(service, data)
+
+
+def _write_place(service: Service, place_name: str, address_text: str, postal_code: str) -> None:
+    link = service.service_at_locations.select_related("location").first()
+    if not (place_name or address_text):
+        return
+    if link is None:
+        location = Location.objects.create(location_type="physical", name=place_name or service.name,
+                                           organization=service.organization)
+        ServiceAtLocation.objects.create(service=service, location=location)
+    else:
+        location = link.location
+        location.name = place_name or location.name
+        location.save(update_fields=["name"])
+    municipality = Municipality.objects.first()
+    # HSDS requires city, state and postal code on an address; "-" marks one we were not told.
+    Address.objects.update_or_create(
+        location=location, address_type="physical",
+        defaults={"address_1": address_text or "-", "city": (municipality.name if municipality else "") or "-",
+                  "state_province": (municipality.prefecture if municipality else "") or "-",
+                  "postal_code": postal_code or "-", "country": "JP"},
+    )
+
+
+def _write_phone(service: Service, number: str) -> None:
+    phone = service.phones.first()
+    if phone is None and number:
+        Phone.objects.create(service=service, number=number, type="voice")
+    elif phone is not None and number != phone.number:
+        if number:
+            phone.number = number
+            phone.save(update_fields=["number"])
+        else:
+            phone.delete()
+
+
+def _write_schedule(service: Service, data: dict) -> None:
+    days = data.get("days") or []
+    note = data.get("schedule_note", "")
+    opens = data["opens_at"].strftime("%H:%M") if data.get("opens_at") else ""
+    closes = data["closes_at"].strftime("%H:%M") if data.get("closes_at") else ""
+    service.schedules.all().delete()  # a schedule is part of the entry, rewritten as a whole with it
+    if days or note or opens:
+        Schedule.objects.create(service=service, freq="WEEKLY" if days else "", byday=",".join(days),
+                                opens_at=opens, closes_at=closes, description=note, wkst="MO")
+
+
+@transaction.atomic
+def service_verify(*, service: Service, on: date | None = None) -> Service:
+    service.verified_on = on or timezone.localdate()
+    service.updated_at = timezone.now()
+    service.save(update_fields=["verified_on", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def vacancy_update(*, service: Service, vacancy: int | None) -> Service:
+    service.vacancy = vacancy
+    service.vacancy_updated_on = timezone.localdate()
+    service.updated_at = timezone.now()
+    service.save(update_fields=["vacancy", "vacancy_updated_on", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def service_archive(*, service: Service) -> Service:
+    """Entries are never deleted from the screens: an ended resource becomes inactive and leaves every list."""
+    service.status = "inactive"
+    service.updated_at = timezone.now()
+    service.save(update_fields=["status", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def offer_create(*, data: dict, recorded_by: Agency) -> Offer:
+    offer = Offer(recorded_by=recorded_by)
+    for name in ["title", "offerer_kind", "offerer_name", "contact_note", "description", "availability", "district"]:
+        setattr(offer, name, data.get(name, ""))
+    offer.fields = list_to_tokens(data.get("fields", []))
+    offer.targets = list_to_tokens(data.get("targets", []))
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def offer_set_status(*, offer: Offer, status: str, resulting_service: Service | None = None) -> Offer:
+    if status not in OfferStatus.values:
+        raise ValueError(f"状態の値が正しくありません: {status}")
+    offer.status = status
+    offer.resulting_service = resulting_service or offer.resulting_service
+    offer.save(update_fields=["status", "resulting_service"])
+    return offer
+
+
+@transaction.atomic
+def need_create(*, data: dict, recorded_by: Agency) -> UnmetNeed:
+    need = UnmetNeed(recorded_by=recorded_by, description=data["description"], district=data.get("district", ""),
+                     people_count=data.get("people_count") or 1)
+    need.fields = list_to_tokens(data.get("fields", []))
+    need.targets = list_to_tokens(data.get("targets", []))
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_mark_met(*, need: UnmetNeed, service: Service | None) -> UnmetNeed:
+    need.status = NeedStatus.MET
+    need.met_by = service
+    need.save(update_fields=["status", "met_by"])
+    return need

@@ -1,0 +1,377 @@
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from functools import wraps
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tsunagu.core.locking import EditConflict
+
+from . import excel, placements, queries, services
+from .forms import (
+    CheckInForm,
+    ImportForm,
+    NeedForm,
+    OfferForm,
+    PlacementEndForm,
+    PlacementForm,
+    SearchForm,
+    ServiceForm,
+    StaffSearchForm,
+    VacancyForm,
+)
+from .hsds.tabular import HsdsImportError, export_tabular
+from .models import Offer, OfferStatus, Placement, Service, UnmetNeed
+
+PAGE_SIZE = 30
+PUBLIC_CACHE_SECONDS = 300
+
+
+def staff_required(view):
+    """Any staff member acting for an agency. The directory holds no personal data, so no policy check is needed."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.actor.agency is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page(request, base, filters):
+    page = queries.result_page(base, filters, request.GET.get("page"), PAGE_SIZE)
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return page, urlencode(params)
+
+
+def cached_public(view):
+    """Public pages are the same for every visitor: rendered once per directory version and address, kept a few
+    minutes. Any change to an entry changes the version, so nobody sees a withdrawn entry."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = "resources:public:" + hashlib.sha256(
+            f"{queries.directory_version()}|{request.get_full_path()}".encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            cached = (response.content, response["Content-Type"])
+            cache.set(key, cached, PUBLIC_CACHE_SECONDS)
+        return HttpResponse(cached[0], content_type=cached[1])
+
+    return wrapped
+
+
+# ---------- staff directory ----------
+
+@staff_required
+def index(request):
+    form = StaffSearchForm(request.GET or None, districts=queries.districts())
+    filters = form.filters()
+    page, query_string = _page(request, queries.active_services(), filters)
+    context = {"form": form, "page": page, "query_string": query_string, "filters": filters,
+               "summary": queries.directory_summary(), "stale_count": queries.stale_for(request.actor.agency).count()}
+    template = "resources/_results.html" if request.headers.get("HX-Request") else "resources/index.html"
+    return render(request, template, context)
+
+
+@staff_required
+def detail(request, pk: str):
+    service = queries.service_detail(pk, public=False)
+    if service is None:
+        raise Http404
+    context = {"service": service, "vacancy_form": VacancyForm(initial={"vacancy": service.vacancy}),
+               "needs_verification": service.needs_verification()}
+    return render(request, "resources/detail.html", context)
+
+
+@staff_required
+def create(request):
+    form = ServiceForm(request.POST or None, initial={"kind": "formal", "visibility": "staff"})
+    if request.method == "POST" and form.is_valid():
+        service = services.service_create(data=form.cleaned_data, maintainer=request.actor.agency)
+        messages.success(request, f"「{service.name}」を登録しました。")
+        return redirect("resources:detail", pk=service.pk)
+    return render(request, "resources/form.html", {"form": form})
+
+
+@staff_required
+def edit(request, pk: str):
+    service = queries.service_detail(pk, public=False)
+    if service is None:
+        raise Http404
+    form = ServiceForm(request.POST or None, initial=ServiceForm.initial_for(service))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected = form.cleaned_data.get("version") or service.version
+            services.service_update(service=service, data=form.cleaned_data, expected_version=expected)
+            messages.success(request, "保存しました。最終確認日も今日に更新しました。")
+            return redirect("resources:detail", pk=service.pk)
+        except EditConflict as exc:
+            conflict = exc.current
+            form.add_error(None, EditConflict.message)
+    return render(request, "resources/form.html", {"form": form, "service": service, "conflict": conflict})
+
+
+@staff_required
+@require_POST
+def verify(request, pk: str):
+    service = get_object_or_404(Service, pk=pk)
+    services.service_verify(service=service)
+    messages.success(request, f"「{service.name}」の内容を確認済みにしました。")
+    if request.POST.get("next") == "stale":
+        return redirect("resources:stale")
+    return redirect("resources:detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def vacancy(request, pk: str):
+    service = get_object_or_404(Service, pk=pk)
+    form = VacancyForm(request.POST)
+    if form.is_valid():
+        services.vacancy_update(service=service, vacancy=form.cleaned_data["vacancy"])
+        messages.success(request, "空き状況を更新しました。")
+    else:
+        messages.error(request, "空きは 0 以上の数で入力してください。")
+    return redirect("resources:detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def archive(request, pk: str):
+    service = get_object_or_404(Service, pk=pk)
+    services.service_archive(service=service)
+    messages.success(request, f"「{service.name}」を終了にしました（記録は残ります）。")
+    return redirect("resources:index")
+
+
+@staff_required
+def stale(request):
+    entries = queries.stale_for(request.actor.agency).select_related("organization")
+    return render(request, "resources/stale.html", {"entries": entries, "today": timezone.localdate()})
+
+
+# ---------- interchange ----------
+
+@staff_required
+def export_excel(request):
+    data = excel.export_workbook(queries.active_services().order_by("name", "id"))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="resources-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
+
+
+@staff_required
+def import_excel(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, updated = excel.import_workbook(form.cleaned_data["file"].read(), maintainer=request.actor.agency)
+            messages.success(request, f"読み込みました：新規 {created} 件、更新 {updated} 件。")
+            return redirect("resources:index")
+        except HsdsImportError as exc:
+            errors = exc.errors
+    return render(request, "resources/import.html", {"form": form, "errors": errors})
+
+
+@staff_required
+def export_hsds(request):
+    """The public entries as an HSDS tabular data package, zipped — what anyone may publish as open data."""
+    folder = Path(tempfile.mkdtemp(prefix="hsds-"))
+    try:
+        export_tabular(folder, public_only=True)
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, path.name)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="hsds-{timezone.localdate():%Y%m%d}.zip"'
+    return response
+
+
+# ---------- offers and unmet needs ----------
+
+@staff_required
+def offers(request):
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        offer = services.offer_create(data=form.cleaned_data, recorded_by=request.actor.agency)
+        messages.success(request, "登録しました。合いそうな「足りない資源」を下に示します。")
+        return redirect("resources:offer_detail", pk=offer.pk)
+    offer_list = queries.open_offers()
+    return render(request, "resources/offers.html", {"form": form, "offers": offer_list})
+
+
+@staff_required
+def offer_detail(request, pk: int):
+    offer = get_object_or_404(Offer.objects.select_related("recorded_by", "resulting_service"), pk=pk)
+    return render(request, "resources/offer_detail.html", {"offer": offer, "matches": queries.matches_for_offer(offer),
+                                                           "statuses": OfferStatus.choices})
+
+
+@staff_required
+@require_POST
+def offer_status(request, pk: int):
+    offer = get_object_or_404(Offer, pk=pk)
+    status = request.POST.get("status", "")
+    if status not in OfferStatus.values:
+        messages.error(request, "状態を選んでください。")
+    else:
+        services.offer_set_status(offer=offer, status=status)
+        messages.success(request, "状態を更新しました。")
+    return redirect("resources:offer_detail", pk=pk)
+
+
+@staff_required
+def needs(request):
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.need_create(data=form.cleaned_data, recorded_by=request.actor.agency)
+        messages.success(request, "足りない資源として記録しました。")
+        return redirect("resources:needs")
+    need_list = list(queries.open_needs())
+    matches = {need.pk: queries.matches_for_need(need, limit=3) for need in need_list}
+    rows = [(need, matches[need.pk]) for need in need_list]
+    return render(request, "resources/needs.html", {"form": form, "rows": rows,
+                                                    "by_district": queries.needs_by_district()})
+
+
+@staff_required
+@require_POST
+def need_met(request, pk: int):
+    need = get_object_or_404(UnmetNeed, pk=pk)
+    services.need_mark_met(need=need, service=None)
+    messages.success(request, "充足にしました。")
+    return redirect("resources:needs")
+
+
+# ---------- the public page (no login) ----------
+
+@cached_public
+def public_index(request):
+    form = SearchForm(request.GET or None, districts=queries.public_districts())
+    filters = form.filters()
+    page, query_string = _page(request, queries.public_services(), filters)
+    return render(request, "resources/public_index.html",
+                  {"form": form, "page": page, "query_string": query_string, "filters": filters})
+
+
+@cached_public
+def public_detail(request, pk: str):
+    service = queries.service_detail(pk, public=True)
+    if service is None:
+        raise Http404
+    return render(request, "resources/public_detail.html", {"service": service})
+
+
+GUIDE = [
+    ("お金や仕事、暮らしのこと", ["poverty", "employment", "housing"]),
+    ("介護や高齢のこと", ["elderly"]),
+    ("障害のこと", ["disability"]),
+    ("子育てや子どものこと", ["children", "education"]),
+    ("こころやからだの健康のこと", ["health"]),
+    ("どこに相談したらいいかわからないとき", ["community", "advocacy"]),
+]
+
+
+@cached_public
+def public_guide(request):
+    windows = list(queries.consultation_windows())
+    sections = []
+    for title, fields in GUIDE:
+        matched = [w for w in windows if set(w.field_list) & set(fields)]
+        sections.append({"title": title, "windows": matched})
+    return render(request, "resources/public_guide.html", {"sections": sections})
+
+
+# ---------- 参加支援 (placements): personal data, read through the case and sharing.policy ----------
+
+@staff_required
+def placement_new(request, case_pk: int):
+    case = placements.case_for(request.actor, case_pk, path=request.path)
+    persons = placements.persons_for(case, request.actor)
+    person = persons[0] if persons else None
+    text = request.GET.get("q", "").strip()
+    if text:
+        found = queries.result_page(queries.active_services(), queries.Filters(query=text), 1, 15).object_list
+    else:
+        found = placements.suggestions(fields=placements.concern_fields(case, request.actor),
+                                       age=person.age if person else None, address=person.address if person else "")
+    chosen = request.POST.get("service")
+    if chosen and chosen not in {s.pk for s in found}:
+        found = [*found, *Service.objects.filter(pk=chosen, status="active")]
+    form = PlacementForm(request.POST or None, services=found, persons=persons,
+                         initial={"started_on": timezone.localdate(), "purpose": "place"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        placement = placements.placement_create(
+            actor=request.actor, case=case, person=next(p for p in persons if str(p.pk) == data["person"]),
+            service=Service.objects.get(pk=data["service"]), data=data)
+        messages.success(request, "参加支援を記録しました。ケースの経過に表示されます。")
+        return redirect("resources:placement_detail", pk=placement.pk)
+    return render(request, "resources/placement_new.html",
+                  {"case": case, "form": form, "services": found, "query": text, "persons": persons})
+
+
+def _placement_for(request, pk: int) -> Placement:
+    placement = get_object_or_404(Placement.objects.select_related("service", "agency", "person"), pk=pk)
+    placements.case_for(request.actor, placement.case_id, path=request.path)  # 404 without a basis; read logged
+    return placement
+
+
+@staff_required
+def placement_detail(request, pk: int):
+    placement = _placement_for(request, pk)
+    today = timezone.localdate()
+    return render(request, "resources/placement_detail.html", {
+        "placement": placement, "check_ins": placement.check_ins.select_related("agency"),
+        "check_in_form": CheckInForm(initial={"on": today}), "end_form": PlacementEndForm(initial={"ended_on": today}),
+    })
+
+
+@staff_required
+@require_POST
+def placement_check_in(request, pk: int):
+    placement = _placement_for(request, pk)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        placements.placement_check_in(actor=request.actor, placement=placement, **form.cleaned_data)
+        messages.success(request, "様子を記録しました。")
+    else:
+        messages.error(request, "日付と様子を入力してください。")
+    return redirect("resources:placement_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def placement_end(request, pk: int):
+    placement = _placement_for(request, pk)
+    form = PlacementEndForm(request.POST)
+    if form.is_valid():
+        placements.placement_end(placement=placement, ended_on=form.cleaned_data["ended_on"],
+                                 reason=form.cleaned_data["reason"])
+        messages.success(request, "終了を記録しました。")
+    else:
+        messages.error(request, "終了日と理由を入力してください。")
+    return redirect("resources:placement_detail", pk=pk)
