@@ -13,6 +13,7 @@ class SharingBasis(models.TextChoices):
     SUPPORT_MEETING = "support_meeting", "支援会議（社会福祉法106条の6）"
     CHILD_PROTECTION_COUNCIL = "child_protection_council", "要保護児童対策地域協議会"
     VITAL_INTEREST = "vital_interest", "生命・身体の保護（緊急）"
+    LINKAGE_REVIEW = "linkage_review", "名寄せの確認（多機関協働の担当）"
 
 
 class AccessAction(models.TextChoices):

@@ -1,0 +1,118 @@
+"""The linkage run through the real database: clusters, twins, decisions surviving a rerun, unmerge."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from tsunagu.agencies.actor import actor_for
+from tsunagu.linkage import services
+from tsunagu.linkage.models import DecisionAction, LinkageRun, MergeDecision, PersonLink, ReviewPair, RunStatus
+
+from .helpers import person, run
+
+pytestmark = pytest.mark.django_db
+
+
+def clusters(*persons):
+    links = dict(PersonLink.objects.filter(person__in=persons).values_list("person_id", "cluster"))
+    return [links[p.pk] for p in persons]
+
+
+def test_one_woman_written_three_ways_by_three_agencies_is_one_cluster(yoshiko):
+    finished = run()
+    assert finished.status == RunStatus.DONE and finished.records == PersonLink.objects.count()
+    assert clusters(*yoshiko) == [yoshiko[0].pk] * 3  # the cluster is numbered by its smallest Person id
+
+
+def test_twins_are_never_linked_automatically(twins):
+    run()
+    a, b = clusters(*twins)
+    assert a != b
+    link_a, link_b = PersonLink.objects.get(person=twins[0]), PersonLink.objects.get(person=twins[1])
+    assert link_a.household_group == link_b.household_group  # but they live together
+    pair = ReviewPair.objects.get(person_a=twins[0], person_b=twins[1])
+    assert pair.twin and pair.explanation["twin_guard"]
+
+
+def test_a_keep_apart_survives_the_next_run(coordinator, twins):
+    run()
+    actor = actor_for(coordinator)
+    pair = ReviewPair.objects.get(person_a=twins[0], person_b=twins[1])
+    services.review_pair_decide(actor=actor, pair=pair, action=DecisionAction.KEEP_APART, reason="母子手帳で双子と確認")
+    run()
+    assert len(set(clusters(*twins))) == 2
+    assert not ReviewPair.objects.filter(person_a=twins[0], person_b=twins[1], decision__isnull=True).exists()
+
+
+def test_a_manual_merge_survives_the_next_run(coordinator, twins):
+    """The engine keeps twins apart; a coordinator who knows better merges, and the merge stays."""
+    run()
+    pair = ReviewPair.objects.get(person_a=twins[0], person_b=twins[1])
+    services.review_pair_decide(actor=actor_for(coordinator), pair=pair, action=DecisionAction.MERGE,
+                                reason="優斗は優太の誤記と本人に確認")
+    assert len(set(clusters(*twins))) == 1
+    run()
+    assert len(set(clusters(*twins))) == 1
+
+
+def test_a_manual_unmerge_stays_unmerged_and_can_be_undone(coordinator, yoshiko):
+    run()
+    actor = actor_for(coordinator)
+    decisions = services.person_unmerge(actor=actor, person=yoshiko[2], reason="別人（同姓同名の隣人）と判明")
+    assert len(decisions) == 2 and {d.action for d in decisions} == {DecisionAction.UNMERGE}
+    a, b, c = clusters(*yoshiko)
+    assert a == b != c
+    run()
+    a, b, c = clusters(*yoshiko)
+    assert a == b != c
+    services.persons_merge(actor=actor, person_a=yoshiko[0], person_b=yoshiko[2], reason="再確認の結果、同一人物")
+    services.persons_merge(actor=actor, person_a=yoshiko[1], person_b=yoshiko[2], reason="再確認の結果、同一人物")
+    run()
+    assert len(set(clusters(*yoshiko))) == 1
+    assert MergeDecision.objects.count() == 4  # history kept: every decision is still there
+
+
+def test_unmerging_the_first_row_renumbers_the_rest(coordinator, yoshiko):
+    run()
+    services.person_unmerge(actor=actor_for(coordinator), person=yoshiko[0], reason="別人")
+    assert clusters(*yoshiko) == [yoshiko[0].pk, yoshiko[1].pk, yoshiko[1].pk]
+
+
+def test_decisions_cannot_be_changed_or_deleted(coordinator, twins):
+    decision = services.persons_merge(actor=actor_for(coordinator), person_a=twins[1], person_b=twins[0], reason="確認")
+    assert (decision.person_a_id, decision.person_b_id) == (twins[0].pk, twins[1].pk)
+    with pytest.raises(PermissionError):
+        decision.save()
+    with pytest.raises(PermissionError):
+        MergeDecision.objects.all().delete()
+    with pytest.raises(PermissionError):
+        MergeDecision.objects.update(reason="")
+
+
+def test_a_decision_needs_a_reason_and_writes_nothing_without_one(coordinator, twins):
+    run()
+    pair = ReviewPair.objects.get(person_a=twins[0], person_b=twins[1])
+    with pytest.raises(ValidationError) as error:
+        services.review_pair_decide(actor=actor_for(coordinator), pair=pair, action=DecisionAction.MERGE, reason="  ")
+    assert "理由" in str(error.value)
+    assert not MergeDecision.objects.exists()
+    assert len(set(clusters(*twins))) == 2
+
+
+def test_archived_persons_are_left_out(own_agency, yoshiko):
+    from django.utils import timezone
+
+    gone = person(own_agency, "高橋 ヨシ子", "タカハシ ヨシコ", "1940-03-02", address="旭町1-2-3",
+                  archived_at=timezone.now())
+    run()
+    assert not PersonLink.objects.filter(person=gone).exists()
+
+
+def test_the_command_runs_the_task_now(yoshiko, capsys):
+    call_command("link_persons")
+    assert "名寄せが完了しました" in capsys.readouterr().out
+    assert LinkageRun.objects.get().status == RunStatus.DONE
+
+
+def test_a_run_over_no_persons_finishes(db):
+    assert run().status == RunStatus.DONE

@@ -1,0 +1,12 @@
+from tsunagu.core.dashboard import Panel
+
+from . import queries
+
+
+def panels(actor) -> list[Panel]:
+    """The coordinator sees how many pairs wait for her 名寄せ review (a count, no personal data)."""
+    if not actor.is_coordinator:
+        return []
+    waiting = queries.open_review_pairs().count()
+    return [Panel(title="名寄せの確認待ち", template="linkage/panel_review.html",
+                  context={"waiting": waiting, "run": queries.latest_run()}, order=40, count=waiting or None)]

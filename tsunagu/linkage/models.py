@@ -1,0 +1,142 @@
+"""名寄せ in the product: which Person rows (each agency's own) are one person, and which live together.
+
+Person rows are never merged destructively. A linkage run writes, for every row, the cluster it belongs to
+(`PersonLink.cluster`: the smallest Person id of the cluster, so a cluster keeps its number while its first
+row stays in it) and the household group (`PersonLink.household_group`, likewise). A coordinator's merge or
+unmerge is a new `MergeDecision` row; the latest decision for a pair wins, every earlier one is kept, and
+each later run honours them. Run results (`PersonLink`, `HouseholdGroup`, `ReviewPair`) are derived data and
+are replaced by each run; decisions are the only thing people write here, and they are append-only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "実行中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class LinkageRun(models.Model):
+    """One run of the linkage over every agency's persons (nightly, or `manage.py link_persons`)."""
+
+    started_at = models.DateTimeField("開始日時", default=timezone.now)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+    status = models.CharField("状態", max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    records = models.PositiveIntegerField("記録数", default=0)
+    persons = models.PositiveIntegerField("人数", default=0)
+    households = models.PositiveIntegerField("世帯数", default=0)
+    review_pairs = models.PositiveIntegerField("要確認の組", default=0)
+    # m, u and prior of the Fellegi–Sunter model, so the intake check scores exactly as this run did.
+    model_params = models.JSONField(default=dict, blank=True)
+    message = models.TextField("メッセージ", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せの実行"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class PersonLink(models.Model):
+    person = models.OneToOneField("people.Person", on_delete=models.PROTECT, related_name="link", verbose_name="本人")
+    cluster = models.PositiveIntegerField("同一人物の番号", db_index=True)
+    household_group = models.PositiveIntegerField("世帯の番号", db_index=True)
+    run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せの結果"
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.cluster}"
+
+
+class HouseholdGroup(models.Model):
+    """A household seen across agencies, with its flags (8050, 複合課題)."""
+
+    key = models.PositiveIntegerField("世帯の番号", unique=True)
+    run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, related_name="+")
+    persons = models.PositiveIntegerField("人数", default=0)
+    flags = models.JSONField("フラグ", default=list, blank=True)
+    fields = models.JSONField("課題のある分野", default=list, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せした世帯"
+
+    def __str__(self) -> str:
+        return f"世帯 {self.key}"
+
+
+class ReviewPair(models.Model):
+    """Two rows the engine could not decide on (要確認), with its explanation, for the coordinator."""
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, related_name="+")
+    person_a = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    weight = models.FloatField("重み")
+    probability = models.FloatField("同一人物である確率")
+    twin = models.BooleanField("双子の可能性", default=False)
+    explanation = models.JSONField("判定の内訳", default=dict)
+    decision = models.ForeignKey("MergeDecision", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "要確認の組"
+        ordering = ["-probability", "id"]
+        indexes = [models.Index(fields=["run", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id}・{self.person_b_id} p={self.probability:.2f}"
+
+
+class DecisionAction(models.TextChoices):
+    MERGE = "merge", "同一人物として結合"
+    KEEP_APART = "keep_apart", "別人として確定"
+    UNMERGE = "unmerge", "結合を解除"
+
+
+SEPARATING = (DecisionAction.KEEP_APART, DecisionAction.UNMERGE)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("名寄せの判断は変更できません。取り消すときは新しい判断を記録してください。")
+
+    def delete(self):
+        raise PermissionError("名寄せの判断は削除できません。")
+
+
+class MergeDecision(models.Model):
+    """A coordinator's decision on two Person rows. `person_a` has the smaller id. Never changed or deleted."""
+
+    person_a = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="記録A")
+    person_b = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="記録B")
+    action = models.CharField("判断", max_length=20, choices=DecisionAction.choices)
+    reason = models.TextField("理由")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="判断した職員")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="機関")
+    decided_at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    # What the coordinator saw when deciding, kept with the decision (the review pair itself is replaced nightly).
+    explanation = models.JSONField("判定の内訳", default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せの判断"
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["person_a", "person_b"])]
+        constraints = [models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")), name="decision_pair_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id}・{self.person_b_id}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("名寄せの判断は変更できません。取り消すときは新しい判断を記録してください。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("名寄せの判断は削除できません。")

@@ -1,0 +1,394 @@
+"""Reads for 名寄せ: the rows a run links, the intake's single-record check, household flags, the review queue.
+
+Nothing here shows personal data to anyone: functions return ids, scores and flags, and the caller shows
+what tsunagu.sharing.policy allows (and logs it).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from tsunagu.agencies.models import Municipality
+from tsunagu.cases.models import CONCERN_FIELDS, Consultation
+from tsunagu.identity.households import FLAG_LABELS
+from tsunagu.identity.linkage import LinkageIndex, LinkageResult, build_index, match_one, prepare
+from tsunagu.identity.model import Model
+from tsunagu.people.models import Household, HouseholdMember, Person, Relationship, RelationshipKind
+
+from .engine import Facts, Outcome
+from .explain import as_json
+from .models import (
+    SEPARATING,
+    DecisionAction,
+    HouseholdGroup,
+    LinkageRun,
+    MergeDecision,
+    PersonLink,
+    ReviewPair,
+    RunStatus,
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# What a run reads
+# ---------------------------------------------------------------------------------------------------------
+
+PERSON_COLUMNS = ("pk", "agency_id", "name", "kana", "birth_date", "sex", "address", "phone")
+
+
+def person_rows(queryset: QuerySet | None = None) -> list[dict[str, str]]:
+    """Every agency's current (not archived) persons, as the engine's input records."""
+    qs = (queryset if queryset is not None else Person.objects.all()).filter(archived_at__isnull=True)
+    return [_row(values) for values in qs.order_by("pk").values_list(*PERSON_COLUMNS).iterator(chunk_size=5000)]
+
+
+def _row(values: tuple) -> dict[str, str]:
+    pk, agency_id, name, kana, birth, sex, address, phone = values
+    return {"record_id": str(pk), "agency": str(agency_id), "name": name, "kana": kana,
+            "birth_date": birth.isoformat() if birth else "", "sex": sex, "address": address, "phone": phone}
+
+
+def municipality_name() -> str:
+    return Municipality.objects.values_list("name", flat=True).first() or ""
+
+
+def linkage_facts() -> Facts:
+    must, cannot = effective_decisions()
+    parent_child, related = _relationships()
+    return Facts(must=must, cannot=cannot, households=_recorded_households(), parent_child=parent_child,
+                 related=related, fields_of_person=_concern_fields())
+
+
+def effective_decisions() -> tuple[set, set]:
+    """(must-link pairs, cannot-link pairs): for each pair, its latest decision counts."""
+    latest: dict[tuple[int, int], str] = {}
+    for a, b, action in MergeDecision.objects.order_by("id").values_list("person_a_id", "person_b_id", "action"):
+        latest[(a, b)] = action
+    must = {p for p, action in latest.items() if action == DecisionAction.MERGE}
+    return must, {p for p, action in latest.items() if action in SEPARATING}
+
+
+def _current_members() -> QuerySet:
+    today = timezone.localdate()
+    return HouseholdMember.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=today), joined_on__lte=today,
+                                          household__archived_at__isnull=True)
+
+
+def _recorded_households() -> list[list[int]]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for household_id, person_id in _current_members().values_list("household_id", "person_id"):
+        members[household_id].append(person_id)
+    return list(members.values())
+
+
+_PARENTS = {RelationshipKind.FATHER, RelationshipKind.MOTHER}
+
+
+def _relationships() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(parent, child) Person ids, and every related pair, from recorded 続柄 and from 世帯主との続柄."""
+    pairs, related = [], []
+    for a, b, kind in Relationship.objects.values_list("from_person_id", "to_person_id", "kind"):
+        related.append((a, b))
+        if kind in _PARENTS:
+            pairs.append((a, b))
+        elif kind == RelationshipKind.CHILD:
+            pairs.append((b, a))
+    heads = dict(_current_members().filter(is_head=True).values_list("household_id", "person_id"))
+    for household, person, relation in _current_members().values_list("household_id", "person_id", "relation_to_head"):
+        head = heads.get(household)
+        if head is None or head == person or not relation:
+            continue
+        related.append((head, person))
+        if relation == RelationshipKind.CHILD:
+            pairs.append((head, person))
+        elif relation in _PARENTS:
+            pairs.append((person, head))
+    return pairs, related
+
+
+def _concern_fields() -> dict[int, set[str]]:
+    """Person id → the 分野 of the concerns recorded about her, or about a household she lives in, by any agency.
+
+    Consultations recorded under the 要保護児童対策地域協議会 are left out: a flag seen outside the council must
+    not carry what was said inside it.
+    """
+    found: dict[int, set[str]] = defaultdict(set)
+    household_fields: dict[int, set[str]] = defaultdict(set)
+    consultations = Consultation.objects.filter(archived_at__isnull=True, compartment="")
+    for person, household, concerns in consultations.values_list("person_id", "household_id", "concerns"):
+        fields = {f for c in concerns or [] for f in CONCERN_FIELDS.get(c, [])}
+        if person:
+            found[person] |= fields
+        if household:
+            household_fields[household] |= fields
+    for household, fields in Household.objects.filter(archived_at__isnull=True).exclude(
+            multi_issue_fields=[]).values_list("pk", "multi_issue_fields"):
+        household_fields[household] |= set(fields or [])
+    for household, person in _current_members().values_list("household_id", "person_id"):
+        found[person] |= household_fields.get(household, set())
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Household flags, for the people and cases pages
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdFlags:
+    flags: frozenset[str]
+    fields: frozenset[str]
+
+    @property
+    def labels(self) -> list[str]:
+        return [FLAG_LABELS[f] for f in sorted(self.flags)]
+
+    @property
+    def is_8050(self) -> bool:
+        return "8050" in self.flags
+
+    @property
+    def is_multi_issue(self) -> bool:
+        return "multi_issue" in self.flags
+
+
+NO_FLAGS = HouseholdFlags(frozenset(), frozenset())
+
+
+def household_flags_for_persons(person_ids: Iterable[int]) -> dict[int, HouseholdFlags]:
+    """Person id → the flags of the household she lives in, seen across agencies (as of the last run).
+
+    Two queries whatever the number of persons. Persons the last run did not see get NO_FLAGS. Show the
+    result only next to a person or household the policy already lets the actor see.
+    """
+    groups = dict(PersonLink.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "household_group"))
+    rows = HouseholdGroup.objects.filter(key__in=set(groups.values())).values_list("key", "flags", "fields")
+    by_key = {key: HouseholdFlags(frozenset(flags), frozenset(fields)) for key, flags, fields in rows}
+    return {pid: by_key.get(key, NO_FLAGS) for pid, key in groups.items()}
+
+
+def household_flags_for_household(household: Household) -> HouseholdFlags:
+    """The flags of a recorded household: those of the groups its current members live in."""
+    members = _current_members().filter(household=household).values_list("person_id", flat=True)
+    found = household_flags_for_persons(members).values()
+    return HouseholdFlags(frozenset().union(*(f.flags for f in found)), frozenset().union(*(f.fields for f in found)))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The review queue and clusters (ids only; the view reads the persons through the policy)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def latest_run() -> LinkageRun | None:
+    return LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").first()
+
+
+def open_review_pairs() -> QuerySet:
+    """Undecided pairs of the latest run whose two rows are still in different clusters, likeliest first."""
+    run = latest_run()
+    if run is None:
+        return ReviewPair.objects.none()
+    # A decision on another pair can put both rows in one cluster meanwhile: nothing left to review then.
+    return (ReviewPair.objects.filter(run=run, decision__isnull=True)
+            .exclude(person_a__link__cluster=F("person_b__link__cluster")).order_by("-probability", "id"))
+
+
+def cluster_person_ids(cluster: int) -> list[int]:
+    return list(PersonLink.objects.filter(cluster=cluster).order_by("person_id").values_list("person_id", flat=True))
+
+
+def clusters_of(person_ids: Iterable[int]) -> dict[int, int]:
+    return dict(PersonLink.objects.filter(person_id__in=list(person_ids)).values_list("person_id", "cluster"))
+
+
+def cluster_of(person_id: int) -> int | None:
+    return PersonLink.objects.filter(person_id=person_id).values_list("cluster", flat=True).first()
+
+
+def decisions_about(person_ids: Iterable[int]) -> QuerySet:
+    ids = list(person_ids)
+    return (MergeDecision.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids))
+            .select_related("decided_by", "agency").order_by("-decided_at", "-id"))
+
+
+def recent_decisions(limit: int = 10) -> QuerySet:
+    return MergeDecision.objects.select_related("decided_by", "agency").order_by("-decided_at", "-id")[:limit]
+
+
+def merged_clusters() -> QuerySet:
+    """Clusters with rows of two or more: (cluster, rows), largest first."""
+    return (PersonLink.objects.values("cluster").annotate(rows=Count("id")).filter(rows__gt=1)
+            .order_by("-rows", "cluster"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The single-record check at intake: an in-memory index per process, rebuilt when a newer run exists
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonCandidate:
+    """A person (cluster of rows across agencies) a new record may be. Ids and scores only — no personal data."""
+
+    cluster: int
+    person_ids: tuple[int, ...]
+    matched_person_id: int
+    probability: float
+    weight: float
+    band: str
+    explanation: dict
+
+
+@dataclass
+class _CachedIndex:
+    run_id: int
+    engine: LinkageIndex
+    members: dict[int, tuple[int, ...]]
+
+
+_lock = threading.Lock()
+_cache: dict[str, _CachedIndex] = {}
+_refreshing: set[int] = set()
+
+
+def candidates_for(record: Mapping[str, object], *, limit: int = 5) -> list[PersonCandidate]:
+    """The persons across all agencies that `record` (name, kana, birth_date, sex, address, phone; any may be
+    empty) may be, best first, in the link or review band. Empty: a new person, or no run yet."""
+    index = current_index()
+    return [] if index is None else candidates_in(index, record, limit=limit)
+
+
+def candidates_in(index: _CachedIndex, record: Mapping[str, object], *, limit: int = 5) -> list[PersonCandidate]:
+    return [_candidate(found, index) for found in match_one(_query(record), index.engine, limit)]
+
+
+def _query(record: Mapping[str, object]) -> dict[str, str]:
+    birth = record.get("birth_date")
+    query = {k: "" if record.get(k) is None else str(record.get(k)) for k in ("name", "kana", "sex", "address", "phone")}
+    return {**query, "birth_date": birth.isoformat() if hasattr(birth, "isoformat") else str(birth or ""),
+            "record_id": "", "agency": ""}
+
+
+def _candidate(found, index: _CachedIndex) -> PersonCandidate:
+    cluster = int(found.person_id)
+    e = found.explanation
+    return PersonCandidate(cluster, index.members.get(cluster, (cluster,)), int(found.record_id), e.probability,
+                           e.total, e.band, as_json(e))
+
+
+def current_index() -> _CachedIndex | None:
+    """The index of the latest run. After a newer run the old index keeps answering while the new one is
+    built in the background (≈15 s at 200,000 persons); only a process that has none yet waits for it."""
+    run_id = LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").values_list("id", flat=True).first()
+    if run_id is None:
+        return None
+    cached = _cache.get("index")
+    if cached is not None and cached.run_id != run_id:
+        _refresh_in_background(run_id)
+        return cached
+    if cached is None:
+        with _lock:
+            cached = _cache.get("index") or _cache.setdefault("index", _index_from_db(run_id))
+    return cached
+
+
+def index_warm() -> None:
+    """Builds the index now (e.g. from a gunicorn `post_fork` hook), so no intake request waits for it."""
+    current_index()
+
+
+def _refresh_in_background(run_id: int) -> None:
+    with _lock:
+        if _refreshing:
+            return
+        _refreshing.add(run_id)
+
+    def build() -> None:
+        try:
+            index = _index_from_db(run_id)
+            with _lock:
+                _cache["index"] = index
+        finally:
+            _refreshing.clear()
+            connection.close()  # this thread's own database connection
+
+    threading.Thread(target=build, name="linkage-index", daemon=True).start()
+
+
+def _index_from_db(run_id: int) -> _CachedIndex:
+    run = LinkageRun.objects.get(pk=run_id)
+    clusters = dict(PersonLink.objects.values_list("person_id", "cluster"))
+    rows = person_rows()
+    return index_from_rows(run_id, rows, [clusters.get(int(r["record_id"]), int(r["record_id"])) for r in rows],
+                           run.model_params, municipality_name())
+
+
+def index_from_rows(run_id: int, rows: list[dict[str, str]], clusters: list[int], params: dict,
+                    municipality: str = "") -> _CachedIndex:
+    """An index from records, their clusters and a run's model parameters (also used by the benchmark)."""
+    with _gc_paused():
+        records, families = prepare(rows, municipality)
+        model = Model(params["m"], params["u"], params["prior_weight"], *_frequencies(records))
+        shell = LinkageResult(records, model, families, person_of=[0] * len(records), household_of_person=[0],
+                              households=[])
+        engine_index = build_index(shell, municipality)
+        engine_index.person_ids = [str(c) for c in clusters]
+        return _CachedIndex(run_id, engine_index, _members(rows, clusters))
+
+
+@contextmanager
+def _gc_paused():
+    """Millions of small objects: the cyclic collector would rescan them again and again while they are
+    made (it doubles the build time), and on every later collection. Pause it, then freeze what was built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def index_from_outcome(run_id: int, outcome: Outcome) -> None:
+    """After a run in this process: the run's own records and model, no second pass over the database."""
+    clusters = [outcome.cluster_of[pid] for pid in outcome.person_ids]
+    engine_index = build_index(outcome.result, municipality_name())
+    engine_index.person_ids = [str(c) for c in clusters]
+    members: dict[int, list[int]] = defaultdict(list)
+    for pid, cluster in zip(outcome.person_ids, clusters, strict=True):
+        members[cluster].append(pid)
+    with _lock:
+        _cache["index"] = _CachedIndex(run_id, engine_index, {c: tuple(m) for c, m in members.items()})
+
+
+def _members(rows: list[dict[str, str]], clusters: list[int]) -> dict[int, tuple[int, ...]]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for row, cluster in zip(rows, clusters, strict=True):
+        members[cluster].append(int(row["record_id"]))
+    return {c: tuple(m) for c, m in members.items()}
+
+
+def _frequencies(records) -> tuple[dict[str, float], dict[str, float]]:
+    """Name and reading frequencies for the term-frequency adjustment (as identity.model computes them)."""
+    names = Counter(r.name for r in records if r.name)
+    kana = Counter(r.kana for r in records if r.kana)
+    n_names, n_kana = max(sum(names.values()), 1), max(sum(kana.values()), 1)
+    return ({k: c / n_names for k, c in names.items()}, {k: c / n_kana for k, c in kana.items()})
+
+
+def index_clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
+__all__ = ["HouseholdFlags", "PersonCandidate", "candidates_for", "household_flags_for_household",
+           "household_flags_for_persons"]
