@@ -39,10 +39,12 @@ def ensure_city_dataset(database: str, profile: str = "city") -> None:
         _create_pg_database(env["DATABASE_URL"])
     BENCH_VAR.mkdir(parents=True, exist_ok=True)
     _manage(env, "migrate", "--noinput", "-v0")
-    probe = _manage(env, "shell", "-c", "from tsunagu.agencies.models import Municipality as M; "
-                    "print(M.objects.values_list('name', flat=True).first() or '')")
-    if probe.stdout.strip():
-        print(f"[{database}] 既存のデータセットを使います: {probe.stdout.strip()}")
+    # The demo login must exist: an empty database (or the shell's start-up chatter) must never pass for data.
+    probe = _manage(env, "shell", "--no-imports", "-v", "0", "-c",
+                    "from tsunagu.agencies.models import Staff; print(Staff.objects.filter(login_id='houkatsu').count())",
+                    check=False)
+    if probe.stdout.strip().endswith("1"):
+        print(f"[{database}] 既存のデータセットを使います")
         return
     print(f"[{database}] {profile} プロファイルのデータセットを生成しています…", flush=True)
     started = time.perf_counter()
@@ -52,8 +54,8 @@ def ensure_city_dataset(database: str, profile: str = "city") -> None:
 
 def _create_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
-    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname='{name}'"], capture_output=True, text=True)
+    query = f"SELECT 1 FROM pg_database WHERE datname='{name}'"  # noqa: S608 -- our own bench database name
+    exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", query], capture_output=True, text=True)
     if exists.stdout.strip() != "1":
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 

@@ -101,6 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not the shared in-memory database: browser tests write from the test thread while the
+    # live server reads, and only a file database has WAL and the busy timeout (no "table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tsunagu.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Staff"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ecomap/", include("tsunagu.ecomap.urls")),
     path("linkage/", include("tsunagu.linkage.urls")),
     path("resources/", include("tsunagu.resources.urls")),
+    path("hsds/", include("tsunagu.resources.hsds_urls")),
     path("workspace/", include("tsunagu.workspace.urls")),
     path("reports/", include("tsunagu.reports.urls")),
 ]

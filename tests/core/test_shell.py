@@ -38,3 +38,10 @@ def test_login_page_is_japanese_and_labelled():
     assert '<html lang="ja">' in html
     assert re.search(r'<label for="id_username">ログインID', html)
     assert re.search(r'<label for="id_password">パスワード', html)
+
+
+def test_exactly_one_area_is_current_in_the_navigation(alice, client_for):
+    html = client_for(alice).get("/cases/intake/").content.decode()
+    nav = html.split('aria-label="メインメニュー"')[1].split("</nav>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert re.search(r'aria-current="page">相談受付<', nav)

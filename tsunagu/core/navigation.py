@@ -40,9 +40,11 @@ def nav_for(actor, current_path: str) -> list[dict]:
         if item.coordinator_only and not (actor.is_coordinator or actor.is_admin):
             continue
         try:
-            url = reverse(item.url_name)
+            items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+    # One current area: the longest URL that the path starts with (/cases/intake/ is 相談受付, not 支援ケース).
+    matching = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return items
