@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.audit.models import AccessAction
+from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
 from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
@@ -52,14 +53,6 @@ from .timeline import case_timeline
 PAGE_SIZE = 25
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _editable(model, request, pk):
     obj = policy.get_or_404(model, request.actor, pk, action=AccessAction.EDIT, path=request.path)
     if not policy.may_edit(obj, request.actor):
@@ -93,7 +86,7 @@ def _intake_save(request, form, household):
             main_complaint=data["main_complaint"], concerns=data["concerns"], primary_concern=data["primary_concern"],
             urgency=data["urgency"], first_response=data["first_response"], outcome=data["outcome"])
     except ValidationError as error:
-        _form_errors(form, error)
+        add_validation_errors(form, error)
         return None
 
 
@@ -206,23 +199,12 @@ def case_edit(request, pk: int):
         except EditConflict as error:
             conflict = error.current
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "保存しました。")
             return redirect("cases:case_detail", case.pk)
-    rows = _conflict_rows(conflict, form, ["title", "summary", "status"])
+    rows = conflict_rows(conflict, form, ["title", "summary", "status"])
     return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict, "conflict_rows": rows})
-
-
-def _conflict_rows(current, form, fields) -> list[tuple[str, str, str]]:
-    if current is None:
-        return []
-    rows = []
-    for name in fields:
-        theirs, mine = str(getattr(current, name) or ""), str(form.cleaned_data.get(name) or "")
-        if theirs != mine:
-            rows.append((form.fields[name].label, theirs, mine))
-    return rows
 
 
 @login_required
@@ -258,7 +240,7 @@ def note_edit(request, pk: int):
             except EditConflict as error:
                 conflict = error.current
             except ValidationError as error:
-                _form_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, "訂正を保存しました（訂正前の内容は履歴に残ります）。")
                 return redirect("cases:case_detail", note.case_id)
@@ -276,7 +258,7 @@ def assessment_create(request, pk: int):
             services.assessment_record(actor=request.actor, case=case, areas=form.areas(),
                                        summary=form.cleaned_data["summary"], assessed_on=form.cleaned_data["assessed_on"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "アセスメントを記録しました。")
             return redirect("cases:case_detail", case.pk)
@@ -296,7 +278,7 @@ def plan_create(request, pk: int):
         try:
             services.plan_create(actor=request.actor, case=case, actions=rows, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "支援プランを作成しました。")
             return redirect("cases:case_detail", case.pk)
@@ -325,7 +307,7 @@ def plan_edit(request, pk: int):
                 messages.success(request, "支援プランを保存しました。")
                 return redirect("cases:case_detail", plan.case_id)
     return render(request, "cases/plan_edit.html", {"form": form, "plan": plan, "may_edit": may_edit, "agree": agree,
-                                                    "conflict": conflict, "conflict_rows": _conflict_rows(conflict, form, ["goals", "person_wishes"]) if conflict else []})
+                                                    "conflict": conflict, "conflict_rows": conflict_rows(conflict, form, ["goals", "person_wishes"]) if conflict else []})
 
 
 @login_required
@@ -390,7 +372,7 @@ def referral_create(request, pk: int):
                                    due_on=form.cleaned_data["due_on"],
                                    receiver_access=policy.agency_may_see(to_agency, subject or case))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{to_agency.name}につなぎました。回答があるとお知らせします。")
             return redirect("cases:case_detail", case.pk)

@@ -12,20 +12,13 @@ from django.utils import timezone
 
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, CaseStatus
+from tsunagu.core.forms import add_validation_errors
 from tsunagu.core.locking import EditConflict
 from tsunagu.sharing import policy
 
 from . import queries, services
 from .forms import CloseForm, HandoverForm, OutreachForm, OutreachStatusForm, RecordForm, ScheduleForm, VisitForm
 from .models import FollowUp, Handover, Outreach
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -55,7 +48,7 @@ def schedule(request, case_id: int):
         try:
             plan = services.schedule_create(actor=request.actor, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"フォローアップを{plan.occurrences}回分予定しました。")
             return redirect("cases:case_detail", case.pk)
@@ -80,7 +73,7 @@ def close(request, case_id: int):
         except EditConflict as error:
             conflict = error.current
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "終結しました。" + ("フォローアップの予定はダッシュボードに表示されます。" if form.schedule() else ""))
             return redirect("cases:case_detail", case.pk)
@@ -109,7 +102,7 @@ def record(request, pk: int):
         except EditConflict as error:
             conflict = error.current
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "フォローアップを記録しました（経過記録にも残りました）。")
             return redirect("followups:index")
@@ -126,7 +119,7 @@ def outreach_create(request):
         try:
             outreach = services.outreach_record(actor=request.actor, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "アウトリーチの対象として記録しました。")
             return redirect("followups:outreach_detail", outreach.pk)
@@ -149,7 +142,7 @@ def outreach_detail(request, pk: int):
         try:
             services.outreach_visit_add(actor=request.actor, outreach=outreach, **visit_form.cleaned_data)
         except ValidationError as error:
-            _form_errors(visit_form, error)
+            add_validation_errors(visit_form, error)
         else:
             messages.success(request, "訪問を記録しました。")
             return redirect("followups:outreach_detail", outreach.pk)
@@ -194,7 +187,7 @@ def handover(request):
             try:
                 done = services.handover_perform(actor=actor, from_staff=d["from_staff"], to_staff=d["to_staff"], note=d["note"])
             except (ValidationError, PermissionDenied) as error:
-                _form_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+                add_validation_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
             else:
                 messages.success(request, f"{done.to_staff.name}さんに引き継ぎました: 支援ケース {len(done.case_ids)} 件、"
                                           f"フォローアップ {len(done.followup_ids)} 件、アウトリーチ {len(done.outreach_ids)} 件、"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case
+from tsunagu.core.forms import add_validation_errors
 from tsunagu.core.locking import EditConflict
 from tsunagu.people.models import Household
 from tsunagu.sharing import policy
@@ -33,14 +34,6 @@ from .forms import (
     SittingForm,
 )
 from .models import ActionItem, AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _log_subjects(actor, rows, path: str) -> None:
@@ -67,7 +60,7 @@ def create(request):
                                               recurrence=d["recurrence"], usual_place=d["usual_place"],
                                               member_agencies=d["member_agencies"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "会議を作成しました。構成員の守秘義務の誓約を記録してください。")
             return redirect("meetings:detail", meeting.pk)
@@ -143,7 +136,7 @@ def pledge(request, pk: int):
             services.pledge_record(actor=request.actor, member=member, staff=d["staff"], pledged_on=d["pledged_on"],
                                    method=d["method"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "守秘義務の誓約を記録しました。")
             return redirect("meetings:detail", member.meeting_id)
@@ -198,7 +191,7 @@ def agenda_add(request):
         except services.AgendaRefused as error:
             refused = error
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"「{meeting.title}」の検討事項にしました。")
             return redirect("meetings:detail", meeting.pk)
@@ -260,7 +253,7 @@ def sitting(request, pk: int):
         except EditConflict as error:
             conflict = error.current
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "議事録を保存しました。")
             return redirect("meetings:sitting", obj.pk)

@@ -14,6 +14,7 @@ from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, Consultation
 from tsunagu.cases.queries import suggested_agencies
 from tsunagu.cases.timeline import household_timeline
+from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
 from tsunagu.sharing import policy
 from tsunagu.sharing.forms import ConsentForm, VitalInterestForm
@@ -27,14 +28,6 @@ from .models import Household, Person
 from .queries import current_members
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -74,7 +67,7 @@ def person_create(request):
         try:
             person = services.person_create(actor=request.actor, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"{person.name} さんを登録しました。")
             return redirect("people:person_detail", person.pk)
@@ -97,27 +90,12 @@ def person_edit(request, pk: int):
         except EditConflict as error:
             conflict = error.current
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "保存しました。")
             return redirect("people:person_detail", person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person, "conflict": conflict,
-                                                      "conflict_fields": _conflict_rows(conflict, form)})
-
-
-def _conflict_rows(current, form) -> list[tuple[str, str, str]]:
-    """(label, what the other person saved, what you typed) for the fields that differ."""
-    if current is None:
-        return []
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version":
-            continue
-        theirs = getattr(current, name, "")
-        mine = form.cleaned_data.get(name, form.data.get(name, ""))
-        if str(theirs or "") != str(mine or ""):
-            rows.append((field.label, theirs or "", mine or ""))
-    return rows
+                                                      "conflict_fields": conflict_rows(conflict, form)})
 
 
 @login_required
@@ -171,7 +149,7 @@ def household_edit(request, pk: int):
             messages.success(request, "保存しました。")
             return redirect("people:household_detail", household.pk)
     return render(request, "people/household_form.html", {"form": form, "household": household, "conflict": conflict,
-                                                         "conflict_fields": _conflict_rows(conflict, form)})
+                                                         "conflict_fields": conflict_rows(conflict, form)})
 
 
 @login_required
