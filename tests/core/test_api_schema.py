@@ -16,6 +16,20 @@ from tsunagu.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes the database connection after each WSGI request; its test client stops that, and so must we,
+    because schemathesis calls the WSGI application directly inside the test's transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, negative_data_rejection]
 
 
