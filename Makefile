@@ -43,7 +43,7 @@ test-fast: setup
 	$(VENV)/bin/pytest -m "not e2e and not slow" -x -q
 
 bench: setup
-	$(PY) -m bench.web $(BENCH_ARGS)
+	$(PY) -m bench.all
 
 bench-linkage: setup
 	$(PY) -m bench.linkage.run $(BENCH_ARGS)

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.meetings.run [--databases sqlite,postgresql] [--users 20] [--seconds 30]
 
-Builds the city demo (with its meetings, action items, follow-ups, outreach and ecomap ties) in a database of
-its own (var dir var/bench-meetings, PostgreSQL database tsunagu_bench_meetings), then, against
+Uses the city demo (with its meetings, action items, follow-ups, outreach and ecomap ties) in
+the shared benchmark databases (bench.harness: var/bench, PostgreSQL tsunagu_bench), then, against
 gunicorn on 127.0.0.1 with 20 concurrent users (locust):
   - workers' dashboards (panels with action items and follow-ups),
   - the coordinator's 制度の狭間 list,
@@ -17,19 +17,14 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import os  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from locust import HttpUser, between, task  # noqa: E402
 
 from bench import harness  # noqa: E402
 from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
-
-harness.BENCH_VAR = Path(os.environ.get("BENCH_MEETINGS_VAR", harness.ROOT / "var" / "bench-meetings"))
-os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench_meetings")
 
 TARGETS = {"GET ダッシュボード（役割分担・フォローアップ）": 100, "GET 制度の狭間": 200,
            "GET ジェノグラム＋エコマップ（2枚）": 50}
@@ -164,23 +159,6 @@ def _python(env: dict, code: str) -> str:
                           cwd=harness.ROOT).stdout.strip()
 
 
-def _ensure_dataset(database: str) -> None:
-    """Like harness.ensure_city_dataset, but probes with plain Python: `manage.py shell -c` also prints its
-    auto-import notice on stdout, which the shared probe mistakes for an existing dataset."""
-    env = harness.bench_env(database)
-    if database == "postgresql":
-        harness._create_pg_database(env["DATABASE_URL"])
-    harness.BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, str(harness.ROOT / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True)
-    if _python(env, "import django; django.setup()\nfrom tsunagu.meetings.models import Meeting\nprint(Meeting.objects.count())") != "0":
-        print(f"[{database}] 既存のデータセットを使います", flush=True)
-        return
-    print(f"[{database}] city プロファイルのデータセットを生成しています…", flush=True)
-    subprocess.run([str(harness.VENV_BIN / "tsunagu"), "demo", "--profile", "city"], env=env, check=True)
-    if database == "postgresql":  # fresh bulk load: give the planner statistics, as autovacuum would in service
-        subprocess.run(["psql", env["DATABASE_URL"], "-qc", "ANALYZE"], check=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", default="sqlite,postgresql")
@@ -190,7 +168,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     for database in args.databases.split(","):
-        _ensure_dataset(database)
+        harness.ensure_city_dataset(database)
         env = harness.bench_env(database)
         SEED["household"], SEED["case"] = (int(x) for x in _python(env, SEED_CODE).split())
         p50, p95, worst, size = _python(env, RENDER_CODE.format(case=SEED["case"], runs=args.renders)).split()
