@@ -2,7 +2,8 @@
 
 import pytest
 
-from tsunagu.cases.models import CaseNote
+from tsunagu.cases.models import CaseNote, Consultation
+from tsunagu.people.models import Person
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -20,7 +21,9 @@ def test_markup_in_intake_and_case_pages_is_inert(alice, client_for):
         "urgency": "low", "outcome": "continue"})
     case_url = response["Location"]
     client.post(case_url + "notes/", {"body": SCRIPT, "written_on": "2026-11-20", "kind": "電話"})
-    for url in (case_url, "/people/?q=script", "/cases/", "/cases/consultations/1/print/", "/people/1/"):
+    consultation, person = Consultation.objects.latest("pk"), Person.objects.latest("pk")
+    for url in (case_url, "/people/?q=script", "/cases/", f"/cases/consultations/{consultation.pk}/print/",
+                f"/people/{person.pk}/"):
         _assert_inert(client.get(url).content.decode())
 
 

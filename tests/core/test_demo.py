@@ -14,6 +14,7 @@ def _fingerprint() -> list:
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # flush (TRUNCATE) cannot run inside the test's transaction on PostgreSQL
 def test_the_town_is_the_same_every_time_for_the_same_seed():
     call_command("demo", profile="town", seed=7)
     first = _fingerprint()

@@ -135,11 +135,13 @@ def _generated_staff(ctx, rng, agencies, roles, password) -> list[Staff]:
     low, high = STAFF_PER_AGENCY[ctx.profile]
     professional = [r for r in roles.values() if r.is_professional and r.name != "管理者"]
     new_staff, memberships = [], []
-    for agency in agencies.values():
+    # Login ids from the agency's place in the list, not its primary key: the same seed gives the same ids
+    # whatever the database's sequences say.
+    for number, agency in enumerate(agencies.values(), start=1):
         for i in range(rng.randint(low, high)):
             surname, surname_kana = rng.choice(SURNAMES)
             given, given_kana = rng.choice(GIVEN_FEMALE if rng.random() < 0.7 else GIVEN_MALE)
-            login_id = f"s{agency.pk:03d}{i:02d}"
+            login_id = f"s{number:03d}{i:02d}"
             new_staff.append(Staff(login_id=login_id, name=f"{surname} {given}", kana=f"{surname_kana} {given_kana}", password=password))
             role = Role.MANAGER if i == 0 else Role.WORKER
             job_role = roles["管理者"] if i == 0 else rng.choice(professional + [roles["事務員"]])

@@ -3,6 +3,7 @@
 Every endpoint authenticates, then reads through the same services, queries and policy as the pages.
 """
 
+from django.db import DataError
 from django.http import HttpRequest
 from django_otp import user_has_device
 from ninja import NinjaAPI
@@ -81,6 +82,15 @@ def validation_error(request, exc: ValidationError):
     errors = [japanese_error(e) for e in exc.errors]
     return api.create_response(
         request, {"detail": "入力内容に誤りがあります。", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    # A value the database cannot hold (PostgreSQL enforces lengths that SQLite does not). The transaction has
+    # rolled back, so nothing was written.
+    return api.create_response(
+        request, {"detail": "入力値が長すぎるか、保存できない形式です。内容を確かめてください。", "errors": []}, status=422
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tsunagu.core.locking import save_versioned
 
-from .models import Household, HouseholdMember, Person, Relationship
+from .models import Household, HouseholdMember, Person, Relationship, Sex
 
 PERSON_FIELDS = ["name", "kana", "birth_date", "sex", "address", "phone", "notes"]
 HOUSEHOLD_FIELDS = ["name", "address", "notes"]
@@ -21,6 +21,8 @@ def _clean_person(fields: dict) -> dict:
         raise ValidationError({"name": "氏名を入力してください。わからない場合は「不明（〇〇さん宅の長男）」のように書けます。"})
     if len(name) > 100:
         raise ValidationError({"name": "氏名は100文字以内で入力してください。"})
+    if (fields.get("sex") or "") not in Sex.values:
+        raise ValidationError({"sex": "性別は「男」「女」「不明・未記入」から選んでください。"})
     birth = fields.get("birth_date")
     if birth is not None and birth > timezone.localdate():
         raise ValidationError({"birth_date": f"生年月日 {birth.isoformat()} が未来の日付です。"})
