@@ -39,6 +39,10 @@ def percentile(values: list[float], p: float) -> float:
 
 def setup_database(var_dir: Path, database_url: str | None, per_district: int) -> None:
     env = _env(var_dir, database_url)
+    if database_url:
+        from bench.harness import _create_pg_database
+
+        _create_pg_database(database_url)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"], check=True, env=env)
     code = (
         "import django; django.setup()\n"
