@@ -15,3 +15,16 @@ def admin_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def coordinator_required(view):
+    """The 多機関協働 coordinator's screens (名寄せ, 照会, 制度の狭間). Everyone else gets the same 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.actor.is_coordinator:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

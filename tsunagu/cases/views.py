@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
@@ -419,20 +420,16 @@ def _referral_respond(request, referral, data) -> None:
         messages.success(request, "つなぎの状況を更新しました。")
 
 
-@login_required
+@coordinator_required
 def overdue(request):
     """The coordinator's list of referrals unanswered past their due date (no personal data on it)."""
-    if not request.actor.is_coordinator:
-        raise Http404
     rows = queries.overdue_referrals()
     return render(request, "cases/overdue.html", {"rows": rows, "today": timezone.localdate()})
 
 
-@login_required
+@coordinator_required
 @require_POST
 def inquiry_answer(request, pk: int):
-    if not request.actor.is_coordinator:
-        raise Http404
     inquiry = Inquiry.objects.filter(pk=pk).first()
     if inquiry is None:
         raise Http404
@@ -442,11 +439,9 @@ def inquiry_answer(request, pk: int):
     return redirect("cases:inquiries")
 
 
-@login_required
+@coordinator_required
 @require_POST
 def disclosure_review(request, pk: int):
-    if not request.actor.is_coordinator:
-        raise Http404
     disclosure = VitalInterestDisclosure.objects.filter(pk=pk, reviewed_at__isnull=True).first()
     if disclosure is None:
         raise Http404
@@ -455,10 +450,8 @@ def disclosure_review(request, pk: int):
     return redirect("cases:inquiries")
 
 
-@login_required
+@coordinator_required
 def inquiries(request):
-    if not request.actor.is_coordinator:
-        raise Http404
     return render(request, "cases/inquiries.html", {"inquiries": open_inquiries()[:100],
                                                     "disclosures": unreviewed_disclosures()[:100]})
 

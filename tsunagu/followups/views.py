@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.forms import add_validation_errors
@@ -200,9 +201,7 @@ def handover(request):
 # ---- 制度の狭間 ----
 
 
-@login_required
+@coordinator_required
 def gaps(request):
     """The coordinator's list. Others get 404: the list is hers (and shows names only where she has a basis)."""
-    if not request.actor.is_coordinator:
-        raise Http404
     return render(request, "followups/gaps.html", {"sections": queries.gap_sections(request.actor)})

@@ -6,10 +6,8 @@ Everyone but a coordinator gets 404. Every person shown is read through tsunagu.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.people.models import Person
 from tsunagu.sharing import policy
 
@@ -25,19 +24,6 @@ from .explain import field_lines, probability_text, summary
 from .models import SEPARATING, DecisionAction, ReviewPair
 
 PAGE_SIZE = 10
-def coordinator_required(view):
-    """Only the 相談支援包括化推進員 reviews 名寄せ; anyone else gets the same 404 as a missing page."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.actor.is_coordinator:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def persons_shown(request, ids) -> dict[int, Person]:
     """The persons of the pairs on screen: read through the policy (名寄せの確認) and logged there."""
     return policy.linkage_review_persons(request.actor, ids, path=request.path)
