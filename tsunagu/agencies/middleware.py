@@ -27,12 +27,19 @@ class RequireTwoFactorForAdminsMiddleware:
                 return redirect(redirect_to)
         return self.get_response(request)
 
-    @staticmethod
-    def _second_factor_redirect(request) -> str | None:
+    # A session that found no device does not look again: a device is only confirmed by passing it (otp_login),
+    # which verifies the session; one added by someone else applies from the next sign-in.
+    NO_DEVICE_KEY = "otp_no_device"
+
+    @classmethod
+    def _second_factor_redirect(cls, request) -> str | None:
         if request.path.startswith(_OPEN_PREFIXES) or request.user.is_verified():
             return None
+        if request.session.get(cls.NO_DEVICE_KEY) == request.user.pk:
+            return reverse("otp_setup") if request.actor.is_admin else None
         if user_has_device(request.user, confirmed=True):
             return reverse("otp_verify") + f"?next={request.get_full_path()}"
+        request.session[cls.NO_DEVICE_KEY] = request.user.pk
         if request.actor.is_admin:
             return reverse("otp_setup")
         return None

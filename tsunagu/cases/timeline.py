@@ -40,7 +40,7 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
     for n in rows(CaseNote.objects.filter(case_id__in=case_ids)).select_related("agency", "staff")[:limit]:
         entries.append(TimelineEntry(n.written_on, "経過記録", n.kind or "記録", n.body, reverse("cases:note_edit", args=[n.pk]),
                                      n.agency.name, "要対協" if n.compartment else ""))
-    visible_cases = [case.pk] if case is not None else policy.visible(Case.objects.filter(pk__in=case_ids), actor).values("pk")
+    visible_cases = policy.visible_case_ids(actor, case_ids)
     for p in SupportPlan.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
         entries.append(TimelineEntry(p.created_at.date(), "支援プラン", f"第{p.revision}版（{p.get_status_display()}）", p.goals,
                                      reverse("cases:plan_edit", args=[p.pk]), p.agency.name))

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from tsunagu.core.demo import DemoContext
 
+from . import policy
 from .models import Consent
 
 
@@ -20,3 +21,5 @@ def generate(ctx: DemoContext) -> None:
     through.objects.bulk_create([through(consent_id=c.pk, agency_id=to) for c, (_, to, _, _, _) in zip(consents, rows, strict=True)],
                                 batch_size=5000)
     ctx.say(f"本人同意 {len(consents):,}")
+    # bulk writes send no signals: the demo's cases, households, meetings and consents are new to every Scope
+    policy.sharing_changed()

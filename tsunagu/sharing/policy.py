@@ -32,6 +32,7 @@ Decisions:
   the case).
 """
 
+import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -48,7 +49,7 @@ from tsunagu.identity.normalize import search_key
 from tsunagu.meetings.models import AgendaItem, MeetingKind, MeetingMember
 from tsunagu.people.models import Household, HouseholdMember, Person
 
-from .models import Consent, VitalInterestDisclosure
+from .models import Consent, SharingVersion, VitalInterestDisclosure
 
 B = SharingBasis
 ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
@@ -256,19 +257,35 @@ class Scope:
         return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
 
 
-_generation = [0]
+_generation = [0]  # this process's own writes: a Scope cached on an actor is rebuilt after one, mid-request
+_scopes: dict[tuple[int, date], tuple[str, Scope]] = {}  # (agency, day) -> (token it was built under, Scope)
+_SCOPES_KEPT = 500
+_VERSION_ROW = 1
 
 
 def sharing_changed(**kwargs) -> None:
-    """Connected (sharing.apps) to every write that changes a basis: cached Scopes are rebuilt on next use."""
+    """Connected (sharing.apps) to every write that changes a basis — Consent (and its agencies),
+    VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case. Writes that bypass model signals
+    (QuerySet.update, bulk_create, raw SQL) on those tables must call it themselves.
+
+    A new random token is written in the writer's transaction: every process sees it at its next request (or
+    keeps the old one if the write is rolled back, which still describes the data)."""
     _generation[0] += 1
+    token = uuid.uuid4().hex
+    if not SharingVersion.objects.filter(pk=_VERSION_ROW).update(token=token):
+        SharingVersion.objects.update_or_create(pk=_VERSION_ROW, defaults={"token": token})
+
+
+def _current_token() -> str | None:
+    return SharingVersion.objects.filter(pk=_VERSION_ROW).values_list("token", flat=True).first()
 
 
 def _scope(actor, today: date | None = None) -> Scope | None:
     """None when the actor has no basis at all: no acting agency, or acting as system administrator.
 
-    The Scope is kept on the actor — one request — unless a consent, disclosure, meeting membership, agenda
-    item, household membership or case has been written since in this process."""
+    An agency's Scope is shared by its requests in this process while the SharingVersion token is unchanged (one
+    indexed read per request instead of a dozen id-list queries); within a request it is kept on the actor
+    unless this process has written a basis since."""
     if actor is None or actor.agency_id is None or actor.role == Role.ADMIN:
         return None
     today = today or timezone.localdate()
@@ -276,7 +293,16 @@ def _scope(actor, today: date | None = None) -> Scope | None:
     cached = getattr(actor, "_sharing_scope", None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    scope = Scope(actor.agency_id, today)
+    token = _current_token()
+    shared = _scopes.get((actor.agency_id, today))
+    if token is not None and shared is not None and shared[0] == token:
+        scope = shared[1]
+    else:
+        scope = Scope(actor.agency_id, today)
+        if token is not None:  # no row (a flushed database): nothing is shared between requests
+            if len(_scopes) >= _SCOPES_KEPT:
+                _scopes.clear()
+            _scopes[(actor.agency_id, today)] = (token, scope)
     with suppress(AttributeError):  # Actor is a frozen dataclass; a plain object may refuse
         object.__setattr__(actor, "_sharing_scope", (key, scope))
     return scope
@@ -426,7 +452,32 @@ def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str =
     if obj is None:
         raise Http404
     log_reads(actor, [obj], action=action, path=path)
+    if model is Case:
+        _request_memo(actor).setdefault("cases", {})[obj.pk] = True
     return obj
+
+
+def visible_case_ids(actor, case_ids) -> list[int]:
+    """Of `case_ids`, the cases the actor may see: for plug-ins that add rows about cases to a page (timeline
+    entries, panels). Remembered on the actor for the request, and seeded by `get_or_404`, so the plug-ins of a
+    page that already holds its case ask no SQL."""
+    ids = {int(i) for i in case_ids}
+    known = _request_memo(actor).setdefault("cases", {})
+    unknown = ids - known.keys()
+    if unknown:
+        found = set(visible(Case.objects.filter(pk__in=unknown), actor).values_list("pk", flat=True))
+        known.update({i: i in found for i in unknown})
+    return sorted(i for i in ids if known[i])
+
+
+def _request_memo(actor) -> dict:
+    """Per-request answers kept on the actor, dropped when this process writes a sharing basis."""
+    memo = getattr(actor, "_policy_memo", None)
+    if memo is None or memo[0] != _generation[0]:
+        memo = (_generation[0], {})
+        with suppress(AttributeError):
+            object.__setattr__(actor, "_policy_memo", memo)
+    return memo[1]
 
 
 def basis_for(obj: Model, actor, *, today: date | None = None) -> Access | None:
