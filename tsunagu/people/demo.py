@@ -12,6 +12,7 @@ from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import CITY_DISTRICTS, GIVEN_FEMALE, GIVEN_MALE, SURNAMES, TOWN_DISTRICTS
 from tsunagu.identity.normalize import search_key
 
+from . import search_index
 from .models import Household, HouseholdMember, Person, person_search_key
 
 # (shape, weight, recording agency keys)
@@ -102,6 +103,8 @@ def _seed_family(ctx, agencies):
 def _save(plans, ctx) -> None:
     Household.objects.bulk_create([h for h, _, _ in plans], batch_size=2000)
     Person.objects.bulk_create([p for _, ps, _ in plans for p, _, _ in ps], batch_size=2000)
+    search_index.reindex(Household, [h for h, _, _ in plans], fresh=True)  # bulk writes send no signals
+    search_index.reindex(Person, [p for _, ps, _ in plans for p, _, _ in ps], fresh=True)
     HouseholdMember.objects.bulk_create(
         [HouseholdMember(household=h, person=p, relation_to_head=rel, is_head=head, joined_on=ctx.today - timedelta(days=3650))
          for h, ps, _ in plans for p, rel, head in ps], batch_size=5000)
@@ -121,4 +124,5 @@ def _duplicates(rng, plans, agencies) -> int:
                                  birth_date=child.birth_date, sex=child.sex, address=household.address,
                                  search_key=person_search_key(child.name, kana)))
     Person.objects.bulk_create(copies, batch_size=2000)
+    search_index.reindex(Person, copies, fresh=True)
     return len(copies)

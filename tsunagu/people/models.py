@@ -168,3 +168,32 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_person} は {self.to_person} の{self.get_kind_display()}"
+
+
+class PersonGram(models.Model):
+    """A two-character piece of a person's search key (people.search_index): search reads the persons holding
+    every piece of the query here, then checks the whole key on those few, instead of scanning every key."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "gram"], name="one_gram_per_person")]
+        indexes = [models.Index(fields=["gram", "person"], name="people_person_gram_idx")]
+
+    def __str__(self) -> str:
+        return self.gram
+
+
+class HouseholdGram(models.Model):
+    """The same for a household's name (search_households)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+", db_index=False)
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "gram"], name="one_gram_per_household")]
+        indexes = [models.Index(fields=["gram", "household"], name="people_household_gram_idx")]
+
+    def __str__(self) -> str:
+        return self.gram

@@ -47,6 +47,7 @@ from tsunagu.audit.services import access_log_record
 from tsunagu.cases.models import Case, CaseNote, Compartment, Consultation, Referral, SupportPlan
 from tsunagu.identity.normalize import search_key
 from tsunagu.meetings.models import AgendaItem, MeetingKind, MeetingMember
+from tsunagu.people import search_index
 from tsunagu.people.models import Household, HouseholdMember, Person
 
 from .models import Consent, SharingVersion, VitalInterestDisclosure
@@ -533,12 +534,12 @@ def search_persons(actor, text: str, *, queryset: QuerySet | None = None) -> Que
     key = _key(text)
     qs = queryset if queryset is not None else Person.objects.all()
     # the name filter first: it narrows the rows the sharing conditions are evaluated on
-    return visible(qs.filter(search_key__contains=key) if key else qs, actor)
+    return visible(search_index.containing(qs, key) if key else qs, actor)
 
 
 def search_households(actor, text: str) -> QuerySet:
     key = _key(text)
-    qs = Household.objects.filter(search_key__contains=key) if key else Household.objects.all()
+    qs = search_index.containing(Household.objects.all(), key) if key else Household.objects.all()
     return visible(qs, actor)
 
 
@@ -561,7 +562,7 @@ def known_elsewhere(actor, text: str, *, birth_date: date | None = None) -> bool
     key = _key(text)
     if scope is None or len(key) < 2:
         return False
-    matches = Person.objects.filter(archived_at__isnull=True, search_key__contains=key)
+    matches = search_index.containing(Person.objects.filter(archived_at__isnull=True), key)
     if birth_date is not None:
         matches = matches.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
     return matches.exclude(_any(scope.person_conditions())).exists()
@@ -572,7 +573,7 @@ def holder_agencies(text: str) -> list[int]:
     key = _key(text)
     if len(key) < 2:
         return []
-    rows = Person.objects.filter(archived_at__isnull=True, search_key__contains=key)
+    rows = search_index.containing(Person.objects.filter(archived_at__isnull=True), key)
     return sorted(set(rows.values_list("agency_id", flat=True)))
 
 
