@@ -14,6 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The load model of every page benchmark: USERS signed-in users at once, each waiting THINK_TIME seconds (uniform)
+# between two requests. A social worker reads a page for far longer than 1–3 s, so this is a busy office at
+# several times its real pace; `--think 0.2-0.8` (or 0) runs the stress model that finds the saturation point.
+USERS = 20
+THINK_TIME = (1.0, 3.0)
 VENV_BIN = Path(sys.executable).parent
 BENCH_VAR = ROOT / "var" / "bench"
 
@@ -88,6 +94,26 @@ def _wait_until_up(base_url: str, seconds: float = 30) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("ベンチマーク用サーバーが起動しませんでした")
+
+
+def add_load_arguments(parser, *, seconds: int = 60, warmup: int = 20) -> None:
+    parser.add_argument("--users", type=int, default=USERS)
+    parser.add_argument("--seconds", type=int, default=seconds)
+    parser.add_argument("--warmup", type=int, default=warmup, help="seconds of load (the logins) left out of the figures")
+    parser.add_argument("--think", default=f"{THINK_TIME[0]:g}-{THINK_TIME[1]:g}",
+                        help="seconds each user waits between requests, MIN-MAX (0 = none: saturation)")
+
+
+def think_time(spec: str):
+    """A locust wait_time from "MIN-MAX" seconds ("0" for none)."""
+    from locust import between, constant
+
+    low, _, high = spec.partition("-")
+    return constant(0) if float(low) == 0 and not high else between(float(low), float(high or low))
+
+
+def load_title(database: str, args) -> str:
+    return f"{database}: {args.users} users, think {args.think} s, {args.seconds} s measured"
 
 
 def run_load(base_url: str, user_classes: list, users: int = 20, seconds: int = 30, warmup: int = 15) -> list[dict]:

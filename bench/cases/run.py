@@ -2,6 +2,7 @@
 users against gunicorn, on the city profile (40,000 persons, 60,000 consultations, 600,000 notes).
 
     .venv/bin/python -m bench.cases.run [--databases sqlite,postgresql] [--users 20] [--seconds 60]
+                                        [--think 1-3]      # seconds between a user's requests (harness.THINK_TIME)
                                         [--var-dir DIR]   # reuse a city dataset built elsewhere (SQLite)
 
 Prints p50/p95/p99, requests/s and errors per request, against the issue's targets, measured after a warm-up
@@ -15,9 +16,10 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import urllib.parse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from locust import HttpUser, between, task  # noqa: E402
+from locust import FastHttpUser, task  # noqa: E402
 
 from bench import harness  # noqa: E402
 from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
@@ -28,8 +30,18 @@ CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 TARGETS = {"GET 本人検索": 50, "GET 支援ケース一覧（絞り込み）": 100, "GET 支援ケース画面": 150, "POST 相談受付の保存": 150}
 
 
-class Worker(HttpUser):
-    wait_time = between(0.2, 0.8)
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def form(data: dict) -> str:
+    return urllib.parse.urlencode(data, doseq=True)
+
+
+class Worker(FastHttpUser):
+    """A signed-in worker. FastHttpUser (geventhttpclient) costs the load generator a fraction of what
+    requests does: on two cores shared with the server, a heavy client would measure itself."""
+
+    wait_time = harness.think_time(f"{harness.THINK_TIME[0]}-{harness.THINK_TIME[1]}")
     counter = 0
 
     def on_start(self):
@@ -37,8 +49,8 @@ class Worker(HttpUser):
         self.login_id = LOGINS[Worker.counter % len(LOGINS)]
         self.rng = random.Random(Worker.counter)
         token = self._token("/login/")
-        self.client.post("/login/", {"username": self.login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-                         name="ログイン", headers={"Referer": f"{self.host}/login/"})
+        self.client.post("/login/", form({"username": self.login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}),
+                         name="ログイン", headers={"Referer": f"{self.host}/login/", **FORM})
         listing = self.client.get("/cases/?status=open", name="（準備）ケース一覧").text
         self.case_ids = CASE_LINK.findall(listing) or ["0"]
 
@@ -71,8 +83,8 @@ class Worker(HttpUser):
         data = {"csrfmiddlewaretoken": token, "received_on": "2026-11-01", "route": "phone", "consulter": "neighbour",
                 "name": f"ベンチ 太郎{self.rng.randint(1, 9999)}", "main_complaint": "ベンチマークの相談",
                 "concerns": ["dementia", "hoarding"], "primary_concern": "dementia", "urgency": "low", "outcome": "info_only"}
-        with self.client.post("/cases/intake/", data, name="相談受付の保存", allow_redirects=False, catch_response=True,
-                              headers={"Referer": f"{self.host}/cases/intake/"}) as r:
+        with self.client.post("/cases/intake/", form(data), name="相談受付の保存", allow_redirects=False,
+                              catch_response=True, headers={"Referer": f"{self.host}/cases/intake/", **FORM}) as r:
             if r.status_code != 302:
                 r.failure(f"status {r.status_code}")
 
@@ -102,18 +114,17 @@ def run_steady(base_url: str, users: int, seconds: int, warmup: int) -> list[dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--warmup", type=int, default=20, help="seconds of load (the logins) left out of the figures")
+    harness.add_load_arguments(parser)
     parser.add_argument("--var-dir", help="SQLite: use the city dataset in this TSUNAGU_VAR_DIR instead of var/bench")
     args = parser.parse_args()
     if args.var_dir:
         harness.BENCH_VAR = Path(args.var_dir)  # the harness reads it at call time
+    Worker.wait_time = harness.think_time(args.think)
     for database in args.databases.split(","):
         harness.ensure_city_dataset(database)
         with harness.gunicorn_server(database, port=8131) as base_url:
             rows = run_steady(base_url, args.users, args.seconds, args.warmup)
-        harness.print_rows(f"{database}: {args.users} users, {args.seconds} s", rows, TARGETS)
+        harness.print_rows(harness.load_title(database, args), rows, TARGETS)
 
 
 if __name__ == "__main__":
