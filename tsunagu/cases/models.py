@@ -164,6 +164,9 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"]), models.Index(fields=["status", "updated_at"]),
             # the sharing policy's "own agency" lists: cases an agency leads, by subject
             models.Index(fields=["lead_agency", "person"]), models.Index(fields=["lead_agency", "household"]),
+            # the case list, newest first: "mine" walks the first, all visible cases the second, 25 rows and stop
+            models.Index(fields=["lead_agency", "-updated_at", "-id"], name="cases_case_lead_recent"),
+            models.Index(fields=["-updated_at", "-id"], name="cases_case_recent"),
         ]
         constraints = [
             models.CheckConstraint(
