@@ -23,11 +23,13 @@ class TimelineEntry:
     tag: str = ""
 
 
-def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: int = 200, case=None) -> list[TimelineEntry]:
+def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: int = 200, case=None,
+                  referrals: list[Referral] | None = None) -> list[TimelineEntry]:
     """One timeline merging consultations, assessments, plans, notes and referrals the actor may see.
 
     `case`: the one case the page already holds through policy.get_or_404 — its rows are then read with
-    policy.within_case (same rule, less SQL)."""
+    policy.within_case (same rule, less SQL). `referrals`: the case's referrals as the page already read them
+    through policy.visible."""
     def rows(qs):
         return policy.within_case(qs, actor, case) if case is not None else policy.visible(qs, actor)
 
@@ -46,7 +48,9 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
                                      reverse("cases:plan_edit", args=[p.pk]), p.agency.name))
     for a in Assessment.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
         entries.append(TimelineEntry(a.assessed_on, "アセスメント", "アセスメント", a.summary, "", a.agency.name))
-    for r in policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")[:limit]:
+    if referrals is None:
+        referrals = policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")
+    for r in referrals[:limit]:
         entries.append(TimelineEntry(r.sent_at.date(), "つなぎ", f"{r.from_agency.name} → {r.to_agency.name}",
                                      r.request, reverse("cases:referral_detail", args=[r.pk]), r.from_agency.name,
                                      r.get_status_display()))

@@ -178,11 +178,11 @@ def case_detail(request, pk: int):
     case = policy.get_or_404(Case, request.actor, pk, path=request.path,
                              queryset=Case.objects.select_related("lead_agency", "person", "household", "worker"))
     plans = SupportPlan.objects.filter(case=case).prefetch_related("actions__agency")
+    referrals = list(policy.visible(case.referrals.all(), request.actor).select_related("from_agency", "to_agency"))
     return render(request, "cases/case_detail.html", {
         "case": case, "access": policy.access_of(case), "may_edit": policy.may_edit(case, request.actor),
-        "timeline": case_timeline([case.pk], request.actor, case=case), "note_form": NoteForm(), "plans": plans,
-        "note_templates": NOTE_TEMPLATES,
-        "referrals": policy.visible(case.referrals.all(), request.actor).select_related("to_agency"),
+        "timeline": case_timeline([case.pk], request.actor, case=case, referrals=referrals), "note_form": NoteForm(),
+        "plans": plans, "note_templates": NOTE_TEMPLATES, "referrals": referrals,
     })
 
 
