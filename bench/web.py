@@ -1,6 +1,8 @@
 """`make bench`: login and dashboard under 20 concurrent users on the city profile, SQLite and PostgreSQL.
 
-    .venv/bin/python -m bench.web [--databases sqlite,postgresql] [--users 20] [--seconds 30]
+    .venv/bin/python -m bench.web [--databases sqlite,postgresql] [--users 20] [--seconds 30] [--think 1-3]
+
+The load model is the harness's (20 users, 1–3 s between requests; `--think 0.2-0.8` to stress).
 """
 
 from gevent import monkey
@@ -9,18 +11,23 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import re  # noqa: E402
+import urllib.parse  # noqa: E402
 
-from locust import HttpUser, between, task  # noqa: E402
+from locust import FastHttpUser, task  # noqa: E402
 
+from bench import harness  # noqa: E402
 from bench.harness import ensure_city_dataset, gunicorn_server, print_rows, run_load  # noqa: E402
 from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
 
 WORKER_LOGINS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw", "coordinator", "planner", "houkatsu_mgr"]
 
 
-class Worker(HttpUser):
+DEFAULT_THINK = harness.think_time(f"{harness.THINK_TIME[0]}-{harness.THINK_TIME[1]}")
+
+
+class Worker(FastHttpUser):
     weight = 4
-    wait_time = between(0.5, 1.5)
+    wait_time = DEFAULT_THINK
     counter = 0
 
     def on_start(self):
@@ -28,9 +35,9 @@ class Worker(HttpUser):
         login_id = WORKER_LOGINS[Worker.counter % len(WORKER_LOGINS)]
         page = self.client.get("/login/", name="ログイン画面")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        self.client.post("/login/", {"username": login_id, "password": DEMO_PASSWORD,
-                                     "csrfmiddlewaretoken": token}, name="ログイン（パスワード照合）",
-                         headers={"Referer": f"{self.host}/login/"})
+        body = urllib.parse.urlencode({"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token})
+        self.client.post("/login/", body, name="ログイン（パスワード照合）",
+                         headers={"Referer": f"{self.host}/login/", "Content-Type": "application/x-www-form-urlencoded"})
 
     @task(5)
     def dashboard(self):
@@ -40,11 +47,11 @@ class Worker(HttpUser):
 
 
 
-class Visitor(HttpUser):
+class Visitor(FastHttpUser):
     """Someone not signed in yet, opening the login page (one in five users)."""
 
     weight = 1
-    wait_time = between(0.5, 1.5)
+    wait_time = DEFAULT_THINK
 
     @task
     def login_page(self):
@@ -59,15 +66,14 @@ TARGETS = {"GET ダッシュボード": 100, "GET ログイン画面": 100}
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--warmup", type=int, default=15, help="seconds of load (the logins) left out of the figures")
+    harness.add_load_arguments(parser, seconds=30, warmup=15)
     args = parser.parse_args()
+    Worker.wait_time = Visitor.wait_time = harness.think_time(args.think)
     for database in args.databases.split(","):
         ensure_city_dataset(database)
         with gunicorn_server(database) as base_url:
             rows = run_load(base_url, [Worker, Visitor], users=args.users, seconds=args.seconds, warmup=args.warmup)
-        print_rows(f"{database}: {args.users} users, {args.seconds} s", rows, TARGETS)
+        print_rows(harness.load_title(database, args), rows, TARGETS)
 
 
 if __name__ == "__main__":
