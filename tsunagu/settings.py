@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tsunagu.core.middleware.ContentSecurityPolicyMiddleware",
+    # the public resource pages, for visitors without a session, straight from the cache (resources.middleware)
+    "tsunagu.resources.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -106,3 +106,24 @@ def test_lost_triggers_are_restored_after_migrate():
     resource("子ども食堂")
     assert set(names(Filters(query="食堂"))) == {"ふれあい食堂", "子ども食堂"}
     assert set(names(Filters(query="食"))) == {"ふれあい食堂", "子ども食堂"}
+
+
+def test_every_word_of_the_directory_is_found_as_a_plain_substring_scan_would(directory):
+    """The indexes (FTS5 on SQLite, the character-pair index on PostgreSQL) find exactly the entries whose text
+    holds the word — for every run of one to five letters in the directory, not only the words picked above."""
+    from tsunagu.resources import search
+    from tsunagu.resources.models import Service
+
+    texts = dict(Service.objects.filter(status="active").values_list("pk", "search_text"))
+    words = {text[i:i + n] for text in texts.values() for n in range(1, 6) for i in range(len(text) - n + 1)}
+    words = sorted(w for w in words if all(ch.isalnum() or ch == "ー" for ch in w))  # SQLite's index skips punctuation
+    for word in words:
+        found = set(queries.filtered(queries.active_services(), Filters(query=word)).values_list("pk", flat=True))
+        expected = {pk for pk, text in texts.items() if any(v in text for v in search.expand(word))}
+        assert found == expected, word
+
+
+def test_lists_without_words_are_in_name_order(directory):
+    page = queries.result_page(queries.active_services(), Filters(), 1, 2)
+    assert page.paginator.count == 5  # staff see staff-only entries too
+    assert [s.name for s in page.object_list] == sorted(s.name for s in queries.active_services())[:2]

@@ -171,6 +171,7 @@ def test_needs_by_district_shows_missing_resources(client_for, alice, own_agency
     assert rows == {("旭町", "elderly"): (4, 1), ("緑町", "community"): (6, 0)}
 
 
+@pytest.mark.usefixtures("public_cache")
 def test_public_cache_never_shows_an_entry_made_staff_only(client, client_for, alice):
     from tsunagu.resources import services
 

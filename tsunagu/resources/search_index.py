@@ -3,7 +3,7 @@
 Django rebuilds a SQLite table for some schema changes (copy, drop, rename), and dropping the table drops its
 triggers; the indexes would then silently stop following the directory. So after each migration this checks
 that both FTS5 tables and all six triggers exist and that the indexes hold every service, and rebuilds them if
-not. PostgreSQL's pg_trgm index (migration 0002) lives on the column and needs none of this.
+not. PostgreSQL's character-pair index (migration 0006) is an index on the column and needs none of this.
 """
 # ruff: noqa: S608 — the SQL below is built only from the constant table and column names in TABLES.
 

@@ -34,7 +34,7 @@ NULLABLE = {"capacity", "vacancy", "minimum_age", "maximum_age"}
 
 
 def search_refresh(services: Iterable[Service]) -> None:
-    """Recomputes the normalised search columns (the FTS5 triggers / pg_trgm index follow the column)."""
+    """Recomputes the normalised search columns (the FTS5 triggers / PostgreSQL index follow the column)."""
     services = list(services)
     places = _place_words([s.pk for s in services])
     for service in services:

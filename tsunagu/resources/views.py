@@ -1,4 +1,3 @@
-import hashlib
 import shutil
 import tempfile
 import zipfile
@@ -9,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,10 +29,10 @@ from .forms import (
     VacancyForm,
 )
 from .hsds.tabular import HsdsImportError, export_tabular
+from .middleware import mark_public
 from .models import Offer, OfferStatus, Placement, Service, UnmetNeed
 
 PAGE_SIZE = 30
-PUBLIC_CACHE_SECONDS = 300
 
 
 def staff_required(view):
@@ -56,26 +54,24 @@ def _page(request, base, filters):
     return page, urlencode(params)
 
 
-def cached_public(view):
-    """Public pages are the same for every visitor: rendered once per directory version and address, kept a few
-    minutes. Any change to an entry changes the version, so nobody sees a withdrawn entry."""
+def public_page(view):
+    """A page of the public directory: the same for every visitor without a session, so the cache middleware
+    (middleware.py) may keep it. It is rendered without a CSRF token — nothing on it posts — so that a kept page
+    carries nothing of the visitor it was first rendered for."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
+        if request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = "resources:public:" + hashlib.sha256(
-            f"{queries.directory_version()}|{request.get_full_path()}".encode()).hexdigest()
-        cached = cache.get(key)
-        if cached is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            cached = (response.content, response["Content-Type"])
-            cache.set(key, cached, PUBLIC_CACHE_SECONDS)
-        return HttpResponse(cached[0], content_type=cached[1])
+        return mark_public(view(request, *args, **kwargs))
 
     return wrapped
+
+
+def _render_public(request, template: str, context: dict):
+    if not request.user.is_authenticated:
+        context = {**context, "csrf_token": ""}  # no token (and so no CSRF cookie) on a page for everyone
+    return render(request, template, context)
 
 
 # ---------- staff directory ----------
@@ -268,21 +264,21 @@ def need_met(request, pk: int):
 
 # ---------- the public page (no login) ----------
 
-@cached_public
+@public_page
 def public_index(request):
     form = SearchForm(request.GET or None, districts=queries.public_districts())
     filters = form.filters()
     page, query_string = _page(request, queries.public_services(), filters)
-    return render(request, "resources/public_index.html",
-                  {"form": form, "page": page, "query_string": query_string, "filters": filters})
+    return _render_public(request, "resources/public_index.html",
+                          {"form": form, "page": page, "query_string": query_string, "filters": filters})
 
 
-@cached_public
+@public_page
 def public_detail(request, pk: str):
     service = queries.service_detail(pk, public=True)
     if service is None:
         raise Http404
-    return render(request, "resources/public_detail.html", {"service": service})
+    return _render_public(request, "resources/public_detail.html", {"service": service})
 
 
 GUIDE = [
@@ -295,14 +291,14 @@ GUIDE = [
 ]
 
 
-@cached_public
+@public_page
 def public_guide(request):
     windows = list(queries.consultation_windows())
     sections = []
     for title, fields in GUIDE:
         matched = [w for w in windows if set(w.field_list) & set(fields)]
         sections.append({"title": title, "windows": matched})
-    return render(request, "resources/public_guide.html", {"sections": sections})
+    return _render_public(request, "resources/public_guide.html", {"sections": sections})
 
 
 # ---------- 参加支援 (placements): personal data, read through the case and sharing.policy ----------
