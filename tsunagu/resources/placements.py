@@ -97,7 +97,5 @@ def placement_end(*, placement: Placement, ended_on, reason: str) -> Placement:
 
 def visible_placements(case_ids, actor) -> QuerySet:
     """Placements of the cases the actor may see (policy decides which cases)."""
-    from tsunagu.cases.models import Case
-
-    cases = policy.visible(Case.objects.filter(pk__in=case_ids), actor).values("pk")
+    cases = policy.visible_case_ids(actor, case_ids)
     return Placement.objects.filter(case_id__in=cases).select_related("service", "agency")
