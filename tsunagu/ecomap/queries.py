@@ -3,7 +3,7 @@ a member the actor may not see is not drawn, and a tie is shown only on a case t
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from tsunagu.cases.models import Case, CaseAgency, Referral, ReferralStatus
@@ -21,27 +21,45 @@ class HouseholdPicture:
     members: list  # HouseholdMember rows the actor may see
     persons: list  # the same persons, annotated by the policy (for logging)
     figure: genogram.Genogram
+    figures: list  # the household's GenogramFigure rows
+
+
+def visible_members(household, actor, today) -> list[HouseholdMember]:
+    """The household's current members the actor may see, head first, then by birth date — one query: the
+    persons through the policy (each with its basis, for the caller's log_reads), joined to their membership."""
+    current = Q(household_memberships__household=household, household_memberships__joined_on__lte=today) & (
+        Q(household_memberships__left_on__isnull=True) | Q(household_memberships__left_on__gt=today))
+    persons = policy.visible(
+        Person.objects.annotate(membership=FilteredRelation("household_memberships", condition=current))
+        .filter(membership__isnull=False)
+        .annotate(member_pk=F("membership__pk"), member_is_head=F("membership__is_head"),
+                  member_relation=F("membership__relation_to_head")),
+        actor, with_basis=True).order_by("-member_is_head", "birth_date", "member_pk")
+    return [HouseholdMember(pk=p.member_pk, household=household, person=p, is_head=p.member_is_head,
+                            relation_to_head=p.member_relation) for p in persons]
 
 
 def household_picture(household, actor, *, index_person_id: int | None = None) -> HouseholdPicture:
     today = timezone.localdate()
-    rows = list(HouseholdMember.objects.filter(household=household, joined_on__lte=today).exclude(left_on__lte=today)
-                .select_related("person").order_by("-is_head", "person__birth_date", "pk"))
-    persons = list(policy.visible(Person.objects.filter(pk__in=[m.person_id for m in rows]), actor))
-    seen = {p.pk for p in persons}
-    members = [m for m in rows if m.person_id in seen]
-    relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen))
-    figures = list(GenogramFigure.objects.filter(household=household).prefetch_related(
-        Prefetch("parent_of", queryset=Person.objects.only("pk"))))
-    for f in figures:
-        f.parent_ids = [p.pk for p in f.parent_of.all()]
+    members = visible_members(household, actor, today)
+    seen = [m.person_id for m in members]
+    relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen)) if seen else []
+    figures = list(GenogramFigure.objects.filter(household=household))
+    if figures:  # rare: one more query, for the children each figure is a parent of
+        parents = GenogramFigure.parent_of.through.objects.filter(genogramfigure__in=figures)
+        for f in figures:
+            f.parent_ids = []
+        by_pk = {f.pk: f for f in figures}
+        for figure_id, person_id in parents.values_list("genogramfigure_id", "person_id").order_by("pk"):
+            by_pk[figure_id].parent_ids.append(person_id)
     picture = genogram.build(title=household.name, members=members, relationships=relationships, figures=figures,
                              index_person_id=index_person_id, today=today)
-    return HouseholdPicture(members, persons, picture)
+    return HouseholdPicture(members, [m.person for m in members], picture, figures)
 
 
 def case_nodes(cases: list[Case]) -> list[ecomap_svg.Node]:
-    """Agencies linked to the cases (lead, participating, accepted referrals), overridden by recorded ties."""
+    """Agencies linked to the cases (lead, participating, accepted referrals), overridden by recorded ties.
+    (Three small queries: one UNION of them measured no faster.)"""
     ids = [c.pk for c in cases]
     nodes: dict[str, ecomap_svg.Node] = {}
     for c in cases:
@@ -66,9 +84,10 @@ def centre_lines(title: str, members) -> list[str]:
 
 
 def household_ecomap(household, actor, members) -> tuple[str, list[Case]]:
+    """The household's ecomap, and its cases the actor may see (each with its basis, for the caller's log_reads)."""
     member_ids = [m.person_id for m in members]
-    cases = list(policy.visible(Case.objects.filter(household=household) | Case.objects.filter(person_id__in=member_ids), actor)
-                 .select_related("lead_agency"))
+    cases = list(policy.visible(Case.objects.filter(Q(household=household) | Q(person_id__in=member_ids)), actor,
+                                with_basis=True).select_related("lead_agency"))
     svg = ecomap_svg.render(title=household.name, centre=centre_lines(household.name, members), nodes=case_nodes(cases))
     return svg, cases
 

@@ -26,11 +26,23 @@ def _focus(request) -> int | None:
         return None
 
 
-def _picture(request, pk: int, action: str = AccessAction.VIEW):
-    household = policy.get_or_404(Household, request.actor, pk, action=action, path=request.path)
+def _household(request, pk: int) -> Household:
+    """The household if the actor has a basis for it (carrying the basis), else 404. The caller logs the read,
+    together with the members and cases it shows: one write to the access log per request."""
+    household = policy.visible(Household.objects.filter(pk=pk), request.actor, with_basis=True).first()
+    if household is None:
+        raise Http404
+    return household
+
+
+def _picture(request, pk: int, action: str = AccessAction.VIEW, *, also_cases: bool = False):
+    """The household, its genogram (members through the policy) and, with `also_cases`, its ecomap and cases.
+    Every row shown is logged, in one write."""
+    household = _household(request, pk)
     picture = queries.household_picture(household, request.actor, index_person_id=_focus(request))
-    policy.log_reads(request.actor, picture.persons, action=action, path=request.path)
-    return household, picture
+    ecomap, cases = queries.household_ecomap(household, request.actor, picture.members) if also_cases else ("", [])
+    policy.log_reads(request.actor, [household, *picture.persons, *cases], action=action, path=request.path)
+    return household, picture, ecomap, cases
 
 
 def _svg(markup: str) -> HttpResponse:
@@ -41,34 +53,30 @@ def _svg(markup: str) -> HttpResponse:
 
 @login_required
 def household(request, pk: int):
-    household, picture = _picture(request, pk)
-    ecomap, cases = queries.household_ecomap(household, request.actor, picture.members)
-    policy.log_reads(request.actor, cases, path=request.path)
+    household, picture, ecomap, cases = _picture(request, pk, also_cases=True)
     return render(request, "ecomap/household.html", {
         "household": household, "genogram": mark_safe(genogram.render(picture.figure)),  # noqa: S308 -- built with escape()
         "ecomap": mark_safe(ecomap), "members": picture.members, "cases": cases,  # noqa: S308
-        "figures": list(household.genogram_figures.all()), "may_edit": policy.may_edit(household, request.actor),
+        "figures": picture.figures, "may_edit": policy.may_edit(household, request.actor),
         "figure_form": FigureForm(members=picture.members)})
 
 
 @login_required
 def genogram_svg(request, pk: int):
-    _, picture = _picture(request, pk)
+    _, picture, _, _ = _picture(request, pk)
     return _svg(genogram.render(picture.figure))
 
 
 @login_required
 def household_ecomap_svg(request, pk: int):
-    household, picture = _picture(request, pk)
-    markup, cases = queries.household_ecomap(household, request.actor, picture.members)
-    policy.log_reads(request.actor, cases, path=request.path)
+    _, _, markup, _ = _picture(request, pk, also_cases=True)
     return _svg(markup)
 
 
 @login_required
 @require_POST
 def figure_add(request, pk: int):
-    household, picture = _picture(request, pk, AccessAction.EDIT)
+    household, picture, _, _ = _picture(request, pk, AccessAction.EDIT)
     if not policy.may_edit(household, request.actor):
         raise PermissionDenied
     form = FigureForm(request.POST, members=picture.members)
@@ -87,9 +95,8 @@ def figure_add(request, pk: int):
 
 
 def _case(request, pk: int, action: str = AccessAction.VIEW) -> Case:
-    case = policy.get_or_404(Case, request.actor, pk, action=action, path=request.path,
+    return policy.get_or_404(Case, request.actor, pk, action=action, path=request.path,
                              queryset=Case.objects.select_related("lead_agency", "person", "household"))
-    return case
 
 
 @login_required

@@ -7,19 +7,18 @@ from tsunagu.audit.models import AccessAction
 from tsunagu.core.dashboard import Panel
 from tsunagu.sharing import policy
 
-from .queries import agency_followups, gap_total, overdue_count
+from .queries import agency_followups, gap_total
 
 
 def panels(actor) -> list[Panel]:
     if actor.agency_id is None or actor.role == "admin":
         return []
     today = timezone.localdate()
-    rows = agency_followups(actor, limit=8)
-    overdue = overdue_count(actor.agency_id)
+    found = agency_followups(actor, limit=8)
     # The panel names the cases, so the read is logged like any list of personal data.
-    policy.log_reads(actor, list({f.case_id: f.case for f in rows}.values()), action=AccessAction.LIST, path=reverse("dashboard"))
+    policy.log_reads(actor, found.cases, action=AccessAction.LIST, path=reverse("dashboard"))
     result = [Panel("フォローアップ（つながり続ける支援）", "followups/panel_followups.html",
-                    {"rows": rows, "today": today, "overdue": overdue}, order=25, count=overdue or None)]
+                    {"rows": found.rows, "today": today, "overdue": found.overdue}, order=25, count=found.overdue or None)]
     if actor.is_coordinator:
         result.append(Panel("制度の狭間", "followups/panel_gaps.html", {"total": gap_total(today)}, order=12))
     return result

@@ -8,15 +8,16 @@ household's name appears on a row only when the policy gives the coordinator a b
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.cases.models import OPEN_STATUSES, Case, CaseStatus, Consultation, Outcome, Referral, ReferralStatus
+from tsunagu.agencies.models import Field
+from tsunagu.cases.models import OPEN_STATUSES, Case, CaseStatus, Outcome, Referral, ReferralStatus
 from tsunagu.people.models import Household
 from tsunagu.sharing import policy
 
-from .models import ACTIVE_OUTREACH, FollowUp, FollowUpStatus, Outreach, OutreachVisit
+from .models import ACTIVE_OUTREACH, FollowUp, FollowUpStatus, NoticedBy, Outreach, OutreachVisit
 
 DUE_SOON_DAYS = 14
 OUTREACH_QUIET_DAYS = 30
@@ -40,27 +41,38 @@ def followups_for(actor, *, overdue_only: bool = False, within_days: int | None 
     return qs.select_related("case__person", "case__household", "staff").order_by("due_on", "pk")
 
 
-def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 200) -> list[FollowUp]:
+@dataclass
+class AgencyFollowUps:
+    rows: list  # FollowUp rows on cases the actor may see; each `.case` is the policy's row, with its basis
+    overdue: int  # how many of the agency's own follow-ups are overdue, visible or not (a number only, for the badge)
+
+    @property
+    def cases(self) -> list[Case]:
+        """The cases named by the rows, once each (for log_reads)."""
+        return list({f.case_id: f.case for f in self.rows}.values())
+
+
+def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 200) -> AgencyFollowUps:
     """The acting agency's planned follow-ups due within `within_days` (overdue ones included), soonest first,
-    on cases the actor may see. Each row's `.case` is the policy's row (annotated), so the caller can log it.
-    One policy evaluation, however many rows: the dashboard's hot path."""
+    on cases the actor may see, and the count of its overdue ones. The dashboard's hot path: three queries, however
+    many rows — the follow-ups, their cases through the policy (with the bases the caller's log_reads needs), and
+    the count (an agency has hundreds of follow-ups: a window count over them cost more than a second query)."""
     today = timezone.localdate()
-    rows = list(FollowUp.objects.filter(agency_id=actor.agency_id, status=FollowUpStatus.PLANNED,
-                                        due_on__lte=today + timedelta(days=within_days))
-                .select_related("staff").order_by("due_on", "pk")[:limit])
-    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={f.case_id for f in rows}), actor)
-             .select_related("person", "household")}
+    planned = FollowUp.objects.filter(agency_id=actor.agency_id, status=FollowUpStatus.PLANNED)
+    rows = list(planned.filter(due_on__lte=today + timedelta(days=within_days)).select_related("staff")
+                .order_by("due_on", "pk")[:limit])
+    if not rows:
+        return AgencyFollowUps([], 0)
+    overdue = planned.filter(due_on__lt=today).count() if rows[0].due_on < today else 0
+    # the lists name the case and its person or household; nothing else of them is read
+    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={f.case_id for f in rows}), actor, with_basis=True)
+             .select_related("person", "household").only("title", "person__name", "household__name")}
     shown = []
     for f in rows:
         if f.case_id in cases:
             f.case = cases[f.case_id]
             shown.append(f)
-    return shown
-
-
-def overdue_count(agency_id: int | None) -> int:
-    """How many of the agency's own follow-ups are overdue (a number only, for the badge)."""
-    return FollowUp.objects.filter(agency_id=agency_id, status=FollowUpStatus.PLANNED, due_on__lt=timezone.localdate()).count()
+    return AgencyFollowUps(shown, overdue)
 
 
 def outreach_for(actor, *, active_only: bool = True) -> QuerySet:
@@ -94,9 +106,11 @@ class GapSection:
 
 
 def _names(actor, case_ids=(), household_ids=()) -> tuple[dict, dict]:
-    """Names the actor may see, by id (one query each); reads are logged by the caller's log_reads."""
-    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in=list(case_ids)), actor)}
-    households = {h.pk: h for h in policy.visible(Household.objects.filter(pk__in=list(household_ids)), actor)}
+    """Names the actor may see, by id (one query each), each row carrying its basis for the caller's log_reads."""
+    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in=list(case_ids)), actor, with_basis=True)
+             .only("pk", "title")} if case_ids else {}
+    households = {h.pk: h for h in policy.visible(Household.objects.filter(pk__in=list(household_ids)), actor,
+                                                  with_basis=True).only("pk", "name")} if household_ids else {}
     return cases, households
 
 
@@ -104,76 +118,95 @@ def _hidden(agency_name: str) -> str:
     return f"（{agency_name}の記録・閲覧の根拠がないため名前は表示しません）"
 
 
-def _households_without_lead(today: date) -> QuerySet:
-    """Multi-issue households no agency is supporting; `info_only` marks those whose last year of consultations
-    ended at 情報提供で終了 (one query for both sections)."""
+def _first(qs: QuerySet, *order) -> tuple[list[dict], int]:
+    """The first GAP_LIMIT rows of `qs` (a values() queryset) in `order`, and how many rows there are in all —
+    one query: the count is a window over the whole result, computed before the LIMIT."""
+    rows = list(qs.annotate(gap_total=Window(Count("*"))).order_by(*order)[:GAP_LIMIT])
+    return rows, rows[0]["gap_total"] if rows else 0
+
+
+def _households_without_lead(today: date) -> list[dict]:
+    """Multi-issue households no agency is supporting, latest contact first among equals; `info_only` marks those
+    whose consultations of the last year ended at 情報提供で終了. One query for both sections: their consultations
+    are joined and aggregated per household (a handful each, through the household index)."""
     open_case = Case.objects.filter(household=OuterRef("pk"), status__in=[*OPEN_STATUSES, CaseStatus.WATCHING],
                                     archived_at__isnull=True)
-    info_only = Consultation.objects.filter(household=OuterRef("pk"), outcome=Outcome.INFO_ONLY,
-                                            received_on__gte=today - timedelta(days=INFO_ONLY_LOOKBACK_DAYS))
-    # An aggregate per household (not ORDER BY … LIMIT 1), so the plan walks the household index on any database.
-    last = (Consultation.objects.filter(household=OuterRef("pk")).values("household")
-            .annotate(last=Max("received_on")).values("last"))
-    return (Household.objects.filter(multi_issue=True, archived_at__isnull=True)
-            .annotate(has_case=Exists(open_case)).filter(has_case=False)
-            .annotate(info_only=Exists(info_only), last_contact=Subquery(last)).select_related("agency")
-            .order_by("last_contact", "pk"))
+    recent_info_only = Q(consultations__outcome=Outcome.INFO_ONLY,
+                         consultations__received_on__gte=today - timedelta(days=INFO_ONLY_LOOKBACK_DAYS))
+    rows = list(Household.objects.filter(~Exists(open_case), multi_issue=True, archived_at__isnull=True)
+                .values("pk", "agency__name", "multi_issue_fields")
+                .annotate(last_contact=Max("consultations__received_on"),
+                          info_only_count=Count("consultations", filter=recent_info_only))
+                .order_by("last_contact", "pk"))
+    for row in rows:
+        row["info_only"] = row["info_only_count"] > 0
+    return rows
 
 
 def _declined_everywhere() -> QuerySet:
-    live = [ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED]
-    return (Case.objects.filter(status__in=OPEN_STATUSES, archived_at__isnull=True)
-            .annotate(declined=Count("referrals", filter=Q(referrals__status=ReferralStatus.DECLINED)),
-                      live=Count("referrals", filter=Q(referrals__status__in=live)),
-                      last_declined=Max("referrals__answered_at"))
-            .filter(declined__gt=0, live=0).select_related("lead_agency").order_by("last_declined", "pk"))
+    """Open cases whose referrals were all declined: grouped from the declined referrals (few), not from every
+    open case."""
+    live = Referral.objects.filter(case=OuterRef("case_id"), status__in=[
+        ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED])
+    return (Referral.objects.filter(~Exists(live), status=ReferralStatus.DECLINED, case__status__in=OPEN_STATUSES,
+                                    case__archived_at__isnull=True)
+            .values("case_id", "case__lead_agency__name").annotate(declined=Count("pk"), last_declined=Max("answered_at")))
+
+
+def _unanswered(today: date) -> QuerySet:
+    return (Referral.objects.filter(status=ReferralStatus.REQUESTED, due_on__lt=today)
+            .values("pk", "case_id", "due_on", "from_agency__name", "to_agency__name"))
 
 
 def _overdue_followups(today: date) -> QuerySet:
     return (FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lt=today)
-            .values("case_id", "agency__name").annotate(oldest=Min("due_on"), n=Count("pk")).order_by("oldest", "case_id"))
+            .values("case_id", "agency__name").annotate(oldest=Min("due_on"), n=Count("pk")))
 
 
 def _quiet_outreach(today: date) -> QuerySet:
     recent = OutreachVisit.objects.filter(outreach=OuterRef("pk"), visited_on__gte=today - timedelta(days=OUTREACH_QUIET_DAYS))
-    return (Outreach.objects.filter(status__in=ACTIVE_OUTREACH, archived_at__isnull=True)
-            .annotate(recent=Exists(recent)).filter(recent=False).select_related("agency").order_by("noticed_on", "pk"))
+    return Outreach.objects.filter(~Exists(recent), status__in=ACTIVE_OUTREACH, archived_at__isnull=True)
 
 
 def gap_sections(actor, today: date | None = None) -> list[GapSection]:
-    """The 制度の狭間 list: each row says why it is there and what would take it off. Constant query count."""
+    """The 制度の狭間 list: each row says why it is there and what would take it off. Constant query count: one
+    query per section (its first GAP_LIMIT rows as plain values, with the section's count), one per kind of name."""
     today = today or timezone.localdate()
-    # Each list is read once; the section's count is its length (the lists are short: they are the exceptions).
-    households = list(_households_without_lead(today))
-    rows = {
-        "no_lead": [h for h in households if not h.info_only],
-        "info_only": [h for h in households if h.info_only][::-1],
-        "declined": list(_declined_everywhere()),
-        "unanswered": list(Referral.objects.filter(status=ReferralStatus.REQUESTED, due_on__lt=today)
-                           .select_related("from_agency", "to_agency").order_by("due_on", "pk")),
-        "followups": list(_overdue_followups(today)),
-        "outreach": list(_quiet_outreach(today)),
-    }
-    counts = {k: len(v) for k, v in rows.items()}
-    rows = {k: v[:GAP_LIMIT] for k, v in rows.items()}
-    case_ids = {c.pk for c in rows["declined"]} | {r.case_id for r in rows["unanswered"]} | {f["case_id"] for f in rows["followups"]}
-    household_ids = {h.pk for h in rows["no_lead"] + rows["info_only"]} | {o.household_id for o in rows["outreach"] if o.household_id}
+    households = _households_without_lead(today)
+    no_lead = [h for h in households if not h["info_only"]]
+    info_only = [h for h in households if h["info_only"]][::-1]  # the latest first
+    rows = {"no_lead": no_lead[:GAP_LIMIT], "info_only": info_only[:GAP_LIMIT]}
+    counts = {"no_lead": len(no_lead), "info_only": len(info_only)}
+    for kind, (qs, order) in {
+        "declined": (_declined_everywhere(), ("last_declined", "case_id")),
+        "unanswered": (_unanswered(today), ("due_on", "pk")),
+        "followups": (_overdue_followups(today), ("oldest", "case_id")),
+        "outreach": (_quiet_outreach(today).values("pk", "household_id", "agency__name", "noticed_on", "noticed_by"),
+                     ("noticed_on", "pk")),
+    }.items():
+        rows[kind], counts[kind] = _first(qs, *order)
+    case_ids = {r["case_id"] for kind in ("declined", "unanswered", "followups") for r in rows[kind]}
+    household_ids = ({h["pk"] for h in rows["no_lead"] + rows["info_only"]}
+                     | {o["household_id"] for o in rows["outreach"] if o["household_id"]})
     cases, households = _names(actor, case_ids, household_ids)
     policy.log_reads(actor, [*cases.values(), *households.values()], action="list", path=reverse("followups:gaps"))
     return [
-        GapSection("no_lead", "主担当機関のない複合課題世帯", [_no_lead_row(h, households) for h in rows["no_lead"]], counts["no_lead"]),
-        GapSection("declined", "つなぎ先がすべて辞退したケース", [_declined_row(c, cases) for c in rows["declined"]], counts["declined"]),
-        GapSection("unanswered", "回答期日を過ぎたつなぎ", [_unanswered_row(r, cases) for r in rows["unanswered"]], counts["unanswered"]),
-        GapSection("followups", "期限を過ぎたフォローアップ", [_followup_row(f, cases) for f in rows["followups"]], counts["followups"]),
-        GapSection("info_only", "「情報提供で終了」した複合課題世帯", [_info_only_row(h, households) for h in rows["info_only"]], counts["info_only"]),
-        GapSection("outreach", "アウトリーチの対象（30日以上訪問なし）", [_outreach_row(o, households) for o in rows["outreach"]], counts["outreach"]),
+        GapSection(kind, title, [build(r, cases, households) for r in rows[kind]], counts[kind])
+        for kind, title, build in [
+            ("no_lead", "主担当機関のない複合課題世帯", _no_lead_row),
+            ("declined", "つなぎ先がすべて辞退したケース", _declined_row),
+            ("unanswered", "回答期日を過ぎたつなぎ", _unanswered_row),
+            ("followups", "期限を過ぎたフォローアップ", _followup_row),
+            ("info_only", "「情報提供で終了」した複合課題世帯", _info_only_row),
+            ("outreach", "アウトリーチの対象（30日以上訪問なし）", _outreach_row),
+        ]
     ]
 
 
-def _household_label(h, households) -> tuple[str, str]:
-    if h.pk in households:
-        return h.name, reverse("people:household_detail", args=[h.pk])
-    return _hidden(h.agency.name), ""
+def _household_label(pk: int, agency_name: str, households) -> tuple[str, str]:
+    if pk in households:
+        return households[pk].name, reverse("people:household_detail", args=[pk])
+    return _hidden(agency_name), ""
 
 
 def _case_label(case_id: int, agency_name: str, cases) -> tuple[str, str]:
@@ -182,57 +215,73 @@ def _case_label(case_id: int, agency_name: str, cases) -> tuple[str, str]:
     return _hidden(agency_name), ""
 
 
-def _no_lead_row(h, households) -> GapRow:
-    label, url = _household_label(h, households)
-    return GapRow("no_lead", label, h.agency.name, h.last_contact,
-                  "複合課題世帯（" + "・".join(h.multi_issue_labels) + "）だが、支援ケースを開いている機関がない。",
+def _issue_labels(fields) -> str:
+    labels = dict(Field.choices)
+    return "・".join(labels.get(f, f) for f in fields or [])
+
+
+def _no_lead_row(h, cases, households) -> GapRow:
+    label, url = _household_label(h["pk"], h["agency__name"], households)
+    return GapRow("no_lead", label, h["agency__name"], h["last_contact"],
+                  "複合課題世帯（" + _issue_labels(h["multi_issue_fields"]) + "）だが、支援ケースを開いている機関がない。",
                   "いずれかの機関が支援ケースを開き、主担当機関になる（決まらなければ支援会議で検討）。", url)
 
 
-def _info_only_row(h, households) -> GapRow:
-    label, url = _household_label(h, households)
-    return GapRow("info_only", label, h.agency.name, h.last_contact,
+def _info_only_row(h, cases, households) -> GapRow:
+    label, url = _household_label(h["pk"], h["agency__name"], households)
+    return GapRow("info_only", label, h["agency__name"], h["last_contact"],
                   "複合課題世帯だが、この1年の相談が「情報提供で終了」になっている。",
                   "もう一度連絡をとり、継続支援（支援ケース）につなぐ。", url)
 
 
-def _declined_row(c, cases) -> GapRow:
-    label, url = _case_label(c.pk, c.lead_agency.name, cases)
-    return GapRow("declined", label, c.lead_agency.name, c.last_declined.date() if c.last_declined else None,
-                  f"つなぎ {c.declined} 件がすべて辞退され、受け入れた機関がない。",
+def _declined_row(c, cases, households) -> GapRow:
+    agency = c["case__lead_agency__name"]
+    label, url = _case_label(c["case_id"], agency, cases)
+    last = c["last_declined"]
+    return GapRow("declined", label, agency, timezone.localdate(last) if last else None,
+                  f"つなぎ {c['declined']} 件がすべて辞退され、受け入れた機関がない。",
                   "別の機関へのつなぎが受理される、または支援会議で役割分担を決める。", url)
 
 
-def _unanswered_row(r, cases) -> GapRow:
-    label, url = _case_label(r.case_id, r.from_agency.name, cases)
-    return GapRow("unanswered", label, f"{r.from_agency.name} → {r.to_agency.name}", r.due_on,
-                  f"回答期日（{r.due_on:%Y-%m-%d}）を過ぎても {r.to_agency.name} から回答がない。",
+def _unanswered_row(r, cases, households) -> GapRow:
+    label, url = _case_label(r["case_id"], r["from_agency__name"], cases)
+    return GapRow("unanswered", label, f"{r['from_agency__name']} → {r['to_agency__name']}", r["due_on"],
+                  f"回答期日（{r['due_on']:%Y-%m-%d}）を過ぎても {r['to_agency__name']} から回答がない。",
                   "依頼先が受理または辞退（理由つき）を回答する。", url)
 
 
-def _followup_row(f, cases) -> GapRow:
+def _followup_row(f, cases, households) -> GapRow:
     label, url = _case_label(f["case_id"], f["agency__name"], cases)
     return GapRow("followups", label, f["agency__name"], f["oldest"],
                   f"フォローアップ {f['n']} 件が予定日を過ぎても記録されていない（最も古い予定 {f['oldest']:%Y-%m-%d}）。",
                   "担当機関が連絡をとり、結果を記録する（連絡がとれなかった場合もそのように記録）。", url)
 
 
-def _outreach_row(o, households) -> GapRow:
-    if o.household_id and o.household_id in households:
-        label, url = households[o.household_id].name, reverse("followups:outreach_detail", args=[o.pk])
+def _outreach_row(o, cases, households) -> GapRow:
+    if o["household_id"] and o["household_id"] in households:
+        label, url = households[o["household_id"]].name, reverse("followups:outreach_detail", args=[o["pk"]])
     else:
-        label, url = _hidden(o.agency.name), ""
-    return GapRow("outreach", label, o.agency.name, o.noticed_on,
-                  f"{o.get_noticed_by_display()}からの気づき（{o.noticed_on:%Y-%m-%d}）があるが、30日以上訪問していない。",
+        label, url = _hidden(o["agency__name"]), ""
+    noticed_by = NoticedBy(o["noticed_by"]).label if o["noticed_by"] in NoticedBy.values else o["noticed_by"]
+    return GapRow("outreach", label, o["agency__name"], o["noticed_on"],
+                  f"{noticed_by}からの気づき（{o['noticed_on']:%Y-%m-%d}）があるが、30日以上訪問していない。",
                   "訪問して様子を記録する。本人とつながったら「つながった」にする。", url)
 
 
 def gap_total(today: date | None = None) -> int:
-    """For the coordinator's dashboard badge: overdue follow-ups, unanswered referrals and quiet outreach."""
+    """For the coordinator's dashboard badge: overdue follow-ups (one per case), unanswered referrals and quiet
+    outreach — one query, the last two counted in subqueries."""
     today = today or timezone.localdate()
-    return (FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lt=today).values("case_id").distinct().count()
-            + Referral.objects.filter(status=ReferralStatus.REQUESTED, due_on__lt=today).count()
-            + _quiet_outreach(today).count())
+    referrals = Referral.objects.filter(status=ReferralStatus.REQUESTED, due_on__lt=today)
+    total = FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lt=today).aggregate(
+        n=Count("case_id", distinct=True) + _count(referrals) + _count(_quiet_outreach(today)))["n"]
+    return total or 0
+
+
+def _count(qs: QuerySet) -> Subquery:
+    """COUNT(*) of `qs` as a scalar subquery (a constant group: one row, 0 when empty)."""
+    return Subquery(qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"),
+                    output_field=IntegerField())
 
 
 def case_panel(case: Case, actor) -> dict:

@@ -26,10 +26,10 @@ from .models import FollowUp, Handover, Outreach
 def index(request):
     actor = request.actor
     today = timezone.localdate()
-    rows = queries.agency_followups(actor, limit=300)
-    overdue, due = [f for f in rows if f.due_on < today], [f for f in rows if f.due_on >= today]
+    found = queries.agency_followups(actor, limit=300)
+    overdue, due = [f for f in found.rows if f.due_on < today], [f for f in found.rows if f.due_on >= today]
     outreach = list(queries.outreach_for(actor)[:100])
-    policy.log_reads(actor, list({f.case_id: f.case for f in rows}.values()), action=AccessAction.LIST, path=request.path)
+    policy.log_reads(actor, found.cases, action=AccessAction.LIST, path=request.path)
     policy.log_reads(actor, outreach, action=AccessAction.LIST, path=request.path)
     return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today})
 

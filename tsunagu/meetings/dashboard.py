@@ -4,15 +4,14 @@ from django.utils import timezone
 
 from tsunagu.core.dashboard import Panel
 
-from .queries import open_actions, upcoming_sittings
+from .queries import open_actions_with_overdue, upcoming_sittings
 
 
 def panels(actor) -> list[Panel]:
     if actor.agency_id is None or actor.role == "admin":
         return []
     today = timezone.localdate()
-    actions = list(open_actions(actor.agency_id)[:6])
-    overdue = open_actions(actor.agency_id).filter(due_on__lt=today).count()
+    actions, overdue = open_actions_with_overdue(actor.agency_id, limit=6)
     return [
         Panel("会議の役割分担", "meetings/panel_actions.html", {"rows": actions, "today": today}, order=30,
               count=overdue or None),

@@ -4,7 +4,7 @@ and households are shown only through `policy.visible` (so a member without a ba
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from tsunagu.cases.models import Case
@@ -31,8 +31,9 @@ def meeting_list(actor, *, kind: str = "") -> QuerySet:
 def sittings_between(actor, start: date, end: date) -> QuerySet:
     """The calendar: sittings of the actor's meetings from `start` to `end` (inclusive)."""
     meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
+    # the calendar and the dashboard name the sitting; its minutes and sections stay unread
     return (Sitting.objects.filter(meeting_id__in=meetings, held_on__gte=start, held_on__lte=end)
-            .select_related("meeting").order_by("held_on", "starts_at", "pk"))
+            .select_related("meeting").defer("minutes", "events", "topics").order_by("held_on", "starts_at", "pk"))
 
 
 def upcoming_sittings(actor, days: int = 14) -> QuerySet:
@@ -46,6 +47,14 @@ def open_actions(agency_id: int | None, *, staff_id: int | None = None) -> Query
     if staff_id is not None:
         qs = qs.filter(Q(owner_staff_id=staff_id) | Q(owner_staff__isnull=True))
     return qs.select_related("sitting__meeting", "owner_staff").order_by("due_on", "pk")
+
+
+def open_actions_with_overdue(agency_id: int | None, *, limit: int) -> tuple[list[ActionItem], int]:
+    """The first `limit` open action items of the agency and how many are overdue, in one query (the count is a
+    window over all of them, computed before the LIMIT)."""
+    today = timezone.localdate()
+    rows = list(open_actions(agency_id).annotate(overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))))[:limit])
+    return rows, rows[0].overdue_total if rows else 0
 
 
 @dataclass

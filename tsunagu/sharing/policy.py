@@ -516,7 +516,7 @@ def may_edit(obj: Model, actor) -> bool:
         obj = obj.case
     if isinstance(obj, Case):
         return actor.agency_id in (obj.agency_id, obj.lead_agency_id)
-    access = basis_for(obj, actor)
+    access = access_of(obj) or basis_for(obj, actor)
     return access is not None and access.basis == B.OWN_AGENCY
 
 
