@@ -7,7 +7,6 @@ case ids it has read through the policy; only those cases' rows are read here.
 
 from django.urls import reverse
 
-from tsunagu.cases.models import Case
 from tsunagu.cases.timeline import TimelineEntry
 from tsunagu.sharing import policy
 
@@ -15,7 +14,7 @@ from .models import CaseClosure, FollowUp, FollowUpStatus
 
 
 def case_entries(case_ids, actor, *, limit: int = 100) -> list[TimelineEntry]:
-    visible = policy.visible(Case.objects.filter(pk__in=case_ids), actor).values("pk")
+    visible = policy.visible_case_ids(actor, case_ids)
     rows = []
     for f in FollowUp.objects.filter(case_id__in=visible, status=FollowUpStatus.PLANNED).select_related("agency").order_by("-due_on")[:limit]:
         url = reverse("followups:record", args=[f.pk]) if f.agency_id == actor.agency_id else ""
