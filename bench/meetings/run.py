@@ -1,10 +1,11 @@
 """Meetings / follow-ups / 狭間 / genogram benchmark on the city profile, SQLite and PostgreSQL.
 
-    .venv/bin/python -m bench.meetings.run [--databases sqlite,postgresql] [--users 20] [--seconds 30]
+    .venv/bin/python -m bench.meetings.run [--databases sqlite,postgresql] [--users 20] [--seconds 30] [--think 1-3]
 
 Uses the city demo (with its meetings, action items, follow-ups, outreach and ecomap ties) in
 the shared benchmark databases (bench.harness: var/bench, PostgreSQL tsunagu_bench), then, against
-gunicorn on 127.0.0.1 with 20 concurrent users (locust):
+gunicorn on 127.0.0.1 with 20 concurrent users (locust FastHttpUser, the harness's load model: 1–3 s between a
+user's requests; --think 0.2-0.8 to stress):
   - workers' dashboards (panels with action items and follow-ups),
   - the coordinator's 制度の狭間 list,
   - the seed household's genogram and its case's ecomap (two SVGs drawn on the server),
@@ -20,8 +21,9 @@ import argparse  # noqa: E402
 import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import urllib.parse  # noqa: E402
 
-from locust import HttpUser, between, task  # noqa: E402
+from locust import FastHttpUser, task  # noqa: E402
 
 from bench import harness  # noqa: E402
 from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
@@ -35,13 +37,17 @@ SEED = {"household": 0, "case": 0}
 def _login(user, login_id: str) -> None:
     page = user.client.get("/login/", name="ログイン画面")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    user.client.post("/login/", {"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
-                     name="ログイン", headers={"Referer": f"{user.host}/login/"})
+    body = urllib.parse.urlencode({"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token})
+    user.client.post("/login/", body, name="ログイン",
+                     headers={"Referer": f"{user.host}/login/", "Content-Type": "application/x-www-form-urlencoded"})
 
 
-class Worker(HttpUser):
+DEFAULT_THINK = harness.think_time(f"{harness.THINK_TIME[0]}-{harness.THINK_TIME[1]}")
+
+
+class Worker(FastHttpUser):
     weight = 10
-    wait_time = between(0.5, 1.5)
+    wait_time = DEFAULT_THINK
     counter = 0
 
     def on_start(self):
@@ -55,9 +61,9 @@ class Worker(HttpUser):
                 r.failure("役割分担・フォローアップのパネルがありません")
 
 
-class Coordinator(HttpUser):
+class Coordinator(FastHttpUser):
     weight = 4
-    wait_time = between(0.5, 1.5)
+    wait_time = DEFAULT_THINK
 
     def on_start(self):
         _login(self, "coordinator")
@@ -69,11 +75,11 @@ class Coordinator(HttpUser):
                 r.failure("制度の狭間の一覧が表示されませんでした")
 
 
-class Drawer(HttpUser):
+class Drawer(FastHttpUser):
     """Opens the seed household's genogram and the case's ecomap — measured as one pair, as the page shows them."""
 
     weight = 6
-    wait_time = between(0.5, 1.5)
+    wait_time = DEFAULT_THINK
 
     def on_start(self):
         _login(self, "houkatsu")
@@ -162,11 +168,11 @@ def _python(env: dict, code: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=30)
+    harness.add_load_arguments(parser, seconds=30, warmup=15)
     parser.add_argument("--renders", type=int, default=200)
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
+    Worker.wait_time = Coordinator.wait_time = Drawer.wait_time = harness.think_time(args.think)
     for database in args.databases.split(","):
         harness.ensure_city_dataset(database)
         env = harness.bench_env(database)
@@ -176,8 +182,9 @@ def main() -> None:
               f"最大 {worst} ms（SVG {int(size):,} バイト）  目標 ≤ 50 ms {'OK' if float(p95) <= 50 else 'MISSED'}")
         _single_user(env, args.runs)
         with harness.gunicorn_server(database, port=8147) as base_url:
-            rows = harness.run_load(base_url, [Worker, Coordinator, Drawer], users=args.users, seconds=args.seconds)
-        harness.print_rows(f"{database}: {args.users} users, {args.seconds} s", rows, TARGETS)
+            rows = harness.run_load(base_url, [Worker, Coordinator, Drawer], users=args.users, seconds=args.seconds,
+                                    warmup=args.warmup)
+        harness.print_rows(harness.load_title(database, args), rows, TARGETS)
 
 
 if __name__ == "__main__":
