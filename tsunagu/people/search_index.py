@@ -11,7 +11,9 @@ The index follows every save (signals in people.apps); bulk writes (the demo) ca
 migration builds it for existing rows.
 """
 
-from django.db.models import Count, Model, QuerySet
+import time
+
+from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
@@ -50,14 +52,56 @@ def reindex_all(model) -> int:
 
 
 def containing(qs: QuerySet, key: str) -> QuerySet:
-    """`qs` narrowed to rows whose search key contains `key` (already normalised by identity.normalize)."""
+    """`qs` narrowed to rows whose search key contains `key` (already normalised by identity.normalize).
+
+    The candidates are the holders of the query's rarest piece (「橋」 rather than 「タカ」): one index range,
+    then the LIKE on those rows only. How rare a piece is comes from `_frequencies`, which may be a little out
+    of date — that can only make a search slower, never change its answer."""
     wanted = grams(key)
     if wanted:
         gram_model, field = _GRAMS[qs.model]
-        holders = (gram_model.objects.filter(gram__in=wanted).values(field)
-                   .annotate(found=Count("gram")).filter(found=len(wanted)).values(field))
-        qs = qs.filter(pk__in=holders)
+        frequency = _frequencies(gram_model, wanted)
+        rarest = min(wanted, key=lambda g: (frequency[g], g))
+        qs = qs.filter(pk__gram_holders=gram_model.objects.filter(gram=rarest).values(field))
     return qs.filter(search_key__contains=key)
+
+
+@BigAutoField.register_lookup
+class GramHolders(Lookup):
+    """`pk__gram_holders=<subquery of ids>`: IN (subquery), which PostgreSQL is given as `= ANY(ARRAY(subquery))`.
+    With a plain IN its planner, misjudging the LIKE, would rather read all of an agency's persons (a third of the
+    city) than the thousand holders of a piece; the array is computed first and read through the primary key."""
+
+    lookup_name = "gram_holders"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+_counted: dict[tuple[str, str], tuple[int, float]] = {}  # (gram table, piece) -> (rows holding it, when counted)
+_COUNT_SECONDS = 3600
+_COUNTS_KEPT = 50_000
+
+
+def _frequencies(gram_model, wanted: set[str]) -> dict[str, int]:
+    now = time.monotonic()
+    table = gram_model._meta.db_table
+    stale = [g for g in wanted if (hit := _counted.get((table, g))) is None or now - hit[1] > _COUNT_SECONDS]
+    if stale:
+        counts = dict(gram_model.objects.filter(gram__in=stale).values("gram").annotate(n=Count("pk"))
+                      .values_list("gram", "n"))
+        if len(_counted) > _COUNTS_KEPT:
+            _counted.clear()
+        for g in stale:
+            _counted[(table, g)] = (counts.get(g, 0), now)
+    return {g: _counted[(table, g)][0] for g in wanted}
 
 
 def after_save(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:

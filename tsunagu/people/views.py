@@ -28,19 +28,22 @@ from .models import Household, Person
 from .queries import current_members
 
 PAGE_SIZE = 25
+LIST_FIELDS = ["name", "kana", "birth_date", "address", "agency__name"]  # what a row of the list shows
 
 
 @login_required
 def index(request):
     """Person and household search: kanji, kana or part of either; only what the policy allows."""
     query = request.GET.get("q", "").strip()[:100]
-    persons = policy.search_persons(request.actor, query).select_related("agency").order_by("kana", "pk")
+    persons = (policy.search_persons(request.actor, query, with_basis=True).select_related("agency")
+               .only(*LIST_FIELDS).order_by("kana", "pk"))
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
-    policy.log_reads(request.actor, page, action=AccessAction.SEARCH if query else AccessAction.LIST, path=request.path)
     households = []
     if query:
-        households = list(policy.search_households(request.actor, query).order_by("name", "pk")[:10])
-        policy.log_reads(request.actor, households, action=AccessAction.SEARCH, path=request.path)
+        households = list(policy.search_households(request.actor, query, with_basis=True).order_by("name", "pk")[:10])
+    # one write for both lists
+    policy.log_reads(request.actor, [*page, *households], action=AccessAction.SEARCH if query else AccessAction.LIST,
+                     path=request.path)
     return render(request, "people/index.html", {"page": page, "query": query, "households": households,
                                                  "query_string": f"q={query}" if query else ""})
 

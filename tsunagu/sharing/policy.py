@@ -529,18 +529,19 @@ def _key(text: str) -> str:
     return search_key(text).replace("|", "")
 
 
-def search_persons(actor, text: str, *, queryset: QuerySet | None = None) -> QuerySet:
-    """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored)."""
+def search_persons(actor, text: str, *, queryset: QuerySet | None = None, with_basis: bool = False) -> QuerySet:
+    """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored).
+    `with_basis` as for `visible`: a page that logs what it shows saves the bases' own query."""
     key = _key(text)
     qs = queryset if queryset is not None else Person.objects.all()
     # the name filter first: it narrows the rows the sharing conditions are evaluated on
-    return visible(search_index.containing(qs, key) if key else qs, actor)
+    return visible(search_index.containing(qs, key) if key else qs, actor, with_basis=with_basis)
 
 
-def search_households(actor, text: str) -> QuerySet:
+def search_households(actor, text: str, *, with_basis: bool = False) -> QuerySet:
     key = _key(text)
     qs = search_index.containing(Household.objects.all(), key) if key else Household.objects.all()
-    return visible(qs, actor)
+    return visible(qs, actor, with_basis=with_basis)
 
 
 def suggest_own_persons(actor, text: str, limit: int = 8) -> list[Person]:
