@@ -3,8 +3,8 @@
 Search matches a part of a name or reading anywhere in the key (`search_key LIKE '%…%'`), which no B-tree can
 serve: on the city profile every search read all 39,000 keys, twice (the count and the page). Instead each key's
 two-character pieces are kept in PersonGram / HouseholdGram. A query of two or more characters is looked up by its
-pieces — the rows holding all of them — and the LIKE then runs on those few rows only, so the answer is exactly
-the LIKE's. A one-character query is too unselective to index and keeps the scan.
+rarest piece — the rows holding it — and the LIKE then runs on those few rows only, so the answer is exactly the
+LIKE's. A one-character query is too unselective to index and keeps the scan.
 
 Pieces never span the "|" between name and reading, as the key's LIKE never does for a query without "|".
 The index follows every save (signals in people.apps); bulk writes (the demo) call `reindex` themselves, and a
