@@ -16,6 +16,7 @@ from tsunagu.cases.queries import suggested_agencies
 from tsunagu.cases.timeline import household_timeline
 from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
+from tsunagu.core.pagination import page_of
 from tsunagu.sharing import policy
 from tsunagu.sharing.forms import ConsentForm, VitalInterestForm
 from tsunagu.sharing.models import Consent
@@ -37,7 +38,9 @@ def index(request):
     query = request.GET.get("q", "").strip()[:100]
     persons = (policy.search_persons(request.actor, query, with_basis=True).select_related("agency")
                .only(*LIST_FIELDS).order_by("kana", "pk"))
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    # a search: the page carries its total (one query); the whole list: count, then 25 rows
+    page = (page_of(persons, request.GET.get("page"), PAGE_SIZE) if query
+            else Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page")))
     households = []
     if query:
         households = list(policy.search_households(request.actor, query, with_basis=True).order_by("name", "pk")[:10])
