@@ -32,5 +32,8 @@ def access_log_record(
         )
         for obj, basis, detail in reads
     ]
-    AccessLog.objects.bulk_create(rows)
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)  # one statement, committed by itself (bulk_create adds BEGIN and COMMIT)
+    else:
+        AccessLog.objects.bulk_create(rows)
     return len(rows)
