@@ -32,10 +32,14 @@ def test_decline_needs_a_reason_then_another_agency_accepts_and_completes(world,
     other.post(f"/cases/referrals/{second.pk}/", {"status": "completed", "comment": "家計改善計画を作成", "version": 2})
     second.refresh_from_db()
     assert second.status == ReferralStatus.COMPLETED
+    unread = Notification.objects.filter(agency=alice.memberships.get().agency, read_at__isnull=True).count()
+    assert unread > 0
+    assert f'つなぎのお知らせ <span class="badge">{unread}</span>' in sender.get("/").content.decode()
     assert "家計改善計画を作成" in sender.get(f"/cases/referrals/{second.pk}/").content.decode()
     messages = list(Notification.objects.filter(agency=alice.memberships.get().agency).values_list("message", flat=True))
     assert any("辞退" in m for m in messages) and any("完了" in m for m in messages)
-    assert "badge" in sender.get("/").content.decode()
+    sender.get("/cases/notifications/")  # opening the notices marks them read
+    assert "つなぎのお知らせ <span" not in sender.get("/").content.decode()  # nothing unread: no badge, not "0"
 
 
 def test_referral_form_offers_only_covered_agencies_and_refuses_others(world, alice, charlie, client_for):
