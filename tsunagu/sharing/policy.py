@@ -108,15 +108,10 @@ class Scope:
     def _members_now(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": self.today})
 
-    # own agency (correlated on the outer row)
     def own_person(self, field: str = "pk") -> Q:
-        """`field` names the person on the outer row: "pk" on Person, "person_id" on a row about a person.
-
-        Own agency = recorded by it, or the subject of a case it leads, or a current member of a household it
-        leads a case for. Only the persons recorded elsewhere are listed (few), so the SQL stays an indexed
-        agency test plus a short id list."""
-        recorded = Q(agency_id=self.agency_id) if field == "pk" else Q(person__agency_id=self.agency_id)
-        return recorded | Q(**{f"{field}__in": self.own_persons_elsewhere})
+        """Own agency = recorded by it, or the subject of a case it leads, or a current member of a household it
+        leads a case for (`person_rules`). `field` names the person: "pk" on Person, "person_id" on a row about one."""
+        return self.person_conditions(field)[B.OWN_AGENCY]
 
     @property
     @_memo
@@ -135,9 +130,6 @@ class Scope:
         qs = Case.objects.filter(lead_agency_id=self.agency_id, household__isnull=False).exclude(
             household__agency_id=self.agency_id).values_list("household_id", flat=True)
         return self._ids("own-led-households", lambda: qs)
-
-    def own_household(self) -> Q:
-        return Q(agency_id=self.agency_id) | Q(pk__in=self.led_households_elsewhere)
 
     # The small sets — what is on the agenda of the agency's meetings today, who consented to it, who was
     # disclosed to it — are read once per Scope as id lists: cheap to query, and they keep the SQL of every
@@ -215,47 +207,81 @@ class Scope:
         qs = HouseholdMember.objects.filter(self._members_now(), person_id__in=persons).values_list("household_id", flat=True)
         return self._ids(f"households-of:{hash(tuple(persons))}", lambda: qs)
 
+    # The rules, written once. Per basis: alternatives (any may hold), each a list of clauses that must all hold;
+    # a clause is (column of the subject row, the values it may take). `_to_q` turns them into SQL conditions for
+    # lists and searches; `bases_of` checks a row already loaded (get_or_404) in Python — the same rules, no
+    # query. tests/sharing/test_row_bases.py holds the two to the same answer over the town.
+    def person_rules(self) -> dict[str, list]:
+        return {
+            B.OWN_AGENCY: [[("agency_id", [self.agency_id])], [("pk", self.own_persons_elsewhere)]],
+            B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_person_ids(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
+            B.SUPPORT_MEETING: [[("pk", self.meeting_person_ids(MeetingKind.SUPPORT_MEETING))]],
+            B.CONSENT: [[("pk", self.consent_persons)]],
+            B.VITAL_INTEREST: [[("pk", self.vital_persons)]],
+        }
+
+    def household_rules(self) -> dict[str, list]:
+        return {
+            B.OWN_AGENCY: [[("agency_id", [self.agency_id])], [("pk", self.led_households_elsewhere)]],
+            B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_households(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
+            B.SUPPORT_MEETING: [[("pk", self.meeting_households(MeetingKind.SUPPORT_MEETING))]],
+            B.CONSENT: [[("pk", self.households_of(self.consent_persons))]],
+            B.VITAL_INTEREST: [[("pk", self.households_of(self.vital_persons))]],
+        }
+
+    def case_rules(self) -> dict[str, list]:
+        normal = ("compartment", [""])  # rows recorded under the 要対協 are seen on that basis only
+
+        def via(persons: list[int]) -> list:
+            return [[normal, ("person_id", persons)], [normal, ("household_id", self.households_of(persons))]]
+
+        return {
+            B.OWN_AGENCY: [[normal, ("agency_id", [self.agency_id])], [normal, ("lead_agency_id", [self.agency_id])]],
+            B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_cases(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
+            B.SUPPORT_MEETING: [[normal, ("pk", self.meeting_cases(MeetingKind.SUPPORT_MEETING))]],
+            B.CONSENT: via(self.consent_persons),
+            B.VITAL_INTEREST: via(self.vital_persons),
+        }
+
+    def bases_of(self, obj: Model) -> list[str]:
+        """The bases (in ORDER) that hold for one loaded Person, Household or Case."""
+        rules = {Person: self.person_rules, Household: self.household_rules, Case: self.case_rules}[type(obj)]()
+        return [basis for basis in ORDER if _holds(rules[basis], obj)]
+
     # conditions per object type, in ORDER
     def person_conditions(self, field: str = "pk") -> dict[str, Q]:
         """On Person (field "pk"), or on a row about a person (field "person_id")."""
-        return {
-            B.OWN_AGENCY: self.own_person(field),
-            B.CHILD_PROTECTION_COUNCIL: Q(**{f"{field}__in": self.meeting_person_ids(MeetingKind.CHILD_PROTECTION_COUNCIL)}),
-            B.SUPPORT_MEETING: Q(**{f"{field}__in": self.meeting_person_ids(MeetingKind.SUPPORT_MEETING)}),
-            B.CONSENT: Q(**{f"{field}__in": self.consent_persons}),
-            B.VITAL_INTEREST: Q(**{f"{field}__in": self.vital_persons}),
-        }
+        path = (lambda f: f) if field == "pk" else (lambda f: "person_id" if f == "pk" else f"person__{f}")
+        return {b: _to_q(rule, path) for b, rule in self.person_rules().items()}
 
     def household_conditions(self) -> dict[str, Q]:
-        return {
-            B.OWN_AGENCY: self.own_household(),
-            B.CHILD_PROTECTION_COUNCIL: Q(pk__in=self.meeting_households(MeetingKind.CHILD_PROTECTION_COUNCIL)),
-            B.SUPPORT_MEETING: Q(pk__in=self.meeting_households(MeetingKind.SUPPORT_MEETING)),
-            B.CONSENT: Q(pk__in=self.households_of(self.consent_persons)),
-            B.VITAL_INTEREST: Q(pk__in=self.households_of(self.vital_persons)),
-        }
+        return {b: _to_q(rule, lambda f: f) for b, rule in self.household_rules().items()}
 
     def case_conditions(self, prefix: str = "") -> dict[str, Q]:
         """Conditions on Case (or, with prefix "case__", on a row that belongs to a case)."""
-        p = prefix
-
-        def via(persons: list[int]) -> Q:
-            return Q(**{f"{p}person_id__in": persons}) | Q(**{f"{p}household_id__in": self.households_of(persons)})
-
-        normal = Q(**{f"{p}compartment": ""})
-        return {
-            B.OWN_AGENCY: normal & (Q(**{f"{p}agency_id": self.agency_id}) | Q(**{f"{p}lead_agency_id": self.agency_id})),
-            B.CHILD_PROTECTION_COUNCIL: Q(**{f"{p}pk__in": self.meeting_cases(MeetingKind.CHILD_PROTECTION_COUNCIL)}),
-            B.SUPPORT_MEETING: normal & Q(**{f"{p}pk__in": self.meeting_cases(MeetingKind.SUPPORT_MEETING)}),
-            B.CONSENT: normal & via(self.consent_persons),
-            B.VITAL_INTEREST: normal & via(self.vital_persons),
-        }
+        return {b: _to_q(rule, lambda f: prefix + f) for b, rule in self.case_rules().items()}
 
     def note_conditions(self) -> dict[str, Q]:
         """A note follows its case; a note recorded under the council is shown on that basis only."""
         conditions = self.case_conditions("case__")
         normal = Q(compartment="")
         return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
+
+
+def _to_q(alternatives: list, path) -> Q:
+    """A rule as a Q; `path` maps the subject's column to its name in the query ("agency_id" → "person__agency_id")."""
+    combined = None
+    for clauses in alternatives:
+        both = Q()
+        for field, values in clauses:
+            both &= Q(**{path(field): values[0]}) if len(values) == 1 else Q(**{f"{path(field)}__in": values})
+        combined = both if combined is None else combined | both
+    return combined
+
+
+def _holds(alternatives: list, obj: Model) -> bool:
+    return any(all((obj.pk if field == "pk" else getattr(obj, field)) in values for field, values in clauses)
+               for clauses in alternatives)
 
 
 _generation = [0]  # this process's own writes: a Scope cached on an actor is rebuilt after one, mid-request
@@ -448,8 +474,10 @@ def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str =
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    qs = visible(queryset if queryset is not None else model.objects.all(), actor, with_basis=True)
-    obj = qs.filter(pk=pk).first()
+    if model in (Person, Household, Case):  # the row alone, its bases checked in Python (Scope.bases_of)
+        obj = _get_checked(model, actor, pk, queryset)
+    else:
+        obj = visible(queryset if queryset is not None else model.objects.all(), actor, with_basis=True).filter(pk=pk).first()
     if obj is None:
         raise Http404
     log_reads(actor, [obj], action=action, path=path)
@@ -479,6 +507,23 @@ def _request_memo(actor) -> dict:
         with suppress(AttributeError):
             object.__setattr__(actor, "_policy_memo", memo)
     return memo[1]
+
+
+def _get_checked(model, actor, pk: int, queryset: QuerySet | None):
+    """The row with its basis_* flags set as `visible(with_basis=True)` sets them, or None without a basis."""
+    scope = _scope(actor)
+    if scope is None:
+        return None
+    qs = queryset if queryset is not None else model.objects.all()
+    if hasattr(model, "archived_at"):
+        qs = qs.filter(archived_at__isnull=True)
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        return None
+    found = scope.bases_of(obj)
+    for basis in ORDER:
+        setattr(obj, f"basis_{basis}", basis in found)
+    return obj if found else None
 
 
 def basis_for(obj: Model, actor, *, today: date | None = None) -> Access | None:
