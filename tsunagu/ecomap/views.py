@@ -29,7 +29,7 @@ def _focus(request) -> int | None:
 def _household(request, pk: int) -> Household:
     """The household if the actor has a basis for it (carrying the basis), else 404. The caller logs the read,
     together with the members and cases it shows: one write to the access log per request."""
-    household = policy.visible(Household.objects.filter(pk=pk), request.actor, with_basis=True).first()
+    household = policy.checked(Household, request.actor, pk)
     if household is None:
         raise Http404
     return household

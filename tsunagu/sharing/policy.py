@@ -474,10 +474,7 @@ def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str =
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    if model in (Person, Household, Case):  # the row alone, its bases checked in Python (Scope.bases_of)
-        obj = _get_checked(model, actor, pk, queryset)
-    else:
-        obj = visible(queryset if queryset is not None else model.objects.all(), actor, with_basis=True).filter(pk=pk).first()
+    obj = checked(model, actor, pk, queryset=queryset)
     if obj is None:
         raise Http404
     log_reads(actor, [obj], action=action, path=path)
@@ -509,8 +506,18 @@ def _request_memo(actor) -> dict:
     return memo[1]
 
 
-def _get_checked(model, actor, pk: int, queryset: QuerySet | None):
-    """The row with its basis_* flags set as `visible(with_basis=True)` sets them, or None without a basis."""
+def checked(model, actor, pk: int, *, queryset: QuerySet | None = None):
+    """The row with its basis_* flags (as `visible(with_basis=True)` sets them), or None without a basis. NOT
+    logged: for a page that logs it with the other rows it shows (`log_reads`); otherwise use get_or_404.
+
+    A Person, Household or Case is read alone and its bases checked in Python (`Scope.bases_of`)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if model not in (Person, Household, Case):
+        qs = queryset if queryset is not None else model.objects.all()
+        return visible(qs, actor, with_basis=True).filter(pk=pk).first()
     scope = _scope(actor)
     if scope is None:
         return None
