@@ -5,10 +5,12 @@ same way. Only 127.0.0.1 is ever contacted.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,6 +107,27 @@ def add_load_arguments(parser, *, seconds: int = 60, warmup: int = 20) -> None:
     parser.add_argument("--warmup", type=int, default=warmup, help="seconds of load (the logins) left out of the figures")
     parser.add_argument("--think", default=f"{THINK_TIME[0]:g}-{THINK_TIME[1]:g}",
                         help="seconds each user waits between requests, MIN-MAX (0 = none: saturation)")
+
+
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def csrf_token(user, path: str, *, name: str) -> str:
+    """The CSRF token of the form at `path`, fetched by a locust user (the request is reported under `name`)."""
+    return _CSRF.search(user.client.get(path, name=name).text).group(1)
+
+
+def post_form(user, path: str, data: dict, *, name: str, **kwargs):
+    """A form POST as a browser sends it (url-encoded, lists as repeated fields, with the Referer CSRF checks)."""
+    headers = {"Referer": f"{user.host}{path}", "Content-Type": "application/x-www-form-urlencoded"}
+    return user.client.post(path, urllib.parse.urlencode(data, doseq=True), name=name, headers=headers, **kwargs)
+
+
+def login(user, login_id: str, *, page_name: str = "ログイン画面", name: str = "ログイン") -> None:
+    from tsunagu.core.demo import DEMO_PASSWORD
+
+    token = csrf_token(user, "/login/", name=page_name)
+    post_form(user, "/login/", {"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}, name=name)
 
 
 def think_time(spec: str):

@@ -10,14 +10,11 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import re  # noqa: E402
-import urllib.parse  # noqa: E402
 
 from locust import FastHttpUser, task  # noqa: E402
 
 from bench import harness  # noqa: E402
 from bench.harness import ensure_city_dataset, gunicorn_server, print_rows, run_load  # noqa: E402
-from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
 
 WORKER_LOGINS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw", "coordinator", "planner", "houkatsu_mgr"]
 
@@ -33,11 +30,7 @@ class Worker(FastHttpUser):
     def on_start(self):
         Worker.counter += 1
         login_id = WORKER_LOGINS[Worker.counter % len(WORKER_LOGINS)]
-        page = self.client.get("/login/", name="ログイン画面")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        body = urllib.parse.urlencode({"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token})
-        self.client.post("/login/", body, name="ログイン（パスワード照合）",
-                         headers={"Referer": f"{self.host}/login/", "Content-Type": "application/x-www-form-urlencoded"})
+        harness.login(self, login_id, name="ログイン（パスワード照合）")
 
     @task(5)
     def dashboard(self):

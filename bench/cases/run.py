@@ -16,25 +16,16 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
-import urllib.parse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from locust import FastHttpUser, task  # noqa: E402
 
 from bench import harness  # noqa: E402
-from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
 
 LOGINS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw", "coordinator", "houkatsu_mgr"]
 QUERIES = ["たなか", "さとう", "高橋", "髙橋", "ﾔﾏﾀﾞ", "すずき 和子", "イトウ", "中村", "けんいち", "よしこ"]
 CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 TARGETS = {"GET 本人検索": 50, "GET 支援ケース一覧（絞り込み）": 100, "GET 支援ケース画面": 150, "POST 相談受付の保存": 150}
-
-
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def form(data: dict) -> str:
-    return urllib.parse.urlencode(data, doseq=True)
 
 
 class Worker(FastHttpUser):
@@ -48,15 +39,9 @@ class Worker(FastHttpUser):
         Worker.counter += 1
         self.login_id = LOGINS[Worker.counter % len(LOGINS)]
         self.rng = random.Random(Worker.counter)
-        token = self._token("/login/")
-        self.client.post("/login/", form({"username": self.login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}),
-                         name="ログイン", headers={"Referer": f"{self.host}/login/", **FORM})
+        harness.login(self, self.login_id, page_name="（準備）フォーム")
         listing = self.client.get("/cases/?status=open", name="（準備）ケース一覧").text
         self.case_ids = CASE_LINK.findall(listing) or ["0"]
-
-    def _token(self, path: str) -> str:
-        page = self.client.get(path, name="（準備）フォーム")
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
     def _page(self, url: str, name: str, marker: str) -> None:
         # A redirect to the login page would be a fast 200: check that the real page came back.
@@ -79,12 +64,12 @@ class Worker(FastHttpUser):
 
     @task(1)
     def intake(self):
-        token = self._token("/cases/intake/")
+        token = harness.csrf_token(self, "/cases/intake/", name="（準備）フォーム")
         data = {"csrfmiddlewaretoken": token, "received_on": "2026-11-01", "route": "phone", "consulter": "neighbour",
                 "name": f"ベンチ 太郎{self.rng.randint(1, 9999)}", "main_complaint": "ベンチマークの相談",
                 "concerns": ["dementia", "hoarding"], "primary_concern": "dementia", "urgency": "low", "outcome": "info_only"}
-        with self.client.post("/cases/intake/", form(data), name="相談受付の保存", allow_redirects=False,
-                              catch_response=True, headers={"Referer": f"{self.host}/cases/intake/", **FORM}) as r:
+        with harness.post_form(self, "/cases/intake/", data, name="相談受付の保存", allow_redirects=False,
+                               catch_response=True) as r:
             if r.status_code != 302:
                 r.failure(f"status {r.status_code}")
 

@@ -18,28 +18,17 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import urllib.parse  # noqa: E402
 
 from locust import FastHttpUser, task  # noqa: E402
 
 from bench import harness  # noqa: E402
-from tsunagu.core.demo import DEMO_PASSWORD  # noqa: E402
 
 TARGETS = {"GET ダッシュボード（役割分担・フォローアップ）": 100, "GET 制度の狭間": 200,
            "GET ジェノグラム＋エコマップ（2枚、同時）": 50, "GET ジェノグラム＋エコマップ（2枚、順に）": 50}
 WORKERS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw", "houkatsu_mgr"]
 SEED = {"household": 0, "case": 0}
-
-
-def _login(user, login_id: str) -> None:
-    page = user.client.get("/login/", name="ログイン画面")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    body = urllib.parse.urlencode({"username": login_id, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token})
-    user.client.post("/login/", body, name="ログイン",
-                     headers={"Referer": f"{user.host}/login/", "Content-Type": "application/x-www-form-urlencoded"})
 
 
 DEFAULT_THINK = harness.think_time(f"{harness.THINK_TIME[0]}-{harness.THINK_TIME[1]}")
@@ -52,7 +41,7 @@ class Worker(FastHttpUser):
 
     def on_start(self):
         Worker.counter += 1
-        _login(self, WORKERS[Worker.counter % len(WORKERS)])
+        harness.login(self, WORKERS[Worker.counter % len(WORKERS)])
 
     @task
     def dashboard(self):
@@ -66,7 +55,7 @@ class Coordinator(FastHttpUser):
     wait_time = DEFAULT_THINK
 
     def on_start(self):
-        _login(self, "coordinator")
+        harness.login(self, "coordinator")
 
     @task
     def gaps(self):
@@ -84,7 +73,7 @@ class Drawer(FastHttpUser):
     wait_time = DEFAULT_THINK
 
     def on_start(self):
-        _login(self, "houkatsu")
+        harness.login(self, "houkatsu")
 
     def _svg(self, url: str, name: str):
         with self.client.get(url, name=name, catch_response=True) as r:

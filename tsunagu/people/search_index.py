@@ -13,7 +13,7 @@ migration builds it for existing rows.
 
 import time
 
-from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
+from django.db.models import BigAutoField, Count, Lookup, QuerySet
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
@@ -33,22 +33,6 @@ def reindex(model, objs, *, fresh: bool = False) -> None:
     gram_model.objects.bulk_create(
         [gram_model(**{field: o.pk}, gram=g) for o in objs for g in sorted(grams(o.search_key))], batch_size=5000
     )
-
-
-def reindex_all(model) -> int:
-    gram_model, _ = _GRAMS[model]
-    gram_model.objects.all().delete()
-    rows = model.objects.only("pk", "search_key").order_by("pk")
-    count = 0
-    batch: list[Model] = []
-    for row in rows.iterator(chunk_size=5000):
-        batch.append(row)
-        if len(batch) == 5000:
-            reindex(model, batch, fresh=True)
-            count += len(batch)
-            batch = []
-    reindex(model, batch, fresh=True)
-    return count + len(batch)
 
 
 def containing(qs: QuerySet, key: str) -> QuerySet:
