@@ -94,6 +94,9 @@
     event.preventDefault();
     if (select.value === KEYS[event.key]) return;
     select.value = KEYS[event.key];
+    // A cell just replaced by a conflict answer is wired by htmx only when the swap settles (some milliseconds
+    // later): wire it now (a no-op when done), so a key pressed at once still saves.
+    if (window.htmx) window.htmx.process(select);
     select.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
