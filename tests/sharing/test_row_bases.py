@@ -70,3 +70,18 @@ def test_get_or_404_follows_the_rules_on_expiry(world, bob):
     world.consent.save()
     with pytest.raises(policy.Http404):
         policy.get_or_404(Person, actor(bob), world.son.pk)
+
+
+def test_checked_rows_keeps_what_visible_keeps(world, alice, bob, charlie, meeting_members):
+    """`checked_rows` (rows loaded by a plain key, checked in Python) keeps exactly the rows `visible` returns,
+    with the same bases, and leaves archived rows out as `visible` does."""
+    world.son.archived_at = timezone.now()
+    world.son.save()
+    for staff in (alice, bob, charlie):
+        who = actor(staff)
+        for model in (Person, Household, Case):
+            expected = {row.pk: policy.access_of(row).basis for row in policy.visible(model.objects.all(), who, with_basis=True)}
+            kept = {row.pk: policy.access_of(row).basis for row in policy.checked_rows(who, list(model.objects.all()))}
+            assert kept == expected, f"{model.__name__} for {staff}"
+        assert world.son.pk not in {row.pk for row in policy.checked_rows(who, list(Person.objects.all()))}
+    assert policy.checked_rows(actor(alice), [world.son]) == []

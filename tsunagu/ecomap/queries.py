@@ -3,11 +3,11 @@ a member the actor may not see is not drawn, and a tie is shown only on a case t
 
 from dataclasses import dataclass
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.cases.models import Case, CaseAgency, Referral, ReferralStatus
-from tsunagu.people.models import HouseholdMember, Person, Relationship
+from tsunagu.people.models import HouseholdMember, Relationship
 from tsunagu.sharing import policy
 
 from . import ecomap_svg, genogram
@@ -25,18 +25,16 @@ class HouseholdPicture:
 
 
 def visible_members(household, actor, today) -> list[HouseholdMember]:
-    """The household's current members the actor may see, head first, then by birth date — one query: the
-    persons through the policy (each with its basis, for the caller's log_reads), joined to their membership."""
-    current = Q(household_memberships__household=household, household_memberships__joined_on__lte=today) & (
-        Q(household_memberships__left_on__isnull=True) | Q(household_memberships__left_on__gt=today))
-    persons = policy.visible(
-        Person.objects.annotate(membership=FilteredRelation("household_memberships", condition=current))
-        .filter(membership__isnull=False)
-        .annotate(member_pk=F("membership__pk"), member_is_head=F("membership__is_head"),
-                  member_relation=F("membership__relation_to_head")),
-        actor, with_basis=True).order_by("-member_is_head", "birth_date", "member_pk")
-    return [HouseholdMember(pk=p.member_pk, household=household, person=p, is_head=p.member_is_head,
-                            relation_to_head=p.member_relation) for p in persons]
+    """The household's current members the actor may see, head first, then by birth date — one query for the
+    members with their persons; each person is checked by the policy in Python (`checked_rows`, carrying its
+    basis for the caller's log_reads)."""
+    rows = list(HouseholdMember.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=today),
+                                               household=household, joined_on__lte=today)
+                .select_related("person").order_by("-is_head", "person__birth_date", "pk"))
+    shown = {person.pk for person in policy.checked_rows(actor, [row.person for row in rows])}
+    for row in rows:
+        row.household = household
+    return [row for row in rows if row.person_id in shown]
 
 
 def household_picture(household, actor, *, index_person_id: int | None = None) -> HouseholdPicture:

@@ -518,19 +518,32 @@ def checked(model, actor, pk: int, *, queryset: QuerySet | None = None):
     if model not in (Person, Household, Case):
         qs = queryset if queryset is not None else model.objects.all()
         return visible(qs, actor, with_basis=True).filter(pk=pk).first()
-    scope = _scope(actor)
-    if scope is None:
+    if _scope(actor) is None:
         return None
     qs = queryset if queryset is not None else model.objects.all()
-    if hasattr(model, "archived_at"):
-        qs = qs.filter(archived_at__isnull=True)
     obj = qs.filter(pk=pk).first()
-    if obj is None:
-        return None
-    found = scope.bases_of(obj)
-    for basis in ORDER:
-        setattr(obj, f"basis_{basis}", basis in found)
-    return obj if found else None
+    return next(iter(checked_rows(actor, [obj] if obj is not None else [])), None)
+
+
+def checked_rows(actor, rows: list) -> list:
+    """Of Person, Household or Case rows already loaded, those the actor may see (archived ones left out), each
+    with its basis_* flags — the same rules as `visible`, checked in Python (`Scope.bases_of`), no query. For a
+    page that reads a few rows by a plain key (a household's members) and logs them with `log_reads`."""
+    scope = _scope(actor)
+    if scope is None:
+        return []
+    shown = []
+    for obj in rows:
+        if type(obj) not in (Person, Household, Case):
+            raise TypeError(f"checked_rows does not know {type(obj).__name__}")
+        if getattr(obj, "archived_at", None) is not None:
+            continue
+        found = scope.bases_of(obj)
+        for basis in ORDER:
+            setattr(obj, f"basis_{basis}", basis in found)
+        if found:
+            shown.append(obj)
+    return shown
 
 
 def basis_for(obj: Model, actor, *, today: date | None = None) -> Access | None:
