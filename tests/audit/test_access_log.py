@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tsunagu.agencies.actor import actor_for
 from tsunagu.audit.models import AccessAction, AccessLog, SharingBasis
@@ -19,6 +21,28 @@ def test_recording_writes_one_row_per_read_with_its_basis(alice, own_agency, par
         ("agencies.agency", str(own_agency.pk), "consent", own_agency.pk),
         ("agencies.agency", str(partner_agency.pk), "consent", own_agency.pk),
     }
+
+
+def test_many_reads_are_written_in_batches_each_row_with_its_time(alice, own_agency):
+    """An export logs thousands of rows: they are written in statements of a few hundred (SQLite's parameter
+    limit), every row kept, each stamped with the time of the read."""
+    count = 1_201
+    assert _log_reads(alice, [own_agency] * count) == count
+    rows = AccessLog.objects.filter(staff=alice)
+    assert rows.count() == count and not rows.filter(at__isnull=True).exists()
+    assert set(rows.values_list("object_id", "path")) == {(str(own_agency.pk), "/test/")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_of_reads_is_one_statement_outside_a_transaction(alice, own_agency, partner_agency):
+    """Several rows in one INSERT, committed by itself: no BEGIN … COMMIT around it."""
+    actor = actor_for(alice)
+    reads = [(o, SharingBasis.OWN_AGENCY, "") for o in (own_agency, partner_agency, own_agency)]
+    with CaptureQueriesContext(connection) as captured:
+        access_log_record(actor=actor, reads=reads, action=AccessAction.VIEW, path="/test/")
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    assert statements == ["INSERT"], statements
+    assert AccessLog.objects.filter(staff=alice).count() == 3
 
 
 def test_a_log_row_can_be_neither_changed_nor_deleted(alice, own_agency):

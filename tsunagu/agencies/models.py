@@ -179,7 +179,7 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self) -> list["Membership"]:
         cached = getattr(self, "_active_memberships", None)
         if cached is None:
-            cached = list(self.memberships.filter(ended_on__isnull=True).select_related("agency", "job_role"))
+            cached = list(active_memberships_of(self.pk))
             self._active_memberships = cached
         return cached
 
@@ -223,3 +223,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+def active_memberships_of(staff_id) -> models.QuerySet:
+    """A staff member's current memberships (those not ended), with their agencies and 職種."""
+    return Membership.objects.filter(staff_id=staff_id, ended_on__isnull=True).select_related("agency", "job_role")

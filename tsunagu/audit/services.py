@@ -32,8 +32,14 @@ def access_log_record(
         )
         for obj, basis, detail in reads
     ]
-    if len(rows) == 1:
-        rows[0].save(force_insert=True)  # one statement, committed by itself (bulk_create adds BEGIN and COMMIT)
-    else:
-        AccessLog.objects.bulk_create(rows)
+    # One INSERT statement for all the rows, committed by itself (bulk_create would wrap it in BEGIN … COMMIT: two
+    # more round trips on every page that shows several persons). A single statement is atomic on its own.
+    # `_insert` is the step bulk_create and Model.save share (Django 5.2 is pinned); inside a caller's
+    # transaction the rows are part of it.
+    fields = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
+    for start in range(0, len(rows), _BATCH):
+        AccessLog.objects._insert(rows[start:start + _BATCH], fields=fields)
     return len(rows)
+
+
+_BATCH = 500  # SQLite allows 32,766 parameters a statement; a row has 9

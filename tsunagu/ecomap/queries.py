@@ -3,7 +3,8 @@ a member the actor may not see is not drawn, and a tie is shown only on a case t
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tsunagu.cases.models import Case, CaseAgency, Referral, ReferralStatus
@@ -90,12 +91,25 @@ def household_ecomap(household, actor, members) -> tuple[str, list[Case]]:
     return svg, cases
 
 
+def _current_members(today) -> QuerySet:
+    return HouseholdMember.objects.filter(joined_on__lte=today).exclude(left_on__lte=today)
+
+
+def with_member_count(cases: QuerySet) -> QuerySet:
+    """Cases carrying how many live in their household now (`current_members`), read with the case."""
+    counted = (_current_members(timezone.localdate()).filter(household_id=OuterRef("household_id"))
+               .order_by().values("household_id").annotate(n=Count("pk")).values("n"))
+    return cases.annotate(current_members=Coalesce(Subquery(counted), 0))
+
+
 def case_ecomap(case: Case, actor) -> tuple[str, list]:
     """The case's ecomap. The centre names the household and how many live in it — not the members, whom the
-    actor may not all be allowed to see (the genogram shows those she may)."""
+    actor may not all be allowed to see (the genogram shows those she may). `with_member_count` saves the count
+    query."""
     if case.household_id:
-        today = timezone.localdate()
-        count = HouseholdMember.objects.filter(household_id=case.household_id, joined_on__lte=today).exclude(left_on__lte=today).count()
+        count = getattr(case, "current_members", None)
+        if count is None:
+            count = _current_members(timezone.localdate()).filter(household_id=case.household_id).count()
         centre = [case.household.name, f"世帯員 {count}人"]
     else:
         age = case.person.age_on(timezone.localdate())

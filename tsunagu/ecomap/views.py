@@ -96,7 +96,7 @@ def figure_add(request, pk: int):
 
 def _case(request, pk: int, action: str = AccessAction.VIEW) -> Case:
     return policy.get_or_404(Case, request.actor, pk, action=action, path=request.path,
-                             queryset=Case.objects.select_related("lead_agency", "person", "household"))
+                             queryset=queries.with_member_count(Case.objects.select_related("lead_agency", "person", "household")))
 
 
 @login_required

@@ -1,0 +1,20 @@
+"""Signing in and, on every request, reading who is signed in."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from .models import Staff, active_memberships_of
+
+
+class StaffBackend(ModelBackend):
+    """Django's password backend, which on each request reads the staff member together with her current
+    memberships (which every page needs, for `request.actor`): one query instead of two."""
+
+    def get_user(self, user_id):
+        memberships = list(active_memberships_of(user_id).select_related("staff"))
+        staff = memberships[0].staff if memberships else Staff._default_manager.filter(pk=user_id).first()
+        if staff is None or not self.user_can_authenticate(staff):
+            return None
+        for membership in memberships:
+            membership.staff = staff
+        staff._active_memberships = memberships
+        return staff
