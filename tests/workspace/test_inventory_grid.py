@@ -119,5 +119,5 @@ def test_grid_queries_do_not_grow_with_rows(client_for, own_manager, inventory, 
         services.task_row_add(inventory=inventory, category="追加", task=f"業務{i}")
     client = client_for(own_manager)
     client.get(f"/workspace/inventories/{inventory.pk}/edit/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(f"/workspace/inventories/{inventory.pk}/edit/").status_code == 200

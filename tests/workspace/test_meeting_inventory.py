@@ -76,5 +76,5 @@ def test_meeting_inventory_queries_do_not_grow(client_for, planner, city_hall, d
         _meeting(city_hall, [factories.agency(), factories.agency()], f"会議{i}", "情報共有")
     client = client_for(planner)
     client.get("/workspace/meeting-inventory/?year=2026")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get("/workspace/meeting-inventory/?year=2026").status_code == 200

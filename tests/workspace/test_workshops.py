@@ -145,5 +145,5 @@ def test_workshop_list_queries_do_not_grow(client_for, planner, django_assert_nu
         Workshop.objects.create(fiscal_year=2026, title=f"研修{i}", held_on=date(2026, 6, 1 + i))
     client = client_for(planner)
     client.get("/workspace/workshops/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/workspace/workshops/").status_code == 200

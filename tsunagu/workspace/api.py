@@ -6,7 +6,7 @@ else gets 404. Nothing here is personal data: worksheet answers are served witho
 """
 
 from django.db.models import Count, Prefetch
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from tsunagu.core.locking import EditConflict
@@ -97,13 +97,13 @@ def _activity_save(request, activity: RoadmapActivity, payload: ActivityIn, vers
     try:
         return services.versioned_save(form.instance, expected_version=version, fields=list(form.Meta.fields))
     except EditConflict as conflict:
-        return 409, {"detail": EditConflict.message, "current": conflict.current}
+        return Status(409, {"detail": EditConflict.message, "current": conflict.current})
 
 
 @router.post("/roadmap", response={201: ActivityOut, 422: ErrorOut}, summary="検討スケジュールに取り組みを追加")
 def roadmap_create(request, payload: ActivityIn):
     _planner(request)
-    return 201, _activity_save(request, RoadmapActivity(), payload, None)
+    return Status(201, _activity_save(request, RoadmapActivity(), payload, None))
 
 
 @router.put("/roadmap/{activity_id}", response={200: ActivityOut, 409: ConflictOut, 422: ErrorOut},
@@ -180,8 +180,8 @@ def inventory_cell_set(request, payload: CellIn, inventory_id: int = Path(..., g
         return services.task_cell_set(row=row, column_id=column_id, mark=payload.mark, was=payload.was)
     except EditConflict as conflict:
         current = conflict.current.marks.get(str(column_id), "")
-        return 409, {"detail": f"この欄は他の人が「{current or '空欄'}」に変更していました。確認してからもう一度選んでください。",
-                     "current": current}
+        return Status(409, {"detail": f"この欄は他の人が「{current or '空欄'}」に変更していました。確認してからもう一度選んでください。",
+                           "current": current})
     except ValueError as error:
         raise HttpError(422, str(error)) from None
 
@@ -241,7 +241,7 @@ def observation_create(request, payload: ObservationIn):
     form = TrialObservationForm(data=data)
     if not form.is_valid():
         _form_errors(form)
-    return 201, form.save()
+    return Status(201, form.save())
 
 
 @router.get("/trial/codes", response=list[CodeSummaryOut], summary="コードごとの集計と、その根拠の記録")
