@@ -1,0 +1,189 @@
+"""The yearly figures the municipality reports (J12), per month of the 年度 and per agency.
+
+Counts only: no person is named, so nothing here goes through the sharing policy or the access log. Each figure
+is one aggregate query over the year (grouped by agency and month); the people figures also count each person or
+household once over the year, which is not the sum of the months.
+
+    新規相談受付件数        consultations received (受付日), by the receiving agency
+    複合課題世帯数          multi-issue households with a consultation received, by that agency (each once)
+    プラン作成件数          support plans first made (第1版), by the agency that made them
+    プラン見直し件数        later revisions of a plan
+    支援会議 開催回数       sittings held of the 支援会議, by the convening agency
+    重層的支援会議 開催回数 the same, of the 重層的支援会議
+    つなぎ件数              referrals sent (依頼日), by the sending agency
+    つなぎの回答日数        days from sending to the answer (accepted or declined), median, answered ones only
+    参加支援の人数          persons whose 参加支援 placement started, by the agency that made it (each once)
+
+Archived consultations are left out (an entry made by mistake); everything else counts, the 要保護児童対策地域協議会
+compartment included: the figures are the whole of each agency's work, and no row is shown.
+"""
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from tsunagu.agencies.models import Agency
+from tsunagu.cases.models import Consultation, Referral, SupportPlan
+from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
+from tsunagu.resources.models import Placement
+from tsunagu.workspace.models import FISCAL_MONTHS, reiwa_label
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str
+    distinct: bool = False  # persons or households: the year counts each once
+    median: bool = False  # a median of days, not a count
+
+
+FIGURES = [
+    Figure("consultations", "新規相談受付件数", "件"),
+    Figure("multi_issue_households", "複合課題世帯数", "世帯", distinct=True),
+    Figure("plans", "プラン作成件数", "件"),
+    Figure("plan_revisions", "プラン見直し件数", "件"),
+    Figure("support_meetings", "支援会議 開催回数", "回"),
+    Figure("multi_agency_meetings", "重層的支援会議 開催回数", "回"),
+    Figure("referrals", "つなぎ件数", "件"),
+    Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True),
+    Figure("participants", "参加支援の人数", "人", distinct=True),
+]
+BY_KEY = {f.key: f for f in FIGURES}
+NOT_YET = ""  # a month of the year still to come
+
+
+def year_bounds(fiscal_year: int) -> tuple[date, date]:
+    """The first and last day of the 年度 (April to March)."""
+    return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
+
+
+def month_starts(fiscal_year: int) -> list[date]:
+    return [date(fiscal_year if m >= 4 else fiscal_year + 1, m, 1) for m in FISCAL_MONTHS]
+
+
+@dataclass
+class Table:
+    """The figures of one 年度: `cells[agency_id][figure][month_start]` and `year[agency_id][figure]`, with
+    agency_id None for all agencies together."""
+
+    fiscal_year: int
+    agencies: list  # the agencies that have any figure, by kana
+    cells: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    year: dict = field(default_factory=lambda: defaultdict(dict))
+
+    @property
+    def label(self) -> str:
+        return reiwa_label(self.fiscal_year)
+
+    @property
+    def months(self) -> list[date]:
+        return month_starts(self.fiscal_year)
+
+    def value(self, figure: str, agency_id: int | None = None, month: date | None = None):
+        """A count (0 when nothing happened), or for the median a number of days (None when nothing was answered)."""
+        empty = None if BY_KEY[figure].median else 0
+        if month is None:
+            return self.year[agency_id].get(figure, empty)
+        return self.cells[agency_id][figure].get(month, empty)
+
+    def rows_by_month(self, agency_id: int | None = None, *, today: date | None = None) -> list[dict]:
+        """One row per figure: its label, twelve monthly values and the year's. A month still to come has
+        NOT_YET instead of a 0 that would read as "nothing happened"."""
+        first_of_this_month = (today or timezone.localdate()).replace(day=1)
+        return [{"figure": f, "months": [NOT_YET if m > first_of_this_month else self.value(f.key, agency_id, m)
+                                         for m in self.months],
+                 "year": self.value(f.key, agency_id)} for f in FIGURES]
+
+    def rows_by_agency(self) -> list[dict]:
+        """One row per agency: the year's value of each figure."""
+        return [{"agency": a, "values": [self.value(f.key, a.pk) for f in FIGURES]} for a in self.agencies]
+
+
+def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
+    """All the figures of the 年度, for every agency (and in total), or for one agency only."""
+    start, end = year_bounds(fiscal_year)
+    # datetimes: from the first moment of the year to the first of the next, in the municipality's time zone
+    since, until = (timezone.make_aware(datetime.combine(d, time.min)) for d in (start, end + timedelta(days=1)))
+    table = Table(fiscal_year, agencies=[])
+
+    consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True)
+    plans = SupportPlan.objects.filter(created_at__gte=since, created_at__lt=until)
+    held = Sitting.objects.filter(status=SittingStatus.HELD, held_on__range=(start, end))
+    referrals = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until)
+    placements = Placement.objects.filter(started_on__range=(start, end))
+    if agency_id is not None:
+        consultations = consultations.filter(agency_id=agency_id)
+        plans = plans.filter(agency_id=agency_id)
+        held = held.filter(meeting__convened_by_id=agency_id)
+        referrals = referrals.filter(from_agency_id=agency_id)
+        placements = placements.filter(agency_id=agency_id)
+
+    _count(table, "consultations", consultations, "agency_id", "received_on")
+    multi_issue = consultations.filter(household__multi_issue=True)
+    _count(table, "multi_issue_households", multi_issue, "agency_id", "received_on", distinct="household_id")
+    _count(table, "plans", plans.filter(revision=1), "agency_id", "created_at")
+    _count(table, "plan_revisions", plans.filter(revision__gt=1), "agency_id", "created_at")
+    _count(table, "support_meetings", held.filter(meeting__kind=MeetingKind.SUPPORT_MEETING),
+           "meeting__convened_by_id", "held_on")
+    _count(table, "multi_agency_meetings", held.filter(meeting__kind=MeetingKind.MULTI_AGENCY_MEETING),
+           "meeting__convened_by_id", "held_on")
+    _count(table, "referrals", referrals, "from_agency_id", "sent_at")
+    _answer_days(table, referrals.filter(answered_at__isnull=False))
+    _count(table, "participants", placements, "agency_id", "started_on", distinct="person_id")
+
+    agency_ids = {a for a in table.year if a is not None}
+    table.agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("kana", "name", "pk"))
+    return table
+
+
+def _count(table: Table, key: str, qs: QuerySet, agency: str, when: str, *, distinct: str | None = None) -> None:
+    """Per agency and month, then the year per agency and for all (persons and households once each)."""
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    per_month = (qs.annotate(month=TruncMonth(when), by=F(agency)).values("by", "month")
+                 .annotate(n=counted).order_by())
+    for row in per_month:
+        month = _as_date(row["month"])
+        table.cells[row["by"]][key][month] = row["n"]
+        table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
+        if not distinct:
+            table.year[row["by"]][key] = table.year[row["by"]].get(key, 0) + row["n"]
+            table.year[None][key] = table.year[None].get(key, 0) + row["n"]
+    if distinct:
+        # the months of all agencies together, and the years, count each person or household once
+        for row in qs.annotate(month=TruncMonth(when)).values("month").annotate(n=counted).order_by():
+            table.cells[None][key][_as_date(row["month"])] = row["n"]
+        for row in qs.annotate(by=F(agency)).values("by").annotate(n=counted).order_by():
+            table.year[row["by"]][key] = row["n"]
+        table.year[None][key] = qs.aggregate(n=counted)["n"]
+
+
+def _answer_days(table: Table, answered: QuerySet) -> None:
+    """Median days from sending to the answer, per agency and month of sending, per agency over the year, and
+    for all. Read as (agency, sent, answered) triples: a median cannot be summed from the months."""
+    days: dict = defaultdict(list)  # (agency or None, month or None) -> [days]
+    for agency_id, sent_at, answered_at in answered.values_list("from_agency_id", "sent_at", "answered_at"):
+        sent = timezone.localtime(sent_at)
+        waited = max((timezone.localtime(answered_at).date() - sent.date()).days, 0)
+        month = sent.date().replace(day=1)
+        for key in ((agency_id, month), (agency_id, None), (None, month), (None, None)):
+            days[key].append(waited)
+    for (agency_id, month), values in days.items():
+        median = statistics.median(values)
+        median = int(median) if float(median).is_integer() else round(median, 1)
+        if month is None:
+            table.year[agency_id]["answer_days"] = median
+        else:
+            table.cells[agency_id]["answer_days"][month] = median
+
+
+def _as_date(value) -> date:
+    """TruncMonth gives a date for a DateField and an aware datetime (local time) for a DateTimeField."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
