@@ -1,5 +1,7 @@
 """J12 in chromium: the planner reads the year's figures, one agency's, and takes them away as Excel."""
 
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -27,7 +29,8 @@ def test_j12_the_planner_exports_the_years_figures(page, live_server, coordinato
     assert page.locator("#by-month tbody tr").filter(has_text="新規相談受付件数").locator("td").last.inner_text() == "3"
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel で出力").click()
-    book = load_workbook(download.value.path())
+    assert download.value.suggested_filename == f"figures-{YEAR}-{own.pk}.xlsx"
+    book = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     rows = {row[0]: row for row in book["月別"].iter_rows(min_row=3, values_only=True) if row and row[1]}
     assert rows["新規相談受付件数"][2] == 2 and rows["新規相談受付件数"][-1] == 3  # April, and the year
     assert book["月別"]["A1"].value == f"令和7年度 包括的支援体制の実績（{own.name}）"
