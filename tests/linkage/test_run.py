@@ -1,8 +1,12 @@
 """The linkage run through the real database: clusters, twins, decisions surviving a rerun, unmerge."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tsunagu.agencies.actor import actor_for
 from tsunagu.linkage import services
@@ -116,3 +120,31 @@ def test_the_command_runs_the_task_now(yoshiko, capsys):
 
 def test_a_run_over_no_persons_finishes(db):
     assert run().status == RunStatus.DONE
+
+
+def test_a_second_run_while_one_is_running_is_refused_and_writes_nothing(yoshiko):
+    first = run()
+    links = list(PersonLink.objects.values_list("person_id", "cluster", "run_id"))
+    started = LinkageRun.objects.create()  # another process's run, still computing
+    with pytest.raises(services.LinkageBusy) as refused:
+        run()
+    assert "名寄せはすでに実行中です" in refused.value.messages[0]
+    assert list(LinkageRun.objects.values_list("pk", flat=True)) == [started.pk, first.pk]
+    assert list(PersonLink.objects.values_list("person_id", "cluster", "run_id")) == links
+    with pytest.raises(CommandError, match="すでに実行中"):
+        call_command("link_persons")
+
+
+def test_the_database_lets_only_one_run_be_running(db):
+    LinkageRun.objects.create()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LinkageRun.objects.create()
+    LinkageRun.objects.create(status=RunStatus.DONE)  # finished runs are not limited
+
+
+def test_a_run_left_running_by_a_stopped_worker_does_not_block_for_ever(yoshiko):
+    stale = LinkageRun.objects.create(started_at=timezone.now() - services.STALE_AFTER - timedelta(minutes=1))
+    finished = run()
+    stale.refresh_from_db()
+    assert finished.status == RunStatus.DONE
+    assert stale.status == RunStatus.FAILED and stale.message.startswith("中断")

@@ -36,6 +36,9 @@ class LinkageRun(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "名寄せの実行"
         ordering = ["-started_at", "-id"]
+        # One run at a time: two runs started together cannot both be running (services.linkage_run).
+        constraints = [models.UniqueConstraint(fields=["status"], condition=models.Q(status="running"),
+                                               name="linkage_one_run_at_a_time")]
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -29,9 +29,33 @@ MAX_REASON = 2000
 # ---------------------------------------------------------------------------------------------------------
 
 
+class LinkageBusy(ValidationError):
+    """Another run is still running: this one did not start, and wrote nothing."""
+
+
+STALE_AFTER = dt.timedelta(hours=6)  # a run "running" for longer was cut off (a stopped worker) and is let go
+
+
+def _start() -> LinkageRun:
+    """The new run, unless another is running. The database holds the rule (one row may be "running"), so two
+    runs started at the same moment cannot both pass; a run left "running" by a stopped process for longer than
+    STALE_AFTER is marked failed first, so it blocks nobody for ever."""
+    now = timezone.now()
+    LinkageRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
+        status=RunStatus.FAILED, finished_at=now, message="中断（6時間以上終わらなかったため、失敗として扱いました）")
+    try:
+        with transaction.atomic():
+            return LinkageRun.objects.create(started_at=now)
+    except IntegrityError:
+        running = LinkageRun.objects.filter(status=RunStatus.RUNNING).first()
+        since = f"（{timezone.localtime(running.started_at):%Y-%m-%d %H:%M} 開始）" if running else ""
+        raise LinkageBusy(f"名寄せはすでに実行中です{since}。終わってからもう一度実行してください。") from None
+
+
 def linkage_run(*, today: dt.date | None = None) -> LinkageRun:
-    """Links every agency's persons and stores the result. A failure is recorded on the run, then raised."""
-    run = LinkageRun.objects.create()
+    """Links every agency's persons and stores the result. A failure is recorded on the run, then raised;
+    LinkageBusy when another run is running (nothing is written)."""
+    run = _start()
     try:
         last_decision = MergeDecision.objects.aggregate(m=Max("id"))["m"] or 0
         facts = queries.linkage_facts()
