@@ -158,3 +158,21 @@ def test_a_year_out_of_range_is_explained(coordinator, client_for):
     assert "年度は 2019 から" in html
     html = client_for(coordinator).get("/reports/?agency=999999").content.decode()
     assert "指定された機関が見つかりません" in html
+
+
+def test_the_api_gives_the_pages_figures_with_the_pages_rules(year_of_work, coordinator, bob, client_for):
+    own, partner = year_of_work
+    answer = client_for(coordinator).get(f"/api/reports/figures?year={YEAR}").json()
+    assert answer["label"] == "令和7年度" and answer["months"][0] == "2025-04" and answer["months"][-1] == "2026-03"
+    consultations = next(f for f in answer["figures"] if f["key"] == "consultations")
+    assert consultations["months"][:2] == [2, 1] and consultations["year"] == 4
+    assert all(type(v) is int for v in [*consultations["months"], consultations["year"]])  # counts stay whole
+    assert {a["name"]: a["year"]["consultations"] for a in answer["agencies"]} == {own.name: 3, partner.name: 1}
+    assert next(a for a in answer["agencies"] if a["name"] == own.name)["year"]["answer_days"] == 2
+
+    worker = client_for(bob)
+    mine = worker.get(f"/api/reports/figures?year={YEAR}").json()
+    assert mine["agency_id"] == partner.pk and mine["agencies"] == []
+    assert worker.get(f"/api/reports/figures?year={YEAR}&agency_id={own.pk}").status_code == 404
+    assert worker.get("/api/reports/figures?year=1999").status_code == 422
+    assert "/api/reports/figures" in worker.get("/api/openapi.json").json()["paths"]

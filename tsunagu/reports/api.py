@@ -1,0 +1,61 @@
+"""/api/reports/figures — the yearly figures (J12) as JSON, with the page's rules: the planner
+(tsunagu.workspace.permissions) may ask for every agency or one; anyone else gets her own agency's, and 404 for
+another's. Counts only: no person is named, nothing is logged."""
+
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from tsunagu.agencies.models import Agency
+from tsunagu.workspace.permissions import is_planner
+
+from .figures import FIGURES, NOT_YET, yearly_figures
+
+PREFIX = "reports/"
+router = Router(tags=["集計"])
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    unit: str
+    months: list[int | float | None]  # April … March; null: a month still to come, or (answer_days) nothing answered
+    year: int | float | None
+
+
+class AgencyFiguresOut(Schema):
+    agency_id: int
+    name: str
+    year: dict[str, int | float | None]  # figure key → the year's value
+
+
+class FiguresOut(Schema):
+    fiscal_year: int
+    label: str
+    agency_id: int | None
+    months: list[str]  # "2025-04" … "2026-03"
+    figures: list[FigureOut]
+    agencies: list[AgencyFiguresOut]  # every agency's year, when all agencies were asked for
+
+
+@router.get("/figures", response=FiguresOut, summary="年度の実績（月別・機関別）")
+def figures(request, year: int = Query(..., ge=2019, le=2100), agency_id: int | None = Query(None, ge=1, le=2**31 - 1)):
+    actor = request.actor
+    if actor.agency is None:
+        raise HttpError(404, "見つかりません。")
+    if not is_planner(actor):
+        if agency_id not in (None, actor.agency_id):
+            raise HttpError(404, "見つかりません。")
+        agency_id = actor.agency_id
+    elif agency_id is not None and not Agency.objects.filter(pk=agency_id).exists():
+        raise HttpError(404, "見つかりません。")
+    table = yearly_figures(year, agency_id=agency_id)
+    return {
+        "fiscal_year": year, "label": table.label, "agency_id": agency_id,
+        "months": [m.strftime("%Y-%m") for m in table.months],
+        "figures": [{"key": row["figure"].key, "label": row["figure"].label, "unit": row["figure"].unit,
+                     "months": [None if v == NOT_YET else v for v in row["months"]], "year": row["year"]}
+                    for row in table.rows_by_month(agency_id)],
+        "agencies": [] if agency_id is not None else [
+            {"agency_id": row["agency"].pk, "name": row["agency"].name,
+             "year": {f.key: v for f, v in zip(FIGURES, row["values"], strict=True)}} for row in table.rows_by_agency()],
+    }
