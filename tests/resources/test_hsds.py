@@ -153,3 +153,27 @@ def example_copy(tmp_path):
     target = tmp_path / "pkg"
     shutil.copytree(EXAMPLES / "csv", target)
     return target
+
+
+def test_organizations_are_those_of_public_entries_and_validate(client, alice):
+    public = resource("ふれあい食堂", organization_name="旭町ふれあいの会", phone="0123-45-6789")
+    resource("見守りサロン", organization_name="旭町ふれあいの会")
+    private = resource("職員のみの送迎調整", organization_name="送迎ボランティア連絡会（非公開）", visibility="staff")
+    resource("職員のみの相談", organization_name="旭町ふれあいの会", visibility="staff")
+
+    page = client.get("/hsds/organizations", {"per_page": 10}).json()
+    assert [o["name"] for o in page["contents"]] == ["旭町ふれあいの会"]
+    assert page["total_items"] == 1 and errors_for("organization", page["contents"][0]) == []
+    organization = page["contents"][0]
+
+    full = client.get(f"/hsds/organizations/{organization['id']}").json()
+    assert [s["name"] for s in full["services"]] == ["ふれあい食堂", "見守りサロン"]  # the staff-only entry is not there
+    assert {s["id"] for s in full["services"]} >= {public.id}
+    assert errors_for("organization", {k: v for k, v in full.items() if k != "services"}) == []
+    for service in full["services"]:
+        assert errors_for("service", service) == []
+    text = client.get(f"/hsds/organizations/{organization['id']}").content.decode()
+    assert "職員のみの相談" not in text
+    assert client.get(f"/hsds/organizations/{private.organization_id}").status_code == 404
+    assert client.get("/hsds/organizations", {"search": "送迎"}).json()["total_items"] == 0
+    assert "/organizations/{id}" in client.get("/hsds/openapi.json").json()["paths"]

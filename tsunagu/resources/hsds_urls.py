@@ -10,4 +10,6 @@ urlpatterns = [
     path("openapi.json", hsds_views.openapi, name="openapi"),
     path("services", hsds_views.services, name="services"),
     path("services/<str:pk>", hsds_views.service_detail, name="service_detail"),
+    path("organizations", hsds_views.organizations, name="organizations"),
+    path("organizations/<str:pk>", hsds_views.organization_detail, name="organization_detail"),
 ]

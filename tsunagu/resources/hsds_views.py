@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from . import queries, search
 from .hsds import nested, spec
+from .models import Organization
 
 MAX_PER_PAGE = 200
 
@@ -43,7 +44,19 @@ def root(request):
 def openapi(request):
     return _json({"openapi": "3.1.0", "info": {"title": "Tsunagu HSDS API", "version": spec.VERSION},
                   "externalDocs": {"url": "https://github.com/openreferral/specification/blob/3.0/schema/openapi.json"},
-                  "paths": {"/": {}, "/services": {}, "/services/{id}": {}}})
+                  "paths": {"/": {}, "/services": {}, "/services/{id}": {}, "/organizations": {},
+                            "/organizations/{id}": {}}})
+
+
+def _page(request, queryset, contents_of) -> JsonResponse:
+    """An HSDS page of `queryset` (`page`, `per_page`); `contents_of(window)` builds its objects."""
+    per_page = _int(request.GET.get("per_page"), 50, 1, MAX_PER_PAGE)
+    total = queryset.count()
+    pages = max(1, math.ceil(total / per_page))
+    page = _int(request.GET.get("page"), 1, 1, pages)
+    contents = contents_of(queryset[(page - 1) * per_page: page * per_page])
+    return _json({"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
+                  "first_page": page == 1, "last_page": page == pages, "empty": total == 0, "contents": contents})
 
 
 def _filtered_services(request):
@@ -59,18 +72,12 @@ def _filtered_services(request):
 
 @require_GET
 def services(request):
-    queryset = _filtered_services(request)
-    per_page = _int(request.GET.get("per_page"), 50, 1, MAX_PER_PAGE)
-    total = queryset.count()
-    pages = max(1, math.ceil(total / per_page))
-    page = _int(request.GET.get("page"), 1, 1, pages)
-    window = queryset[(page - 1) * per_page: page * per_page]
-    if _truthy(request.GET.get("minimal")):
-        contents = [{"id": pk, "last_modified": modified} for pk, modified in window.values_list("id", "last_modified")]
-    else:
-        contents = nested.services_json(window, full=_truthy(request.GET.get("full")))
-    return _json({"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
-                  "first_page": page == 1, "last_page": page == pages, "empty": total == 0, "contents": contents})
+    def contents_of(window):
+        if _truthy(request.GET.get("minimal")):
+            return [{"id": pk, "last_modified": modified} for pk, modified in window.values_list("id", "last_modified")]
+        return nested.services_json(window, full=_truthy(request.GET.get("full")))
+
+    return _page(request, _filtered_services(request), contents_of)
 
 
 @require_GET
@@ -84,3 +91,25 @@ def service_detail(request, pk: str):
 
 def not_found(request, exception=None):
     return _json({"detail": "見つかりません（公開されていないか、存在しません）。"}, status=404)
+
+
+def _public_organizations():
+    """The organizations of public entries: an organization with staff-only entries only is not shown."""
+    return Organization.objects.filter(pk__in=queries.public_services().values("organization_id"))
+
+
+@require_GET
+def organizations(request):
+    queryset = _public_organizations().order_by("name", "id")
+    if text := request.GET.get("search", "").strip():
+        queryset = queryset.filter(name__icontains=text)
+    full = _truthy(request.GET.get("full_service"))
+    return _page(request, queryset, lambda window: nested.organizations_json(window, queries.public_services(), full=full))
+
+
+@require_GET
+def organization_detail(request, pk: str):
+    found = nested.organizations_json(_public_organizations().filter(pk=pk), queries.public_services(), full=True)
+    if not found:
+        return not_found(request)
+    return _json(found[0])

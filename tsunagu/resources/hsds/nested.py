@@ -32,6 +32,7 @@ PLANS = {
     "location": ["languages", "addresses", "contacts", "accessibility", "phones", "schedules", *_TAIL],
     "organization": ["funding", "contacts", "phones", "locations", "programs", "organization_identifiers", *_TAIL],
     "organization_in_list": [],
+    "organization_public": ["organization_identifiers"],
     "attribute": ["taxonomy_term"],
     "taxonomy_term": ["taxonomy_detail"],
     "taxonomy": [],
@@ -101,10 +102,32 @@ def build(table_name: str, rows: list[dict], plan: str | None = None, *, parent_
     return objects
 
 
-def service_rows(queryset) -> list[dict]:
-    table = spec.table("service")
-    names = [spec.attname("service", c) for c in table.column_names]
+def rows_of(table_name: str, queryset) -> list[dict]:
+    """The queryset's rows as HSDS columns of `table_name`."""
+    table = spec.table(table_name)
+    names = [spec.attname(table_name, c) for c in table.column_names]
     return [dict(zip(table.column_names, values, strict=True)) for values in queryset.values_list(*names)]
+
+
+def service_rows(queryset) -> list[dict]:
+    return rows_of("service", queryset)
+
+
+def organizations_json(queryset, public_services, *, full: bool) -> list[dict]:
+    """Organizations as the API's `organization` objects. With `full`, each carries its identifiers and its
+    services from `public_services` (as in a service list). Nothing else is nested: an organization's locations,
+    phones and contacts may belong to staff-only entries, which the public API never shows."""
+    rows = rows_of("organization", queryset)
+    objects = build("organization", rows, "organization_public" if full else "organization_in_list")
+    if full:
+        by_id = {o["id"]: o for o in objects}
+        for obj in objects:
+            obj["services"] = []
+        mine = public_services.filter(organization_id__in=list(by_id)).order_by("name", "id")
+        for row, service in zip(service_rows(mine), services_json(mine, full=False), strict=True):
+            service.pop("organization", None)
+            by_id[row["organization_id"]]["services"].append(service)
+    return objects
 
 
 def services_json(queryset, *, full: bool) -> list[dict]:
