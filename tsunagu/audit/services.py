@@ -6,6 +6,8 @@ from django.db import models
 
 from .models import AccessAction, AccessLog
 
+_BATCH = 500  # rows per INSERT: SQLite allows 32,766 parameters a statement, and a row has 9
+
 
 def object_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
@@ -40,6 +42,3 @@ def access_log_record(
     for start in range(0, len(rows), _BATCH):
         AccessLog.objects._insert(rows[start:start + _BATCH], fields=fields)
     return len(rows)
-
-
-_BATCH = 500  # SQLite allows 32,766 parameters a statement; a row has 9

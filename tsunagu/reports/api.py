@@ -5,10 +5,7 @@ another's. Counts only: no person is named, nothing is logged."""
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from tsunagu.agencies.models import Agency
-from tsunagu.workspace.permissions import is_planner
-
-from .figures import FIGURES, NOT_YET, yearly_figures
+from .figures import EARLIEST_YEAR, FIGURES, NOT_YET, agency_in_scope, yearly_figures
 
 PREFIX = "reports/"
 router = Router(tags=["集計"])
@@ -38,16 +35,11 @@ class FiguresOut(Schema):
 
 
 @router.get("/figures", response=FiguresOut, summary="年度の実績（月別・機関別）")
-def figures(request, year: int = Query(..., ge=2019, le=2100), agency_id: int | None = Query(None, ge=1, le=2**31 - 1)):
-    actor = request.actor
-    if actor.agency is None:
+def figures(request, year: int = Query(..., ge=EARLIEST_YEAR, le=2100), agency_id: int | None = Query(None, ge=1, le=2**31 - 1)):
+    agency, as_asked = agency_in_scope(request.actor, agency_id) if request.actor.agency else (None, False)
+    if not as_asked:
         raise HttpError(404, "見つかりません。")
-    if not is_planner(actor):
-        if agency_id not in (None, actor.agency_id):
-            raise HttpError(404, "見つかりません。")
-        agency_id = actor.agency_id
-    elif agency_id is not None and not Agency.objects.filter(pk=agency_id).exists():
-        raise HttpError(404, "見つかりません。")
+    agency_id = agency.pk if agency else None
     table = yearly_figures(year, agency_id=agency_id)
     return {
         "fiscal_year": year, "label": table.label, "agency_id": agency_id,

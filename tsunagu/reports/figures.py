@@ -32,6 +32,7 @@ from tsunagu.cases.models import Consultation, Referral, SupportPlan
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.resources.models import Placement
 from tsunagu.workspace.models import FISCAL_MONTHS, reiwa_label
+from tsunagu.workspace.permissions import is_planner
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,22 @@ FIGURES = [
     Figure("participants", "参加支援の人数", "人", distinct=True),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
+EARLIEST_YEAR = 2019  # 令和元年度
 NOT_YET = ""  # a month of the year still to come
+
+
+def agency_in_scope(actor, wanted) -> tuple[Agency | None, bool]:
+    """Whose figures the actor reads (None: every agency together), and whether that is what she asked for.
+    The planner (tsunagu.workspace.permissions) may ask for every agency or any one; anyone else reads her own."""
+    if not is_planner(actor):
+        return actor.agency, wanted in (None, "", actor.agency_id, str(actor.agency_id))
+    if wanted in (None, ""):
+        return None, True
+    try:
+        agency = Agency.objects.filter(pk=int(wanted)).first()
+    except (TypeError, ValueError):
+        agency = None
+    return agency, agency is not None
 
 
 def year_bounds(fiscal_year: int) -> tuple[date, date]:

@@ -10,14 +10,11 @@ from tsunagu.workspace.models import fiscal_year_of
 from tsunagu.workspace.permissions import is_planner, staff_required
 
 from . import excel
-from .figures import FIGURES, yearly_figures
-
-EARLIEST_YEAR = 2019  # 令和元年度
+from .figures import EARLIEST_YEAR, FIGURES, agency_in_scope, yearly_figures
 
 
 def _choice(request):
-    """(fiscal year, agency or None for all, the agencies the actor may choose from, a message for bad input)."""
-    actor = request.actor
+    """(fiscal year, agency or None for all, a message for bad input)."""
     this_year = fiscal_year_of(timezone.localdate())
     message = ""
     try:
@@ -27,31 +24,28 @@ def _choice(request):
     except ValueError:
         message = f"年度は {EARLIEST_YEAR} から {this_year + 1} までの西暦で指定してください。今年度を表示しています。"
         year = this_year
-    if not is_planner(actor):
-        return year, actor.agency, [actor.agency], message
-    choices = list(Agency.objects.order_by("kana", "name", "pk"))
-    wanted = request.GET.get("agency") or ""
-    agency = next((a for a in choices if str(a.pk) == wanted), None)
-    if wanted and agency is None:
+    agency, as_asked = agency_in_scope(request.actor, request.GET.get("agency"))
+    if not as_asked and is_planner(request.actor):  # anyone else simply reads her own agency's
         message = message or "指定された機関が見つかりません。全機関の集計を表示しています。"
-    return year, agency, choices, message
+    return year, agency, message
 
 
 @staff_required
 def index(request):
-    year, agency, choices, message = _choice(request)
+    year, agency, message = _choice(request)
+    planner = is_planner(request.actor)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
     return render(request, "reports/index.html", {
-        "table": table, "year": year, "agency": agency, "choices": choices, "message": message,
-        "planner": is_planner(request.actor), "figures": FIGURES,
+        "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": FIGURES,
+        "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
         "by_month": table.rows_by_month(), "by_agency": table.rows_by_agency() if agency is None else [],
-        "this_year": fiscal_year_of(timezone.localdate()),
+        "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year_of(timezone.localdate()),
     })
 
 
 @staff_required
 def export(request):
-    year, agency, _, _ = _choice(request)
+    year, agency, _ = _choice(request)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
     content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

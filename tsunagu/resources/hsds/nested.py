@@ -123,8 +123,8 @@ def organizations_json(queryset, public_services, *, full: bool) -> list[dict]:
         by_id = {o["id"]: o for o in objects}
         for obj in objects:
             obj["services"] = []
-        mine = public_services.filter(organization_id__in=list(by_id)).order_by("name", "id")
-        for row, service in zip(service_rows(mine), services_json(mine, full=False), strict=True):
+        rows = service_rows(public_services.filter(organization_id__in=list(by_id)).order_by("name", "id"))
+        for row, service in zip(rows, build("service", rows, "service_list"), strict=True):
             service.pop("organization", None)
             by_id[row["organization_id"]]["services"].append(service)
     return objects
