@@ -43,6 +43,12 @@ def test_every_page_is_accessible(page, live_server, world, alice, meeting_membe
     expect(page.locator("svg.genogram")).to_be_visible()
     expect(page.get_by_role("button", name="印刷する")).to_be_hidden()
     page.emulate_media(media="screen")
+    for url in (f"/cases/{world.case.pk}/", f"/people/households/{world.household.pk}/"):  # the card loads both at once
+        page.goto(f"{live_server.url}{url}")
+        card = page.locator(".ecomap-diagrams")
+        expect(card.locator("svg.genogram g.genogram__person")).to_have_count(4)
+        expect(card.locator("svg.ecomap")).to_be_visible()
+        assert_accessible(page)
 
     page.context.clear_cookies()
     browser_login(page, live_server, "dave")

@@ -89,7 +89,8 @@ def _grow(world, alice):
 
 
 @pytest.mark.parametrize("url", ["/ecomap/households/{h}/genogram.svg", "/ecomap/households/{h}/ecomap.svg",
-                                 "/ecomap/households/{h}/", "/ecomap/cases/{c}/ecomap.svg", "/ecomap/cases/{c}/"])
+                                 "/ecomap/households/{h}/", "/ecomap/cases/{c}/ecomap.svg", "/ecomap/cases/{c}/",
+                                 "/ecomap/cases/{c}/diagrams/", "/ecomap/households/{h}/diagrams/"])
 def test_drawing_costs_the_same_queries_however_large_the_household(world, alice, client_for, url):
     url = url.format(h=world.household.pk, c=world.case.pk)
     client = client_for(alice)

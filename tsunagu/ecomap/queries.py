@@ -95,6 +95,14 @@ def _current_members(today) -> QuerySet:
     return HouseholdMember.objects.filter(joined_on__lte=today).exclude(left_on__lte=today)
 
 
+def current_household_id(person_id: int | None) -> int | None:
+    """The household the person lives in today (the latest joined, should records overlap), or None."""
+    if person_id is None:
+        return None
+    return (_current_members(timezone.localdate()).filter(person_id=person_id)
+            .order_by("-joined_on", "-pk").values_list("household_id", flat=True).first())
+
+
 def with_member_count(cases: QuerySet) -> QuerySet:
     """Cases carrying how many live in their household now (`current_members`), read with the case."""
     counted = (_current_members(timezone.localdate()).filter(household_id=OuterRef("household_id"))
