@@ -73,8 +73,8 @@ def _create_pg_database(url: str) -> None:
 @contextmanager
 def gunicorn_server(database: str, port: int = 8123, workers: int | None = None, threads: int | None = None):
     """gunicorn as `make run` starts it (scripts/serve.sh), unless BENCH_WORKERS / BENCH_THREADS say otherwise."""
-    workers = workers or int(os.environ.get("BENCH_WORKERS", "3"))
-    threads = threads or int(os.environ.get("BENCH_THREADS", "4"))
+    workers = workers or int(os.environ.get("BENCH_WORKERS", "6"))
+    threads = threads or int(os.environ.get("BENCH_THREADS", "1"))
     env = bench_env(database)
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "tsunagu.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),

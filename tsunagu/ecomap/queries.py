@@ -23,24 +23,25 @@ class HouseholdPicture:
     persons: list  # the same persons, annotated by the policy (for logging)
     figure: genogram.Genogram
     figures: list  # the household's GenogramFigure rows
+    member_count: int  # how many live in the household now, including members the actor may not see
 
 
-def visible_members(household, actor, today) -> list[HouseholdMember]:
-    """The household's current members the actor may see, head first, then by birth date — one query for the
-    members with their persons; each person is checked by the policy in Python (`checked_rows`, carrying its
-    basis for the caller's log_reads)."""
+def visible_members(household, actor, today) -> tuple[list[HouseholdMember], int]:
+    """The household's current members the actor may see, head first, then by birth date, and how many live there
+    in all (seen or not: a number only) — one query for the members with their persons; each person is checked by
+    the policy in Python (`checked_rows`, carrying its basis for the caller's log_reads)."""
     rows = list(HouseholdMember.objects.filter(Q(left_on__isnull=True) | Q(left_on__gt=today),
                                                household=household, joined_on__lte=today)
                 .select_related("person").order_by("-is_head", "person__birth_date", "pk"))
     shown = {person.pk for person in policy.checked_rows(actor, [row.person for row in rows])}
     for row in rows:
         row.household = household
-    return [row for row in rows if row.person_id in shown]
+    return [row for row in rows if row.person_id in shown], len(rows)
 
 
 def household_picture(household, actor, *, index_person_id: int | None = None) -> HouseholdPicture:
     today = timezone.localdate()
-    members = visible_members(household, actor, today)
+    members, member_count = visible_members(household, actor, today)
     seen = [m.person_id for m in members]
     relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen)) if seen else []
     figures = list(GenogramFigure.objects.filter(household=household))
@@ -53,7 +54,7 @@ def household_picture(household, actor, *, index_person_id: int | None = None) -
             by_pk[figure_id].parent_ids.append(person_id)
     picture = genogram.build(title=household.name, members=members, relationships=relationships, figures=figures,
                              index_person_id=index_person_id, today=today)
-    return HouseholdPicture(members, [m.person for m in members], picture, figures)
+    return HouseholdPicture(members, [m.person for m in members], picture, figures, member_count)
 
 
 def case_nodes(cases: list[Case]) -> list[ecomap_svg.Node]:
@@ -95,12 +96,14 @@ def _current_members(today) -> QuerySet:
     return HouseholdMember.objects.filter(joined_on__lte=today).exclude(left_on__lte=today)
 
 
-def current_household_id(person_id: int | None) -> int | None:
-    """The household the person lives in today (the latest joined, should records overlap), or None."""
+def current_household(person_id: int | None):
+    """The household the person lives in today (the latest joined, should records overlap), or None. Not checked
+    against the policy: the caller does (`policy.checked_rows`)."""
     if person_id is None:
         return None
-    return (_current_members(timezone.localdate()).filter(person_id=person_id)
-            .order_by("-joined_on", "-pk").values_list("household_id", flat=True).first())
+    member = (_current_members(timezone.localdate()).filter(person_id=person_id).select_related("household")
+              .order_by("-joined_on", "-pk").first())
+    return member.household if member else None
 
 
 def with_member_count(cases: QuerySet) -> QuerySet:
@@ -110,12 +113,12 @@ def with_member_count(cases: QuerySet) -> QuerySet:
     return cases.annotate(current_members=Coalesce(Subquery(counted), 0))
 
 
-def case_ecomap(case: Case, actor) -> tuple[str, list]:
+def case_ecomap(case: Case, actor, *, member_count: int | None = None) -> tuple[str, list]:
     """The case's ecomap. The centre names the household and how many live in it — not the members, whom the
-    actor may not all be allowed to see (the genogram shows those she may). `with_member_count` saves the count
-    query."""
+    actor may not all be allowed to see (the genogram shows those she may). The count comes from the caller (the
+    household's picture), from `with_member_count`, or else from one more query."""
     if case.household_id:
-        count = getattr(case, "current_members", None)
+        count = member_count if member_count is not None else getattr(case, "current_members", None)
         if count is None:
             count = _current_members(timezone.localdate()).filter(household_id=case.household_id).count()
         centre = [case.household.name, f"世帯員 {count}人"]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -74,12 +75,18 @@ def household_ecomap_svg(request, pk: int):
     return _svg(markup)
 
 
+def _diagrams(context: dict) -> HttpResponse:
+    """The card's fragment. It needs nothing of the request (no navigation, no form), so the page's context
+    processors are not run for it."""
+    return HttpResponse(render_to_string("ecomap/_diagrams.html", context))
+
+
 @login_required
 def household_diagrams(request, pk: int):
     """The household page's card: the genogram and the household's ecomap drawn into one answer (one request, one
     write to the access log). The page loads it with htmx."""
     household, picture, ecomap, _ = _picture(request, pk, also_cases=True)
-    return render(request, "ecomap/_diagrams.html", {
+    return _diagrams({
         "household": household, "genogram": mark_safe(genogram.render(picture.figure)),  # noqa: S308 -- built with escape()
         "ecomap": mark_safe(ecomap), "open_url": reverse("ecomap:household", args=[household.pk])})  # noqa: S308
 
@@ -133,16 +140,17 @@ def case_svg(request, pk: int):
 def case_diagrams(request, pk: int):
     """The case page's card: the genogram of the case's household (the person's current one for a person's case,
     the person doubled) and the case's ecomap, drawn into one answer: one request, one write to the access log for
-    the case, the household and every member drawn. Without a basis for the household only the ecomap is drawn."""
-    case = policy.checked(Case, request.actor, pk, queryset=queries.with_member_count(_CASE_ROWS))
+    the case, the household and every member drawn. Without a basis for the household only the ecomap is drawn.
+    The household comes with the case (or with the person's membership) and is checked by the policy in Python."""
+    case = policy.checked(Case, request.actor, pk, queryset=_CASE_ROWS)
     if case is None:
         raise Http404
-    ecomap, _ = queries.case_ecomap(case, request.actor)
-    household_id = case.household_id or queries.current_household_id(case.person_id)
-    household = policy.checked(Household, request.actor, household_id) if household_id else None
+    household = case.household if case.household_id else queries.current_household(case.person_id)
+    household = next(iter(policy.checked_rows(request.actor, [household] if household else [])), None)
     picture = queries.household_picture(household, request.actor, index_person_id=case.person_id) if household else None
+    ecomap, _ = queries.case_ecomap(case, request.actor, member_count=picture.member_count if picture else None)
     policy.log_reads(request.actor, [case, *([household, *picture.persons] if picture else [])], path=request.path)
-    return render(request, "ecomap/_diagrams.html", {
+    return _diagrams({
         "case": case, "household": household, "ecomap": mark_safe(ecomap),  # noqa: S308 -- built with escape()
         "genogram": mark_safe(genogram.render(picture.figure)) if picture else "",  # noqa: S308
         "open_url": reverse("ecomap:case", args=[case.pk])})
