@@ -88,3 +88,17 @@ def test_the_case_and_household_pages_load_the_card(world, alice, client_for):
     assert f'hx-get="/ecomap/cases/{world.case.pk}/diagrams/"' in case_page
     household_page = client.get(f"/people/households/{world.household.pk}/").content.decode()
     assert f'hx-get="/ecomap/households/{world.household.pk}/diagrams/"' in household_page
+
+
+def test_the_figure_pages_offer_each_figure_as_an_svg_file_to_save(world, alice, client_for):
+    client = client_for(alice)
+    for page, expected in [(f"/ecomap/households/{world.household.pk}/",
+                            [f"/ecomap/households/{world.household.pk}/genogram.svg",
+                             f"/ecomap/households/{world.household.pk}/ecomap.svg"]),
+                           (f"/ecomap/cases/{world.case.pk}/", [f"/ecomap/cases/{world.case.pk}/ecomap.svg"])]:
+        links = re.findall(r'<a href="([^"]+\.svg)" download="([^"]+)"', client.get(page).content.decode())
+        assert [href for href, _ in links] == expected
+        assert all(name.endswith(".svg") and ("ジェノグラム" in name or "エコマップ" in name) for _, name in links)
+        for href, _ in links:
+            response = client.get(href)
+            assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
