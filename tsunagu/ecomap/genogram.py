@@ -293,6 +293,9 @@ def _shape(sex: str, x: float, y: float, inset: float, cls: str) -> str:
             f'{fill} stroke="#1f2328" stroke-width="2"/>')
 
 
+HALO = ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'  # a label stays legible over a line
+
+
 def _symbol(f: Figure, y: float) -> str:
     sex_class = {"M": "male", "F": "female"}.get(f.sex, "unknown")
     classes = f"genogram__person genogram__person--{sex_class}" + (" genogram__person--index" if f.is_index else "") + (
@@ -308,9 +311,9 @@ def _symbol(f: Figure, y: float) -> str:
                    f'L{f.x - h:.0f},{y + h:.0f}" stroke="#1f2328" stroke-width="2"/>')
     elif f.age is not None:
         out.append(f'<text x="{f.x:.0f}" y="{y + 5:.0f}" text-anchor="middle" font-size="13" font-weight="bold" fill="#1f2328">{f.age}</text>')
-    out.append(f'<text x="{f.x:.0f}" y="{y + SIZE / 2 + 30:.0f}" text-anchor="middle" fill="#1f2328">{escape(_short(f.name))}</text>')
+    out.append(f'<text x="{f.x:.0f}" y="{y + SIZE / 2 + 30:.0f}" text-anchor="middle" fill="#1f2328"{HALO}>{escape(_short(f.name))}</text>')
     if f.relation:
-        out.append(f'<text x="{f.x:.0f}" y="{y - SIZE / 2 - 6:.0f}" text-anchor="middle" font-size="11" fill="#4a5159">{escape(f.relation)}</text>')
+        out.append(f'<text x="{f.x:.0f}" y="{y - SIZE / 2 - 6:.0f}" text-anchor="middle" font-size="11" fill="#4a5159"{HALO}>{escape(f.relation)}</text>')
     out.append("</g>")
     return "".join(out)
 
