@@ -11,6 +11,7 @@ from tsunagu.cases.models import Consulter, Outcome, ReferralStatus, Route
 from tsunagu.followups import queries, services
 from tsunagu.people import services as people
 from tsunagu.sharing import policy
+from tsunagu.sharing.services import consent_record
 
 TODAY = timezone.localdate
 
@@ -98,12 +99,41 @@ def test_a_section_counts_all_its_rows_and_shows_the_first(world, alice, coordin
     a = actor(alice)
     services.schedule_create(actor=a, case=world.son_case, starts_on=TODAY() - timedelta(days=70), occurrences=3)
     services.schedule_create(actor=a, case=world.case, starts_on=TODAY() - timedelta(days=10), occurrences=1)
-    monkeypatch.setattr(queries, "GAP_LIMIT", 1)
+    monkeypatch.setattr(queries, "GAP_PREVIEW", 1)
     section = _sections(coordinator)["followups"]
     assert section.total == 2 and len(section.rows) == 1
     assert section.rows[0].since == TODAY() - timedelta(days=70)  # the oldest first
     page = client_for(coordinator).get("/followups/gaps/").content.decode()
     assert "期限を過ぎたフォローアップ（2件・古い順に1件を表示）" in page
+    assert 'href="/followups/gaps/followups/"' in page and "期限を過ぎたフォローアップをすべて見る（2件）" in page
+
+
+def test_a_kinds_own_list_pages_through_all_its_rows_oldest_first(world, alice, coordinator, client_for, monkeypatch):
+    from tsunagu.audit.models import AccessLog
+
+    a = actor(alice)
+    services.schedule_create(actor=a, case=world.son_case, starts_on=TODAY() - timedelta(days=70), occurrences=3)
+    services.schedule_create(actor=a, case=world.case, starts_on=TODAY() - timedelta(days=10), occurrences=1)
+    consent_record(actor=a, person=world.son, agencies=[coordinator.memberships.get().agency])  # a basis for the name
+    monkeypatch.setattr(queries, "GAP_PAGE", 1)
+    client = client_for(coordinator)
+    first = client.get("/followups/gaps/followups/").content.decode()
+    second = client.get("/followups/gaps/followups/?page=2").content.decode()
+    assert "期限を過ぎたフォローアップ（2件）" in first and "1 / 2 ページ（全 2 件）" in first
+    assert world.son_case.title in first and world.case.title not in first  # the oldest first
+    assert world.son_case.title not in second and "古い順" in second
+    assert "2 / 2 ページ" in second
+    assert "2 / 2 ページ" in client.get("/followups/gaps/followups/?page=9").content.decode()  # past the end: the last
+    assert "1 / 2 ページ" in client.get("/followups/gaps/followups/?page=x").content.decode()
+    assert AccessLog.objects.filter(staff=coordinator, object_type="cases.case", object_id=str(world.son_case.pk),
+                                    action="list", path="/followups/gaps/followups/").exists()
+
+
+def test_a_kinds_list_is_the_coordinators_only_and_knows_its_kinds(alice, coordinator, client_for):
+    assert client_for(coordinator).get("/followups/gaps/nothing/").status_code == 404
+    assert client_for(alice).get("/followups/gaps/followups/").status_code == 404
+    for kind in queries.GAP_KINDS:
+        assert client_for(coordinator).get(f"/followups/gaps/{kind}/").status_code == 200
 
 
 def test_names_the_coordinator_may_read_are_linked_escaped_and_logged(coordinator, client_for):

@@ -24,7 +24,8 @@ def _make(alice, n):
                                  household=household)
 
 
-@pytest.mark.parametrize("who,url", [("coordinator", "/followups/gaps/"), ("alice", "/followups/"), ("alice", "/"),
+@pytest.mark.parametrize("who,url", [("coordinator", "/followups/gaps/"), ("coordinator", "/followups/gaps/outreach/"),
+                                     ("coordinator", "/followups/gaps/no_lead/"), ("alice", "/followups/"), ("alice", "/"),
                                      ("coordinator", "/"), ("alice", "/api/followups/")])
 def test_lists_do_not_grow_with_rows(alice, coordinator, client_for, who, url):
     client = client_for({"alice": alice, "coordinator": coordinator}[who])

@@ -61,8 +61,9 @@ class Genogram:
 
 def build(*, title: str, members, relationships=(), figures=(), index_person_id: int | None = None,
           today: date | None = None) -> Genogram:
-    """`members`: HouseholdMember rows (with person) the actor may see; `relationships`: Relationship rows among
-    them; `figures`: GenogramFigure rows (with parent_of prefetched as `parent_ids`)."""
+    """`members`: HouseholdMember rows (with person) the actor may see; `relationships`: Relationship rows, or rows
+    with from_person_id, to_person_id and kind, among them; `figures`: GenogramFigure rows (with parent_of
+    prefetched as `parent_ids`)."""
     today = today or date.today()
     figs: dict[str, Figure] = {}
     head = next((m for m in members if m.is_head), members[0] if members else None)

@@ -8,6 +8,7 @@ household's name appears on a row only when the policy gives the coordinator a b
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ from .models import ACTIVE_OUTREACH, FollowUp, FollowUpStatus, NoticedBy, Outrea
 DUE_SOON_DAYS = 14
 OUTREACH_QUIET_DAYS = 30
 INFO_ONLY_LOOKBACK_DAYS = 365
-GAP_LIMIT = 100  # rows shown per kind; the count says how many there are
+GAP_PREVIEW = 20  # rows per kind on the list's overview (the oldest); the count says how many there are
+GAP_PAGE = 50  # rows per page on one kind's own list
 
 
 def visible_case_ids(actor) -> QuerySet:
@@ -118,11 +120,14 @@ def _hidden(agency_name: str) -> str:
     return f"（{agency_name}の記録・閲覧の根拠がないため名前は表示しません）"
 
 
-def _first(qs: QuerySet, *order) -> tuple[list[dict], int]:
-    """The first GAP_LIMIT rows of `qs` (a values() queryset) in `order`, and how many rows there are in all —
-    one query: the count is a window over the whole result, computed before the LIMIT."""
-    rows = list(qs.annotate(gap_total=Window(Count("*"))).order_by(*order)[:GAP_LIMIT])
-    return rows, rows[0]["gap_total"] if rows else 0
+def _window(qs: QuerySet, order: tuple, offset: int, limit: int) -> tuple[list[dict], int]:
+    """Rows offset..offset+limit of `qs` (a values() queryset) in `order`, and how many rows there are in all —
+    one query: the count is a window over the whole result, computed before the LIMIT. (Past the end: no rows,
+    and the total from a count.)"""
+    rows = list(qs.annotate(gap_total=Window(Count("*"))).order_by(*order)[offset:offset + limit])
+    if rows:
+        return rows, rows[0]["gap_total"]
+    return [], (qs.order_by().count() if offset else 0)
 
 
 def _households_without_lead(today: date) -> list[dict]:
@@ -168,39 +173,69 @@ def _quiet_outreach(today: date) -> QuerySet:
     return Outreach.objects.filter(~Exists(recent), status__in=ACTIVE_OUTREACH, archived_at__isnull=True)
 
 
+# kind -> its heading, in the list's order
+GAP_KINDS = {
+    "no_lead": "主担当機関のない複合課題世帯",
+    "declined": "つなぎ先がすべて辞退したケース",
+    "unanswered": "回答期日を過ぎたつなぎ",
+    "followups": "期限を過ぎたフォローアップ",
+    "info_only": "「情報提供で終了」した複合課題世帯",
+    "outreach": "アウトリーチの対象（30日以上訪問なし）",
+}
+
+
+def _kind_rows(kind: str, today: date, offset: int, limit: int, households: list | None) -> tuple[list, int]:
+    """One kind's rows offset..offset+limit, oldest first (as plain values), and its total: one query (the two
+    household kinds share `households`, read once by the caller)."""
+    if kind in ("no_lead", "info_only"):
+        chosen = ([h for h in households if not h["info_only"]] if kind == "no_lead"
+                  else [h for h in households if h["info_only"]][::-1])  # info_only: the latest first
+        return chosen[offset:offset + limit], len(chosen)
+    qs, order = {
+        "declined": lambda: (_declined_everywhere(), ("last_declined", "case_id")),
+        "unanswered": lambda: (_unanswered(today), ("due_on", "pk")),
+        "followups": lambda: (_overdue_followups(today), ("oldest", "case_id")),
+        "outreach": lambda: (_quiet_outreach(today).values("pk", "household_id", "agency__name", "noticed_on",
+                                                           "noticed_by"), ("noticed_on", "pk")),
+    }[kind]()
+    return _window(qs, order, offset, limit)
+
+
+def _sections(actor, today: date, kinds: list[str], offset: int, limit: int, path: str) -> list[GapSection]:
+    """The kinds' rows with the names the actor may read (one query per kind, one per kind of name), the names
+    logged as a list read."""
+    households = _households_without_lead(today) if {"no_lead", "info_only"} & set(kinds) else None
+    found = {kind: _kind_rows(kind, today, offset, limit, households) for kind in kinds}
+    case_ids = {r["case_id"] for kind in ("declined", "unanswered", "followups") if kind in found for r in found[kind][0]}
+    household_ids = ({h["pk"] for kind in ("no_lead", "info_only") if kind in found for h in found[kind][0]}
+                     | {o["household_id"] for o in found.get("outreach", ([], 0))[0] if o["household_id"]})
+    cases, named_households = _names(actor, case_ids, household_ids)
+    policy.log_reads(actor, [*cases.values(), *named_households.values()], action="list", path=path)
+    return [GapSection(kind, GAP_KINDS[kind], [_BUILDERS[kind](r, cases, named_households) for r in rows], total)
+            for kind, (rows, total) in found.items()]
+
+
 def gap_sections(actor, today: date | None = None) -> list[GapSection]:
-    """The 制度の狭間 list: each row says why it is there and what would take it off. Constant query count: one
-    query per section (its first GAP_LIMIT rows as plain values, with the section's count), one per kind of name."""
+    """The 制度の狭間 list's overview: every kind with its GAP_PREVIEW oldest rows and its total. Each row says why
+    it is there and what would take it off. Constant query count: one query per kind (its first rows as plain
+    values, with the count), one per kind of name, one write to the access log."""
+    return _sections(actor, today or timezone.localdate(), list(GAP_KINDS), 0, GAP_PREVIEW, reverse("followups:gaps"))
+
+
+def gap_section(actor, kind: str, number: int, today: date | None = None) -> tuple[GapSection, Page]:
+    """One kind's page `number` (GAP_PAGE rows, oldest first; a page past the end gives the last one), and the
+    Page for the pagination links. KeyError for an unknown kind."""
+    if kind not in GAP_KINDS:
+        raise KeyError(kind)
     today = today or timezone.localdate()
-    households = _households_without_lead(today)
-    no_lead = [h for h in households if not h["info_only"]]
-    info_only = [h for h in households if h["info_only"]][::-1]  # the latest first
-    rows = {"no_lead": no_lead[:GAP_LIMIT], "info_only": info_only[:GAP_LIMIT]}
-    counts = {"no_lead": len(no_lead), "info_only": len(info_only)}
-    for kind, (qs, order) in {
-        "declined": (_declined_everywhere(), ("last_declined", "case_id")),
-        "unanswered": (_unanswered(today), ("due_on", "pk")),
-        "followups": (_overdue_followups(today), ("oldest", "case_id")),
-        "outreach": (_quiet_outreach(today).values("pk", "household_id", "agency__name", "noticed_on", "noticed_by"),
-                     ("noticed_on", "pk")),
-    }.items():
-        rows[kind], counts[kind] = _first(qs, *order)
-    case_ids = {r["case_id"] for kind in ("declined", "unanswered", "followups") for r in rows[kind]}
-    household_ids = ({h["pk"] for h in rows["no_lead"] + rows["info_only"]}
-                     | {o["household_id"] for o in rows["outreach"] if o["household_id"]})
-    cases, households = _names(actor, case_ids, household_ids)
-    policy.log_reads(actor, [*cases.values(), *households.values()], action="list", path=reverse("followups:gaps"))
-    return [
-        GapSection(kind, title, [build(r, cases, households) for r in rows[kind]], counts[kind])
-        for kind, title, build in [
-            ("no_lead", "主担当機関のない複合課題世帯", _no_lead_row),
-            ("declined", "つなぎ先がすべて辞退したケース", _declined_row),
-            ("unanswered", "回答期日を過ぎたつなぎ", _unanswered_row),
-            ("followups", "期限を過ぎたフォローアップ", _followup_row),
-            ("info_only", "「情報提供で終了」した複合課題世帯", _info_only_row),
-            ("outreach", "アウトリーチの対象（30日以上訪問なし）", _outreach_row),
-        ]
-    ]
+    number = max(1, number)
+    path = reverse("followups:gaps_kind", args=[kind])
+    section = _sections(actor, today, [kind], (number - 1) * GAP_PAGE, GAP_PAGE, path)[0]
+    last = max(1, -(-section.total // GAP_PAGE))
+    if number > last:
+        return gap_section(actor, kind, last, today)
+    paginator = Paginator(range(section.total), GAP_PAGE)
+    return section, Page(section.rows, number, paginator)
 
 
 def _household_label(pk: int, agency_name: str, households) -> tuple[str, str]:
@@ -266,6 +301,10 @@ def _outreach_row(o, cases, households) -> GapRow:
     return GapRow("outreach", label, o["agency__name"], o["noticed_on"],
                   f"{noticed_by}からの気づき（{o['noticed_on']:%Y-%m-%d}）があるが、30日以上訪問していない。",
                   "訪問して様子を記録する。本人とつながったら「つながった」にする。", url)
+
+
+_BUILDERS = {"no_lead": _no_lead_row, "declined": _declined_row, "unanswered": _unanswered_row,
+             "followups": _followup_row, "info_only": _info_only_row, "outreach": _outreach_row}
 
 
 def gap_total(today: date | None = None) -> int:

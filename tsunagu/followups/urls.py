@@ -7,6 +7,7 @@ app_name = "followups"
 urlpatterns = [
     path("", views.index, name="index"),
     path("gaps/", views.gaps, name="gaps"),
+    path("gaps/<slug:kind>/", views.gaps_kind, name="gaps_kind"),
     path("handover/", views.handover, name="handover"),
     path("cases/<int:case_id>/schedule/", views.schedule, name="schedule"),
     path("cases/<int:case_id>/close/", views.close, name="close"),

@@ -205,3 +205,17 @@ def handover(request):
 def gaps(request):
     """The coordinator's list. Others get 404: the list is hers (and shows names only where she has a basis)."""
     return render(request, "followups/gaps.html", {"sections": queries.gap_sections(request.actor)})
+
+
+@coordinator_required
+def gaps_kind(request, kind: str):
+    """One kind of the list, all its rows, GAP_PAGE a page, oldest first."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    try:
+        section, page = queries.gap_section(request.actor, kind, number)
+    except KeyError:
+        raise Http404 from None
+    return render(request, "followups/gaps_kind.html", {"section": section, "page": page})
