@@ -98,6 +98,25 @@ def test_outreach_stays_with_its_agency(alice, charlie, client_for):
     assert "旭町3丁目の男性" not in client_for(charlie).get("/followups/").content.decode()
 
 
+def test_the_followups_page_logs_its_cases_and_outreach_in_one_write(world, alice, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tsunagu.audit.models import AccessLog
+
+    a = actor(alice)
+    services.schedule_create(actor=a, case=world.son_case, starts_on=timezone.localdate() - timedelta(days=3), occurrences=1)
+    o = services.outreach_record(actor=a, target="旭町3丁目の男性", signs="夜も電気がつかない", noticed_by="neighbour",
+                                 household=world.household)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(alice).get("/followups/").content.decode()
+    assert world.son_case.title in page and "旭町3丁目の男性" in page
+    writes = [q["sql"] for q in queries if "audit_accesslog" in q["sql"] and q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(writes) == 1
+    logged = set(AccessLog.objects.filter(staff=alice, path="/followups/", action="list").values_list("object_type", "object_id"))
+    assert {("cases.case", str(world.son_case.pk)), ("followups.outreach", str(o.pk))} <= logged
+
+
 @pytest.mark.parametrize("url", ["/followups/cases/{c}/close/", "/followups/cases/{c}/schedule/", "/followups/{f}/record/",
                                  "/followups/gaps/"])
 def test_outsider_gets_404(world, alice, charlie, client_for, url):

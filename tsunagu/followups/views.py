@@ -29,8 +29,7 @@ def index(request):
     found = queries.agency_followups(actor, limit=300)
     overdue, due = [f for f in found.rows if f.due_on < today], [f for f in found.rows if f.due_on >= today]
     outreach = list(queries.outreach_for(actor)[:100])
-    policy.log_reads(actor, found.cases, action=AccessAction.LIST, path=request.path)
-    policy.log_reads(actor, outreach, action=AccessAction.LIST, path=request.path)
+    policy.log_reads(actor, [*found.cases, *outreach], action=AccessAction.LIST, path=request.path)  # one write
     return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today})
 
 

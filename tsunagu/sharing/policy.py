@@ -254,8 +254,10 @@ class Scope:
         path = (lambda f: f) if field == "pk" else (lambda f: "person_id" if f == "pk" else f"person__{f}")
         return {b: _to_q(rule, path) for b, rule in self.person_rules().items()}
 
-    def household_conditions(self) -> dict[str, Q]:
-        return {b: _to_q(rule, lambda f: f) for b, rule in self.household_rules().items()}
+    def household_conditions(self, field: str = "pk") -> dict[str, Q]:
+        """On Household (field "pk"), or on a row about a household (field "household_id")."""
+        path = (lambda f: f) if field == "pk" else (lambda f: "household_id" if f == "pk" else f"household__{f}")
+        return {b: _to_q(rule, path) for b, rule in self.household_rules().items()}
 
     def case_conditions(self, prefix: str = "") -> dict[str, Q]:
         """Conditions on Case (or, with prefix "case__", on a row that belongs to a case)."""
@@ -739,12 +741,10 @@ def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> Query
     scope = _scope(actor, today)
     if scope is None:
         return qs.none()
-    person_q, household_q = scope.person_conditions(), scope.household_conditions()
-    conditions = {
-        b: Q(person_id__in=Person.objects.filter(person_q[b]).values("pk"))
-        | Q(household_id__in=Household.objects.filter(household_q[b]).values("pk"))
-        for b in ORDER
-    }
+    # on the entry's own person and household columns (joined), not "person_id IN (every person the agency may
+    # see)": the entries are a few hundred, the agency's persons ten thousand
+    person_q, household_q = scope.person_conditions("person_id"), scope.household_conditions("household_id")
+    conditions = {b: person_q[b] | household_q[b] for b in ORDER}
     conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
     return _annotated(qs.filter(archived_at__isnull=True), conditions)
 
