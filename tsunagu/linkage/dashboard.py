@@ -7,6 +7,7 @@ def panels(actor) -> list[Panel]:
     """The coordinator sees how many pairs wait for her 名寄せ review (a count, no personal data)."""
     if not actor.is_coordinator:
         return []
-    waiting = queries.open_review_pairs().count()
+    run = queries.latest_run()
+    waiting = queries.open_review_pairs(run).count() if run else 0
     return [Panel(title="名寄せの確認待ち", template="linkage/panel_review.html",
-                  context={"waiting": waiting, "run": queries.latest_run()}, order=40, count=waiting or None)]
+                  context={"waiting": waiting, "run": run}, order=40, count=waiting or None)]

@@ -191,9 +191,10 @@ def latest_run() -> LinkageRun | None:
     return LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").first()
 
 
-def open_review_pairs() -> QuerySet:
-    """Undecided pairs of the latest run whose two rows are still in different clusters, likeliest first."""
-    run = latest_run()
+def open_review_pairs(run: LinkageRun | None = None) -> QuerySet:
+    """Undecided pairs of the latest run (or `run`, the latest the caller has read already) whose two rows are
+    still in different clusters, likeliest first."""
+    run = run or latest_run()
     if run is None:
         return ReviewPair.objects.none()
     # A decision on another pair can put both rows in one cluster meanwhile: nothing left to review then.
