@@ -2,13 +2,14 @@
 
 import math
 
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from . import queries, search
-from .hsds import nested, spec
-from .models import Organization
+from .hsds import nested, profile, spec
+from .models import Attribute, Organization, ResourceKind, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 MAX_PER_PAGE = 200
 
@@ -45,7 +46,9 @@ def openapi(request):
     return _json({"openapi": "3.1.0", "info": {"title": "Tsunagu HSDS API", "version": spec.VERSION},
                   "externalDocs": {"url": "https://github.com/openreferral/specification/blob/3.0/schema/openapi.json"},
                   "paths": {"/": {}, "/services": {}, "/services/{id}": {}, "/organizations": {},
-                            "/organizations/{id}": {}}})
+                            "/organizations/{id}": {}, "/taxonomies": {}, "/taxonomies/{id}": {},
+                            "/taxonomy_terms": {}, "/taxonomy_terms/{id}": {}, "/service_at_locations": {},
+                            "/service_at_locations/{id}": {}}})
 
 
 def _page(request, queryset, contents_of) -> JsonResponse:
@@ -110,6 +113,132 @@ def organizations(request):
 @require_GET
 def organization_detail(request, pk: str):
     found = nested.organizations_json(_public_organizations().filter(pk=pk), queries.public_services(), full=True)
+    if not found:
+        return not_found(request)
+    return _json(found[0])
+
+
+# ---------- service_at_locations: the places of public entries ----------
+
+# The profile's terms as service columns: what profile.attribute_rows exports as an attribute of each term.
+_PROFILE_TERMS = {
+    "informal": Q(kind=ResourceKind.INFORMAL), "consultation_window": Q(is_consultation_window=True),
+    "free": Q(free=True), "district": ~Q(district=""), "capacity": Q(capacity__isnull=False),
+    "vacancy": Q(vacancy__isnull=False),
+}
+
+
+def _profile_term(key: str, code: str | None = None) -> Q:
+    """Services carrying the profile's term `code` of taxonomy `key` (with no code: any term of it)."""
+    column = {"field": "fields", "target": "targets"}.get(key)
+    if column:
+        return Q(**{f"{column}__contains": f",{code},"}) if code else ~Q(**{column: ""})
+    if code:
+        return _PROFILE_TERMS[code]
+    return Q(*_PROFILE_TERMS.values(), _connector=Q.OR)
+
+
+def _with_term(term_id: str) -> Q:
+    if (known := profile.tsunagu_term_ids().get(term_id)) is not None:
+        return _profile_term(*known)
+    return Q(pk__in=Attribute.objects.filter(taxonomy_term_id=term_id).values("link_id"))
+
+
+def _with_taxonomy(taxonomy_id: str) -> Q:
+    keys = {spec.tsunagu_id("taxonomy", key): key for key in profile.TAXONOMIES}
+    if taxonomy_id in keys:
+        return _profile_term(keys[taxonomy_id])
+    return Q(pk__in=Attribute.objects.filter(taxonomy_term__taxonomy_id=taxonomy_id).values("link_id"))
+
+
+def _public_service_at_locations(services=None):
+    """Links of public entries only; `services` (public services, filtered) narrows them."""
+    services = queries.public_services() if services is None else services
+    return ServiceAtLocation.objects.filter(service_id__in=services.values("id"))
+
+
+@require_GET
+def service_at_locations(request):
+    services = _filtered_services(request)
+    if term := request.GET.get("taxonomy_term_id", "").strip():
+        services = services.filter(_with_term(term))
+    if taxonomy := request.GET.get("taxonomy_id", "").strip():
+        services = services.filter(_with_taxonomy(taxonomy))
+    queryset = _public_service_at_locations(services).order_by("service__name", "id")
+    full = _truthy(request.GET.get("full"))
+    return _page(request, queryset,
+                 lambda window: nested.service_at_locations_json(window, queries.public_services(), full=full))
+
+
+@require_GET
+def service_at_location_detail(request, pk: str):
+    found = nested.service_at_locations_json(_public_service_at_locations().filter(pk=pk), queries.public_services(),
+                                             full=True)
+    if not found:
+        return not_found(request)
+    return _json(found[0])
+
+
+# ---------- taxonomies and terms: vocabulary, all of it (the profile's own first, then those imported) ----------
+
+class _Vocabulary:
+    """The profile's objects (built in code) followed by a queryset's, as one list `_page` can count and slice."""
+
+    def __init__(self, built: list[dict], queryset, build):
+        self.built, self.queryset, self.build = built, queryset, build
+
+    def count(self) -> int:
+        return len(self.built) + self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        skip = len(self.built)
+        rest = self.queryset[max(0, window.start - skip): max(0, window.stop - skip)]
+        return self.built[window] + self.build(rest)
+
+
+def _searched(request, queryset, built: list[dict], columns: tuple[str, ...]):
+    """`search` as a case-insensitive part of any of `columns`, in the stored rows and the profile's alike."""
+    if text := request.GET.get("search", "").strip():
+        queryset = queryset.filter(Q(*(Q(**{f"{c}__icontains": text}) for c in columns), _connector=Q.OR))
+        built = [o for o in built if any(text.lower() in str(o.get(c, "")).lower() for c in columns)]
+    return queryset, built
+
+
+@require_GET
+def taxonomies(request):
+    queryset, built = _searched(request, Taxonomy.objects.order_by("name", "id"), nested.profile_taxonomies_json(),
+                                ("name", "description"))
+    return _page(request, _Vocabulary(built, queryset, nested.taxonomies_json), list)
+
+
+@require_GET
+def taxonomy_detail(request, pk: str):
+    found = ([t for t in nested.profile_taxonomies_json() if t["id"] == pk]
+             or nested.taxonomies_json(Taxonomy.objects.filter(pk=pk)))
+    if not found:
+        return not_found(request)
+    return _json(found[0])
+
+
+@require_GET
+def taxonomy_terms(request):
+    queryset, built = _searched(request, TaxonomyTerm.objects.order_by("name", "id"), nested.profile_terms_json(),
+                                ("code", "name", "description"))
+    if taxonomy := request.GET.get("taxonomy_id", "").strip():
+        queryset = queryset.filter(taxonomy_id=taxonomy)
+        built = [t for t in built if t["taxonomy_id"] == taxonomy]
+    if parent := request.GET.get("parent_id", "").strip():
+        queryset = queryset.filter(parent_id=parent)
+        built = []  # the profile's terms have no parent
+    if _truthy(request.GET.get("top_only")):
+        queryset = queryset.filter(parent__isnull=True)
+    return _page(request, _Vocabulary(built, queryset, nested.taxonomy_terms_json), list)
+
+
+@require_GET
+def taxonomy_term_detail(request, pk: str):
+    found = ([t for t in nested.profile_terms_json() if t["id"] == pk]
+             or nested.taxonomy_terms_json(TaxonomyTerm.objects.filter(pk=pk)))
     if not found:
         return not_found(request)
     return _json(found[0])

@@ -26,6 +26,10 @@ PLANS = {
     "service": ["phones", "schedules", "service_areas", "service_at_locations", "languages", "organization", "funding",
                 "cost_options", "program", "required_documents", "contacts", *_TAIL],
     "service_list": ["organization", "program"],
+    # A service inside its service_at_location: the service's own rows, not its other places again.
+    "service_at_location_service": ["phones", "schedules", "service_areas", "languages", "organization", "funding",
+                                    "cost_options", "program", "required_documents", "contacts", *_TAIL],
+    "service_at_location_list": ["location"],
     "phone": ["languages", *_TAIL],
     "contact": ["phones", *_TAIL],
     "service_at_location": ["contacts", "phones", "schedules", "location", *_TAIL],
@@ -37,6 +41,16 @@ PLANS = {
     "taxonomy_term": ["taxonomy_detail"],
     "taxonomy": [],
     "metadata": [],
+    "flat": [],
+}
+# (plan, property) → the plan of the object nested there, where it is not that object's own plan.
+NESTED_PLANS = {
+    ("service_list", "organization"): "flat", ("service_list", "program"): "flat",
+    ("service_at_location_list", "location"): "flat",
+    # An organization's locations, phones and contacts may belong to staff-only entries (see organizations_json):
+    # inside a public service it carries only its identifiers, as /organizations does.
+    ("service", "organization"): "organization_public",
+    ("service_at_location_service", "organization"): "organization_public",
 }
 
 
@@ -93,7 +107,7 @@ def build(table_name: str, rows: list[dict], plan: str | None = None, *, parent_
                 obj[prop] = grouped.get(row["id"], [])
         else:
             column = _one_column(prop)
-            nested_plan = "organization_in_list" if plan == "service_list" else None
+            nested_plan = NESTED_PLANS.get((plan, prop))
             targets = _load(child_table, "id", {r.get(column) for r in rows})
             by_id = dict(zip([t["id"] for t in targets], build(child_table, targets, nested_plan), strict=True))
             for row, obj in zip(rows, objects, strict=True):
@@ -130,25 +144,60 @@ def organizations_json(queryset, public_services, *, full: bool) -> list[dict]:
     return objects
 
 
-def services_json(queryset, *, full: bool) -> list[dict]:
+def services_json(queryset, *, full: bool, plan: str | None = None) -> list[dict]:
     rows = service_rows(queryset)
-    objects = build("service", rows, "service" if full else "service_list")
+    objects = build("service", rows, plan or ("service" if full else "service_list"))
     if full:
         _add_profile_attributes(queryset, objects)
     return objects
 
 
+def service_at_locations_json(queryset, public_services, *, full: bool) -> list[dict]:
+    """Service-at-locations as the API's objects, each with its location and its service, taken from
+    `public_services` only (a link to any other service gets none: the caller lists links of public services).
+    A location has no visibility of its own: it is shown through the public service offered there. With `full`, the
+    link carries its contacts, phones and schedules, the location everything of its own, and the service its own
+    rows and profile, but its organization only its identifiers, as in `organizations_json`."""
+    rows = rows_of("service_at_location", queryset)
+    objects = build("service_at_location", rows, "service_at_location" if full else "service_at_location_list")
+    services = public_services.filter(pk__in=sorted({r["service_id"] for r in rows if r["service_id"]}))
+    by_id = {s["id"]: s for s in services_json(services, full=full,
+                                               plan="service_at_location_service" if full else "service_list")}
+    for row, obj in zip(rows, objects, strict=True):
+        if row["service_id"] in by_id:
+            obj["service"] = by_id[row["service_id"]]
+    return objects
+
+
+def taxonomies_json(queryset) -> list[dict]:
+    return build("taxonomy", rows_of("taxonomy", queryset))
+
+
+def taxonomy_terms_json(queryset) -> list[dict]:
+    """Taxonomy terms, each with its taxonomy (`taxonomy_detail`)."""
+    return build("taxonomy_term", rows_of("taxonomy_term", queryset))
+
+
+def profile_taxonomies_json() -> list[dict]:
+    """The Japanese profile's own taxonomies (分野, 対象者, 属性): built in code, never stored (see profile.py)."""
+    return [_clean(t) for t in profile.taxonomy_rows()]
+
+
+def profile_terms_json() -> list[dict]:
+    """The Japanese profile's terms, each with its taxonomy: what a public service's attributes point at."""
+    taxonomies = {t["id"]: t for t in profile_taxonomies_json()}
+    return [_clean({**t, "taxonomy_detail": taxonomies[t["taxonomy_id"]]}) for t in profile.term_rows()]
+
+
 def _add_profile_attributes(queryset, objects: list[dict]) -> None:
-    terms = {t["id"]: t for t in profile.term_rows()}
-    taxonomies = {t["id"]: t for t in profile.taxonomy_rows()}
+    terms = {t["id"]: t for t in profile_terms_json()}
     by_id = {o["id"]: o for o in objects}
     for service in queryset.only("id", "fields", "targets", "kind", "is_consultation_window", "free", "district",
                                  "capacity", "vacancy"):
         for attribute in profile.attribute_rows(service):
-            term = dict(terms[attribute["taxonomy_term_id"]])
-            term["taxonomy_detail"] = _clean(taxonomies[term["taxonomy_id"]])
             by_id[service.id].setdefault("attributes", []).append(
-                {**_clean({k: v for k, v in attribute.items() if k != "link_id"}), "taxonomy_term": _clean(term)})
+                {**_clean({k: v for k, v in attribute.items() if k != "link_id"}),
+                 "taxonomy_term": dict(terms[attribute["taxonomy_term_id"]])})
 
 
 # ---------- JSON → rows (for import) ----------
