@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tsunagu.core.middleware.ContentSecurityPolicyMiddleware",
+    "tsunagu.core.middleware.RejectNullCharactersMiddleware",
     # the public resource pages, for visitors without a session, straight from the cache (resources.middleware)
     "tsunagu.resources.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

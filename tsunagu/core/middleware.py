@@ -1,8 +1,10 @@
+import json
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,6 +23,58 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+NULL_CHARACTER_MESSAGE = "送られた内容に使えない文字（NUL 文字）が含まれています。入力を確かめてください。"
+_JSON_PREFIXES = ("/api/", "/hsds/")
+
+
+class RejectNullCharactersMiddleware:
+    """Answers 400 to a request whose address, query or JSON body carries a NUL character (U+0000).
+
+    PostgreSQL cannot store or compare one, so a search for it would end in a server error; SQLite would store it
+    where nothing can show it. Forms refuse it field by field (Django's CharField validator); this covers what
+    reaches a query without a form: search boxes, filters, ids in the address, and the JSON API's bodies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            if request.path.startswith(_JSON_PREFIXES):
+                return JsonResponse({"detail": NULL_CHARACTER_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False})
+            return HttpResponse(NULL_CHARACTER_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request) -> bool:
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                        for key, values in request.GET.lists()):
+            return True
+        if request.content_type == "application/json":
+            body = request.body
+            # the escape is looked for first (cheap); only then is the body parsed, to tell it from a text "\\u0000"
+            return b"\x00" in body or (b"\\u0000" in body and "\x00" in _json_strings(body))
+        return False
+
+
+def _json_strings(body: bytes) -> str:
+    """Every key and string value of a JSON body, joined (an unparsable body gives "": the view answers it)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return ""
+    found, stack = [], [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            found.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return "".join(found)
 
 
 class ContentSecurityPolicyMiddleware:
