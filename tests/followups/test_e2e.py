@@ -59,6 +59,12 @@ def test_j5_follow_ups_overdue_on_dashboard_and_handover(page, live_server, worl
     expect(page.locator("#gap-followups")).to_contain_text("期限を過ぎたフォローアップ（1件")
     expect(page.locator("main")).not_to_contain_text(world.son.name)  # no basis: the agency, not the person
     assert_accessible(page)
+    page.goto(f"{live_server.url}/followups/gaps/followups/")  # the kind's own list
+    expect(page.get_by_role("heading", level=1)).to_have_text("期限を過ぎたフォローアップ（1件）")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_role("link", name="制度の狭間").last.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("制度の狭間")
 
     # 部署異動: the manager hands alice's open work to her successor in one step.
     _as(page, live_server, "manager")
