@@ -41,3 +41,18 @@ def test_values_are_escaped_and_a_followup_without_a_worker_says_so(world, alice
 def test_empty_tables_say_so(alice, client_for):
     overdue, due = _tables(client_for(alice).get("/followups/").content.decode())
     assert "期限を過ぎたフォローアップはありません。" in overdue and "2週間以内の予定はありません。" in due
+
+def test_a_list_cut_at_its_limit_says_so_with_the_overdue_total(world, alice, client_for, monkeypatch):
+    from tsunagu.followups import views
+
+    a = actor(alice)
+    services.schedule_create(actor=a, case=world.son_case, starts_on=timezone.localdate() - timedelta(days=90),
+                             occurrences=3, interval_months=1)
+    client = client_for(alice)
+    page = client.get("/followups/").content.decode()
+    assert "期限を過ぎたフォローアップ（3件）" in page and "件までを表示しています" not in page
+    monkeypatch.setattr(views, "FOLLOWUP_LIST_LIMIT", 2)
+    page = client.get("/followups/").content.decode()
+    overdue, _ = _tables(page)
+    assert overdue.count("期限切れ</span>") == 2
+    assert "予定日の古い順に 2 件までを表示しています。期限を過ぎたものは全部で 3 件あります。" in page

@@ -47,6 +47,7 @@ def followups_for(actor, *, overdue_only: bool = False, within_days: int | None 
 class AgencyFollowUps:
     rows: list  # FollowUp rows on cases the actor may see; each `.case` is the policy's row, with its basis
     overdue: int  # how many of the agency's own follow-ups are overdue, visible or not (a number only, for the badge)
+    more: bool = False  # the limit was reached: later follow-ups were not read
 
     @property
     def cases(self) -> list[Case]:
@@ -62,7 +63,9 @@ def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 20
     today = timezone.localdate()
     planned = FollowUp.objects.filter(agency_id=actor.agency_id, status=FollowUpStatus.PLANNED)
     rows = list(planned.filter(due_on__lte=today + timedelta(days=within_days)).select_related("staff")
-                .order_by("due_on", "pk")[:limit])
+                .order_by("due_on", "pk")[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
     if not rows:
         return AgencyFollowUps([], 0)
     overdue = planned.filter(due_on__lt=today).count() if rows[0].due_on < today else 0
@@ -74,7 +77,7 @@ def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 20
         if f.case_id in cases:
             f.case = cases[f.case_id]
             shown.append(f)
-    return AgencyFollowUps(shown, overdue)
+    return AgencyFollowUps(shown, overdue, more)
 
 
 def outreach_for(actor, *, active_only: bool = True) -> QuerySet:

@@ -22,15 +22,20 @@ from .forms import CloseForm, HandoverForm, OutreachForm, OutreachStatusForm, Re
 from .models import FollowUp, Handover, Outreach
 
 
+FOLLOWUP_LIST_LIMIT = 300  # rows read, soonest first: an agency of a city has hundreds overdue at times
+
+
 @login_required
 def index(request):
     actor = request.actor
     today = timezone.localdate()
-    found = queries.agency_followups(actor, limit=300)
+    found = queries.agency_followups(actor, limit=FOLLOWUP_LIST_LIMIT)
     overdue, due = [f for f in found.rows if f.due_on < today], [f for f in found.rows if f.due_on >= today]
     outreach = list(queries.outreach_for(actor)[:100])
     policy.log_reads(actor, [*found.cases, *outreach], action=AccessAction.LIST, path=request.path)  # one write
-    return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today})
+    return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today,
+                                                    "overdue_total": found.overdue, "more": found.more,
+                                                    "limit": FOLLOWUP_LIST_LIMIT})
 
 
 def _case_for_edit(request, case_id: int) -> Case:
