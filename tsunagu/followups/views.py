@@ -21,7 +21,6 @@ from . import queries, services
 from .forms import CloseForm, HandoverForm, OutreachForm, OutreachStatusForm, RecordForm, ScheduleForm, VisitForm
 from .models import FollowUp, Handover, Outreach
 
-
 FOLLOWUP_LIST_LIMIT = 300  # rows read, soonest first: an agency of a city has hundreds overdue at times
 
 
