@@ -211,13 +211,15 @@ def taxonomies(request):
     return _page(request, _Vocabulary(built, queryset, nested.taxonomies_json), list)
 
 
+def _vocabulary_detail(request, pk: str, built: list[dict], queryset, build):
+    """One taxonomy or term: the profile's (built in code) first, else the stored one; 404 JSON without either."""
+    found = [o for o in built if o["id"] == pk] or build(queryset.filter(pk=pk))
+    return _json(found[0]) if found else not_found(request)
+
+
 @require_GET
 def taxonomy_detail(request, pk: str):
-    found = ([t for t in nested.profile_taxonomies_json() if t["id"] == pk]
-             or nested.taxonomies_json(Taxonomy.objects.filter(pk=pk)))
-    if not found:
-        return not_found(request)
-    return _json(found[0])
+    return _vocabulary_detail(request, pk, nested.profile_taxonomies_json(), Taxonomy.objects, nested.taxonomies_json)
 
 
 @require_GET
@@ -237,8 +239,4 @@ def taxonomy_terms(request):
 
 @require_GET
 def taxonomy_term_detail(request, pk: str):
-    found = ([t for t in nested.profile_terms_json() if t["id"] == pk]
-             or nested.taxonomy_terms_json(TaxonomyTerm.objects.filter(pk=pk)))
-    if not found:
-        return not_found(request)
-    return _json(found[0])
+    return _vocabulary_detail(request, pk, nested.profile_terms_json(), TaxonomyTerm.objects, nested.taxonomy_terms_json)
