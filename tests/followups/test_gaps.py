@@ -159,3 +159,8 @@ def test_the_coordinators_badge_adds_overdue_cases_unanswered_referrals_and_quie
     assert queries.gap_total(TODAY() + timedelta(days=8)) == 4  # + the referral past its due date
     page = client_for(coordinator).get("/").content.decode()
     assert "対応が途切れているもの: <strong>3</strong> 件" in page
+
+
+def test_the_info_only_kind_says_it_lists_the_latest_first(coordinator, client_for):
+    page = client_for(coordinator).get("/followups/gaps/info_only/").content.decode()
+    assert "最後の相談が新しい順に表示します" in page and "古い順に表示します" not in page

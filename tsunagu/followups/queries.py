@@ -226,8 +226,8 @@ def gap_sections(actor, today: date | None = None) -> list[GapSection]:
 
 
 def gap_section(actor, kind: str, number: int, today: date | None = None) -> tuple[GapSection, Page]:
-    """One kind's page `number` (GAP_PAGE rows, oldest first; a page past the end gives the last one), and the
-    Page for the pagination links. KeyError for an unknown kind."""
+    """One kind's page `number` (GAP_PAGE rows, oldest first — 情報提供で終了, latest first; a page past the end gives
+    the last one), and the Page for the pagination links. KeyError for an unknown kind."""
     if kind not in GAP_KINDS:
         raise KeyError(kind)
     today = today or timezone.localdate()
