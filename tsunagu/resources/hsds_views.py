@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from . import queries, search
 from .hsds import nested, profile, spec
-from .models import Attribute, Organization, ResourceKind, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .models import Attribute, Organization, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 MAX_PER_PAGE = 200
 
@@ -120,34 +120,15 @@ def organization_detail(request, pk: str):
 
 # ---------- service_at_locations: the places of public entries ----------
 
-# The profile's terms as service columns: what profile.attribute_rows exports as an attribute of each term.
-_PROFILE_TERMS = {
-    "informal": Q(kind=ResourceKind.INFORMAL), "consultation_window": Q(is_consultation_window=True),
-    "free": Q(free=True), "district": ~Q(district=""), "capacity": Q(capacity__isnull=False),
-    "vacancy": Q(vacancy__isnull=False),
-}
-
-
-def _profile_term(key: str, code: str | None = None) -> Q:
-    """Services carrying the profile's term `code` of taxonomy `key` (with no code: any term of it)."""
-    column = {"field": "fields", "target": "targets"}.get(key)
-    if column:
-        return Q(**{f"{column}__contains": f",{code},"}) if code else ~Q(**{column: ""})
-    if code:
-        return _PROFILE_TERMS[code]
-    return Q(*_PROFILE_TERMS.values(), _connector=Q.OR)
-
-
 def _with_term(term_id: str) -> Q:
     if (known := profile.tsunagu_term_ids().get(term_id)) is not None:
-        return _profile_term(*known)
+        return profile.services_with(*known)
     return Q(pk__in=Attribute.objects.filter(taxonomy_term_id=term_id).values("link_id"))
 
 
 def _with_taxonomy(taxonomy_id: str) -> Q:
-    keys = {spec.tsunagu_id("taxonomy", key): key for key in profile.TAXONOMIES}
-    if taxonomy_id in keys:
-        return _profile_term(keys[taxonomy_id])
+    if (key := profile.taxonomy_key(taxonomy_id)) is not None:
+        return profile.services_with(key)
     return Q(pk__in=Attribute.objects.filter(taxonomy_term__taxonomy_id=taxonomy_id).values("link_id"))
 
 

@@ -251,13 +251,11 @@ class Scope:
     # conditions per object type, in ORDER
     def person_conditions(self, field: str = "pk") -> dict[str, Q]:
         """On Person (field "pk"), or on a row about a person (field "person_id")."""
-        path = (lambda f: f) if field == "pk" else (lambda f: "person_id" if f == "pk" else f"person__{f}")
-        return {b: _to_q(rule, path) for b, rule in self.person_rules().items()}
+        return {b: _to_q(rule, _path_from(field)) for b, rule in self.person_rules().items()}
 
     def household_conditions(self, field: str = "pk") -> dict[str, Q]:
         """On Household (field "pk"), or on a row about a household (field "household_id")."""
-        path = (lambda f: f) if field == "pk" else (lambda f: "household_id" if f == "pk" else f"household__{f}")
-        return {b: _to_q(rule, path) for b, rule in self.household_rules().items()}
+        return {b: _to_q(rule, _path_from(field)) for b, rule in self.household_rules().items()}
 
     def case_conditions(self, prefix: str = "") -> dict[str, Q]:
         """Conditions on Case (or, with prefix "case__", on a row that belongs to a case)."""
@@ -268,6 +266,15 @@ class Scope:
         conditions = self.case_conditions("case__")
         normal = Q(compartment="")
         return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
+
+
+def _path_from(field: str):
+    """A rule's column as named on the subject itself (field "pk"), or on a row that points at the subject through
+    `field` ("person_id": "pk" → "person_id", "agency_id" → "person__agency_id")."""
+    if field == "pk":
+        return lambda f: f
+    relation = field.removesuffix("_id")
+    return lambda f: field if f == "pk" else f"{relation}__{f}"
 
 
 def _to_q(alternatives: list, path) -> Q:

@@ -1,5 +1,7 @@
 """The Japanese profile (分野, 対象者, 種類, 相談窓口, 無料, 地区, 定員・空き) as HSDS attributes and back."""
 
+from django.db.models import Q
+
 from tsunagu.agencies.models import Field
 from tsunagu.resources.models import ResourceKind, Service, Target, list_to_tokens, tokens_to_list
 
@@ -48,6 +50,30 @@ def tsunagu_term_ids() -> dict[str, tuple[str, str]]:
 
 def tsunagu_taxonomy_ids() -> set[str]:
     return {tsunagu_id("taxonomy", key) for key in TAXONOMIES}
+
+
+def taxonomy_key(taxonomy_id: str) -> str | None:
+    """"field", "target" or "profile" for one of the profile's taxonomy ids, else None."""
+    return next((key for key in TAXONOMIES if tsunagu_id("taxonomy", key) == taxonomy_id), None)
+
+
+# `attribute_rows` as conditions on services: which services carry each of the profile's own terms
+_PROFILE_CONDITIONS = {
+    "informal": Q(kind=ResourceKind.INFORMAL), "consultation_window": Q(is_consultation_window=True),
+    "free": Q(free=True), "district": ~Q(district=""), "capacity": Q(capacity__isnull=False),
+    "vacancy": Q(vacancy__isnull=False),
+}
+
+
+def services_with(key: str, code: str | None = None) -> Q:
+    """The services whose attributes (`attribute_rows`) include term `code` of taxonomy `key`; with no code, any
+    term of that taxonomy."""
+    column = {"field": "fields", "target": "targets"}.get(key)
+    if column:
+        return Q(**{f"{column}__contains": f",{code},"}) if code else ~Q(**{column: ""})
+    if code:
+        return _PROFILE_CONDITIONS[code]
+    return Q(*_PROFILE_CONDITIONS.values(), _connector=Q.OR)
 
 
 def attribute_rows(service: Service) -> list[dict]:
