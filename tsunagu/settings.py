@@ -111,8 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # Tests use a file, not the shared in-memory database: browser tests write from the test thread while the
-    # live server reads, and only a file database has WAL and the busy timeout (no "table is locked").
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tsunagu.sqlite3")}
+    # live server reads, and only a file database has WAL and the busy timeout (no "table is locked"). One file per
+    # test run (the process id), so two runs on one machine do not write into each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-tsunagu-{os.getpid()}.sqlite3")}
 elif os.environ.get("TSUNAGU_PG_PREPARED", "1") != "0":
     # PostgreSQL: parameters bound on the server, and a statement run twice on a connection is prepared, so the
     # same page's queries are parsed and planned once per connection instead of on every request (the SQL time of
