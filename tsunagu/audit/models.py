@@ -25,6 +25,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", "出力"
     PRINT = "print", "印刷"
     API = "api", "API"
+    DISCLOSE = "disclose", "提供（共有の開始）"
 
 
 class ImmutableQuerySet(models.QuerySet):

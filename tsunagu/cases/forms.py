@@ -57,7 +57,17 @@ class CaseForm(VersionedForm):
     title = forms.CharField(label="ケース名", max_length=200)
     summary = forms.CharField(label="概要", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=100_000)
     status = forms.ChoiceField(label="状況", choices=CaseStatus.choices)
-    lead_agency = forms.ModelChoiceField(label="主担当機関", queryset=Agency.objects.filter(active=True))
+
+
+class CaseTransferForm(VersionedForm):
+    """移管: only the agencies with a basis for the case's subject are offered (`policy.agencies_covering`)."""
+
+    to_agency = forms.ModelChoiceField(label="移管先（主担当機関）", queryset=Agency.objects.none())
+    reason = forms.CharField(label="移管の理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("kana")
 
 
 class NoteForm(forms.Form):

@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tsunagu.audit.models import SharingBasis
+
 
 class Compartment(models.TextChoices):
     NONE = "", "通常"
@@ -365,6 +367,27 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.get_status_display()}"
+
+
+class CaseTransfer(models.Model):
+    """移管: the lead agency (主担当機関) handed over to another agency — a disclosure, so it names the basis the
+    receiving agency held for the case's subject when it was made. Never changed; shown on the case's timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers", verbose_name="支援ケース")
+    from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="移管元")
+    to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="移管先")
+    basis = models.CharField("移管先の共有の根拠", max_length=40, choices=SharingBasis.choices)
+    reason = models.TextField("移管の理由")
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name="移管した職員")
+    transferred_at = models.DateTimeField("移管日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "移管"
+        ordering = ["-transferred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.from_agency} → {self.to_agency}"
 
 
 class Notification(models.Model):

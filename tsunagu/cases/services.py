@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tsunagu.core.locking import save_versioned
 from tsunagu.people.models import Household, Person
-from tsunagu.people.services import household_mark_multi_issue, person_create
+from tsunagu.people.services import household_mark_multi_issue, household_own_record, person_create, person_own_record
 
 from .models import (
     CONCERN_FIELDS,
@@ -22,6 +22,7 @@ from .models import (
     Case,
     CaseNote,
     CaseStatus,
+    CaseTransfer,
     Concern,
     Consultation,
     Notification,
@@ -59,7 +60,12 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
                         consulter_name: str = "", person: Person | None = None, household: Household | None = None,
                         new_person: dict | None = None, concerns: list[str] = (), primary_concern: str = "",
                         urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY) -> Consultation:
-    """Records one consultation; a new person is created with it, and 継続支援 opens a case at once."""
+    """Records one consultation; a new person is created with it, and 継続支援 opens a case at once.
+
+    The consultation is the taking agency's own record, and so is what it is about: a person or household another
+    agency recorded (seen through consent, a meeting or an emergency disclosure) is replaced by the agency's own
+    record of them (`person_own_record`, `household_own_record`), so the case it opens reaches nobody it has no
+    basis for, and nothing lasts beyond the basis it was seen on."""
     main_complaint = _require(main_complaint, "main_complaint", "主訴")
     concerns = [c for c in dict.fromkeys(concerns) if c in Concern.values]
     if primary_concern and primary_concern not in concerns:
@@ -68,6 +74,10 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         raise ValidationError({"received_on": "受付日が未来の日付です。"})
     if person is None and new_person and (new_person.get("name") or "").strip():
         person = person_create(actor=actor, **new_person)
+    if person is not None:
+        person = person_own_record(actor=actor, person=person)
+    if household is not None:
+        household = household_own_record(actor=actor, household=household, person=person)
     consultation = Consultation.objects.create(
         agency_id=actor.agency_id, staff=actor.staff, received_on=received_on or timezone.localdate(), route=route,
         consulter=consulter, consulter_name=consulter_name[:100], person=person, household=household,
@@ -98,13 +108,17 @@ def case_open(*, actor, title: str, person: Person | None = None, household: Hou
     )
 
 
-CASE_FIELDS = ["title", "summary", "status", "lead_agency", "closed_on"]
+CASE_FIELDS = ["title", "summary", "status", "closed_on"]
 
 
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
     # Compare with the stored status: a bound ModelForm may already have changed the instance in memory.
-    stored_status = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
+    stored_status, stored_lead = Case.objects.filter(pk=case.pk).values_list("status", "lead_agency_id").first()
+    lead = fields.get("lead_agency")
+    if lead is not None and getattr(lead, "pk", lead) != stored_lead:
+        # the lead agency sees the case's subject as its own: a change is a 移管, with its basis and reason
+        raise ValidationError({"lead_agency": "主担当機関の変更は「移管する」画面から、移管先の共有の根拠と理由を記録して行ってください。"})
     closing = fields.get("status") == CaseStatus.CLOSED and stored_status != CaseStatus.CLOSED
     for field in CASE_FIELDS:
         if field in fields:
@@ -117,6 +131,29 @@ def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
         raise ValidationError({"status": "終結は「終結する」画面から、フォローアップの予定か、しない理由を記録して行ってください。"})
     case.updated_at = timezone.now()
     return save_versioned(case, expected_version=expected_version, fields=[*CASE_FIELDS, "updated_at"])
+
+
+@transaction.atomic
+def case_transfer(*, actor, case: Case, to_agency, reason: str, expected_version: int, receiver_access) -> CaseTransfer:
+    """移管: hands the lead (主担当機関) to `to_agency`. `receiver_access` is sharing.policy's answer for the receiving
+    agency on the case's subject; None refuses — leading a case shows its subject as the agency's own, so only an
+    agency that already has a basis for her may receive it. The transfer records that basis and the reason."""
+    if actor.agency_id not in (case.agency_id, case.lead_agency_id):
+        raise ValidationError("移管できるのは、ケースを記録した機関か主担当機関だけです。")
+    if to_agency.pk == case.lead_agency_id:
+        raise ValidationError({"to_agency": f"{to_agency.name}はすでに主担当機関です。"})
+    if receiver_access is None:
+        raise ValidationError({"to_agency": f"{to_agency.name}には、この方（世帯）の情報を共有する根拠（本人同意・支援会議など）が"
+                                            "ないため、移管できません。同意を得るか、相談支援包括化推進員に相談してください。"})
+    reason = _require(reason, "reason", "移管の理由")
+    from_agency_id = case.lead_agency_id
+    case.lead_agency = to_agency
+    case.updated_at = timezone.now()
+    save_versioned(case, expected_version=expected_version, fields=["lead_agency", "updated_at"])
+    transfer = CaseTransfer.objects.create(case=case, from_agency_id=from_agency_id, to_agency=to_agency,
+                                           basis=receiver_access.basis, reason=reason, transferred_by=actor.staff)
+    Notification.objects.create(agency=to_agency, message=f"{actor.agency.name}から支援ケースが移管されました"[:200])
+    return transfer
 
 
 def _touch(case: Case) -> None:

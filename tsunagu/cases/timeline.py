@@ -9,7 +9,7 @@ from django.urls import reverse
 from tsunagu.core.registry import app_modules
 from tsunagu.sharing import policy
 
-from .models import Assessment, Case, CaseNote, Consultation, Referral, SupportPlan
+from .models import Assessment, Case, CaseNote, CaseTransfer, Consultation, Referral, SupportPlan
 
 
 @dataclass
@@ -48,6 +48,9 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
                                      reverse("cases:plan_edit", args=[p.pk]), p.agency.name))
     for a in Assessment.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
         entries.append(TimelineEntry(a.assessed_on, "アセスメント", "アセスメント", a.summary, "", a.agency.name))
+    for t in CaseTransfer.objects.filter(case_id__in=visible_cases).select_related("from_agency", "to_agency")[:limit]:
+        entries.append(TimelineEntry(t.transferred_at.date(), "移管", f"{t.from_agency.name} → {t.to_agency.name}", t.reason,
+                                     "", t.from_agency.name, t.get_basis_display()))
     if referrals is None:
         referrals = policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")
     for r in referrals[:limit]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("intake/inquiry/", views.inquiry_create, name="inquiry_create"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/transfer/", views.case_transfer, name="case_transfer"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),

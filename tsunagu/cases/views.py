@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.core.forms import add_validation_errors, conflict_rows
@@ -28,6 +29,7 @@ from .forms import (
     AssessmentForm,
     CaseFilterForm,
     CaseForm,
+    CaseTransferForm,
     IntakeForm,
     NoteCorrectForm,
     NoteForm,
@@ -190,7 +192,7 @@ def case_detail(request, pk: int):
 def case_edit(request, pk: int):
     case = _editable(Case, request, pk)
     form = CaseForm(request.POST or None, initial={"title": case.title, "summary": case.summary, "status": case.status,
-                                                   "lead_agency": case.lead_agency_id, "version": case.version})
+                                                   "version": case.version})
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -206,6 +208,32 @@ def case_edit(request, pk: int):
             return redirect("cases:case_detail", case.pk)
     rows = conflict_rows(conflict, form, ["title", "summary", "status"])
     return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict, "conflict_rows": rows})
+
+
+@login_required
+def case_transfer(request, pk: int):
+    """移管: the lead agency hands the case to an agency that has a basis for its subject, with a reason. The
+    transfer is a disclosure: recorded on the case's timeline and in the access log under the receiver's basis."""
+    case = _editable(Case, request, pk)
+    candidates = Agency.objects.filter(active=True).exclude(pk=case.lead_agency_id)
+    form = CaseTransferForm(request.POST or None, initial={"version": case.version},
+                            agencies=policy.agencies_covering(case.subject, candidates))
+    if request.method == "POST" and form.is_valid():
+        to_agency = form.cleaned_data["to_agency"]
+        access = policy.agency_may_see(to_agency, case.subject)
+        try:
+            services.case_transfer(actor=request.actor, case=case, to_agency=to_agency, reason=form.cleaned_data["reason"],
+                                   expected_version=form.cleaned_data["version"], receiver_access=access)
+        except EditConflict:
+            messages.error(request, EditConflict.message)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            policy.disclosure_log(request.actor, [case, case.subject], to_agency=to_agency, access=access,
+                                  what="移管", path=request.path)
+            messages.success(request, f"{to_agency.name}に移管しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "cases/case_transfer.html", {"form": form, "case": case})
 
 
 @login_required
@@ -360,8 +388,6 @@ def _referral_subject(case: Case, request) -> Person | None:
 def referral_create(request, pk: int):
     case = policy.get_or_404(Case, request.actor, pk, path=request.path)
     subject = _referral_subject(case, request)
-    from tsunagu.agencies.models import Agency
-
     candidates = Agency.objects.filter(active=True).exclude(pk=request.actor.agency_id)
     allowed = policy.agencies_covering(subject or case, candidates)
     form = ReferralForm(request.POST or None, agencies=allowed)

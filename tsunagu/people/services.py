@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tsunagu.core.locking import save_versioned
 
-from .models import Household, HouseholdMember, Person, Relationship, Sex
+from .models import Household, HouseholdMember, Person, Relationship, Sex, person_search_key
 
 PERSON_FIELDS = ["name", "kana", "birth_date", "sex", "address", "phone", "notes"]
 HOUSEHOLD_FIELDS = ["name", "address", "notes"]
@@ -37,6 +37,44 @@ def person_create(*, actor, name: str, kana: str = "", birth_date: date | None =
     fields = _clean_person(dict(name=name, kana=kana, birth_date=birth_date, sex=sex, address=address,
                                 phone=phone, notes=notes))
     return Person.objects.create(agency_id=actor.agency_id, created_by=actor.staff, **fields)
+
+
+IDENTITY_FIELDS = ["name", "kana", "birth_date", "sex"]
+
+
+@transaction.atomic
+def person_own_record(*, actor, person: Person) -> Person:
+    """The acting agency's own record of `person`, for a write that makes her the agency's business (a consultation,
+    a household member): `person` herself when the agency recorded her; else the agency's record with the same name,
+    reading and birth date; else a new one, made with the identity the worker was told (name, reading, birth date,
+    sex) — never the other agency's address, phone or notes. The nightly 名寄せ links the two records.
+
+    Why: own-agency access covers the rows an agency recorded. Taking up someone seen on a temporary basis (consent,
+    a 支援会議, an emergency disclosure) must not turn that basis into lasting access to the other agency's row."""
+    if person.agency_id == actor.agency_id:
+        return person
+    existing = Person.objects.filter(agency_id=actor.agency_id, archived_at__isnull=True, birth_date=person.birth_date,
+                                     search_key=person_search_key(person.name, person.kana)).order_by("pk").first()
+    if existing is not None:
+        return existing
+    return person_create(actor=actor, **{field: getattr(person, field) for field in IDENTITY_FIELDS})
+
+
+@transaction.atomic
+def household_own_record(*, actor, household: Household, person: Person | None = None) -> Household:
+    """The acting agency's own record of `household`, as `person_own_record` does for a person: the household itself
+    when the agency recorded it; else the agency's household `person` (already its own record) lives in; else a new
+    one under the same name, with `person` as its member. Other members are not copied: the agency adds those it
+    has been told about, so a case it leads reaches each member only on a basis for her."""
+    if household.agency_id == actor.agency_id:
+        return household
+    if person is not None:
+        lives_in = Household.objects.filter(agency_id=actor.agency_id, archived_at__isnull=True,
+                                            members__person=person, members__left_on__isnull=True).order_by("pk").first()
+        if lives_in is not None:
+            return lives_in
+    return household_create(actor=actor, name=household.name,
+                            members=[(person, "", True)] if person is not None else [])
 
 
 @transaction.atomic
@@ -75,6 +113,12 @@ def household_update(*, actor, household: Household, expected_version: int, **fi
 @transaction.atomic
 def household_member_add(*, actor, household: Household, person: Person, relation_to_head: str = "",
                          is_head: bool = False, joined_on: date | None = None) -> HouseholdMember:
+    """Adds the acting agency's own record of `person` (`person_own_record`) to a household it recorded: a household
+    on a meeting's agenda or in a consent shows its members, so a member added from another agency's rows would
+    share them further."""
+    if household.agency_id != actor.agency_id:
+        raise ValidationError("世帯員を追加できるのは、その世帯を記録した機関だけです。")
+    person = person_own_record(actor=actor, person=person)
     if HouseholdMember.objects.filter(household=household, person=person, left_on__isnull=True).exists():
         raise ValidationError("この方はすでに世帯員です。")
     return HouseholdMember.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.models import Agency
-from tsunagu.audit.models import AccessAction
+from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.cases.models import Case, Consultation
 from tsunagu.cases.queries import suggested_agencies
 from tsunagu.cases.timeline import household_timeline
@@ -206,10 +206,13 @@ def consent_add(request, pk: int):
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            consent_record(actor=request.actor, person=person, **form.cleaned_data)
+            consent = consent_record(actor=request.actor, person=person, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            for agency in consent.agencies.all():  # consent given: a disclosure to each agency it names
+                policy.disclosure_log(request.actor, [person], to_agency=agency,
+                                      access=policy.Access(SharingBasis.CONSENT), what="本人同意", path=request.path)
             messages.success(request, "本人同意を記録しました。")
     else:
         messages.error(request, "同意の入力内容を確かめてください: " + " ".join(e for errs in form.errors.values() for e in errs))

@@ -3,11 +3,25 @@
 Every page, search, suggestion, export, print and API endpoint that shows a person, household, case, note, plan or
 referral asks this module, and the read is logged with its basis (tsunagu.audit.services.access_log_record).
 
+The rule for writes: **no write widens what anyone sees, except a recorded disclosure.** After any state-changing
+request, the persons, households and cases each agency can see are the same as before, except
+(a) rows the acting agency has just recorded itself from what it was told — never copied from another agency's
+    row: taking a consultation about someone another agency recorded, or adding her to one's household, makes the
+    agency's own record of her (identity only; `people.services.person_own_record`), which 名寄せ links; and
+(b) a disclosure that names its basis, logged (`AccessAction.DISCLOSE`) and shown on the case's timeline: consent
+    given; a referral sent to an agency that holds a basis; a 移管 (the lead agency handed to an agency that holds
+    a basis for the case's subject, with a reason — `cases.services.case_transfer`); a member or agenda item added
+    by the meeting's convener.
+So a temporary basis (consent, a 支援会議, the 要対協, an emergency disclosure) never becomes lasting access: when
+it ends, the agency sees nothing more than one that never held it, apart from rows it recorded itself.
+tests/sharing/test_endpoint_writes.py proves it for every URL and API operation; docs/SECURITY.md explains it.
+
 Bases (tsunagu.audit.models.SharingBasis), tried in this order:
 
-- OWN_AGENCY — the acting agency recorded the row, or leads a case about it (a household case covers the
-  household's current members). Taking part in a case (CaseAgency) gives nothing by itself, and neither does
-  adding another agency's person to one's own household record.
+- OWN_AGENCY — the acting agency recorded the row; or it leads a case about it (the case, its household row, or
+  the person it is about — a case comes to be led by another agency only through a 移管). A household case does
+  NOT reach the household's other members: each is seen on a basis of her own. Taking part in a case
+  (CaseAgency) gives nothing by itself.
 - CHILD_PROTECTION_COUNCIL — the agency is a current member of a 要保護児童対策地域協議会 that has the case or
   household on its agenda. Rows recorded *under* the council (`compartment`) are shown on this basis only:
   never through own agency, consent, a 支援会議 or an emergency disclosure.
@@ -109,20 +123,20 @@ class Scope:
         return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": self.today})
 
     def own_person(self, field: str = "pk") -> Q:
-        """Own agency = recorded by it, or the subject of a case it leads, or a current member of a household it
-        leads a case for (`person_rules`). `field` names the person: "pk" on Person, "person_id" on a row about one."""
+        """Own agency = recorded by it, or the subject of a person case it leads (`person_rules`). `field` names
+        the person: "pk" on Person, "person_id" on a row about one."""
         return self.person_conditions(field)[B.OWN_AGENCY]
 
     @property
     @_memo
     def own_persons_elsewhere(self) -> list[int]:
+        """The subjects of person cases the agency leads but another agency recorded: a case comes to be led
+        elsewhere only through a 移管 recorded as a disclosure. The other members of a household whose case it
+        leads are NOT here: each is seen on a basis of her own."""
         a = self.agency_id
-        led = Case.objects.filter(lead_agency_id=a)
-        of_cases = led.filter(person__isnull=False).exclude(person__agency_id=a).values_list("person_id", flat=True)
-        members = HouseholdMember.objects.filter(
-            self._members_now(), household_id__in=led.filter(household__isnull=False).values("household_id")
-        ).exclude(person__agency_id=a).values_list("person_id", flat=True)
-        return sorted(set(self._ids("own-led", lambda: of_cases)) | set(self._ids("own-members", lambda: members)))
+        of_cases = Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(
+            person__agency_id=a).values_list("person_id", flat=True)
+        return self._ids("own-led", lambda: of_cases)
 
     @property
     @_memo
@@ -673,6 +687,14 @@ def referral_target_allowed(*, case: Case, person: Person | None, to_agency) -> 
     """A referral can be sent only to an agency some basis covers for its subject."""
     subject = person if person is not None else case
     return agency_may_see(to_agency, subject) is not None
+
+
+def disclosure_log(actor, objs, *, to_agency, access: Access, what: str, path: str = "") -> int:
+    """Logs a disclosure the actor's agency made (a 移管, a meeting's agenda item or member): each row opened to
+    `to_agency`, under the basis that agency holds (`access`, from `agency_may_see`)."""
+    detail = f"{what} → {to_agency.name}（{access.label}）"
+    return access_log_record(actor=actor, reads=[(obj, access.basis, detail) for obj in objs],
+                             action=AccessAction.DISCLOSE, path=path)
 
 
 def agencies_covering(obj: Model, agencies) -> list:
