@@ -1,3 +1,6 @@
+from urllib.parse import quote
+
+from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -5,8 +8,13 @@ from django_otp import user_has_device
 
 from .actor import actor_for
 
-# Paths a signed-in user may reach before passing the second factor.
-_OPEN_PREFIXES = ("/static/", "/account/otp/", "/account/2fa/", "/logout/", "/api/", "/hsds/", "/public/")
+# Paths a signed-in user may reach before passing the second factor: the code page, logout, the public pages, and
+# the API (it checks the second factor itself: core.api.BrowserSession). Setting up an authenticator is not here:
+# it is open only while the user has no confirmed device (see _second_factor_redirect and views.otp_setup).
+_OPEN_PREFIXES = ("/static/", "/account/otp/", "/logout/", "/api/", "/hsds/", "/public/")
+_ENROL_PREFIX = "/account/2fa/"
+
+ALREADY_ENROLLED = "認証アプリはすでに登録されています。先に確認コードを入力してください（別の端末の追加は、その後の設定画面からできます）。"
 
 
 class RequireTwoFactorForAdminsMiddleware:
@@ -27,19 +35,25 @@ class RequireTwoFactorForAdminsMiddleware:
                 return redirect(redirect_to)
         return self.get_response(request)
 
-    # A session that found no device does not look again: a device is only confirmed by passing it (otp_login),
-    # which verifies the session; one added by someone else applies from the next sign-in.
+    # A session that found no device does not look again on ordinary pages: a device is only confirmed by passing
+    # it (otp_login), which verifies the session; one added by someone else applies from the next sign-in. The
+    # setup page always looks again, so that a session that started without a device cannot add a second one.
     NO_DEVICE_KEY = "otp_no_device"
 
     @classmethod
     def _second_factor_redirect(cls, request) -> str | None:
         if request.path.startswith(_OPEN_PREFIXES) or request.user.is_verified():
             return None
-        if request.session.get(cls.NO_DEVICE_KEY) == request.user.pk:
+        enrolling = request.path.startswith(_ENROL_PREFIX)
+        if not enrolling and request.session.get(cls.NO_DEVICE_KEY) == request.user.pk:
             return reverse("otp_setup") if request.actor.is_admin else None
         if user_has_device(request.user, confirmed=True):
-            return reverse("otp_verify") + f"?next={request.get_full_path()}"
+            request.session.pop(cls.NO_DEVICE_KEY, None)
+            if enrolling:
+                messages.info(request, ALREADY_ENROLLED)
+                return reverse("otp_verify")
+            return reverse("otp_verify") + "?next=" + quote(request.get_full_path(), safe="/")
         request.session[cls.NO_DEVICE_KEY] = request.user.pk
-        if request.actor.is_admin:
+        if request.actor.is_admin and not enrolling:
             return reverse("otp_setup")
         return None

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.core.locking import EditConflict
@@ -21,6 +22,7 @@ from tsunagu.core.locking import EditConflict
 from . import services
 from .actor import SESSION_KEY
 from .forms import AgencyForm, ApiTokenForm, LoginForm, MembershipForm, OtpTokenForm, StaffCreateForm, StaffForm
+from .middleware import ALREADY_ENROLLED
 from .models import Agency, ApiToken, Membership, Staff
 from .permissions import admin_required
 from .queries import is_locked, locked_login_ids
@@ -66,24 +68,68 @@ def otp_verify(request):
     return render(request, "agencies/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
+def may_enrol(user) -> bool:
+    """A new authenticator may be paired by a user with no confirmed device, or in a session that passed one."""
+    return user.is_verified() or not user_has_device(user, confirmed=True)
+
+
+_PENDING_DEVICE_KEY = "otp_setup_device"
+
+
+def _pending_device(request, *, create: bool) -> TOTPDevice | None:
+    """This session's unconfirmed device, kept while the page is reopened so the QR code stays the same.
+
+    A secret is shown to one session only: a new one replaces every unconfirmed device the user had (left by an
+    earlier attempt or another session), so there is at most one, and it is confirmed only by a correct code.
+    """
+    pk = request.session.get(_PENDING_DEVICE_KEY)
+    device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
+    if device is None and create:
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="認証アプリ", confirmed=False)
+        request.session[_PENDING_DEVICE_KEY] = device.pk
+    return device
+
+
 @login_required
 def otp_setup(request):
-    """Pairs an authenticator app: shows a QR code (drawn here, never fetched) and confirms one code."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="認証アプリ", confirmed=False)
+    """Pairs an authenticator app: shows a QR code (drawn here, never fetched) and confirms one code.
+
+    Only while the user has no confirmed device, or once this session has passed one (to add a device); anyone
+    else is sent to the code page with nothing written. The middleware does the same; this is the view's own check.
+    """
+    if not may_enrol(request.user):
+        messages.info(request, ALREADY_ENROLLED)
+        return redirect("otp_verify")
+    adding = request.user.is_verified()
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        with transaction.atomic():
+            # One enrolment at a time per user: a device confirmed meanwhile by another session is seen here.
+            Staff.objects.select_for_update().only("pk").get(pk=request.user.pk)
+            if not may_enrol(request.user):
+                messages.info(request, ALREADY_ENROLLED)
+                return redirect("otp_verify")
+            device = _pending_device(request, create=False)
+            confirmed = device is not None and device.verify_token(form.cleaned_data["token"].strip())
+            if confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+        if confirmed:
+            request.session.pop(_PENDING_DEVICE_KEY, None)
             otp_login(request, device)
-            messages.success(request, "二要素認証を設定しました。次回からログイン時に確認コードを入力します。")
+            messages.success(request, "認証アプリを追加しました。これまでの端末のコードも引き続き使えます。" if adding
+                             else "二要素認証を設定しました。次回からログイン時に確認コードを入力します。")
             return redirect("dashboard")
-        form.add_error("token", "確認コードが正しくありません。時刻のずれがないか確かめてください。")
+        if device is None:
+            form.add_error("token", "設定をやり直しました。新しい QR コードを読み取ってから、表示されたコードを入力してください。")
+        else:
+            form.add_error("token", "確認コードが正しくありません。時刻のずれがないか確かめてください。")
+    device = _pending_device(request, create=True)
     svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
     secret = b32encode(device.bin_key).decode()
-    return render(request, "agencies/otp_setup.html", {"form": form, "qr_svg": svg, "secret": secret})
+    return render(request, "agencies/otp_setup.html",
+                  {"form": form, "qr_svg": svg, "secret": secret, "adding": adding})
 
 
 @login_required
