@@ -1,11 +1,10 @@
-import csv
-
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from tsunagu.agencies.permissions import admin_required
+from tsunagu.core import cells
 
 from .forms import AccessLogSearchForm
 from .queries import access_log_search
@@ -38,9 +37,10 @@ class _Echo:
 
 @admin_required
 def export(request):
-    """CSV (UTF-8 with BOM, so Excel opens it in Japanese), streamed so a year of logs fits in memory."""
+    """CSV (UTF-8 with BOM, so Excel opens it in Japanese), streamed so a year of logs fits in memory. Names,
+    details and paths are written as text (tsunagu.core.cells), never as formulas."""
     _, logs = _filtered(request)
-    writer = csv.writer(_Echo())
+    writer = cells.csv_writer(_Echo())
 
     def rows():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)

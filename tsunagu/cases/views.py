@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
+from tsunagu.core import cells
 from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
 from tsunagu.people.models import Household, Person
@@ -159,20 +160,15 @@ def export(request):
     book = Workbook()
     sheet = book.active
     sheet.title = "支援ケース"
-    sheet.append(["ID", "ケース名", "本人・世帯", "主担当機関", "状況", "開始日", "終結日", "最終更新"])
+    sheet.append(cells.xlsx_row(sheet, ["ID", "ケース名", "本人・世帯", "主担当機関", "状況", "開始日", "終結日", "最終更新"]))
     for c in cases:
-        sheet.append([c.pk, _cell(c.title), _cell(str(c.subject)), c.lead_agency.name, c.get_status_display(),
-                      c.opened_on, c.closed_on, timezone.localtime(c.updated_at).replace(tzinfo=None)])
+        sheet.append(cells.xlsx_row(sheet, [c.pk, c.title, str(c.subject), c.lead_agency.name, c.get_status_display(),
+                                            c.opened_on, c.closed_on, timezone.localtime(c.updated_at).replace(tzinfo=None)]))
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
-
-
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ would be run as a formula by Excel (CSV/formula injection): quote it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required

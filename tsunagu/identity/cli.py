@@ -116,7 +116,9 @@ def _record(raw: dict[str, str | None], line: int) -> dict[str, str]:
 
 
 def write_clusters(result: LinkageResult, output: Path) -> None:
-    """Write beside the target and rename: a reader never sees a half-written file."""
+    """Write beside the target and rename: a reader never sees a half-written file. The record ids are written
+    exactly as the input had them (no apostrophe before "=", "+", "-", "@"), so the result joins back to the input
+    by id; see tsunagu.core.cells for why this file is not escaped."""
     directory = output.resolve().parent
     if not directory.is_dir():
         raise InputError(f"出力先のフォルダ {directory} がありません。")

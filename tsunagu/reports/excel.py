@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from tsunagu.core.cells import xlsx_row
+
 from .figures import FIGURES, NOT_YET, Table
 
 HEADER = Font(bold=True)
@@ -18,36 +20,38 @@ ALL_AGENCIES = "全機関"
 
 
 def workbook(table: Table, scope_label: str) -> bytes:
+    """Texts (agency names among them) are string cells, never formulas (tsunagu.core.cells)."""
     book = Workbook()
     by_month = book.active
     by_month.title = "月別"
-    by_month.append([f"{table.label} 包括的支援体制の実績（{scope_label}）"])
+    by_month.append(xlsx_row(by_month, [f"{table.label} 包括的支援体制の実績（{scope_label}）"]))
     by_month["A1"].font = Font(bold=True, size=13)
-    by_month.append(["項目", "単位", *[f"{m.month}月" for m in table.months], "年度計"])
+    by_month.append(xlsx_row(by_month, ["項目", "単位", *[f"{m.month}月" for m in table.months], "年度計"]))
     for row in table.rows_by_month():
         months = [None if value == NOT_YET else value for value in row["months"]]
-        by_month.append([row["figure"].label, row["figure"].unit, *months, row["year"]])
+        by_month.append(xlsx_row(by_month, [row["figure"].label, row["figure"].unit, *months, row["year"]]))
     _header(by_month, 2)
     by_month.append([])
-    by_month.append(["複合課題世帯数・参加支援の人数の年度計は、同じ世帯・人を一度だけ数えます（月の合計とは一致しません）。"
-                     "回答日数は回答のあったつなぎの中央値です。"])
+    by_month.append(xlsx_row(by_month, ["複合課題世帯数・参加支援の人数の年度計は、同じ世帯・人を一度だけ数えます（月の合計とは一致しません）。"
+                                        "回答日数は回答のあったつなぎの中央値です。"]))
 
     by_agency = book.create_sheet("機関別")
-    by_agency.append(["機関", *[f.label for f in FIGURES]])
+    by_agency.append(xlsx_row(by_agency, ["機関", *[f.label for f in FIGURES]]))
     for row in table.rows_by_agency():
-        by_agency.append([row["agency"].name, *row["values"]])
+        by_agency.append(xlsx_row(by_agency, [row["agency"].name, *row["values"]]))
     total = "計（全機関）" if scope_label == ALL_AGENCIES else "計"
-    by_agency.append([total, *[table.value(f.key) for f in FIGURES]])
+    by_agency.append(xlsx_row(by_agency, [total, *[table.value(f.key) for f in FIGURES]]))
     _header(by_agency, 1)
 
     long = book.create_sheet("機関別・月別")
-    long.append(["年度", "月", "機関", "項目", "値"])
+    long.append(xlsx_row(long, ["年度", "月", "機関", "項目", "値"]))
     for agency in table.agencies:
         for figure in FIGURES:
             for month in table.months:
                 value = table.value(figure.key, agency.pk, month)
                 if value:
-                    long.append([table.fiscal_year, month.strftime("%Y-%m"), agency.name, figure.label, value])
+                    long.append(xlsx_row(long, [table.fiscal_year, month.strftime("%Y-%m"), agency.name, figure.label,
+                                                value]))
     _header(long, 1)
 
     out = io.BytesIO()

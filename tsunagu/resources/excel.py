@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from tsunagu.agencies.models import Agency, Field
+from tsunagu.core.cells import xlsx_row
 
 from . import services
 from .forms import ServiceForm
@@ -50,11 +51,11 @@ def _cell(name: str, value):
 def export_workbook(queryset) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("社会資源")
-    sheet.append([label for _, label in COLUMNS])
+    sheet.append(xlsx_row(sheet, [label for _, label in COLUMNS]))
     for service in queryset.prefetch_related("service_at_locations__location__addresses", "phones", "schedules"):
         initial = ServiceForm.initial_for(service)
         initial["id"] = service.id
-        sheet.append([_cell(name, initial.get(name)) for name, _ in COLUMNS])
+        sheet.append(xlsx_row(sheet, [_cell(name, initial.get(name)) for name, _ in COLUMNS]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

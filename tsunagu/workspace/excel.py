@@ -17,6 +17,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tsunagu.core.cells import xlsx_put
+
 from .models import Mark, reiwa_label
 
 LEGEND = [m.label for m in Mark]
@@ -170,17 +172,18 @@ _HEAD_FILL = PatternFill("solid", fgColor="E8EEF4")
 
 
 def write_inventory_sheet(inventory, columns, rows) -> bytes:
-    """`columns` and `rows` are the inventory's, in order (passed in so the caller controls the queries)."""
+    """`columns` and `rows` are the inventory's, in order (passed in so the caller controls the queries). Texts are
+    string cells (tsunagu.core.cells): a task typed as 「=…」 is written, and read back, as that text."""
     wb = Workbook()
     ws = wb.active
     ws.title = "業務整理表"
-    ws["A1"] = f"{reiwa_label(inventory.fiscal_year)} 業務整理表【{inventory.agency.name}】"
-    ws["A1"].font = Font(bold=True, size=14)
+    title = xlsx_put(ws, 1, 1, f"{reiwa_label(inventory.fiscal_year)} 業務整理表【{inventory.agency.name}】")
+    title.font = Font(bold=True, size=14)
     for i, text in enumerate(LEGEND, start=2):
-        ws.cell(row=i, column=1, value=text)
+        xlsx_put(ws, i, 1, text)
     header = 6
     for col, text in enumerate(["", "カテゴリー", "", "業務内容", *[c.heading for c in columns]], start=1):
-        cell = ws.cell(row=header, column=col, value=text)
+        cell = xlsx_put(ws, header, col, text)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     line = header + 1
@@ -198,14 +201,14 @@ def write_inventory_sheet(inventory, columns, rows) -> bytes:
 
 def _write_figures(ws, line: int, columns) -> int:
     if any(c.caseload is not None for c in columns):
-        ws.cell(row=line, column=4, value=CASELOAD_LABEL)
+        xlsx_put(ws, line, 4, CASELOAD_LABEL)
         for i, c in enumerate(columns):
-            ws.cell(row=line, column=FIRST_ROLE_COLUMN + i, value=c.caseload)
+            xlsx_put(ws, line, FIRST_ROLE_COLUMN + i, c.caseload)
         line += 1
     if any(c.share for c in columns):
-        ws.cell(row=line, column=4, value=SHARE_LABEL)
+        xlsx_put(ws, line, 4, SHARE_LABEL)
         for i, c in enumerate(columns):
-            ws.cell(row=line, column=FIRST_ROLE_COLUMN + i, value=c.share or None)
+            xlsx_put(ws, line, FIRST_ROLE_COLUMN + i, c.share or None)
         line += 1
     return line
 
@@ -214,13 +217,13 @@ def _write_tasks(ws, line: int, columns, rows) -> None:
     previous = None
     for row in rows:
         if row.category != previous:
-            ws.cell(row=line, column=1, value=row.category_no)
-            ws.cell(row=line, column=2, value=row.category).alignment = Alignment(vertical="top", wrap_text=True)
+            xlsx_put(ws, line, 1, row.category_no)
+            xlsx_put(ws, line, 2, row.category).alignment = Alignment(vertical="top", wrap_text=True)
             previous = row.category
-        ws.cell(row=line, column=3, value=row.task_no)
-        ws.cell(row=line, column=4, value=row.task)
+        xlsx_put(ws, line, 3, row.task_no)
+        xlsx_put(ws, line, 4, row.task)
         for i, column in enumerate(columns):
-            cell = ws.cell(row=line, column=FIRST_ROLE_COLUMN + i, value=row.marks.get(str(column.pk)))
+            cell = xlsx_put(ws, line, FIRST_ROLE_COLUMN + i, row.marks.get(str(column.pk)))
             cell.alignment = Alignment(horizontal="center")
             cell.border = _BORDER
         line += 1

@@ -1,6 +1,5 @@
 """体制整備 pages. Views parse, call and render; rules live in services, queries and permissions."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
+from tsunagu.core import cells
 from tsunagu.core.locking import EditConflict
 
 from . import charts, queries, services
@@ -257,11 +257,12 @@ def workshop_summary(request, pk):
 
 @planner_required
 def workshop_summary_csv(request, pk):
-    """Answers only: never a name or affiliation (they are not even selected)."""
+    """Answers only: never a name or affiliation (they are not even selected). Answers come from the public link,
+    so every cell is written as text (tsunagu.core.cells), never as a formula."""
     workshop = get_object_or_404(Workshop, pk=pk)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = cells.csv_writer(out)
     writer.writerow(["ワークシート", "設問", "回答"])
     for section in queries.workshop_summary(workshop):
         for q in section["questions"]:

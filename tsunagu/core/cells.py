@@ -1,0 +1,83 @@
+"""Cells of the spreadsheets the app hands out — every CSV and Excel writer goes through here.
+
+A spreadsheet program runs a cell that starts with = + - or @ (and, in a CSV, a tab or a carriage return) as a
+formula: a value someone typed into a form, the public worksheet link or the API could then open a link or
+compute with the reader's other cells when a colleague opens the export (CSV / formula injection, OWASP).
+
+- **CSV** (`csv_text`, `csv_writer`): such a text gets a leading apostrophe, as OWASP recommends; Excel shows the
+  text without it. Other texts, numbers, dates and empty cells are written as they are.
+- **Excel** (`xlsx_row` for `sheet.append`, `xlsx_put` for one cell): every text is a string cell (openpyxl's
+  data type "s", written as an inline string) — never a formula (openpyxl makes one of any text starting with
+  "="), never an error value ("#N/A"). The text itself is unchanged, so a workbook the app reads back (the
+  resources workbook, the 業務棚卸表) gives exactly what it wrote; a text that starts like a formula also carries
+  Excel's quote prefix (what typing an apostrophe sets), so it stays text when edited in Excel. Numbers, dates
+  and None are written as they are.
+
+Not through here, on purpose:
+
+- The HSDS data package (`resources.hsds.tabular`) is a machine interchange format read by other directories'
+  software: its values must round-trip exactly ("+81…" phone numbers, "-" for an address part we were not told),
+  and an apostrophe would be data to every reader of the standard. It holds the public entries only.
+- `tsunagu link`'s output (`identity.cli`) maps the record ids of the operator's own input file to persons and
+  households, to be joined back to that file by id: it must echo each id exactly, and carries nothing the input
+  did not (and `identity` imports nothing of Tsunagu's).
+"""
+
+import csv
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A value for a CSV cell: a text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class CsvWriter:
+    """`csv.writer` whose every cell goes through `csv_text`."""
+
+    def __init__(self, out, **options):
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[Any]):
+        return self._writer.writerow([csv_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out, **options) -> CsvWriter:
+    return CsvWriter(out, **options)
+
+
+def _as_text(cell, text: str):
+    cell.value = text  # openpyxl refuses characters a workbook cannot hold, then types "=…" as a formula …
+    cell.data_type = "s"  # … which it is not: a string cell, whatever it starts with
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def xlsx_cell(sheet, value: Any) -> Any:
+    """A value for `sheet.append` (an ordinary or a write-only sheet): text as a string cell, the rest as is."""
+    return _as_text(WriteOnlyCell(sheet), value) if isinstance(value, str) else value
+
+
+def xlsx_row(sheet, values: Iterable[Any]) -> list[Any]:
+    return [xlsx_cell(sheet, value) for value in values]
+
+
+def xlsx_put(sheet, row: int, column: int, value: Any):
+    """`sheet.cell(row, column, value)` of an ordinary sheet, text as a string cell. Returns the cell."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        return _as_text(cell, value)
+    cell.value = value
+    return cell
