@@ -1,6 +1,7 @@
 """/api/cases/… — intake, cases, notes and referrals through the same services and sharing policy as the pages."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
@@ -13,7 +14,7 @@ from tsunagu.people.models import Person
 from tsunagu.sharing import policy
 
 from . import queries, services
-from .models import Case, CaseNote, Consultation, Referral
+from .models import Case, CaseNote, Concern, Consultation, Consulter, Outcome, Referral, Route, Urgency
 
 PREFIX = "cases/"
 router = Router(tags=["相談・支援ケース・つなぎ"])
@@ -52,20 +53,35 @@ class NoteIn(Schema):
     written_on: date | None = None
 
 
+def _one_of(choices, *, blank: bool = False) -> object:
+    """The values of a model's choices as a type: anything else is a 422 naming the field (core.api)."""
+    return Literal[tuple([""] * blank + list(choices.values))]
+
+
+RouteValue = _one_of(Route)
+ConsulterValue = _one_of(Consulter)
+ConcernValue = _one_of(Concern)
+ConcernOrBlank = _one_of(Concern, blank=True)
+UrgencyValue = _one_of(Urgency)
+OutcomeValue = _one_of(Outcome)
+
+
 class ConsultationIn(Schema):
-    route: str
-    consulter: str
+    """The intake form's fields; each choice takes only the form's values."""
+
+    route: RouteValue
+    consulter: ConsulterValue
     main_complaint: str
     received_on: date | None = None
     consulter_name: str = ""
     person_id: int | None = None
     name: str = ""
     kana: str = ""
-    concerns: list[str] = []
-    primary_concern: str = ""
-    urgency: str = "low"
+    concerns: list[ConcernValue] = []
+    primary_concern: ConcernOrBlank = ""
+    urgency: UrgencyValue = Urgency.LOW.value
     first_response: str = ""
-    outcome: str = "info_only"
+    outcome: OutcomeValue = Outcome.INFO_ONLY.value
 
 
 class ConsultationOut(Schema):

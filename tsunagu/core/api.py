@@ -3,6 +3,8 @@
 Every endpoint authenticates, then reads through the same services, queries and policy as the pages.
 """
 
+import re
+
 from django.db import DataError
 from django.http import HttpRequest
 from django_otp import user_has_device
@@ -74,7 +76,15 @@ def japanese_error(error: dict) -> dict:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
     field = ".".join(loc) or "リクエスト"
     message = _FIELD_MESSAGES.get(error.get("type", ""), "値が正しくありません")
+    if error.get("type") in ("enum", "literal_error"):
+        message += _choices(error)
     return {"field": field, "loc": list(error.get("loc", ())), "message": f"{field}: {message}"}
+
+
+def _choices(error: dict) -> str:
+    """pydantic's "'low', 'medium' or 'high'" as 「（low、medium、high のいずれか）」 (a blank choice left out)."""
+    values = [v for v in re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", ""))) if v]
+    return f"（{'、'.join(values)} のいずれか）" if values else ""
 
 
 @api.exception_handler(ValidationError)
