@@ -4,9 +4,11 @@ Every endpoint authenticates, then reads through the same services, queries and 
 """
 
 import re
+from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django_otp import user_has_device
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -42,6 +44,25 @@ class BrowserSession(SessionAuth):
         return user
 
 
+AUTHENTICATION_REQUIRED = "認証が必要です。API トークンを指定してください。"
+
+
+def signed_in(view):
+    """The API's description (/api/docs, /api/openapi.json) is for staff, as the API is: an API token or a
+    signed-in session that may use the API. Anyone else is sent to the login page (docs) or answered 401 (the
+    document). The public directory's own API (/hsds/) is not this one and stays open."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if BearerToken()(request) or BrowserSession()(request):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse({"detail": AUTHENTICATION_REQUIRED}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Tsunagu API",
     version="1",
@@ -50,6 +71,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=signed_in,
 )
 
 _FIELD_MESSAGES = {
@@ -106,7 +128,7 @@ def data_error(request, exc: DataError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    return api.create_response(request, {"detail": "認証が必要です。API トークンを指定してください。"}, status=401)
+    return api.create_response(request, {"detail": AUTHENTICATION_REQUIRED}, status=401)
 
 
 @api.exception_handler(HttpError)
