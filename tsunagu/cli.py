@@ -1,4 +1,5 @@
-"""The `tsunagu` console script: `tsunagu demo …`, `tsunagu link …`, and every other management command."""
+"""The `tsunagu` console script: `tsunagu demo …`, `tsunagu link …`, `tsunagu check-serving`, and every other
+management command."""
 
 import os
 import sys
@@ -12,6 +13,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return link_command(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
+    if argv and argv[0] == "check-serving":
+        # What scripts/serve.sh asks before it starts anything: may these settings serve? If not, the one line.
+        from tsunagu.settings import refusal_to_serve
+
+        if refusal := refusal_to_serve():
+            print(refusal, file=sys.stderr)
+            return 1
+        return 0
     from django.core.management import execute_from_command_line
 
     if argv and argv[0] == "demo-logins":

@@ -1,9 +1,15 @@
 """One settings module. Defaults make a fresh clone run on SQLite; the environment changes what a deployment needs.
 
-DATABASE_URL selects PostgreSQL (postgres://…); SECRET_KEY, ALLOWED_HOSTS and DEBUG come from the environment.
+DATABASE_URL selects PostgreSQL (postgres://…); SECRET_KEY (else the per-install key in var/secret_key),
+ALLOWED_HOSTS, DEBUG and TSUNAGU_HTTPS come from the environment (README: Settings and deployment).
 """
 
+import contextlib
+import importlib
 import os
+import secrets
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -16,9 +22,72 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
-# A fixed development key is acceptable only because DEBUG deployments never hold real data;
-# production must set SECRET_KEY (checked by `manage.py check --deploy`).
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-tsunagu-demo")
+# SECRET_KEY: the environment's SECRET_KEY when it is set (set but empty counts as set — and is refused for serving:
+# an empty value is a deployment's mistake, not a request for another key); otherwise the per-install key in
+# VAR_DIR/secret_key, made on first use (random, mode 0600) by whichever command runs first and read afterwards.
+# There is no built-in key. Serving (scripts/serve.sh, gunicorn.conf.py, tsunagu.wsgi) with DEBUG off refuses an
+# empty key and the key earlier versions fell back to, which is public (serving_refusal).
+_PUBLISHED_SECRET_KEYS = frozenset({"dev-only-insecure-key-tsunagu-demo"})
+
+
+def per_install_secret_key(path: Path) -> str:
+    """The key in `path`, which is first created when there is none (random, mode 0600); an existing file is only read.
+
+    The file appears whole or not at all (written beside it, then linked into place), so processes starting together
+    on a fresh install read the same key: the first link wins, the others read it.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        descriptor, written = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mkstemp makes it 0600
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(key + "\n")
+                file.flush()
+                os.fsync(file.fileno())
+            try:
+                os.link(written, path)
+            except FileExistsError:
+                pass  # another process made it first: its key is the key
+            except OSError:  # a file system without hard links: an exclusive create instead
+                with contextlib.suppress(FileExistsError), \
+                        os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                    file.write(key + "\n")
+        finally:
+            os.unlink(written)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def secret_key_from(environ: Mapping[str, str], path: Path) -> tuple[str, str]:
+    """(the key, where it came from): the environment's SECRET_KEY if set, else the per-install key in `path`."""
+    if "SECRET_KEY" in environ:
+        return environ["SECRET_KEY"], "環境変数 SECRET_KEY"
+    return per_install_secret_key(path), str(path)  # a var dir that cannot be written stops here, as STATIC_ROOT would
+
+
+def serving_refusal(secret_key: str, debug: bool, source: str = "環境変数 SECRET_KEY") -> str | None:
+    """The one Japanese line that serving with this key is refused with (DEBUG off), or None when it may serve."""
+    if debug:
+        return None
+    set_it = "環境変数 SECRET_KEY に十分に長い乱数を設定するか、SECRET_KEY を外して var/secret_key の鍵を使ってください。"
+    if not secret_key.strip():
+        if source == "環境変数 SECRET_KEY":
+            return f"SECRET_KEY が設定されていません（環境変数 SECRET_KEY が空です）。{set_it}"
+        return (f"SECRET_KEY が設定されていません（{source} が空です）。空のファイルを消すと次の起動で新しい鍵が作られます。"
+                "または環境変数 SECRET_KEY に十分に長い乱数を設定してください。")
+    if secret_key in _PUBLISHED_SECRET_KEYS:
+        return f"SECRET_KEY が以前の版に組み込まれていた公開済みの値です。{set_it}"
+    return None
+
+
+def refusal_to_serve() -> str | None:
+    """serving_refusal for the settings module this process runs on (DJANGO_SETTINGS_MODULE, else this one)."""
+    module = importlib.import_module(os.environ.get("DJANGO_SETTINGS_MODULE") or "tsunagu.settings")
+    return serving_refusal(getattr(module, "SECRET_KEY", ""), getattr(module, "DEBUG", False),
+                           getattr(module, "SECRET_KEY_SOURCE", "環境変数 SECRET_KEY"))
+
+
+SECRET_KEY, SECRET_KEY_SOURCE = secret_key_from(os.environ, VAR_DIR / "secret_key")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
 
