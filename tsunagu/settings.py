@@ -222,8 +222,19 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# TSUNAGU_HTTPS=1: served over HTTPS through a reverse proxy that ends TLS. The cookies are sent over HTTPS only,
+# browsers are told to use HTTPS for a year (HSTS, subdomains included), and a request counts as HTTPS when the proxy
+# says so in X-Forwarded-Proto — so the proxy must set that header itself, overwriting what a client sent. Plain
+# HTTP is redirected by the proxy, not here (SECURE_SSL_REDIRECT stays off). SECURE_COOKIES=1, the older setting,
+# still turns on the two secure cookies alone.
+HTTPS = env_bool("TSUNAGU_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS or env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
