@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}" WORKERS="${WORKERS:-6}" THREADS="${THREADS:-1}"
 VAR_DIR="${TSUNAGU_VAR_DIR:-var}"
 mkdir -p "$VAR_DIR"
+# Nothing starts on settings that must not serve: with DEBUG off, an empty SECRET_KEY or the public key of earlier
+# versions is refused in one Japanese line (without SECRET_KEY the per-install key in $VAR_DIR/secret_key is used,
+# made here on a fresh install). Then Django's deployment checks: an error stops here, warnings are shown.
+.venv/bin/python -m tsunagu.cli check-serving
+.venv/bin/python manage.py check --deploy --fail-level ERROR
 .venv/bin/python manage.py db_worker --no-reload --interval 5 >"$VAR_DIR/worker.log" 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
