@@ -10,6 +10,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -206,10 +207,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout: after 5 failures the login id is locked until an admin lifts it (no automatic cool-off:
-# a locked account on a welfare system should be looked at by a person).
+# Lockout: 5 failures lock the pair (login id, client address) for a cool-off, so nobody can lock another person
+# out everywhere — the admin included — by mistyping her login id; an admin may lift it sooner, and may lock an
+# account outright (Staff.locked_at). The client address comes from one helper (REMOTE_ADDR; X-Forwarded-For only
+# behind the proxies listed in TSUNAGU_TRUSTED_PROXIES, comma-separated addresses or networks, none by default).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_CLIENT_IP_CALLABLE = "tsunagu.core.client.client_address"
+TSUNAGU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TSUNAGU_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tsunagu.agencies.views.locked_out"
@@ -273,7 +279,3 @@ LOGGING = {
 }
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # also creates VAR_DIR
-
-# Lockout is by login id on purpose: municipal networks put many staff behind one address, so an IP-based
-# lockout would lock out a whole office.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
