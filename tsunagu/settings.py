@@ -198,7 +198,9 @@ AUTHENTICATION_BACKENDS = [
     "tsunagu.agencies.backends.StaffBackend",  # ModelBackend, reading the memberships with the staff member
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Staff has no `username`: compare with what a password could be made of (the validator's default misses them).
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("login_id", "name", "kana", "email")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

@@ -42,9 +42,19 @@ class Actor:
         return self.role in {Role.MANAGER, Role.COORDINATOR}
 
 
+def acting_memberships(staff: Staff) -> list[Membership]:
+    """The memberships the staff member may act through. An admin account acts as the admin only: 管理者は個人情報を
+    持たない, so an agency membership it holds anyway (written before the rule, or straight into the database)
+    grants nothing (services refuse to make one)."""
+    memberships = staff.active_memberships
+    if staff.is_admin:
+        return [m for m in memberships if m.role == Role.ADMIN]
+    return memberships
+
+
 def actor_for(staff: Staff, session=None) -> Actor:
     """The staff member's acting membership: the one chosen in this session, else her first active one."""
-    memberships = staff.active_memberships
+    memberships = acting_memberships(staff)
     chosen_id = session.get(SESSION_KEY) if session is not None else None
     chosen = next((m for m in memberships if m.pk == chosen_id), None)
     if chosen is None:

@@ -7,7 +7,12 @@ from .models import Staff, active_memberships_of
 
 class StaffBackend(ModelBackend):
     """Django's password backend, which on each request reads the staff member together with her current
-    memberships (which every page needs, for `request.actor`): one query instead of two."""
+    memberships (which every page needs, for `request.actor`): one query instead of two.
+
+    An account an admin has locked neither signs in nor stays signed in: its next request is anonymous."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "locked_at", None) is None
 
     def get_user(self, user_id):
         memberships = list(active_memberships_of(user_id).select_related("staff"))

@@ -9,12 +9,25 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "ログインIDまたはパスワードが正しくありません。大文字・小文字も確かめてください。",
         "inactive": "このアカウントは無効になっています。システム管理者にお問い合わせください。",
+        "locked": "システム管理者がこのアカウントをロックしています。解除はシステム管理者に依頼してください。",
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "ログインID"
         self.fields["password"].label = "パスワード"
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # An account an admin locked is refused like a wrong password; only whoever knows the password is
+            # told why (so the lock is no hint to someone guessing).
+            login_id, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            staff = Staff.objects.filter(login_id=login_id, locked_at__isnull=False).first() if login_id else None
+            if staff is not None and password and staff.check_password(password):
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
 
 
 class OtpTokenForm(forms.Form):
@@ -43,12 +56,34 @@ class StaffForm(forms.ModelForm):
 
 
 class StaffCreateForm(StaffForm):
-    password = forms.CharField(label="初期パスワード", widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(label="初期パスワード", widget=forms.PasswordInput, strip=False,
+                               help_text="10文字以上で、ログインIDや氏名に似ていないもの。")
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password, Staff(login_id=self.cleaned_data.get("login_id", "")))
-        return password
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            # judged against this new account's own login id, name, kana and e-mail address
+            would_be = Staff(**{f: data.get(f) or "" for f in ("login_id", "name", "kana", "email")})
+            try:
+                password_validation.validate_password(password, would_be)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class PasswordSetForm(forms.Form):
+    password = forms.CharField(label="新しいパスワード", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               strip=False, help_text="10文字以上で、ログインIDや氏名に似ていないもの。本人に安全な方法で伝えてください。")
+
+
+class StaffLockForm(forms.Form):
+    reason = forms.CharField(label="ロックの理由", max_length=200,
+                             help_text="例: パスワード流出の疑い、不審な操作の記録")
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label="権限", choices=Role.choices)
 
 
 class MembershipForm(forms.ModelForm):

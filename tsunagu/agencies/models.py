@@ -1,5 +1,6 @@
 """Agencies (関係機関), staff (職員) and what each staff member does where (所属)."""
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -130,7 +131,11 @@ class StaffManager(BaseUserManager["Staff"]):
     use_in_migrations = True
 
     def create_user(self, login_id: str, password: str | None = None, **fields) -> "Staff":
+        """Every account made here has a password that passes the validators (createsuperuser --noinput and any
+        script included), judged against the new account's own login id and name."""
         staff = self.model(login_id=login_id, **fields)
+        if password is not None:
+            password_validation.validate_password(password, staff)
         staff.set_password(password)
         staff.save(using=self._db)
         return staff
@@ -151,6 +156,14 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("有効", default=True)
     is_staff = models.BooleanField("Django管理画面", default=False)
     date_joined = models.DateTimeField("登録日時", default=timezone.now)
+    # Locked by an admin (suspected compromise): no sign-in, no session, no API token until an admin unlocks it.
+    # Failed sign-ins lock only a (login id, address) pair, for a while (django-axes); this lock is a person's decision.
+    locked_at = models.DateTimeField("管理者によるロック", null=True, blank=True, editable=False)
+    locked_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        verbose_name="ロックした管理者",
+    )
+    lock_reason = models.CharField("ロックの理由", max_length=200, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = StaffManager()
@@ -204,6 +217,57 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} / {self.agency}"
+
+
+class MembershipChangeKind(models.TextChoices):
+    ADDED = "added", "所属の追加"
+    ROLE_CHANGED = "role_changed", "権限の変更"
+    ENDED = "ended", "所属の終了"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("所属の変更記録は変更できません。")
+
+    def delete(self):
+        raise PermissionError("所属の変更記録は削除できません。")
+
+
+class MembershipChange(models.Model):
+    """所属の変更記録: who added, re-roled or ended whose membership, when. Append-only.
+
+    Shown to the agency's managers (a dashboard panel) and to admins on the audit page, so that a membership an
+    admin gives — the way into an agency's persons — is never silent.
+    """
+
+    at = models.DateTimeField("日時", default=timezone.now, db_index=True)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="changes", verbose_name="所属")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name="機関")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name="職員")
+    kind = models.CharField("変更", max_length=20, choices=MembershipChangeKind.choices)
+    role_before = models.CharField("変更前の権限", max_length=20, choices=Role.choices, blank=True)
+    role_after = models.CharField("変更後の権限", max_length=20, choices=Role.choices, blank=True)
+    by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="変更した職員"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "所属の変更記録"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["agency", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.staff_id}@{self.agency_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("所属の変更記録は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("所属の変更記録は削除できません。")
 
 
 class ApiToken(models.Model):

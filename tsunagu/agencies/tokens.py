@@ -25,7 +25,8 @@ def api_token_revoke(*, token: ApiToken) -> None:
 def staff_for_token(key: str) -> Staff | None:
     token = (
         ApiToken.objects.select_related("staff")
-        .filter(key_hash=_hash(key), revoked_at__isnull=True, staff__is_active=True)
+        # An account an admin has locked: its tokens are suspended (not revoked) until it is unlocked.
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, staff__is_active=True, staff__locked_at__isnull=True)
         .first()
     )
     if token is None:

@@ -25,5 +25,9 @@ urlpatterns = [
     path("admin/staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("admin/staff/<int:pk>/memberships/", views.membership_add, name="membership_add"),
     path("admin/staff/<int:pk>/unlock/", views.staff_unlock, name="staff_unlock"),
+    path("admin/staff/<int:pk>/lock/", views.staff_lock, name="staff_lock"),
+    path("admin/staff/<int:pk>/password/", views.staff_password, name="staff_password"),
+    path("admin/staff/<int:pk>/tokens/revoke/", views.staff_tokens_revoke, name="staff_tokens_revoke"),
+    path("admin/memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
     path("admin/memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
 ]

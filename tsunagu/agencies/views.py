@@ -3,13 +3,16 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -20,12 +23,24 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tsunagu.core.locking import EditConflict
 
 from . import services
-from .actor import SESSION_KEY
-from .forms import AgencyForm, ApiTokenForm, LoginForm, MembershipForm, OtpTokenForm, StaffCreateForm, StaffForm
+from .actor import SESSION_KEY, acting_memberships
+from .forms import (
+    AgencyForm,
+    ApiTokenForm,
+    LoginForm,
+    MembershipForm,
+    MembershipRoleForm,
+    OtpTokenForm,
+    PasswordSetForm,
+    StaffCreateForm,
+    StaffForm,
+    StaffLockForm,
+)
 from .middleware import ALREADY_ENROLLED
-from .models import Agency, ApiToken, Membership, Staff
+from .models import Agency, ApiToken, Membership, Role, Staff
 from .permissions import admin_required
-from .queries import is_locked, locked_login_ids
+from .queries import failed_sign_in_locks, locked_login_ids
+from .services import ADMIN_GETS_NO_AGENCY_WORK
 from .tokens import api_token_issue, api_token_revoke
 
 
@@ -33,6 +48,9 @@ class LoginView(auth_views.LoginView):
     template_name = "agencies/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -45,8 +63,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes calls this once a login id has failed too often."""
-    return render(request, "agencies/locked_out.html", status=403)
+    """django-axes calls this once a login id has failed too often from this address."""
+    cool_off = get_cool_off(request)
+    minutes = int(cool_off.total_seconds() // 60) if cool_off is not None else None
+    return render(request, "agencies/locked_out.html", {"cool_off_minutes": minutes}, status=403)
 
 
 def _safe_next(request, default="dashboard"):
@@ -135,9 +155,9 @@ def otp_setup(request):
 @login_required
 @require_POST
 def switch_agency(request):
-    membership = get_object_or_404(
-        Membership, pk=request.POST.get("membership"), staff=request.user, ended_on__isnull=True
-    )
+    membership = next((m for m in acting_memberships(request.user) if str(m.pk) == request.POST.get("membership")), None)
+    if membership is None:
+        raise Http404
     request.session[SESSION_KEY] = membership.pk
     messages.info(request, f"{membership.agency.name} として操作します。")
     return redirect(_safe_next(request))
@@ -166,7 +186,7 @@ def admin_home(request):
     context = {
         "agency_count": Agency.objects.filter(active=True).count(),
         "staff_count": Staff.objects.filter(is_active=True).count(),
-        "locked_staff": Staff.objects.filter(login_id__in=locked_login_ids()),
+        "locked_staff": Staff.objects.filter(login_id__in=locked_login_ids()).order_by("kana", "login_id"),
     }
     return render(request, "agencies/admin_home.html", context)
 
@@ -215,12 +235,16 @@ def staff_create(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff = services.staff_create(
-            login_id=data["login_id"], name=data["name"], password=data["password"], kana=data["kana"],
-            email=data["email"],
-        )
-        messages.success(request, "職員を登録しました。所属を追加してください。")
-        return redirect("agencies:staff_detail", pk=staff.pk)
+        try:
+            staff = services.staff_create(
+                login_id=data["login_id"], name=data["name"], password=data["password"], kana=data["kana"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            form.add_error("password", exc)
+        else:
+            messages.success(request, "職員を登録しました。所属を追加してください。")
+            return redirect("agencies:staff_detail", pk=staff.pk)
     return render(request, "agencies/staff_form.html", {"form": form})
 
 
@@ -233,10 +257,23 @@ def staff_detail(request, pk: int):
         form.save()
         messages.success(request, "職員情報を保存しました。")
         return redirect("agencies:staff_detail", pk=staff.pk)
-    memberships = staff.memberships.select_related("agency", "job_role").order_by("-started_on")
-    locked = is_locked(staff.login_id)
-    context = {"staff": staff, "form": form, "membership_form": membership_form, "memberships": memberships,
-               "locked": locked}
+    memberships = list(staff.memberships.select_related("agency", "job_role").order_by("-started_on"))
+    for m in memberships:
+        m.role_form = (MembershipRoleForm(initial={"role": m.role}, auto_id=f"id_role{m.pk}_%s")
+                       if m.ended_on is None else None)
+    current_roles = {m.role for m in memberships if m.ended_on is None}
+    is_admin_account = staff.is_superuser or Role.ADMIN in current_roles
+    context = {
+        "staff": staff, "form": form, "membership_form": membership_form, "memberships": memberships,
+        "failed_locks": failed_sign_in_locks(staff.login_id),
+        "lock_form": StaffLockForm(), "password_form": PasswordSetForm(),
+        "is_admin_account": is_admin_account,
+        "admin_rule": ADMIN_GETS_NO_AGENCY_WORK,
+        # an admin account holding agency work (written before the rule): it grants nothing (actor.acting_memberships)
+        "mixed_roles": is_admin_account and bool(current_roles - {Role.ADMIN}),
+        "token_count": ApiToken.objects.filter(staff=staff, revoked_at__isnull=True).count(),
+        "is_self": staff.pk == request.user.pk,
+    }
     return render(request, "agencies/staff_detail.html", context)
 
 
@@ -246,8 +283,12 @@ def membership_add(request, pk: int):
     staff = get_object_or_404(Staff, pk=pk)
     form = MembershipForm(request.POST, prefix="m")
     if form.is_valid():
-        services.membership_add(staff=staff, **form.cleaned_data)
-        messages.success(request, "所属を追加しました。")
+        try:
+            services.membership_add(staff=staff, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "所属を追加できませんでした: " + " ".join(exc.messages))
+        else:
+            messages.success(request, "所属を追加しました。この機関の管理者のダッシュボードに表示されます。")
     else:
         messages.error(request, "所属を追加できませんでした: " + " ".join(m for e in form.errors.values() for m in e))
     return redirect("agencies:staff_detail", pk=staff.pk)
@@ -255,18 +296,80 @@ def membership_add(request, pk: int):
 
 @admin_required
 @require_POST
+def membership_role(request, pk: int):
+    membership = get_object_or_404(Membership, pk=pk, ended_on__isnull=True)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "権限を変更できませんでした: 権限を選んでください。")
+    else:
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, "権限を変更できませんでした: " + " ".join(exc.messages))
+        else:
+            messages.success(request, "権限を変更しました。この機関の管理者のダッシュボードに表示されます。")
+    return redirect("agencies:staff_detail", pk=membership.staff_id)
+
+
+@admin_required
+@require_POST
 def membership_end(request, pk: int):
     membership = get_object_or_404(Membership, pk=pk, ended_on__isnull=True)
-    services.membership_end(membership=membership)
+    services.membership_end(membership=membership, by=request.user)
     messages.success(request, "所属を終了しました（記録は残ります）。")
     return redirect("agencies:staff_detail", pk=membership.staff_id)
 
 
 @admin_required
+@require_POST
 def staff_unlock(request, pk: int):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     staff = get_object_or_404(Staff, pk=pk)
     services.staff_unlock(staff=staff)
     messages.success(request, f"{staff.name} さんのロックを解除しました。")
+    return redirect("agencies:staff_detail", pk=staff.pk)
+
+
+@admin_required
+@require_POST
+def staff_lock(request, pk: int):
+    """Locks an account outright (suspected compromise): its sessions end now and its API tokens are refused."""
+    staff = get_object_or_404(Staff, pk=pk)
+    form = StaffLockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "ロックできませんでした: ロックの理由を入力してください。")
+        return redirect("agencies:staff_detail", pk=staff.pk)
+    try:
+        services.staff_lock(staff=staff, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "ロックできませんでした: " + " ".join(exc.messages))
+    else:
+        messages.success(request, f"{staff.name} さんのアカウントをロックしました。ログイン中の画面は切断され、"
+                                  "API トークンは解除まで使えません。")
+    return redirect("agencies:staff_detail", pk=staff.pk)
+
+
+@admin_required
+@require_POST
+def staff_password(request, pk: int):
+    """The admin sets a new password for someone (forgotten, or after a lock); her sessions end."""
+    staff = get_object_or_404(Staff, pk=pk)
+    form = PasswordSetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.staff_set_password(staff=staff, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, "パスワードを設定できませんでした: " + " ".join(exc.messages))
+        else:
+            messages.success(request, f"{staff.name} さんのパスワードを設定しました。ログイン中の画面は切断されました。")
+    else:
+        messages.error(request, "パスワードを設定できませんでした: パスワードを入力してください。")
+    return redirect("agencies:staff_detail", pk=staff.pk)
+
+
+@admin_required
+@require_POST
+def staff_tokens_revoke(request, pk: int):
+    staff = get_object_or_404(Staff, pk=pk)
+    revoked = services.api_tokens_revoke_all(staff=staff)
+    messages.success(request, f"{staff.name} さんの API トークン {revoked} 件を失効させました。")
     return redirect("agencies:staff_detail", pk=staff.pk)

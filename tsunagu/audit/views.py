@@ -4,11 +4,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tsunagu.agencies.permissions import admin_required
+from tsunagu.agencies.queries import membership_changes
 from tsunagu.core import cells
 
 from .forms import AccessLogSearchForm
 from .queries import access_log_search
 
+MEMBERSHIP_CHANGES_SHOWN = 50
 EXPORT_COLUMNS = ["日時", "職員", "ログインID", "機関", "操作", "対象の種類", "対象ID", "根拠", "根拠の詳細", "画面・API"]
 
 
@@ -27,7 +29,10 @@ def index(request):
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/index.html", {"form": form, "page": page, "query": query.urlencode()})
+    # who was given (or lost) a way into an agency's persons: membership changes, the latest first
+    changes = membership_changes()[:MEMBERSHIP_CHANGES_SHOWN]
+    return render(request, "audit/index.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                "membership_changes": changes})
 
 
 class _Echo:
