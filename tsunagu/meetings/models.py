@@ -46,7 +46,9 @@ class Meeting(models.Model):
 
 class MeetingMember(models.Model):
     """構成員: an agency (and optionally the staff member who sits). Former members stay on record: 守秘義務
-    outlives membership, access does not."""
+    outlives membership, access does not. A member sees nothing of the meeting until her pledge is recorded
+    (`confidentiality_pledged_on`, read by the policy); a join dated before the day it was recorded keeps its
+    written reason (`joined_reason`)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="members")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="meeting_memberships")
@@ -54,6 +56,7 @@ class MeetingMember(models.Model):
     joined_on = models.DateField("加入日", default=timezone.localdate)
     left_on = models.DateField("脱退日", null=True, blank=True)
     confidentiality_pledged_on = models.DateField("守秘義務の誓約日", null=True, blank=True)
+    joined_reason = models.TextField("加入日を遡る理由", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -248,3 +251,107 @@ class ConfidentialityPledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} / {self.staff_id}"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Governance: proposals to the agenda and the meeting's history. The convening agency's managers (管理者・推進員)
+# add and remove members and agenda items; other members propose, and the convener accepts or declines.
+# ----------------------------------------------------------------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "主催機関の判断待ち"
+    ACCEPTED = "accepted", "検討事項になった"
+    DECLINED = "declined", "見送り"
+
+
+class AgendaProposal(models.Model):
+    """A member's proposal to put a case or household on the agenda. The proposer saw it through the policy
+    (`proposer_basis`); accepted, it becomes an AgendaItem."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                                           verbose_name="提案した機関")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="提案した職員")
+    proposer_basis = models.CharField("提案した機関の閲覧の根拠", max_length=30)
+    reason = models.TextField("提案の理由", blank=True)
+    proposed_at = models.DateTimeField("提案日時", default=timezone.now)
+    status = models.CharField("状況", max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="判断した職員")
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    decline_reason = models.TextField("見送りの理由", blank=True)
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="proposal")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "検討事項の提案"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(household__isnull=False),
+                name="agenda_proposal_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} / {self.case_id or self.household_id}"
+
+
+class MeetingEventKind(models.TextChoices):
+    CREATED = "created", "会議を作成"
+    MEMBER_ADDED = "member_added", "構成員を追加"
+    MEMBER_REMOVED = "member_removed", "構成員から除外"
+    MEMBER_LEFT = "member_left", "構成員が脱退"
+    PLEDGE_RECORDED = "pledge_recorded", "守秘義務の誓約を記録"
+    AGENDA_ADDED = "agenda_added", "検討事項に追加"
+    AGENDA_ENDED = "agenda_ended", "検討事項を終了"
+    PROPOSAL_MADE = "proposal_made", "検討事項を提案"
+    PROPOSAL_ACCEPTED = "proposal_accepted", "提案を受け入れ"
+    PROPOSAL_DECLINED = "proposal_declined", "提案を見送り"
+
+
+class MeetingEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("会議の履歴は変更できません。")
+
+    def delete(self):
+        raise PermissionError("会議の履歴は削除できません。")
+
+
+class MeetingEvent(models.Model):
+    """会議の履歴 (append-only): who changed the meeting's members, pledges or agenda, acting for which agency.
+    The subject of an agenda event is shown only to a reader with a basis for it (the row names it by key)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("日時", default=timezone.now)
+    kind = models.CharField("内容", max_length=30, choices=MeetingEventKind.choices)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="職員")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+",
+                               verbose_name="機関")
+    member = models.ForeignKey(MeetingMember, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    proposal = models.ForeignKey(AgendaProposal, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    note = models.TextField("補足", blank=True)
+
+    objects = MeetingEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会議の履歴"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["meeting", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("会議の履歴は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("会議の履歴は削除できません。")
