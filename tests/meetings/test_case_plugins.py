@@ -22,13 +22,13 @@ def _discuss(world, dave):
     return sitting
 
 
-def test_meeting_entries_only_for_current_members(world, meeting_members, alice):
+def test_meeting_entries_only_for_current_members(world, meeting_members, bob):
     dave, erin = meeting_members
     _discuss(world, dave)
     rows = meeting_timeline.case_entries([world.case.pk], actor(dave))
     assert len(rows) == 1 and "家族会議を提案" in rows[0].body and "決定: 包括が主担当" in rows[0].body
     assert meeting_timeline.case_entries([world.case.pk], actor(erin)) == []
-    assert meeting_timeline.case_entries([world.case.pk], actor(alice)) == []  # not a member of that meeting
+    assert meeting_timeline.case_entries([world.case.pk], actor(bob)) == []  # sees the case, not a member
 
 
 def test_followup_entries_follow_the_case(world, alice, charlie):

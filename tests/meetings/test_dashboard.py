@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tests import factories
 from tests.sharing.world import actor
 from tsunagu.meetings import services
 from tsunagu.meetings.models import ActionStatus, MeetingKind
 
 
 def _actions(alice, bob, dues):
-    a = actor(alice)
+    a = actor(factories.staff(alice.memberships.get().agency, role="manager"))
     meeting = services.meeting_create(actor=a, kind=MeetingKind.CASE_CONFERENCE, title="ケース会議",
                                       member_agencies=[bob.memberships.get().agency])
     sitting = services.sitting_schedule(actor=a, meeting=meeting, held_on=timezone.localdate())[0]

@@ -1,9 +1,12 @@
-"""J3 in chromium: 支援会議 → consent → 重層的支援会議 → plan with a lead agency. axe-core on every page."""
+"""J3 in chromium: 支援会議 (pledge, proposal, the convener accepts) → consent → 重層的支援会議 → plan with a lead
+agency. axe-core on every page."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, browser_login
+from tsunagu.agencies.actor import actor_for
+from tsunagu.meetings import services
 from tsunagu.meetings.models import ActionItem, AgendaItem, Meeting, MeetingKind
 from tsunagu.sharing.models import Consent
 
@@ -26,6 +29,14 @@ def _create_meeting(page, live_server, kind_label, title, agencies):
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
+def _pledge_all(meeting, *staff):
+    """Each member agency's worker records her own pledge (the browser does it once, for alice, below)."""
+    for person in staff:
+        member = meeting.members.get(agency=person.memberships.get().agency)
+        if member.confidentiality_pledged_on is None:
+            services.pledge_record(actor=actor_for(person), member=member, staff=person, method="electronic")
+
+
 def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_server, world, alice, bob, meeting_members,
                                                                    charlie, coordinator):
     dave, _ = meeting_members
@@ -37,14 +48,33 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
     meeting = Meeting.objects.get(title="さくら野町支援会議（高橋さん世帯）")
     assert meeting.members.count() == 4
 
-    # The recording agency puts the household's case on the agenda; no consent is needed for a 支援会議.
+    # alice's agency was added: she records her pledge from the meetings page before she can read anything.
     _as(page, live_server, "alice")
+    page.goto(f"{live_server.url}/meetings/")
+    expect(page.get_by_role("heading", name="守秘義務の誓約が必要な会議")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="誓約する").click()
+    page.get_by_label("方法").select_option(label="画面で確認")
+    assert_accessible(page)
+    page.get_by_role("button", name="誓約を記録する").click()
+    expect(page.locator(".messages")).to_contain_text("守秘義務の誓約を記録しました")
+    _pledge_all(meeting, bob, dave)
+
+    # alice's agency records the household's case but does not convene: she proposes it.
     page.goto(f"{live_server.url}/meetings/agenda/add/?case={world.case.pk}")
-    page.get_by_label("付議する会議").select_option(label="さくら野町支援会議（高橋さん世帯）（支援会議）")
+    page.get_by_label("提案する会議").select_option(label="さくら野町支援会議（高橋さん世帯）（支援会議・主催 テスト市 福祉総合相談課）")
+    page.get_by_label("提案の理由（任意）").fill("祖父母の介護と孫の不登校が重なっている")
     assert_accessible(page)
-    page.get_by_role("button", name="検討事項にする").click()
+    page.get_by_role("button", name="提案する").click()
+    expect(page.locator(".messages")).to_contain_text("提案しました")
+
+    # The coordinator accepts it on the meeting's page.
+    _as(page, live_server, "coord")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="受け入れる").click()
     expect(page.locator(".messages")).to_contain_text("検討事項にしました")
-    assert_accessible(page)
+    expect(page.get_by_role("link", name=world.case.title)).to_be_visible()
 
     # A member sees the household case while it is on the agenda, and records minutes, a decision and an action.
     _as(page, live_server, "bob")
@@ -77,16 +107,17 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
     # A 重層的支援会議 refuses the son's case until his consent covers the member agencies.
     _as(page, live_server, "coord")
     _create_meeting(page, live_server, "重層的支援会議", "重層的支援会議（高橋さん世帯）", [own.name, partner.name, poverty.name])
+    multi = Meeting.objects.get(kind=MeetingKind.MULTI_AGENCY_MEETING)
+    _pledge_all(multi, alice, bob, dave)
     _as(page, live_server, "alice")
     page.goto(f"{live_server.url}/meetings/agenda/add/?case={world.son_case.pk}")
-    page.get_by_label("付議する会議").select_option(label="重層的支援会議（高橋さん世帯）（重層的支援会議）")
-    page.get_by_role("button", name="検討事項にする").click()
+    page.get_by_label("提案する会議").select_option(label="重層的支援会議（高橋さん世帯）（重層的支援会議・主催 テスト市 福祉総合相談課）")
+    page.get_by_role("button", name="提案する").click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("同意の記録がありません")
     expect(alert).to_contain_text(poverty.name)
     assert_accessible(page)
-    multi = Meeting.objects.get(kind=MeetingKind.MULTI_AGENCY_MEETING)
-    assert not AgendaItem.objects.filter(meeting=multi).exists()
+    assert not AgendaItem.objects.filter(meeting=multi).exists() and not multi.proposals.exists()
 
     # The son consents (scope: three agencies) — recorded on his page.
     page.goto(f"{live_server.url}/people/{world.son.pk}/")
@@ -98,10 +129,15 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
     assert Consent.objects.filter(person=world.son).count() == 2
 
     page.goto(f"{live_server.url}/meetings/agenda/add/?case={world.son_case.pk}")
-    page.get_by_label("付議する会議").select_option(label="重層的支援会議（高橋さん世帯）（重層的支援会議）")
-    page.get_by_role("button", name="検討事項にする").click()
+    page.get_by_label("提案する会議").select_option(label="重層的支援会議（高橋さん世帯）（重層的支援会議・主催 テスト市 福祉総合相談課）")
+    page.get_by_role("button", name="提案する").click()
+    expect(page.locator(".messages")).to_contain_text("提案しました")
+    _as(page, live_server, "coord")
+    page.goto(f"{live_server.url}/meetings/{multi.pk}/")
+    page.get_by_role("button", name="受け入れる").click()
     expect(page.locator(".messages")).to_contain_text("検討事項にしました")
     assert AgendaItem.objects.filter(meeting=multi, case=world.son_case).exists()
+    _as(page, live_server, "alice")
 
     # The plan assigns the lead agency's actions to a partner.
     page.goto(f"{live_server.url}/cases/{world.son_case.pk}/plans/new/")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.meetings.conftest import seat
 from tests.sharing.world import actor
 from tsunagu.audit.models import AccessLog, SharingBasis
 from tsunagu.cases import services as cases
@@ -16,14 +17,15 @@ from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMem
 from tsunagu.sharing.services import consent_record
 
 
-def test_support_meeting_member_sees_agenda_case_without_consent_until_it_leaves(world, meeting_members, client_for):
+def test_support_meeting_member_sees_agenda_case_without_consent_until_it_leaves(world, meeting_members, convener,
+                                                                                 client_for):
     dave, _ = meeting_members
     client = client_for(dave)
     assert client.get(f"/cases/{world.case.pk}/").status_code == 200
     log = AccessLog.objects.filter(staff=dave, object_type="cases.case", object_id=str(world.case.pk)).latest("at")
     assert log.basis == SharingBasis.SUPPORT_MEETING
     item = AgendaItem.objects.get(meeting=world.meeting, household=world.household)
-    assert client.post(f"/meetings/agenda/{item.pk}/remove/").status_code == 302
+    assert client_for(convener).post(f"/meetings/agenda/{item.pk}/remove/").status_code == 302
     assert client.get(f"/cases/{world.case.pk}/").status_code == 404
     assert client.get(f"/people/households/{world.household.pk}/").status_code == 404
 
@@ -41,22 +43,23 @@ def test_former_member_has_no_access_but_stays_on_the_member_record(world, meeti
 
 
 @pytest.fixture
-def multi_agency(world, alice, bob, meeting_members):
-    """A 重層的支援会議 of alice's, bob's and dave's agencies (convened by a municipal office member: alice's
-    agency is made direct-operated for the test)."""
+def multi_agency(world, alice, bob, meeting_members, convener):
+    """A 重層的支援会議 of alice's, bob's and dave's agencies, convened by alice's manager (her agency is made a
+    direct-operated municipal office for the test)."""
     dave, _ = meeting_members
     agencies = [s.memberships.get().agency for s in (bob, dave)]
     own = alice.memberships.get().agency
     own.operation = "direct"
     own.save(update_fields=["operation"])
-    fresh = type(alice).objects.get(pk=alice.pk)  # the acting agency is cached on the instance
+    fresh = type(convener).objects.get(pk=convener.pk)  # the acting agency is cached on the instance
     return services.meeting_create(actor=actor(fresh), kind=MeetingKind.MULTI_AGENCY_MEETING, title="重層的支援会議",
                                    member_agencies=agencies)
 
 
-def test_multi_agency_meeting_refuses_a_case_without_consent_and_says_why(world, alice, multi_agency, meeting_members, client_for):
+def test_multi_agency_meeting_refuses_a_case_without_consent_and_says_why(world, alice, multi_agency, meeting_members, convener,
+                                                                         client_for):
     dave, _ = meeting_members
-    client = client_for(alice)
+    client = client_for(convener)
     response = client.post(f"/meetings/agenda/add/?case={world.son_case.pk}", {"meeting": multi_agency.pk, "case": world.son_case.pk})
     page = response.content.decode()
     assert response.status_code == 200
@@ -79,7 +82,7 @@ def test_child_protection_records_never_leave_the_council(world, alice, bob, mee
     kosodate = factories.staff(council_agency, login_id="kosodate")
     council = Meeting.objects.create(kind=MeetingKind.CHILD_PROTECTION_COUNCIL, title="要対協 個別ケース検討会議",
                                      convened_by=council_agency)
-    MeetingMember.objects.create(meeting=council, agency=council_agency, joined_on=today - timedelta(days=5))
+    seat(council, council_agency, joined_on=today - timedelta(days=5))
     AgendaItem.objects.create(meeting=council, case=world.case, added_on=today - timedelta(days=1))
     secret = "要対協だけの記録：孫のネグレクトの具体的な状況"
     cases.note_add(actor=actor(kosodate), case=world.case, body=secret, compartment=Compartment.CHILD_PROTECTION_COUNCIL)
@@ -104,12 +107,12 @@ def test_child_protection_records_never_leave_the_council(world, alice, bob, mee
     assert secret not in member.get("/").content.decode()
 
 
-def test_api_refuses_a_case_without_consent_with_the_reason(world, alice, multi_agency, client_for):
-    response = client_for(alice).post(f"/api/meetings/{multi_agency.pk}/agenda", {"case_id": world.son_case.pk},
+def test_api_refuses_a_case_without_consent_with_the_reason(world, alice, multi_agency, convener, client_for):
+    response = client_for(convener).post(f"/api/meetings/{multi_agency.pk}/agenda", {"case_id": world.son_case.pk},
                                       content_type="application/json")
     assert response.status_code == 422 and "同意の記録がありません" in response.json()["detail"]
     assert not AgendaItem.objects.filter(meeting=multi_agency).exists()
     consent_record(actor=actor(alice), person=world.son, agencies=[m.agency for m in multi_agency.members.all()])
-    response = client_for(alice).post(f"/api/meetings/{multi_agency.pk}/agenda", {"case_id": world.son_case.pk},
-                                      content_type="application/json")
+    response = client_for(convener).post(f"/api/meetings/{multi_agency.pk}/agenda", {"case_id": world.son_case.pk},
+                                         content_type="application/json")
     assert response.status_code == 201

@@ -77,12 +77,18 @@ def test_pledges_stay_after_leaving(world, meeting_members, client_for):
     assert client.get(f"/meetings/{world.meeting.pk}/").status_code == 404
 
 
-def test_monthly_case_sharing_meeting_for_a_year_on_the_calendar(alice, bob, client_for):
-    a = actor(alice)
+def test_monthly_case_sharing_meeting_for_a_year_on_the_calendar(alice, bob, convener, client_for):
+    a = actor(convener)
     meeting = services.meeting_create(actor=a, kind=MeetingKind.CASE_SHARING, title="とうべつ会議", recurrence="monthly",
                                       member_agencies=[bob.memberships.get().agency])
     sittings = services.sitting_schedule(actor=a, meeting=meeting, held_on=date(2026, 1, 31), repeat=12)
     assert [s.held_on.month for s in sittings] == list(range(1, 13)) and sittings[1].held_on == date(2026, 2, 28)
+    # bob's agency was added: until bob pledges, the meeting is only a line asking for his pledge
+    member = meeting.members.get(agency=bob.memberships.get().agency)
+    assert "とうべつ会議" not in client_for(bob).get("/meetings/calendar/?month=2026-02").content.decode()
+    assert "守秘義務の誓約が必要な会議" in client_for(bob).get("/meetings/").content.decode()
+    assert client_for(bob).post(f"/meetings/members/{member.pk}/pledge/", {
+        "staff": bob.pk, "pledged_on": timezone.localdate(), "method": "electronic"}).status_code == 302
     page = client_for(bob).get("/meetings/calendar/?month=2026-02").content.decode()
     assert "とうべつ会議" in page
     services.minutes_save(actor=a, sitting=sittings[0], expected_version=1, minutes="", events="2/10 認知症サポーター養成講座",
@@ -91,8 +97,9 @@ def test_monthly_case_sharing_meeting_for_a_year_on_the_calendar(alice, bob, cli
     assert "認知症サポーター養成講座" in page and "② 構成機関の会議・研修の予定" in page
 
 
-def test_creating_a_support_meeting_is_for_the_municipality(alice, coordinator, client_for):
-    response = client_for(alice).post("/meetings/new/", {"kind": "support_meeting", "title": "勝手な支援会議"})
+def test_creating_a_support_meeting_is_for_the_municipality(alice, convener, coordinator, client_for):
+    assert client_for(alice).post("/meetings/new/", {"kind": "case_conference", "title": "ケース会議"}).status_code == 403
+    response = client_for(convener).post("/meetings/new/", {"kind": "support_meeting", "title": "勝手な支援会議"})
     assert "自治体が開催します" in response.content.decode() and not Meeting.objects.exists()
     response = client_for(coordinator).post("/meetings/new/", {"kind": "support_meeting", "title": "さくら野町支援会議",
                                                                "member_agencies": [alice.memberships.get().agency.pk]})

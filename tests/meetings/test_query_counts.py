@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from tests import factories
 from tests.conftest import count_queries
 from tests.sharing.world import actor
 from tsunagu.meetings import services
@@ -10,7 +11,7 @@ from tsunagu.meetings.models import MeetingKind
 
 
 def _make(alice, bob, n):
-    a = actor(alice)
+    a = actor(factories.staff(alice.memberships.get().agency, role="manager"))
     partner = bob.memberships.get().agency
     for i in range(n):
         meeting = services.meeting_create(actor=a, kind=MeetingKind.CASE_CONFERENCE, title=f"ケース会議{i}", member_agencies=[partner])

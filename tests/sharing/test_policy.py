@@ -105,7 +105,8 @@ def test_removed_agenda_item_ends_meeting_access(world, meeting_members):
 
 def test_child_protection_entry_never_leaves_its_compartment(world, alice, bob, meeting_members, charlie):
     council = Meeting.objects.create(kind=MeetingKind.CHILD_PROTECTION_COUNCIL, title="要対協", convened_by=charlie.memberships.get().agency)
-    MeetingMember.objects.create(meeting=council, agency=charlie.memberships.get().agency)
+    MeetingMember.objects.create(meeting=council, agency=charlie.memberships.get().agency,
+                                 confidentiality_pledged_on=timezone.localdate())
     AgendaItem.objects.create(meeting=council, household=world.household)
     secret = cases.note_add(actor=actor(charlie), case=world.case, body="要対協で共有: ネグレクトの状況",
                             compartment=Compartment.CHILD_PROTECTION_COUNCIL)
@@ -158,7 +159,8 @@ def test_edit_rights(world, alice, bob):
 
 def test_case_page_shows_a_council_note_only_to_council_members(world, alice, charlie, client_for):
     council = Meeting.objects.create(kind=MeetingKind.CHILD_PROTECTION_COUNCIL, title="要対協", convened_by=charlie.memberships.get().agency)
-    MeetingMember.objects.create(meeting=council, agency=charlie.memberships.get().agency)
+    MeetingMember.objects.create(meeting=council, agency=charlie.memberships.get().agency,
+                                 confidentiality_pledged_on=timezone.localdate())
     AgendaItem.objects.create(meeting=council, household=world.household)
     cases.note_add(actor=actor(charlie), case=world.case, body="要対協の記録: 見守りを強化",
                    compartment=Compartment.CHILD_PROTECTION_COUNCIL)
@@ -166,5 +168,6 @@ def test_case_page_shows_a_council_note_only_to_council_members(world, alice, ch
     own_page = client_for(alice).get(f"/cases/{world.case.pk}/").content.decode()
     assert "要対協の記録" not in own_page and "祖父母が孫の世話" in own_page
     # alice's agency joins the council: it now has both its own basis and the council's, and sees the entry
-    MeetingMember.objects.create(meeting=council, agency=alice.memberships.get().agency)
+    MeetingMember.objects.create(meeting=council, agency=alice.memberships.get().agency,
+                                 confidentiality_pledged_on=timezone.localdate())
     assert "要対協の記録" in client_for(alice).get(f"/cases/{world.case.pk}/").content.decode()

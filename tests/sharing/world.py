@@ -1,8 +1,9 @@
 """The seed's four-person household (J2), built for policy and view tests, with one persona per sharing basis.
 
-own_agency (alice) recorded everything. The son consented to partner_agency (bob). A 支援会議 has the household
-on its agenda: meeting_agency (dave) is a current member, former_agency (erin) left yesterday. outsider_agency
-(charlie), the coordinator's city hall and the admin have no basis.
+own_agency (alice) recorded everything. The son consented to partner_agency (bob). A 支援会議 convened by
+own_agency has the household on its agenda: meeting_agency (dave) is a current member, former_agency (erin) left
+yesterday (each pledged when joining). outsider_agency (charlie), the coordinator's city hall and the admin have
+no basis.
 """
 
 from dataclasses import dataclass
@@ -66,9 +67,14 @@ def build(alice, bob, dave, erin) -> World:
     meeting = Meeting.objects.create(kind=MeetingKind.SUPPORT_MEETING, title="さくら野町支援会議",
                                      convened_by=alice.memberships.get().agency)
     today = timezone.localdate()
-    MeetingMember.objects.create(meeting=meeting, agency=dave.memberships.get().agency, joined_on=today - timedelta(days=30))
-    MeetingMember.objects.create(meeting=meeting, agency=erin.memberships.get().agency, joined_on=today - timedelta(days=30),
-                                 left_on=today - timedelta(days=1))
+    joined = today - timedelta(days=30)
+    # members sit (see the meeting and its agenda) once their 守秘義務の誓約 is recorded; the convener is one of them
+    MeetingMember.objects.create(meeting=meeting, agency=alice.memberships.get().agency, joined_on=joined,
+                                 confidentiality_pledged_on=joined)
+    MeetingMember.objects.create(meeting=meeting, agency=dave.memberships.get().agency, joined_on=joined,
+                                 confidentiality_pledged_on=joined)
+    MeetingMember.objects.create(meeting=meeting, agency=erin.memberships.get().agency, joined_on=joined,
+                                 confidentiality_pledged_on=joined, left_on=today - timedelta(days=1))
     AgendaItem.objects.create(meeting=meeting, household=household, added_on=today - timedelta(days=10))
     return World(father, mother, son, grandson, household, case, son_case, note, plan, referral, consent, meeting)
 

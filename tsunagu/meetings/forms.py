@@ -30,7 +30,10 @@ class MeetingForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     agency = forms.ModelChoiceField(label="加える機関", queryset=Agency.objects.none())
-    joined_on = forms.DateField(label="加入日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    joined_on = forms.DateField(label="加入日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate,
+                                required=False, help_text="空欄なら今日。今日より前にするには理由が必要です。")
+    joined_reason = forms.CharField(label="加入日を遡る理由", required=False, max_length=2_000,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, exclude_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,14 +45,44 @@ class PledgeForm(forms.Form):
     pledged_on = forms.DateField(label="誓約日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
     method = forms.ChoiceField(label="方法", choices=PledgeMethod.choices)
 
-    def __init__(self, *args, agency=None, **kwargs):
+    def __init__(self, *args, agency=None, only_staff=None, **kwargs):
+        """`only_staff`: a worker records her own pledge only."""
         super().__init__(*args, **kwargs)
-        if agency is not None:
+        if only_staff is not None:
+            self.fields["staff"].queryset = Staff.objects.filter(pk=only_staff.pk)
+            self.fields["staff"].initial = only_staff.pk
+        elif agency is not None:
             self.fields["staff"].queryset = Staff.objects.filter(memberships__agency=agency, memberships__ended_on__isnull=True).distinct().order_by("kana")
 
 
-class LeaveForm(forms.Form):
-    left_on = forms.DateField(label="脱退日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+class ProposalForm(forms.Form):
+    """「提案する」: a member asks the convener to put a case or household on a meeting's agenda."""
+
+    meeting = forms.TypedChoiceField(label="提案する会議", coerce=int)
+    reason = forms.CharField(label="提案の理由（任意）", required=False, max_length=2_000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="主催機関が受け入れるかどうかを判断するためのものです。")
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [(m.pk, f"{m.title}（{m.get_kind_display()}・主催 {m.convened_by.name}）")
+                                          for m in meetings]
+
+
+class CaseProposalForm(forms.Form):
+    """「提案する」 from the meeting's page: one of the cases the actor's agency leads."""
+
+    case = forms.TypedChoiceField(label="提案する支援ケース", coerce=int)
+    reason = forms.CharField(label="提案の理由（任意）", required=False, max_length=2_000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].choices = [(c.pk, c.title) for c in cases]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label="見送りの理由（任意）", required=False, max_length=2_000)
 
 
 class SittingForm(forms.Form):

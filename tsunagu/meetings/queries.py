@@ -1,17 +1,32 @@
-"""Reads for meetings. Which meetings an actor may read is `sharing.policy.visible_meetings`; the agenda's cases
-and households are shown only through `policy.visible` (so a member without a basis sees a count, not a name)."""
+"""Reads for meetings. Which meetings an actor may read is `sharing.policy.visible_meetings` (a current member
+whose pledge is recorded); what she may read of their record about an agenda item is `readable` — one rule, on
+the policy, for the agenda, discussions, decisions, action items, proposals and the history (a member without a
+basis for an item's case sees that there is one, not what it is)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
-from tsunagu.cases.models import Case
+from tsunagu.cases.models import OPEN_STATUSES, Case
 from tsunagu.people.models import Household
 from tsunagu.sharing import policy
 
-from .models import ActionItem, ActionStatus, AgendaItem, Meeting, MeetingKind, Sitting, SittingStatus
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    AgendaProposal,
+    Decision,
+    Meeting,
+    MeetingEvent,
+    MeetingKind,
+    MeetingMember,
+    ProposalStatus,
+    Sitting,
+    SittingStatus,
+)
 
 
 def meeting_list(actor, *, kind: str = "") -> QuerySet:
@@ -41,19 +56,59 @@ def upcoming_sittings(actor, days: int = 14) -> QuerySet:
     return sittings_between(actor, today, today + timedelta(days=days)).exclude(status=SittingStatus.CANCELLED)
 
 
-def open_actions(agency_id: int | None, *, staff_id: int | None = None) -> QuerySet:
-    """Open action items owned by an agency (optionally one staff member), soonest first."""
-    qs = ActionItem.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN)
+# ---- What a reader may read of a meeting's record about one agenda item ----
+
+
+def readable(actor, prefix: str = "") -> Q:
+    """THE rule for a meeting's record about an agenda item (its discussion, decisions, action items, its place
+    in the history): the reader needs a basis, through the policy, for the item's case — or, for an item about a
+    household alone, for the household. As a condition on AgendaItem (prefix ""), or on a row naming a case and
+    household the same way ("agenda_item__" on a decision or action item, "proposal__" through a proposal).
+    Every list and page of the meetings app filters through it (`agenda_rows`, `on_readable_items`,
+    `readable_agenda_item_ids`)."""
+    cases = policy.visible(Case.objects.filter(pk=OuterRef(f"{prefix}case_id")), actor)
+    households = policy.visible(Household.objects.filter(pk=OuterRef(f"{prefix}household_id")), actor)
+    if cases.query.is_empty():  # no basis at all (the administrator)
+        return Q(pk__in=[])
+    return (Q(**{f"{prefix}case__isnull": False}) & Exists(cases)) | (Q(**{f"{prefix}case__isnull": True}) & Exists(households))
+
+
+def readable_agenda_item_ids(actor, items) -> set[int]:
+    """Of `items` (AgendaItems, or a queryset of them), the ids the actor may read (`readable`)."""
+    qs = items if isinstance(items, QuerySet) else AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+    return set(qs.filter(readable(actor)).values_list("pk", flat=True))
+
+
+def on_readable_items(qs: QuerySet, actor) -> QuerySet:
+    """Decisions or action items the actor may read, of meetings she sits on (the caller's query says which):
+    those about an agenda item she may read (`readable`), and those about the meeting as a whole (no item) —
+    the meeting's own business, for its seated members."""
+    return qs.filter(Q(agenda_item__isnull=True) | readable(actor, "agenda_item__"))
+
+
+def sitting_record(sitting: Sitting, actor) -> tuple[list[Decision], list[ActionItem]]:
+    """A sitting's decisions and action items as the actor may read them (the page, the print and the API)."""
+    decisions = on_readable_items(sitting.decisions.select_related("agenda_item"), actor).order_by("pk")
+    actions = on_readable_items(sitting.action_items.select_related("owner_agency", "owner_staff", "sitting__meeting"),
+                                actor).order_by("due_on", "pk")
+    return list(decisions), list(actions)
+
+
+def open_actions(actor, *, staff_id: int | None = None) -> QuerySet:
+    """Open action items owned by the actor's agency (optionally one staff member), soonest first: of meetings it
+    sits on (pledge recorded), and only those it may read (`on_readable_items`)."""
+    meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
+    qs = ActionItem.objects.filter(owner_agency_id=actor.agency_id, status=ActionStatus.OPEN, sitting__meeting_id__in=meetings)
     if staff_id is not None:
         qs = qs.filter(Q(owner_staff_id=staff_id) | Q(owner_staff__isnull=True))
-    return qs.select_related("sitting__meeting", "owner_staff").order_by("due_on", "pk")
+    return on_readable_items(qs, actor).select_related("sitting__meeting", "owner_staff").order_by("due_on", "pk")
 
 
-def open_actions_with_overdue(agency_id: int | None, *, limit: int) -> tuple[list[ActionItem], int]:
+def open_actions_with_overdue(actor, *, limit: int) -> tuple[list[ActionItem], int]:
     """The first `limit` open action items of the agency and how many are overdue, in one query (the count is a
     window over all of them, computed before the LIMIT)."""
     today = timezone.localdate()
-    rows = list(open_actions(agency_id).annotate(overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))))[:limit])
+    rows = list(open_actions(actor).annotate(overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))))[:limit])
     return rows, rows[0].overdue_total if rows else 0
 
 
@@ -64,27 +119,115 @@ class AgendaRow:
 
     @property
     def label(self) -> str:
-        if self.subject is None:
-            return "（閲覧の根拠がないため表示しません）"
-        return getattr(self.subject, "title", None) or self.subject.name
+        return _label(self.subject)
+
+
+def _label(subject) -> str:
+    if subject is None:
+        return "（閲覧の根拠がないため表示しません）"
+    return getattr(subject, "title", None) or subject.name
+
+
+def _subjects(rows, readable_pks: set[int]) -> tuple[dict, dict]:
+    """The cases and households of the readable rows (rows with case_id / household_id), by key."""
+    case_ids = {r.case_id for r in rows if r.pk in readable_pks and r.case_id}
+    household_ids = {r.household_id for r in rows if r.pk in readable_pks and not r.case_id}
+    cases = ({c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("lead_agency", "household", "person")}
+             if case_ids else {})
+    households = {h.pk: h for h in Household.objects.filter(pk__in=household_ids)} if household_ids else {}
+    return cases, households
+
+
+def _subject_of(row, cases: dict, households: dict):
+    return cases.get(row.case_id) if row.case_id else households.get(row.household_id)
 
 
 def agenda_rows(meeting: Meeting, actor, *, current_only: bool = True) -> list[AgendaRow]:
-    """The agenda as the actor may see it. Cases and households go through the policy (the caller logs them)."""
-    items = list(meeting.agenda_items.order_by("-added_on", "pk"))
+    """The agenda as the actor may read it (`readable`); the caller logs the subjects it shows."""
+    items = meeting.agenda_items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
+    items = list(items.order_by("-added_on", "pk"))
     if current_only:
         today = timezone.localdate()
         items = [i for i in items if i.removed_on is None or i.removed_on > today]
-    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in=[i.case_id for i in items if i.case_id]), actor)
-             .select_related("lead_agency", "household", "person")}
-    households = {h.pk: h for h in policy.visible(
-        Household.objects.filter(pk__in=[i.household_id for i in items if i.household_id and not i.case_id]), actor)}
-    return [AgendaRow(i, cases.get(i.case_id) if i.case_id else households.get(i.household_id)) for i in items]
+    cases, households = _subjects(items, {i.pk for i in items if i.may_read})
+    return [AgendaRow(i, _subject_of(i, cases, households) if i.may_read else None) for i in items]
+
+
+@dataclass
+class ProposalRow:
+    proposal: AgendaProposal
+    subject: object | None
+
+    @property
+    def label(self) -> str:
+        return _label(self.subject)
+
+
+def pending_proposals(meeting: Meeting, actor, *, all_of_them: bool) -> list[ProposalRow]:
+    """Proposals awaiting the convener: all of them for the convener (`all_of_them`), else the actor's agency's
+    own. The case or household is named only to a reader who may read it (`readable`)."""
+    qs = meeting.proposals.filter(status=ProposalStatus.PENDING).select_related("proposed_by_agency", "proposed_by")
+    if not all_of_them:
+        qs = qs.filter(proposed_by_agency_id=actor.agency_id)
+    rows = list(qs.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField())).order_by("proposed_at", "pk"))
+    cases, households = _subjects(rows, {p.pk for p in rows if p.may_read})
+    return [ProposalRow(p, _subject_of(p, cases, households) if p.may_read else None) for p in rows]
+
+
+@dataclass
+class HistoryRow:
+    event: MeetingEvent
+    subject: object | None  # the agenda item's or proposal's case or household, if the reader may read it
+
+    @property
+    def label(self) -> str:
+        return _label(self.subject) if self.about_subject else ""
+
+    @property
+    def about_subject(self) -> bool:
+        return self.event.agenda_item_id is not None or self.event.proposal_id is not None
+
+    @property
+    def note(self) -> str:
+        """What was written with the change (a reason); about a case or household, only for a reader of it."""
+        return self.event.note if not self.about_subject or self.subject is not None else ""
+
+
+def history(meeting: Meeting, actor, *, limit: int = 50) -> list[HistoryRow]:
+    """The meeting's history, latest first; an agenda or proposal event names its case or household only to a
+    reader who may read it (`readable`, through the item or the proposal)."""
+    may_read = (Q(agenda_item__isnull=False) & readable(actor, "agenda_item__")) | (
+        Q(agenda_item__isnull=True, proposal__isnull=False) & readable(actor, "proposal__"))
+    events = list(meeting.events.select_related("staff", "agency", "member__agency", "agenda_item", "proposal")
+                  .annotate(may_read=ExpressionWrapper(may_read, output_field=BooleanField())).order_by("-at", "-pk")[:limit])
+    subjects = [e.agenda_item or e.proposal for e in events if e.may_read]
+    cases, households = _subjects(subjects, {s.pk for s in subjects})
+    return [HistoryRow(e, _subject_of(e.agenda_item or e.proposal, cases, households) if e.may_read else None)
+            for e in events]
+
+
+def proposable_cases(actor, limit: int = 300) -> list[Case]:
+    """The open cases the actor's agency leads, for 「提案する」 on a meeting's page (the caller logs them)."""
+    qs = Case.objects.filter(lead_agency_id=actor.agency_id, status__in=OPEN_STATUSES)
+    return list(policy.visible(qs, actor, with_basis=True).order_by("title", "pk")[:limit])
+
+
+def pending_pledges(actor) -> QuerySet:
+    """The actor's agency's current memberships whose pledge is not yet recorded: the meetings it was added to
+    and cannot read yet (title and convener only)."""
+    today = timezone.localdate()
+    if actor.agency_id is None:
+        return MeetingMember.objects.none()
+    return (MeetingMember.objects.filter(agency_id=actor.agency_id, joined_on__lte=today)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+            .filter(Q(confidentiality_pledged_on__isnull=True) | Q(confidentiality_pledged_on__gt=today))
+            .select_related("meeting__convened_by").order_by("meeting__title", "pk"))
 
 
 def meetings_for_agenda(actor, kinds=None) -> QuerySet:
-    """Meetings the actor may put a case on (she is a current member)."""
-    qs = policy.visible_meetings(Meeting.objects.all(), actor).order_by("kind", "title")
+    """Meetings the actor sits on, for the 「会議にかける」 page: she adds a case to the agenda of those her
+    agency convenes as manager (`services.governs`) and proposes it to the others."""
+    qs = policy.visible_meetings(Meeting.objects.all(), actor).select_related("convened_by").order_by("kind", "title")
     return qs.filter(kind__in=kinds) if kinds else qs
 
 

@@ -1,6 +1,8 @@
-"""会議 screens: list, calendar, a meeting (members, pledges, agenda), a sitting (minutes, decisions, action
-items), printable minutes (取扱注意). A meeting's record is read through `policy.meeting_get_or_404` (current
-members only, logged); its cases and households through `policy.visible` (logged)."""
+"""会議 screens: list, calendar, a meeting (members, pledges, agenda, proposals, history), a sitting (minutes,
+decisions, action items), printable minutes (取扱注意). A meeting's record is read through
+`policy.meeting_get_or_404` (current members whose pledge is recorded, logged); what it says about an agenda
+item through `queries.readable` (the policy, logged). The governance screens (members, agenda, proposals)
+answer 403 to a member who does not govern the meeting (`services.governs`), and the services refuse too."""
 
 import calendar as pycalendar
 from datetime import date, timedelta
@@ -25,33 +27,43 @@ from .forms import (
     ActionForm,
     ActionUpdateForm,
     AgendaAddForm,
+    CaseProposalForm,
     DecisionForm,
-    LeaveForm,
+    DeclineForm,
     MeetingForm,
     MemberAddForm,
     MinutesForm,
     PledgeForm,
+    ProposalForm,
     SittingForm,
 )
-from .models import ActionItem, AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
+from .models import ActionItem, AgendaItem, AgendaProposal, Meeting, MeetingKind, MeetingMember, Sitting
 
 
-def _log_subjects(actor, rows, path: str) -> None:
-    policy.log_reads(actor, [r.subject for r in rows if r.subject is not None], path=path)
+def _log_subjects(actor, rows, path: str, action: str = AccessAction.VIEW) -> None:
+    """Logs the cases and households a page names (agenda, proposals, history), each once."""
+    seen = {}
+    for row in rows:
+        if row.subject is not None:
+            seen[(type(row.subject), row.subject.pk)] = row.subject
+    policy.log_reads(actor, list(seen.values()), action=action, path=path)
 
 
 @login_required
 def index(request):
     kind = request.GET.get("kind", "")
     meetings = list(queries.meeting_list(request.actor, kind=kind if kind in MeetingKind.values else ""))
-    actions = list(queries.open_actions(request.actor.agency_id)[:50])
+    actions = list(queries.open_actions(request.actor)[:50])
     return render(request, "meetings/index.html", {
         "meetings": meetings, "actions": actions, "kinds": MeetingKind.choices, "kind": kind,
+        "pending_pledges": list(queries.pending_pledges(request.actor)),
         "upcoming": list(queries.upcoming_sittings(request.actor)), "today": timezone.localdate()})
 
 
 @login_required
 def create(request):
+    if not request.actor.is_manager:
+        raise PermissionDenied("会議をつくるのは、機関の管理者または相談支援包括化推進員です。")
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -62,7 +74,7 @@ def create(request):
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, "会議を作成しました。構成員の守秘義務の誓約を記録してください。")
+            messages.success(request, "会議を作成しました。構成員は、守秘義務の誓約が記録されるまで会議の記録を閲覧できません。")
             return redirect("meetings:detail", meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form})
 
@@ -71,42 +83,64 @@ def create(request):
 def detail(request, pk: int):
     actor = request.actor
     meeting = policy.meeting_get_or_404(Meeting, actor, pk, path=request.path)
+    governs = services.governs(actor, meeting)
     rows = queries.agenda_rows(meeting, actor)
-    _log_subjects(actor, rows, request.path)
+    proposals = queries.pending_proposals(meeting, actor, all_of_them=governs)
+    events = queries.history(meeting, actor)
+    _log_subjects(actor, [*rows, *proposals, *events], request.path)
     members = list(meeting.members.select_related("agency", "staff").prefetch_related("pledges__staff")
                    .order_by("left_on", "agency__kana"))
     today = timezone.localdate()
-    current_ids = [m.agency_id for m in members if m.left_on is None or m.left_on > today]
+    current = [m for m in members if m.left_on is None or m.left_on > today]
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "access": policy.meeting_access(meeting, actor), "rows": rows, "today": today,
-        "current_members": [m for m in members if m.agency_id in current_ids and (m.left_on is None or m.left_on > today)],
-        "former_members": [m for m in members if m.left_on is not None and m.left_on <= today],
+        "governs": governs, "proposals": proposals, "events": events,
+        "current_members": current, "former_members": [m for m in members if m not in current],
         "sittings": list(meeting.sittings.order_by("-held_on", "-pk")[:24]),
-        "member_form": MemberAddForm(exclude_ids=current_ids), "sitting_form": SittingForm(initial={"held_on": today}),
+        "member_form": MemberAddForm(exclude_ids=[m.agency_id for m in current]) if governs else None,
+        "sitting_form": SittingForm(initial={"held_on": today}),
     })
+
+
+def _governed_meeting(request, pk: int) -> Meeting:
+    """A governance screen: 404 for a reader who does not sit on the meeting, 403 for a member who does not
+    govern it (the services refuse too)."""
+    meeting = policy.meeting_get_or_404(Meeting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    if not services.governs(request.actor, meeting):
+        raise PermissionDenied("構成員と検討事項を決めるのは、主催機関の管理者・相談支援包括化推進員です。")
+    return meeting
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
 @login_required
 @require_POST
 def member_add(request, pk: int):
-    meeting = policy.meeting_get_or_404(Meeting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    meeting = _governed_meeting(request, pk)
     form = MemberAddForm(request.POST)
     if form.is_valid():
+        d = form.cleaned_data
         try:
-            services.member_add(actor=request.actor, meeting=meeting, agency=form.cleaned_data["agency"],
-                                joined_on=form.cleaned_data["joined_on"])
-            messages.success(request, "構成員を加えました。守秘義務の誓約を記録してください。")
+            services.member_add(actor=request.actor, meeting=meeting, agency=d["agency"], joined_on=d["joined_on"],
+                                reason=d["joined_reason"])
+            messages.success(request, "構成員を加えました。守秘義務の誓約が記録されるまで、その機関は会議の記録を閲覧できません。")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, _errors(error))
     else:
-        messages.error(request, "加える機関と加入日を確かめてください。")
+        messages.error(request, "加える機関・加入日・理由を確かめてください。" + " ".join(
+            str(e) for errs in form.errors.values() for e in errs))
     return redirect("meetings:detail", meeting.pk)
 
 
 def _member(request, pk: int) -> MeetingMember:
-    member = MeetingMember.objects.select_related("meeting", "agency").filter(pk=pk).first()
+    """The member row, for the meeting's seated members and the member agency's own staff; 404 for others."""
+    member = MeetingMember.objects.select_related("meeting__convened_by", "agency").filter(pk=pk).first()
     if member is None:
         raise Http404
+    if request.actor.agency_id is not None and request.actor.agency_id == member.agency_id:
+        return member
     policy.meeting_get_or_404(Meeting, request.actor, member.meeting_id, action=AccessAction.EDIT, path=request.path)
     return member
 
@@ -114,33 +148,54 @@ def _member(request, pk: int) -> MeetingMember:
 @login_required
 @require_POST
 def member_leave(request, pk: int):
+    """The member agency's own staff record that it leaves."""
     member = _member(request, pk)
-    form = LeaveForm(request.POST)
+    if request.actor.agency_id != member.agency_id:
+        raise PermissionDenied("脱退を記録できるのは、その機関の職員です。")
     try:
-        if not form.is_valid():
-            raise ValidationError("脱退日を確かめてください。")
-        services.member_leave(actor=request.actor, member=member, left_on=form.cleaned_data["left_on"])
-        messages.success(request, f"{member.agency.name}の脱退を記録しました（守秘義務の記録は残ります）。")
+        services.member_leave(actor=request.actor, member=member)
+        messages.success(request, f"{member.agency.name}の脱退を記録しました（守秘義務は続きます）。")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _errors(error))
+        return redirect("meetings:detail", member.meeting_id)
+    return redirect("meetings:index")
+
+
+@login_required
+@require_POST
+def member_remove(request, pk: int):
+    member = _member(request, pk)
+    _governed_meeting(request, member.meeting_id)
+    try:
+        services.member_remove(actor=request.actor, member=member)
+        messages.success(request, f"{member.agency.name}を構成員から外しました（守秘義務の記録は残ります）。")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
     return redirect("meetings:detail", member.meeting_id)
 
 
 @login_required
 def pledge(request, pk: int):
     member = _member(request, pk)
-    form = PledgeForm(request.POST or None, agency=member.agency)
+    actor = request.actor
+    if not services.may_record_pledge(actor, member):
+        raise PermissionDenied("誓約を記録できるのは、その機関の職員か、主催機関の管理者・推進員です。")
+    own_worker = actor.agency_id == member.agency_id and not actor.is_manager
+    form = PledgeForm(request.POST or None, agency=member.agency, only_staff=actor.staff if own_worker else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.pledge_record(actor=request.actor, member=member, staff=d["staff"], pledged_on=d["pledged_on"],
+            services.pledge_record(actor=actor, member=member, staff=d["staff"], pledged_on=d["pledged_on"],
                                    method=d["method"])
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, "守秘義務の誓約を記録しました。")
+            if policy.meeting_access(member.meeting, actor) is None:
+                return redirect("meetings:index")
             return redirect("meetings:detail", member.meeting_id)
-    return render(request, "meetings/pledge_form.html", {"form": form, "member": member})
+    return render(request, "meetings/pledge_form.html", {"form": form, "member": member,
+                                                          "seated": policy.meeting_access(member.meeting, actor) is not None})
 
 
 @login_required
@@ -156,13 +211,13 @@ def sitting_create(request, pk: int):
         sittings = services.sitting_schedule(actor=request.actor, meeting=meeting, held_on=d["held_on"],
                                              starts_at=d["starts_at"], place=d["place"], repeat=d["repeat"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _errors(error))
         return redirect("meetings:detail", meeting.pk)
     messages.success(request, f"開催予定を{len(sittings)}回分登録しました。")
     return redirect("meetings:sitting", sittings[0].pk)
 
 
-# ---- 検討事項 ----
+# ---- 検討事項と提案 ----
 
 
 def _subject_from(request):
@@ -178,40 +233,115 @@ def _subject_from(request):
 
 @login_required
 def agenda_add(request):
-    """Put a case or household on a meeting's agenda. A 重層的支援会議 without consent is refused with the reason,
-    and the 支援会議 the actor sits on are offered instead."""
+    """「会議にかける」: put a case or household on the agenda of a meeting the actor's agency convenes as manager,
+    or propose it to the convener of another she sits on. A 重層的支援会議 without consent is refused with the
+    reason, and the 支援会議 the actor sits on are offered instead."""
+    actor = request.actor
     case, household = _subject_from(request)
-    meetings = list(queries.meetings_for_agenda(request.actor))
-    form = AgendaAddForm(request.POST or None, meetings=meetings)
+    meetings = list(queries.meetings_for_agenda(actor))
+    governed = [m for m in meetings if services.governs(actor, m)]
+    others = [m for m in meetings if m not in governed]
+    proposing = request.method == "POST" and "propose" in request.POST
+    form = AgendaAddForm(request.POST if request.method == "POST" and not proposing else None, meetings=governed)
+    proposal_form = ProposalForm(request.POST if proposing else None, meetings=others, prefix="proposal")
+    refused = None
+    if request.method == "POST":
+        chosen = proposal_form if proposing else form
+        if chosen.is_valid():
+            meeting = next(m for m in (others if proposing else governed) if m.pk == chosen.cleaned_data["meeting"])
+            try:
+                if proposing:
+                    services.agenda_propose(actor=actor, meeting=meeting, case=case, household=household,
+                                            reason=chosen.cleaned_data["reason"])
+                else:
+                    services.agenda_add(actor=actor, meeting=meeting, case=case, household=household)
+            except services.AgendaRefused as error:
+                refused = error
+            except ValidationError as error:
+                add_validation_errors(chosen, error)
+            else:
+                if proposing:
+                    messages.success(request, f"「{meeting.title}」に提案しました。主催機関（{meeting.convened_by.name}）が判断します。")
+                else:
+                    messages.success(request, f"「{meeting.title}」の検討事項にしました。")
+                return redirect("meetings:detail", meeting.pk)
+    support = [m for m in meetings if m.kind == MeetingKind.SUPPORT_MEETING]
+    return render(request, "meetings/agenda_add.html", {
+        "form": form, "proposal_form": proposal_form, "case": case, "household": household, "refused": refused,
+        "support_governed": [m for m in support if m in governed], "support_others": [m for m in support if m in others]})
+
+
+@login_required
+def propose(request, pk: int):
+    """「提案する」 from the meeting's page: one of the open cases the actor's agency leads (others are proposed from
+    their own page through 「会議にかける」)."""
+    actor = request.actor
+    meeting = policy.meeting_get_or_404(Meeting, actor, pk, path=request.path)
+    cases = queries.proposable_cases(actor)
+    policy.log_reads(actor, cases, action=AccessAction.LIST, path=request.path)
+    form = CaseProposalForm(request.POST or None, cases=cases)
     refused = None
     if request.method == "POST" and form.is_valid():
-        meeting = next(m for m in meetings if m.pk == form.cleaned_data["meeting"])
+        case = next(c for c in cases if c.pk == form.cleaned_data["case"])
         try:
-            services.agenda_add(actor=request.actor, meeting=meeting, case=case, household=household)
+            services.agenda_propose(actor=actor, meeting=meeting, case=case, reason=form.cleaned_data["reason"])
         except services.AgendaRefused as error:
             refused = error
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, f"「{meeting.title}」の検討事項にしました。")
+            messages.success(request, f"提案しました。主催機関（{meeting.convened_by.name}）が判断します。")
             return redirect("meetings:detail", meeting.pk)
-    support = [m for m in meetings if m.kind == MeetingKind.SUPPORT_MEETING]
-    return render(request, "meetings/agenda_add.html", {"form": form, "case": case, "household": household,
-                                                        "refused": refused, "support_meetings": support})
+    return render(request, "meetings/propose.html", {"meeting": meeting, "form": form, "refused": refused})
+
+
+def _proposal(request, pk: int) -> AgendaProposal:
+    proposal = AgendaProposal.objects.select_related("meeting__convened_by", "proposed_by_agency").filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    _governed_meeting(request, proposal.meeting_id)
+    return proposal
+
+
+@login_required
+@require_POST
+def proposal_accept(request, pk: int):
+    proposal = _proposal(request, pk)
+    try:
+        services.proposal_accept(actor=request.actor, proposal=proposal)
+        messages.success(request, "提案を受け入れ、検討事項にしました。")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("meetings:detail", proposal.meeting_id)
+
+
+@login_required
+@require_POST
+def proposal_decline(request, pk: int):
+    proposal = _proposal(request, pk)
+    form = DeclineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("見送りの理由は2,000文字以内で入力してください。")
+        services.proposal_decline(actor=request.actor, proposal=proposal, reason=form.cleaned_data["reason"])
+        messages.success(request, "提案を見送りました。")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("meetings:detail", proposal.meeting_id)
 
 
 @login_required
 @require_POST
 def agenda_remove(request, pk: int):
-    item = AgendaItem.objects.filter(pk=pk).select_related("meeting").first()
+    item = AgendaItem.objects.filter(pk=pk).select_related("meeting__convened_by").first()
     if item is None:
         raise Http404
-    policy.meeting_get_or_404(Meeting, request.actor, item.meeting_id, action=AccessAction.EDIT, path=request.path)
+    _governed_meeting(request, item.meeting_id)
     try:
         services.agenda_remove(actor=request.actor, item=item)
         messages.success(request, "検討事項を終了しました。この会議を根拠とする閲覧は、今日で終わります。")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _errors(error))
     return redirect("meetings:detail", item.meeting_id)
 
 
@@ -219,11 +349,11 @@ def agenda_remove(request, pk: int):
 
 
 def _sitting_context(request, sitting: Sitting, rows, member_ids):
+    decisions, actions = queries.sitting_record(sitting, request.actor)
     return {
         "sitting": sitting, "meeting": sitting.meeting, "rows": rows,
         "discussions": {d.agenda_item_id: d for d in sitting.items.all()},
-        "decisions": list(sitting.decisions.select_related("agenda_item")),
-        "actions": list(sitting.action_items.select_related("owner_agency", "owner_staff")),
+        "decisions": decisions, "actions": actions,
         "decision_form": DecisionForm(agenda_rows=rows),
         "action_form": ActionForm(member_ids=member_ids, agenda_rows=rows),
         "attendees": list(sitting.attendees.order_by("kana")),
@@ -237,7 +367,7 @@ def sitting(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, actor, pk, path=request.path)
     rows = queries.agenda_rows(obj.meeting, actor)
     _log_subjects(actor, rows, request.path)
-    member_ids = services.current_member_agency_ids(obj.meeting)
+    member_ids = services.current_member_agency_ids(obj.meeting, seated_only=True)
     discussions = {d.agenda_item_id: d.discussion for d in obj.items.all()}
     initial = {"status": obj.status, "minutes": obj.minutes, "events": obj.events, "topics": obj.topics,
                "version": obj.version, "attendees": list(obj.attendees.values_list("pk", flat=True)),
@@ -288,7 +418,8 @@ def _item(sitting: Sitting, item_id: int | None) -> AgendaItem | None:
 def action_add(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
     rows = queries.agenda_rows(obj.meeting, request.actor)
-    form = ActionForm(request.POST, member_ids=services.current_member_agency_ids(obj.meeting), agenda_rows=rows)
+    form = ActionForm(request.POST, member_ids=services.current_member_agency_ids(obj.meeting, seated_only=True),
+                      agenda_rows=rows)
     try:
         if not form.is_valid():
             raise ValidationError("役割・担当機関・期日を確かめてください。" + " ".join(
@@ -319,7 +450,7 @@ def minutes_print(request, pk: int):
 
 @login_required
 def actions(request):
-    rows = list(queries.open_actions(request.actor.agency_id)[:200])
+    rows = list(queries.open_actions(request.actor)[:200])
     return render(request, "meetings/actions.html", {"actions": rows, "today": timezone.localdate()})
 
 
@@ -329,6 +460,9 @@ def action_edit(request, pk: int):
     if action is None or request.actor.agency_id is None:
         raise Http404
     if request.actor.agency_id not in (action.owner_agency_id, action.sitting.meeting.convened_by_id):
+        raise Http404
+    if not queries.on_readable_items(ActionItem.objects.filter(pk=action.pk), request.actor).filter(
+            sitting__meeting__in=policy.visible_meetings(Meeting.objects.all(), request.actor)).exists():
         raise Http404
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status, "result": action.result,
                                                            "version": action.version})
