@@ -1,4 +1,5 @@
-"""Demo meetings of every kind: members with their pledges (one former member), agendas, sittings with minutes,
+"""Demo meetings of every kind: members with their pledges (one former member) and the history of it, agendas (and
+one proposal waiting for the 支援会議's convener), sittings with minutes,
 decisions and action items (some overdue), and — as in the seed's 「とうべつ会議」 — a monthly case-sharing meeting
 for a year with its standing sections. The city adds a 地域ケア会議 per district and more cases on the agendas.
 
@@ -11,6 +12,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tsunagu.agencies.models import Membership
+from tsunagu.audit.models import SharingBasis
 from tsunagu.cases.models import OPEN_STATUSES, Case, CaseNote, Compartment
 from tsunagu.core.demo import DemoContext
 from tsunagu.people.models import HouseholdMember
@@ -19,9 +21,12 @@ from .models import (
     ActionItem,
     ActionStatus,
     AgendaItem,
+    AgendaProposal,
     ConfidentialityPledge,
     Decision,
     Meeting,
+    MeetingEvent,
+    MeetingEventKind,
     MeetingKind,
     MeetingMember,
     MeetingProfile,
@@ -77,8 +82,41 @@ class Demo:
                                   left_on=self.ctx.today - timedelta(days=90)) for a in self.pick(*former_keys)]
         MeetingMember.objects.bulk_create(members)
         self._pledges(members, joined)
+        self._history(meeting, members, joined)
         self.counts["meetings"] += 1
         return meeting
+
+    def _history(self, meeting, members, joined):
+        """The meeting's history as its convener would have left it: created, each member added and pledged."""
+        staff_id = (self.staff.get(meeting.convened_by_id) or [None])[0]
+        if staff_id is None:
+            return
+        at = self._at(joined)
+        events = [MeetingEvent(meeting=meeting, kind=MeetingEventKind.CREATED, at=at, staff_id=staff_id,
+                               agency_id=meeting.convened_by_id)]
+        for m in members:
+            events.append(MeetingEvent(meeting=meeting, kind=MeetingEventKind.MEMBER_ADDED, at=at, staff_id=staff_id,
+                                       agency_id=meeting.convened_by_id, member=m, note=f"加入日 {m.joined_on:%Y-%m-%d}"))
+            events.append(MeetingEvent(meeting=meeting, kind=MeetingEventKind.PLEDGE_RECORDED, at=at, staff_id=staff_id,
+                                       agency_id=meeting.convened_by_id, member=m))
+            if m.left_on is not None:
+                events.append(MeetingEvent(meeting=meeting, kind=MeetingEventKind.MEMBER_LEFT, at=self._at(m.left_on),
+                                           staff_id=staff_id, agency_id=meeting.convened_by_id, member=m))
+        MeetingEvent.objects.bulk_create(events)
+
+    def proposal(self, meeting, proposer_key, exclude_cases):
+        """One proposal waiting for the convener: an open case the proposing member leads, not on the agenda."""
+        proposer = self.agencies.get(proposer_key)
+        staff = self.staff.get(proposer.pk) if proposer is not None else None
+        if meeting is None or not staff:
+            return
+        case = (Case.objects.filter(lead_agency=proposer, status__in=OPEN_STATUSES, compartment="")
+                .exclude(pk__in=exclude_cases).order_by("pk").first())
+        if case is None:
+            return
+        AgendaProposal.objects.create(meeting=meeting, case=case, proposed_by_agency=proposer, proposed_by_id=staff[0],
+                                      proposer_basis=SharingBasis.OWN_AGENCY,
+                                      reason="家族全体の状況が複雑で、関係機関で方針を共有したい。")
 
     def _pledges(self, members, on):
         pledges = []
@@ -122,11 +160,14 @@ class Demo:
         through = Sitting.attendees.through
         through.objects.bulk_create([through(sitting_id=s.pk, agency_id=a) for s in rows if s.status == SittingStatus.HELD
                                      for a in members])
-        self._record(rows, items, members)
+        # an action item goes to an agency that may read its agenda item: in the kinds that open the agenda to every
+        # member; elsewhere it is about the meeting as a whole
+        opens = meeting.kind in (K.SUPPORT_MEETING, K.CHILD_PROTECTION_COUNCIL, K.MULTI_AGENCY_MEETING)
+        self._record(rows, items, members, opens)
         self.counts["sittings"] += len(rows)
         return rows
 
-    def _record(self, sittings, items, members):
+    def _record(self, sittings, items, members, opens):
         talks, decisions, actions = [], [], []
         for s in (s for s in sittings if s.status == SittingStatus.HELD):
             for item in self.rng.sample(items, min(len(items), 3)):
@@ -136,7 +177,7 @@ class Demo:
                 owner = self.rng.choice(members)
                 due = s.held_on + timedelta(days=self.rng.randint(14, 45))
                 done = due < self.ctx.today and self.rng.random() < 0.8
-                actions.append(ActionItem(sitting=s, agenda_item=self.rng.choice(items) if items else None,
+                actions.append(ActionItem(sitting=s, agenda_item=self.rng.choice(items) if items and opens else None,
                                           description=self.rng.choice(ACTIONS), owner_agency_id=owner,
                                           owner_staff_id=self.rng.choice(self.staff[owner]) if self.staff.get(owner) else None,
                                           due_on=due, status=ActionStatus.DONE if done else ActionStatus.OPEN,
@@ -163,6 +204,7 @@ def generate(ctx: DemoContext) -> None:
                            former_keys=["hub"])
     demo.agenda(support, cases=([seed_case.pk] if seed_case else []) + multi)
     demo.sittings(support, 1, 6, 1)
+    demo.proposal(support, "houkatsu", ([seed_case.pk] if seed_case else []) + multi)
 
     multi_agency = demo.meeting(K.MULTI_AGENCY_MEETING, f"{town}重層的支援会議", "welfare", ["houkatsu", "shougai", "konkyu"],
                                 Recurrence.MONTHLY, "本人の同意にもとづき、支援プランと役割分担を決める。")
