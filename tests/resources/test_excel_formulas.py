@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tsunagu.agencies.actor import actor_for
 from tsunagu.resources import excel
 from tsunagu.resources.hsds.tabular import export_tabular
 from tsunagu.resources.models import Service
@@ -33,7 +34,7 @@ def _fields(service: Service) -> dict:
             "address": address.address_1, "fees_description": service.fees_description}
 
 
-def test_a_workbook_the_app_wrote_imports_back_unchanged(own_agency):
+def test_a_workbook_the_app_wrote_imports_back_unchanged(alice, own_agency):
     entry = _entry(own_agency)
     assert _fields(entry) == HOSTILE
     data = excel.export_workbook(Service.objects.all())
@@ -41,7 +42,7 @@ def test_a_workbook_the_app_wrote_imports_back_unchanged(own_agency):
     written = {cell.value: cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row if cell.value}
     assert {written[v] for v in HOSTILE.values()} == {"s"}
     Service.objects.filter(pk=entry.pk).update(name="変更前", description="")
-    created, updated = excel.import_workbook(data, maintainer=own_agency)
+    created, updated = excel.import_workbook(data, actor=actor_for(alice))
     assert (created, updated) == (0, 1)
     assert _fields(entry) == HOSTILE
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from tsunagu.agencies.actor import actor_for
 from tsunagu.resources import excel
 from tsunagu.resources.hsds.tabular import HsdsImportError, import_tabular, read_json
 from tsunagu.resources.models import Organization, Service
@@ -117,17 +118,18 @@ def _workbook(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def test_excel_round_trip(own_agency):
-    resource("歌声サロン", fields=["community"], targets=["elderly"], days=["TU", "FR"], district="緑町", free=True)
+def test_excel_round_trip(alice, own_agency):
+    resource("歌声サロン", maintainer=own_agency, fields=["community"], targets=["elderly"], days=["TU", "FR"],
+             district="緑町", free=True)
     data = excel.export_workbook(Service.objects.all())
     Service.objects.update(name="変更前")
-    created, updated = excel.import_workbook(data, maintainer=own_agency)
+    created, updated = excel.import_workbook(data, actor=actor_for(alice))
     service = Service.objects.get()
     assert (created, updated, service.name, service.field_list, service.district) == (0, 1, "歌声サロン", ["community"], "緑町")
     assert service.schedules.get().byday == "TU,FR"
 
 
-def test_excel_row_errors_in_japanese_and_nothing_written(own_agency):
+def test_excel_row_errors_in_japanese_and_nothing_written(alice):
     header = [label for _, label in excel.COLUMNS]
     index = {name: i for i, (name, _) in enumerate(excel.COLUMNS)}
 
@@ -142,7 +144,7 @@ def test_excel_row_errors_in_japanese_and_nothing_written(own_agency):
                       row(name="定員超え", kind="制度・専門機関", visibility="公開", capacity=3, vacancy=5),
                       row(name="分野違い", kind="制度・専門機関", visibility="公開", fields="宇宙")])
     with pytest.raises(HsdsImportError) as caught:
-        excel.import_workbook(data, maintainer=own_agency)
+        excel.import_workbook(data, actor=actor_for(alice))
     errors = caught.value.errors
     assert any(e.startswith("3行目 名称:") for e in errors)
     assert any(e.startswith("4行目 空き:") for e in errors)
@@ -150,12 +152,12 @@ def test_excel_row_errors_in_japanese_and_nothing_written(own_agency):
     assert Service.objects.count() == 0
 
 
-def test_excel_missing_header_and_not_excel(own_agency):
+def test_excel_missing_header_and_not_excel(alice):
     with pytest.raises(HsdsImportError) as caught:
-        excel.import_workbook(_workbook([["なまえ"], ["x"]]), maintainer=own_agency)
+        excel.import_workbook(_workbook([["なまえ"], ["x"]]), actor=actor_for(alice))
     assert "見出し「名称」" in caught.value.errors[0]
     with pytest.raises(HsdsImportError) as caught:
-        excel.import_workbook("名称,種類\nあ,い\n".encode("cp932"), maintainer=own_agency)
+        excel.import_workbook("名称,種類\nあ,い\n".encode("cp932"), actor=actor_for(alice))
     assert "Excel ファイル" in caught.value.errors[0]
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from tests import factories
+from tsunagu.agencies.actor import actor_for
 from tsunagu.resources import services
 from tsunagu.resources.models import Service
 
@@ -20,13 +22,14 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def entry():
-    return resource("ふれあい食堂", phone="0123-45-6789", is_consultation_window=True, fields=["poverty"])
+def entry(own_agency):
+    return resource("ふれあい食堂", maintainer=own_agency, phone="0123-45-6789", is_consultation_window=True,
+                    fields=["poverty"])
 
 
 def _edit(service: Service, **data) -> None:
     service.refresh_from_db()
-    services.service_update(service=service, data={"kind": "formal", "visibility": "public", "name": service.name,
+    services.service_update(actor=actor_for(factories.staff(service.maintainer)), service=service, data={"kind": "formal", "visibility": "public", "name": service.name,
                                                    "is_consultation_window": True, "fields": ["poverty"], **data},
                             expected_version=service.version)
 

@@ -70,11 +70,12 @@ def test_invalid_form_says_what_is_wrong(client_for, alice):
     assert Service.objects.count() == 0
 
 
-def test_concurrent_edit_is_not_overwritten(client_for, alice, bob, salon):
+def test_concurrent_edit_is_not_overwritten(client_for, alice, own_agency, salon):
     base = {"name": "歌声サロン（木曜に変更）", "kind": "informal", "visibility": "public", "version": salon.version}
     assert client_for(alice).post(f"/resources/{salon.pk}/edit/", base).status_code == 302
     stale = {**base, "name": "歌声サロン（古い画面から）"}
-    response = client_for(bob).post(f"/resources/{salon.pk}/edit/", stale)
+    colleague = factories.staff(own_agency)  # the same maintaining agency, from a page opened before
+    response = client_for(colleague).post(f"/resources/{salon.pk}/edit/", stale)
     assert response.status_code == 200 and "他の人が保存した最新の内容" in response.content.decode()
     assert Service.objects.get(pk=salon.pk).name == "歌声サロン（木曜に変更）"
 
@@ -172,13 +173,14 @@ def test_needs_by_district_shows_missing_resources(client_for, alice, own_agency
 
 
 @pytest.mark.usefixtures("public_cache")
-def test_public_cache_never_shows_an_entry_made_staff_only(client, client_for, alice):
+def test_public_cache_never_shows_an_entry_made_staff_only(client, client_for, alice, own_agency):
+    from tsunagu.agencies.actor import actor_for
     from tsunagu.resources import services
 
-    entry = resource("ふれあい食堂")
+    entry = resource("ふれあい食堂", maintainer=own_agency)
     assert "ふれあい食堂" in client.get("/resources/public/").content.decode()
     assert "ふれあい食堂" in client.get("/resources/public/").content.decode()  # served from the cache
-    services.service_update(service=entry, data={"name": "ふれあい食堂", "kind": "formal", "visibility": "staff"},
+    services.service_update(actor=actor_for(alice), service=entry, data={"name": "ふれあい食堂", "kind": "formal", "visibility": "staff"},
                             expected_version=entry.version)
     assert "ふれあい食堂" not in client.get("/resources/public/").content.decode()
     client_for(alice).post(f"/resources/{entry.pk}/archive/")

@@ -1,19 +1,24 @@
 """Excel (.xlsx) for staff: the directory as one sheet with Japanese headings, and the same sheet read back.
 
 Every row is checked with the same form as the screen; if any row is wrong nothing is saved, and each problem is
-reported with its row number.
+reported with its row number. A row with the ID of an existing entry updates it, as an edit on the screen would:
+only for its maintaining agency (or the coordinator), and only from the version ("版") it was exported at. Texts
+are written as string cells (tsunagu.core.cells), so what the sheet says reads back unchanged.
 """
 
 import io
 from datetime import time
 from zipfile import BadZipFile
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from tsunagu.agencies.models import Agency, Field
+from tsunagu.agencies.actor import Actor
+from tsunagu.agencies.models import Field
 from tsunagu.core.cells import xlsx_row
+from tsunagu.core.locking import EditConflict
 
 from . import services
 from .forms import ServiceForm
@@ -21,7 +26,7 @@ from .hsds.tabular import MAX_FILE_BYTES, HsdsImportError
 from .models import WEEKDAYS, ResourceKind, Service, Target, Visibility
 
 COLUMNS = [
-    ("id", "ID"), ("name", "名称"), ("organization_name", "提供主体"), ("description", "内容"), ("kind", "種類"),
+    ("id", "ID"), ("version", "版"), ("name", "名称"), ("organization_name", "提供主体"), ("description", "内容"), ("kind", "種類"),
     ("visibility", "公開範囲"), ("is_consultation_window", "相談窓口"), ("fields", "分野"), ("targets", "対象者"),
     ("district", "地区"), ("place_name", "場所の名前"), ("postal_code", "郵便番号"), ("address", "所在地"), ("phone", "電話番号"),
     ("email", "メールアドレス"), ("url", "ホームページ"), ("days", "曜日"), ("opens_at", "開始時刻"),
@@ -99,8 +104,8 @@ def _read_rows(data: bytes) -> list[tuple[int, dict]]:
     return found
 
 
-def read_workbook(data: bytes) -> list[tuple[str, dict]]:
-    """(existing id or "", form data) per row; raises HsdsImportError with every problem."""
+def read_workbook(data: bytes) -> list[tuple[int, str, dict]]:
+    """(row number, existing id or "", form data) per row; raises HsdsImportError with every problem."""
     errors, parsed = [], []
     for number, raw in _read_rows(data):
         where = f"{number}行目"
@@ -111,21 +116,44 @@ def read_workbook(data: bytes) -> list[tuple[str, dict]]:
                 label = dict(COLUMNS).get(field_name, "")
                 errors.extend(f"{where} {label}: {m}".replace(" :", ":") for m in messages)
             continue
-        parsed.append((str(raw.get("id") or "").strip(), form.cleaned_data))
+        parsed.append((number, str(raw.get("id") or "").strip(), form.cleaned_data))
     if errors:
         raise HsdsImportError(errors[:200])
     return parsed
 
 
 @transaction.atomic
-def import_workbook(data: bytes, *, maintainer: Agency) -> tuple[int, int]:
+def import_workbook(data: bytes, *, actor: Actor) -> tuple[int, int]:
+    """New rows become entries the actor's agency maintains; rows of existing entries update them. Nothing is
+    saved unless every row may be."""
+    rows = read_workbook(data)
+    existing = Service.objects.in_bulk([service_id for _, service_id, _ in rows if service_id])
+    errors = [e for number, service_id, cleaned in rows if service_id in existing
+              for e in _update_errors(number, existing[service_id], cleaned, actor)]
+    if errors:
+        raise HsdsImportError(errors[:200])
     created = updated = 0
-    for service_id, cleaned in read_workbook(data):
-        existing = Service.objects.filter(pk=service_id).first() if service_id else None
-        if existing is None:
-            services.service_create(data=cleaned, maintainer=maintainer)
+    for number, service_id, cleaned in rows:
+        service = existing.get(service_id)
+        if service is None:
+            services.service_create(data=cleaned, maintainer=actor.agency)
             created += 1
-        else:
-            services.service_update(service=existing, data=cleaned, expected_version=existing.version)
-            updated += 1
+            continue
+        try:
+            services.service_update(actor=actor, service=service, data=cleaned, expected_version=cleaned["version"])
+        except (EditConflict, PermissionDenied) as exc:  # changed while we read the file: nothing is kept
+            raise HsdsImportError([f"{number}行目: 「{cleaned['name']}」は読み込みの間に更新されました。もう一度書き出してから直してください"]) from exc
+        updated += 1
     return created, updated
+
+
+def _update_errors(number: int, service: Service, cleaned: dict, actor: Actor) -> list[str]:
+    name = cleaned["name"]
+    if not services.may_maintain(actor, service):
+        return [f"{number}行目: 「{name}」は他の機関が管理している資源のため更新できません（管理機関または推進員が更新します）"]
+    if cleaned.get("version") is None:
+        return [f"{number}行目 版: 既存の資源を更新する行には版が必要です。書き出したファイルの「版」の列をそのまま使ってください"]
+    if cleaned["version"] != service.version:
+        return [f"{number}行目: 「{name}」は書き出した後に更新されています（版 {cleaned['version']} → {service.version}）。"
+                "もう一度書き出してから直してください"]
+    return []

@@ -120,6 +120,17 @@ class ServiceForm(JapaneseForm):
         return initial
 
 
+class ServiceEditForm(ServiceForm):
+    """An edit states the version it started from (the hidden field the edit page carries): without it the
+    conflict check could not run, so nothing is saved."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") is None and "version" not in self.errors:
+            self.add_error(None, "版の情報がないため保存できません。画面を開き直してから、もう一度保存してください。")
+        return data
+
+
 class VacancyForm(JapaneseForm):
     vacancy = forms.IntegerField(label="現在の空き", min_value=0, required=False)
 

@@ -1,12 +1,18 @@
 """Writes to the directory. A staff form is flat (one screen); here it becomes HSDS rows: a service, its provider
-(organization), its place (location + address), phone, contact and weekly schedule."""
+(organization), its place (location + address), phone, contact and weekly schedule.
+
+Any agency adds entries; an entry is edited, verified, given a vacancy or ended only by the agency maintaining it
+or by the coordinator (`may_maintain`) — the coordinator alone for an entry no agency maintains (one imported from
+an HSDS package). An edit states the version it started from."""
 
 from collections.abc import Iterable
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency, Municipality
 from tsunagu.core.locking import EditConflict
 
@@ -31,6 +37,20 @@ PROFILE_FIELDS = [
     "eligibility_description", "capacity", "vacancy", "keywords", "url", "email", "minimum_age", "maximum_age",
 ]
 NULLABLE = {"capacity", "vacancy", "minimum_age", "maximum_age"}
+NOT_MAINTAINER = "この資源を変更できるのは、管理機関または相談支援包括化推進員です。"
+VERSION_MISSING = "版の情報がないため保存できません。画面を開き直してから、もう一度保存してください。"
+
+
+def may_maintain(actor: Actor, service: Service) -> bool:
+    """Edit, verify, set the vacancy of, or end the entry: its maintaining agency, or the coordinator."""
+    if actor.is_coordinator:
+        return True
+    return service.maintainer_id is not None and service.maintainer_id == actor.agency_id
+
+
+def _check_maintainer(actor: Actor, service: Service) -> None:
+    if not may_maintain(actor, service):
+        raise PermissionDenied(NOT_MAINTAINER)
 
 
 def search_refresh(services: Iterable[Service]) -> None:
@@ -91,8 +111,11 @@ def service_create(*, data: dict, maintainer: Agency | None) -> Service:
 
 
 @transaction.atomic
-def service_update(*, service: Service, data: dict, expected_version: int) -> Service:
+def service_update(*, actor: Actor, service: Service, data: dict, expected_version: int | None) -> Service:
+    if expected_version is None:
+        raise ValidationError({"version": VERSION_MISSING})
     current = Service.objects.select_for_update().get(pk=service.pk)
+    _check_maintainer(actor, current)
     if current.version != expected_version:
         raise EditConflict(current)
     vacancy_changed = data.get("vacancy") != current.vacancy
@@ -159,7 +182,8 @@ def _write_schedule(service: Service, data: dict) -> None:
 
 
 @transaction.atomic
-def service_verify(*, service: Service, on: date | None = None) -> Service:
+def service_verify(*, actor: Actor, service: Service, on: date | None = None) -> Service:
+    _check_maintainer(actor, service)
     service.verified_on = on or timezone.localdate()
     service.updated_at = timezone.now()
     service.save(update_fields=["verified_on", "updated_at"])
@@ -167,7 +191,8 @@ def service_verify(*, service: Service, on: date | None = None) -> Service:
 
 
 @transaction.atomic
-def vacancy_update(*, service: Service, vacancy: int | None) -> Service:
+def vacancy_update(*, actor: Actor, service: Service, vacancy: int | None) -> Service:
+    _check_maintainer(actor, service)
     service.vacancy = vacancy
     service.vacancy_updated_on = timezone.localdate()
     service.updated_at = timezone.now()
@@ -176,8 +201,9 @@ def vacancy_update(*, service: Service, vacancy: int | None) -> Service:
 
 
 @transaction.atomic
-def service_archive(*, service: Service) -> Service:
+def service_archive(*, actor: Actor, service: Service) -> Service:
     """Entries are never deleted from the screens: an ended resource becomes inactive and leaves every list."""
+    _check_maintainer(actor, service)
     service.status = "inactive"
     service.updated_at = timezone.now()
     service.save(update_fields=["status", "updated_at"])

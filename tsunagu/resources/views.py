@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tsunagu.core.forms import add_validation_errors
 from tsunagu.core.locking import EditConflict
 
 from . import excel, placements, queries, services
@@ -24,6 +26,7 @@ from .forms import (
     PlacementEndForm,
     PlacementForm,
     SearchForm,
+    ServiceEditForm,
     ServiceForm,
     StaffSearchForm,
     VacancyForm,
@@ -93,7 +96,8 @@ def detail(request, pk: str):
     if service is None:
         raise Http404
     context = {"service": service, "vacancy_form": VacancyForm(initial={"vacancy": service.vacancy}),
-               "needs_verification": service.needs_verification()}
+               "needs_verification": service.needs_verification(),
+               "may_maintain": services.may_maintain(request.actor, service)}
     return render(request, "resources/detail.html", context)
 
 
@@ -107,30 +111,39 @@ def create(request):
     return render(request, "resources/form.html", {"form": form})
 
 
-@staff_required
-def edit(request, pk: str):
-    service = queries.service_detail(pk, public=False)
+def _maintained(request, service: Service | None) -> Service:
+    """The entry, if the acting agency maintains it (or she is the coordinator); 403 for anyone else."""
     if service is None:
         raise Http404
-    form = ServiceForm(request.POST or None, initial=ServiceForm.initial_for(service))
+    if not services.may_maintain(request.actor, service):
+        raise PermissionDenied(services.NOT_MAINTAINER)
+    return service
+
+
+@staff_required
+def edit(request, pk: str):
+    service = _maintained(request, queries.service_detail(pk, public=False))
+    form = ServiceEditForm(request.POST or None, initial=ServiceForm.initial_for(service))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            expected = form.cleaned_data.get("version") or service.version
-            services.service_update(service=service, data=form.cleaned_data, expected_version=expected)
+            services.service_update(actor=request.actor, service=service, data=form.cleaned_data,
+                                    expected_version=form.cleaned_data["version"])
             messages.success(request, "保存しました。最終確認日も今日に更新しました。")
             return redirect("resources:detail", pk=service.pk)
         except EditConflict as exc:
             conflict = exc.current
             form.add_error(None, EditConflict.message)
+        except ValidationError as error:
+            add_validation_errors(form, error)
     return render(request, "resources/form.html", {"form": form, "service": service, "conflict": conflict})
 
 
 @staff_required
 @require_POST
 def verify(request, pk: str):
-    service = get_object_or_404(Service, pk=pk)
-    services.service_verify(service=service)
+    service = _maintained(request, Service.objects.filter(pk=pk).first())
+    services.service_verify(actor=request.actor, service=service)
     messages.success(request, f"「{service.name}」の内容を確認済みにしました。")
     if request.POST.get("next") == "stale":
         return redirect("resources:stale")
@@ -140,10 +153,10 @@ def verify(request, pk: str):
 @staff_required
 @require_POST
 def vacancy(request, pk: str):
-    service = get_object_or_404(Service, pk=pk)
+    service = _maintained(request, Service.objects.filter(pk=pk).first())
     form = VacancyForm(request.POST)
     if form.is_valid():
-        services.vacancy_update(service=service, vacancy=form.cleaned_data["vacancy"])
+        services.vacancy_update(actor=request.actor, service=service, vacancy=form.cleaned_data["vacancy"])
         messages.success(request, "空き状況を更新しました。")
     else:
         messages.error(request, "空きは 0 以上の数で入力してください。")
@@ -153,8 +166,8 @@ def vacancy(request, pk: str):
 @staff_required
 @require_POST
 def archive(request, pk: str):
-    service = get_object_or_404(Service, pk=pk)
-    services.service_archive(service=service)
+    service = _maintained(request, Service.objects.filter(pk=pk).first())
+    services.service_archive(actor=request.actor, service=service)
     messages.success(request, f"「{service.name}」を終了にしました（記録は残ります）。")
     return redirect("resources:index")
 
@@ -181,7 +194,7 @@ def import_excel(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            created, updated = excel.import_workbook(form.cleaned_data["file"].read(), maintainer=request.actor.agency)
+            created, updated = excel.import_workbook(form.cleaned_data["file"].read(), actor=request.actor)
             messages.success(request, f"読み込みました：新規 {created} 件、更新 {updated} 件。")
             return redirect("resources:index")
         except HsdsImportError as exc:
