@@ -11,7 +11,7 @@ def test_intake_through_the_api_reports_known_elsewhere_as_a_bare_boolean(world,
         "concerns": ["dementia"], "outcome": "continue"}, content_type="application/json")
     body = response.json()
     assert response.status_code == 201 and body["known_elsewhere"] is True
-    assert set(body) == {"id", "person_id", "case_id", "known_elsewhere"}
+    assert set(body) == {"id", "person_id", "case_id", "known_elsewhere", "known_elsewhere_note"}
     assert Consultation.objects.get(pk=body["id"]).case_id == body["case_id"]
 
 

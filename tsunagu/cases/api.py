@@ -12,6 +12,7 @@ from tsunagu.audit.models import AccessAction
 from tsunagu.core.locking import EditConflict
 from tsunagu.people.models import Person
 from tsunagu.sharing import policy
+from tsunagu.sharing.services import known_elsewhere_ask
 
 from . import queries, services
 from .models import Case, CaseNote, Concern, Consultation, Consulter, Outcome, Referral, Route, Urgency
@@ -88,7 +89,8 @@ class ConsultationOut(Schema):
     id: int
     person_id: int | None
     case_id: int | None
-    known_elsewhere: bool
+    known_elsewhere: bool | None  # null: not checked — past the day's limit of asks (see known_elsewhere_note)
+    known_elsewhere_note: str = ""
 
 
 class ReferralOut(Schema):
@@ -171,8 +173,10 @@ def consultation_create(request, payload: ConsultationIn):
             first_response=payload.first_response, outcome=payload.outcome)
     except ValidationError as error:
         _raise(error)
-    elsewhere = policy.known_elsewhere(actor, text) if text and not person else False
-    return Status(201, {"id": c.pk, "person_id": c.person_id, "case_id": c.case_id, "known_elsewhere": elsewhere})
+    elsewhere = known_elsewhere_ask(actor=actor, text=text, path=request.path) if text and not person else None
+    return Status(201, {"id": c.pk, "person_id": c.person_id, "case_id": c.case_id,
+                        "known_elsewhere": elsewhere.known if elsewhere else False,
+                        "known_elsewhere_note": elsewhere.note if elsewhere else ""})
 
 
 @router.get("/consultations/{int:consultation_id}", response=ConsultationOut, summary="相談受付")

@@ -107,12 +107,14 @@ def _after_intake(request, consultation):
 
 @login_required
 def intake_suggest(request):
-    """htmx: as the worker types, her own agency's matching persons, and the bare "known elsewhere" signal."""
+    """htmx: as the worker types, her own agency's matching persons, and the bare "known elsewhere" signal — asked
+    on the record and within the day's limit (sharing.services.known_elsewhere_ask)."""
     text = " ".join(request.GET.get(f, "") for f in ("name",)).strip() or request.GET.get("kana", "").strip()
     suggestions = policy.suggest_own_persons(request.actor, text)
-    elsewhere = policy.known_elsewhere(request.actor, text) if text else False
-    return render(request, "cases/_suggestions.html", {"suggestions": suggestions, "elsewhere": elsewhere, "text": text,
-                                                       "chosen": request.GET.get("person", "")})
+    elsewhere = sharing_services.known_elsewhere_ask(actor=request.actor, text=text, path=request.path) if text else None
+    return render(request, "cases/_suggestions.html", {
+        "suggestions": suggestions, "elsewhere": bool(elsewhere and elsewhere.known),
+        "elsewhere_note": elsewhere.note if elsewhere else "", "text": text, "chosen": request.GET.get("person", "")})
 
 
 @login_required

@@ -113,3 +113,50 @@ class SharingVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ElsewhereAnswer(models.TextChoices):
+    KNOWN = "known", "可能性あり"
+    NOT_KNOWN = "not_known", "表示なし"
+    LIMITED = "limited", "上限のため確認せず"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("この記録は変更できません。")
+
+    def delete(self):
+        raise PermissionError("この記録は削除できません。")
+
+
+class ElsewhereCheck(models.Model):
+    """「他機関で把握されている可能性」の確認: the signal says whether anyone's records hold a name, so every ask
+    is kept — who asked, for which agency, the text, when, and the answer — and counted against the staff
+    member's daily limit (sharing.services.known_elsewhere_ask). Append-only, like the access log; not part of
+    it, because an ask reads no row on a legal basis: it is a question about everyone's records."""
+
+    at = models.DateTimeField("日時", default=timezone.now)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="職員")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, related_name="+",
+                               verbose_name="機関")
+    text = models.CharField("確認した氏名・かな", max_length=100)
+    answer = models.CharField("回答", max_length=10, choices=ElsewhereAnswer.choices)
+    path = models.CharField("画面・API", max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "他機関で把握されている可能性の確認"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["staff", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.staff_id} {self.answer}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("この記録は変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("この記録は削除できません。")

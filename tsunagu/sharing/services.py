@@ -1,12 +1,19 @@
-"""Writes for consents, emergency disclosures and 照会. Withdrawal and expiry take effect on the next read."""
+"""Writes for consents, emergency disclosures and 照会. Withdrawal and expiry take effect on the next read; and the
+recorded, rationed ask of the 「他機関で把握されている可能性」 signal."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Consent, Inquiry, InquiryStatus, VitalInterestDisclosure
+from tsunagu.agencies.models import Staff
+from tsunagu.identity.normalize import search_key
+
+from . import policy
+from .models import Consent, ElsewhereAnswer, ElsewhereCheck, Inquiry, InquiryStatus, VitalInterestDisclosure
 
 VITAL_INTEREST_DAYS = 14
 
@@ -79,3 +86,50 @@ def inquiry_answer(*, actor, inquiry: Inquiry, answer: str, status: str = Inquir
     inquiry.answered_at = timezone.now()
     inquiry.save(update_fields=["answer", "status", "answered_at"])
     return inquiry
+
+
+# ---- 「他機関で把握されている可能性」 ----
+
+ELSEWHERE_DAILY_LIMIT = 100  # asks per staff member per day, unless settings.KNOWN_ELSEWHERE_DAILY_LIMIT says
+ELSEWHERE_TEXT_CHARS = 100
+
+
+@dataclass(frozen=True)
+class ElsewhereResult:
+    known: bool | None  # None: not asked (past the day's limit); `note` says why, in Japanese
+    note: str = ""
+
+
+def elsewhere_daily_limit() -> int:
+    return int(getattr(settings, "KNOWN_ELSEWHERE_DAILY_LIMIT", ELSEWHERE_DAILY_LIMIT))
+
+
+def known_elsewhere_ask(*, actor, text: str, path: str = "") -> ElsewhereResult:
+    """policy.known_elsewhere, asked on the record: whether a person matching `text` is in records the actor may
+    not see says whether a named resident is somebody's client, so every ask is kept (ElsewhereCheck: who, for
+    which agency, the text, when, the answer) and a staff member has `elsewhere_daily_limit()` asks a day (from
+    midnight, local time). Past it the signal is not computed and the answer says so; the refused ask is kept too.
+    A text of fewer than two characters once normalised is not asked (the policy answers it without looking) and
+    not counted, so the first keystrokes of the intake page cost nothing."""
+    text = " ".join((text or "").split())[:ELSEWHERE_TEXT_CHARS]
+    if len(search_key(text).replace("|", "")) < 2:
+        return ElsewhereResult(False)
+    limit = elsewhere_daily_limit()
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    with transaction.atomic():
+        # one staff member's asks one at a time, so parallel requests cannot pass the limit together
+        list(Staff.objects.select_for_update().filter(pk=actor.staff.pk).values_list("pk", flat=True))
+        asked = (ElsewhereCheck.objects.filter(staff=actor.staff, at__gte=midnight)
+                 .exclude(answer=ElsewhereAnswer.LIMITED).count())
+        if asked >= limit:
+            _elsewhere_record(actor, text, ElsewhereAnswer.LIMITED, path)
+            return ElsewhereResult(None, f"本日の確認の上限（{limit}回）に達したため、他機関で把握されている可能性は"
+                                         "確認していません。明日またお試しいただくか、相談支援包括化推進員に照会してください。")
+        known = policy.known_elsewhere(actor, text)
+        _elsewhere_record(actor, text, ElsewhereAnswer.KNOWN if known else ElsewhereAnswer.NOT_KNOWN, path)
+    return ElsewhereResult(known)
+
+
+def _elsewhere_record(actor, text: str, answer: str, path: str) -> None:
+    ElsewhereCheck.objects.create(staff=actor.staff, agency_id=actor.agency_id, text=text, answer=answer,
+                                  path=path[:300])
