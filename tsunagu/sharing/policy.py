@@ -155,8 +155,10 @@ class Scope:
         return self._cache[key]
 
     def _agenda(self, kind: str) -> QuerySet:
+        """The agenda of the meetings of `kind` the agency sits on today: a member sees nothing through a meeting
+        until her 守秘義務の誓約 is recorded (`seated`)."""
         meetings = MeetingMember.objects.filter(
-            _current("joined_on", "left_on", self.today), agency_id=self.agency_id, meeting__kind=kind
+            seated(self.today), agency_id=self.agency_id, meeting__kind=kind
         ).values("meeting_id")
         return AgendaItem.objects.filter(_current("added_on", "removed_on", self.today), meeting_id__in=meetings)
 
@@ -716,13 +718,22 @@ MEETING_BASIS = {
 }
 
 
+def seated(today: date) -> Q:
+    """On MeetingMember: a member who sits today — joined, not left, and her 守秘義務の誓約 recorded on or before
+    today. Until the pledge she sees nothing of the meeting (its record, its agenda's cases and households, the
+    要対協 compartment); from the pledge on she sees at once. The one condition for `Scope._agenda` and
+    `visible_meetings`."""
+    return _current("joined_on", "left_on", today) & Q(confidentiality_pledged_on__lte=today)
+
+
 def _current_member_meetings(agency_id: int, today: date) -> QuerySet:
-    return MeetingMember.objects.filter(_current("joined_on", "left_on", today), agency_id=agency_id).values("meeting_id")
+    return MeetingMember.objects.filter(seated(today), agency_id=agency_id).values("meeting_id")
 
 
 def visible_meetings(qs: QuerySet, actor, *, today: date | None = None) -> QuerySet:
-    """Meetings whose record the actor may read: her agency is a current member. Former members keep their
-    duty of confidentiality, not their access; the administrator reads none."""
+    """Meetings whose record the actor may read: her agency is a current member whose pledge is recorded
+    (`seated`). Former members keep their duty of confidentiality, not their access; the administrator reads
+    none."""
     scope = _scope(actor, today)
     if scope is None:
         return qs.none()
@@ -749,6 +760,27 @@ def meeting_get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, pat
         raise Http404
     access_log_record(actor=actor, reads=[(obj, access.basis, access.detail)], action=action, path=path)
     return obj
+
+
+def meeting_change_logged(actor, meeting, objs, *, detail: str, path: str = "") -> int:
+    """A change to a meeting's members, pledges or agenda, or a proposal to its agenda, in the access log: each
+    changed row, on the meeting's basis, as an edit."""
+    basis = MEETING_BASIS.get(meeting.kind, B.OWN_AGENCY)
+    return access_log_record(actor=actor, reads=[(obj, basis, f"{detail}（{meeting.title}）"[:200]) for obj in objs],
+                             action=AccessAction.EDIT, path=path)
+
+
+def meeting_disclosure_logged(actor, item, *, path: str = "") -> int:
+    """An agenda item of a 支援会議 or 要対協 opens its case or household to every seated member: a disclosure,
+    logged on the meeting's legal basis. An agenda item of another kind opens nothing (each member reads it on
+    a basis of her own), so nothing is logged."""
+    meeting = item.meeting
+    if meeting.kind not in (MeetingKind.SUPPORT_MEETING, MeetingKind.CHILD_PROTECTION_COUNCIL):
+        return 0
+    subject = item.case if item.case_id else item.household
+    detail = f"検討事項として構成員に提供（{meeting.title}）"[:200]
+    return access_log_record(actor=actor, reads=[(subject, MEETING_BASIS[meeting.kind], detail)],
+                             action=AccessAction.DISCLOSE, path=path)
 
 
 def consent_missing(obj: Model, agency_ids, *, today: date | None = None) -> list[int]:
