@@ -21,6 +21,7 @@ from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
 from tsunagu.cases.models import Consultation
 from tsunagu.workspace import services as workspace
+from tsunagu.workspace.excel import read_inventory_sheet
 from tsunagu.workspace.models import TaskInventory, Workshop
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,10 @@ def test_task_of_the_inventory_in_its_workbook(client_for, own_manager, own_agen
     client.post("/workspace/inventories/upload/", {
         "agency": own_agency.pk, "fiscal_year": 2026, "sheet": SimpleUploadedFile("s.xlsx", seed_sheet(extra=hostile))})
     inventory = TaskInventory.objects.get(agency=own_agency, fiscal_year=2026)
-    assert_xlsx_keeps_it_text(client.get(f"/workspace/inventories/{inventory.pk}/export.xlsx").content, value)
+    exported = client.get(f"/workspace/inventories/{inventory.pk}/export.xlsx").content
+    assert_xlsx_keeps_it_text(exported, value)
+    again = read_inventory_sheet(exported)  # the app reads its own workbook back: the same text
+    assert (again.rows[0].category, again.rows[1].task) == (value, value)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
