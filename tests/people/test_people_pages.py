@@ -67,15 +67,15 @@ def test_vital_interest_disclosure_through_the_page_is_reviewed_by_the_coordinat
     outsider = client_for(charlie)
     assert outsider.get(f"/people/{world.grandson.pk}/").status_code == 404
     client_for(alice).post(f"/people/{world.grandson.pk}/vital-interest/", {
-        "to_agency": charlie.memberships.get().agency.pk, "reason": "深夜に一人で外にいると通報。保護のため共有する"})
+        "to_agency": charlie.memberships.get().agency.pk, "ground": "body", "reason": "深夜に一人で外にいると通報。保護のため共有する"})
     assert outsider.get(f"/people/{world.grandson.pk}/").status_code == 200
     # the receiving agency cannot pass it on under the same emergency
     assert outsider.post(f"/people/{world.grandson.pk}/vital-interest/", {
-        "to_agency": world.son.agency_id, "reason": "さらに別の機関へ提供したい理由"}).status_code == 403
+        "to_agency": world.son.agency_id, "ground": "body", "reason": "さらに別の機関へ提供したい理由"}).status_code == 403
     coord = client_for(coordinator)
     assert "深夜に一人で外にいる" in coord.get("/cases/inquiries/").content.decode()
     disclosure = world.grandson.vital_disclosures.get()
-    coord.post(f"/cases/disclosures/{disclosure.pk}/review/", {"note": "妥当"})
+    coord.post(f"/cases/disclosures/{disclosure.pk}/review/", {"decision": "confirmed", "note": "妥当"})
     disclosure.refresh_from_db()
     assert disclosure.reviewed_by == coordinator
     assert client_for(alice).post(f"/cases/disclosures/{disclosure.pk}/review/", {"note": "x"}).status_code == 404

@@ -79,7 +79,12 @@ def assert_nothing_lasting(persona, world, staff, never_held) -> None:
         assert lasting[model] <= baseline[model], f"{persona}: {model.__name__} {lasting[model] - baseline[model]} after the basis ended"
 
 
-@pytest.mark.parametrize("persona", ["consent", "meeting", "vital"])
+def test_an_emergency_disclosure_does_not_open_the_household_for_intake(world, holders, client_for):
+    response = client_for(holders["vital"]).get(f"/cases/intake/?household={world.household.pk}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["consent", "meeting"])
 def test_a_consultation_on_the_household_makes_no_housemate_visible_and_nothing_lasts(
         persona, world, holders, never_held, client_for):
     staff = holders[persona]
@@ -98,8 +103,8 @@ def test_a_consultation_on_the_household_makes_no_housemate_visible_and_nothing_
     for model in MODELS:
         gained = after[model] - before[model]
         assert not model.objects.filter(pk__in=gained).exclude(agency_id=staff.memberships.get().agency_id).exists(), model
-    # the housemates (not consented, not on any other basis) stay out of sight
-    if persona == "vital":
+    # the housemates (not consented, not on any other basis) stay out of sight of the consented agency
+    if persona == "consent":
         assert not {world.father.pk, world.mother.pk, world.grandson.pk} & after[Person]
     assert_nothing_lasting(persona, world, staff, never_held)
 

@@ -119,7 +119,7 @@ def test_child_protection_entry_never_leaves_its_compartment(world, alice, bob, 
 
 
 def test_vital_interest_disclosure_opens_access_until_it_expires(world, alice, charlie):
-    disclosure = vital_interest_disclose(actor=actor(alice), person=world.grandson, to_agency=charlie.memberships.get().agency,
+    disclosure = vital_interest_disclose(actor=actor(alice), person=world.grandson, to_agency=charlie.memberships.get().agency, ground="life",
                                          reason="深夜に孫が一人で外にいると通報。保護のため緊急に共有")
     assert policy.basis_for(world.grandson, actor(charlie)).basis == B.VITAL_INTEREST
     assert policy.basis_for(world.son, actor(charlie)) is None

@@ -42,7 +42,7 @@ def _compare_everywhere(agency_ids) -> dict[str, int]:
 
 
 def test_the_world_with_every_basis(world, alice, bob, charlie, meeting_members):
-    vital_interest_disclose(actor=actor(alice), person=world.mother, to_agency=charlie.memberships.get().agency,
+    vital_interest_disclose(actor=actor(alice), person=world.mother, to_agency=charlie.memberships.get().agency, ground="life",
                             reason="夜間に倒れて救急搬送、服薬情報が必要なため")
     reach = _compare_everywhere(Agency.objects.values_list("pk", flat=True))
     assert all(reach[b] for b in (policy.B.OWN_AGENCY, policy.B.SUPPORT_MEETING, policy.B.CONSENT, policy.B.VITAL_INTEREST))
@@ -59,7 +59,7 @@ def test_the_town_demo_for_every_agency(town):
     person = Person.objects.filter(household_memberships__isnull=False).order_by("pk").first()
     staff = person.agency.memberships.select_related("staff").first().staff
     elsewhere = Agency.objects.exclude(pk=person.agency_id).order_by("pk").first()
-    vital_interest_disclose(actor=actor(staff), person=person, to_agency=elsewhere, reason="救急搬送先から服薬情報の照会があったため")
+    vital_interest_disclose(actor=actor(staff), person=person, to_agency=elsewhere, ground="life", reason="救急搬送先から服薬情報の照会があったため")
     reach = _compare_everywhere(Agency.objects.values_list("pk", flat=True))
     assert all(reach.values()), reach  # every basis is exercised, the 要対協 compartment included
 

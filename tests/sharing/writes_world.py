@@ -155,7 +155,7 @@ def build() -> WritesWorld:
     plan = cases.plan_create(actor=a, case=household_case, goals="孫が安心して暮らせる", actions=[{"description": "見守り訪問"}])
 
     consent = consent_record(actor=a, person=son, agencies=[consenting])
-    disclosure = vital_interest_disclose(actor=a, person=mother, to_agency=disclosed_to,
+    disclosure = vital_interest_disclose(actor=a, person=mother, to_agency=disclosed_to, ground="life",
                                          reason="意識がもうろうとしており、服薬状況の確認が急ぎ必要なため。")
 
     # The coordinator convenes both meetings; the recording agency sits on them too and brings the household (the

@@ -469,8 +469,14 @@ def disclosure_review(request, pk: int):
     disclosure = VitalInterestDisclosure.objects.filter(pk=pk, reviewed_at__isnull=True).first()
     if disclosure is None:
         raise Http404
-    sharing_services.vital_interest_review(actor=request.actor, disclosure=disclosure, note=request.POST.get("note", "")[:5000])
-    messages.success(request, "緊急時の情報提供を確認済みにしました。")
+    try:
+        sharing_services.vital_interest_review(actor=request.actor, disclosure=disclosure,
+                                               decision=request.POST.get("decision", ""),
+                                               note=request.POST.get("note", "")[:5000])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "緊急時の情報提供の確認を記録しました。")
     return redirect("cases:inquiries")
 
 

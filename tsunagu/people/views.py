@@ -239,19 +239,22 @@ def agencies_for_forms():
 @login_required
 @require_POST
 def vital_interest_add(request, pk: int):
-    """緊急時の情報提供: only an agency that itself may see the person (other than by an emergency) can disclose."""
+    """緊急時の情報提供 (break the glass): only an agency whose own the person is — it recorded her or leads her case —
+    provides what it holds; an agency that sees her on a temporary basis cannot pass her on."""
     person = policy.get_or_404(Person, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    access = policy.access_of(person)
-    if access is None or access.basis == "vital_interest":
+    if not policy.may_edit(person, request.actor):
         raise PermissionDenied
     form = VitalInterestForm(request.POST)
     if form.is_valid():
         try:
-            vital_interest_disclose(actor=request.actor, person=person, **form.cleaned_data)
+            disclosure = vital_interest_disclose(actor=request.actor, person=person, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            policy.disclosure_log(request.actor, [person], to_agency=disclosure.to_agency,
+                                  access=policy.Access(SharingBasis.VITAL_INTEREST), what="緊急時の情報提供",
+                                  path=request.path)
             messages.success(request, "緊急時の情報提供を記録しました。推進員の確認一覧に載ります。")
     else:
-        messages.error(request, "提供先と理由を入力してください。")
+        messages.error(request, "提供先・根拠・理由を入力してください。")
     return redirect("people:person_detail", person.pk)

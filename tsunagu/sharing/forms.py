@@ -2,7 +2,7 @@ from django import forms
 
 from tsunagu.agencies.models import Agency
 
-from .models import ConsentMethod
+from .models import ConsentMethod, VitalGround
 
 
 class ConsentForm(forms.Form):
@@ -14,6 +14,7 @@ class ConsentForm(forms.Form):
 
 
 class VitalInterestForm(forms.Form):
-    to_agency = forms.ModelChoiceField(label="提供先の機関", queryset=Agency.objects.filter(active=True))
-    reason = forms.CharField(label="緊急に提供する理由（生命・身体の保護のため）", widget=forms.Textarea(attrs={"rows": 3}),
+    to_agency = forms.ModelChoiceField(label="提供先の機関（一つ）", queryset=Agency.objects.filter(active=True))
+    ground = forms.ChoiceField(label="根拠", choices=VitalGround.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label="緊急に提供する理由", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=5000, help_text="推進員が後で確認します。具体的に書いてください。")

@@ -41,20 +41,39 @@ class Consent(models.Model):
         )
 
 
+class VitalGround(models.TextChoices):
+    """The grounds on which personal information may be provided without consent (個人情報保護法 27条1項2号,
+    69条2項4号): the protection of a person's life, body or property, when consent is hard to obtain."""
+
+    LIFE = "life", "生命の保護"
+    BODY = "body", "身体の保護"
+    PROPERTY = "property", "財産の保護"
+
+
+class VitalReview(models.TextChoices):
+    CONFIRMED = "confirmed", "継続を認める"
+    ENDED = "ended", "終了する"
+
+
 class VitalInterestDisclosure(models.Model):
-    """生命・身体の保護のための緊急提供: an agency that may see a person discloses to another, with a written reason.
-    Valid until `expires_on`; every one is listed for the coordinator's review."""
+    """緊急時の情報提供 (break the glass): the agency that holds a person's records provides them to ONE named agency,
+    on a ground of the law with a written reason. The receiving agency sees the person and the cases the providing
+    agency recorded or leads — what it holds, nothing more — until the end of the third day (`expires_on`), unless
+    the coordinator confirms it (then up to 14 days) or ends it at once. Every one is on the coordinator's review
+    queue; the person's lead agencies are told."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="vital_disclosures", verbose_name="本人")
     from_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="提供元")
     to_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="vital_disclosures", verbose_name="提供先")
     disclosed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提供した職員")
+    ground = models.CharField("根拠", max_length=20, choices=VitalGround.choices, blank=True, default="")
     reason = models.TextField("緊急の理由")
     disclosed_at = models.DateTimeField("提供日時", default=timezone.now)
     expires_on = models.DateField("有効期限")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField("確認日時", null=True, blank=True)
     review_note = models.TextField("確認の所見", blank=True)
+    review_decision = models.CharField("確認の結果", max_length=20, choices=VitalReview.choices, blank=True, default="")
     history = HistoricalRecords()
 
     class Meta:

@@ -208,13 +208,27 @@ class Scope:
         ).values_list("person_id", flat=True)
         return self._ids("consent", lambda: qs)
 
+    def _vital(self) -> QuerySet:
+        return VitalInterestDisclosure.objects.filter(
+            to_agency_id=self.agency_id, expires_on__gte=self.today, disclosed_at__date__lte=self.today)
+
     @property
     @_memo
     def vital_persons(self) -> list[int]:
-        qs = VitalInterestDisclosure.objects.filter(
-            to_agency_id=self.agency_id, expires_on__gte=self.today, disclosed_at__date__lte=self.today
-        ).values_list("person_id", flat=True)
-        return self._ids("vital", lambda: qs)
+        return self._ids("vital", lambda: self._vital().values_list("person_id", flat=True))
+
+    @property
+    @_memo
+    def vital_cases(self) -> list[int]:
+        """The cases an emergency disclosure opens: those about the person that the providing agency recorded or
+        leads — what it holds. Not her household, nor other agencies' cases about her."""
+        pairs = self._ids("vital-pairs", lambda: self._vital().values_list("person_id", "from_agency_id"))
+        if not pairs:
+            return []
+        held = Q()
+        for person_id, agency_id in pairs:
+            held |= Q(person_id=person_id) & (Q(agency_id=agency_id) | Q(lead_agency_id=agency_id))
+        return self._ids("vital-cases", lambda: Case.objects.filter(held).values_list("pk", flat=True))
 
     @_memo
     def households_of(self, persons: list[int]) -> list[int]:
@@ -242,7 +256,7 @@ class Scope:
             B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_households(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
             B.SUPPORT_MEETING: [[("pk", self.meeting_households(MeetingKind.SUPPORT_MEETING))]],
             B.CONSENT: [[("pk", self.households_of(self.consent_persons))]],
-            B.VITAL_INTEREST: [[("pk", self.households_of(self.vital_persons))]],
+            B.VITAL_INTEREST: [[("pk", [])]],  # an emergency disclosure is about one person, not her household
         }
 
     def case_rules(self) -> dict[str, list]:
@@ -256,7 +270,7 @@ class Scope:
             B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_cases(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
             B.SUPPORT_MEETING: [[normal, ("pk", self.meeting_cases(MeetingKind.SUPPORT_MEETING))]],
             B.CONSENT: via(self.consent_persons),
-            B.VITAL_INTEREST: via(self.vital_persons),
+            B.VITAL_INTEREST: [[normal, ("pk", self.vital_cases)]],
         }
 
     def bases_of(self, obj: Model) -> list[str]:
@@ -435,12 +449,13 @@ def within_case(qs: QuerySet, actor, case: Case) -> QuerySet:
 
 
 def _consultation_conditions(scope: Scope) -> dict[str, Q]:
-    """A consultation is seen by the agency that took it, with the case it led to, or with its person.
+    """A consultation is seen by the agency that took it, with the case it led to, or with its person — except on
+    an emergency disclosure, which opens the providing agency's cases, not every consultation about her.
     One taken under the council is seen on that basis only."""
     case_q = scope.case_conditions("case__")
     person_q = scope.person_conditions("person_id")
     normal = Q(compartment="")
-    conditions = {b: case_q[b] | person_q[b] for b in ORDER}
+    conditions = {b: case_q[b] if b == B.VITAL_INTEREST else case_q[b] | person_q[b] for b in ORDER}
     conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
     return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
 
@@ -806,6 +821,7 @@ def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> Query
     # see)": the entries are a few hundred, the agency's persons ten thousand
     person_q, household_q = scope.person_conditions("person_id"), scope.household_conditions("household_id")
     conditions = {b: person_q[b] | household_q[b] for b in ORDER}
+    conditions[B.VITAL_INTEREST] = Q(pk__in=[])  # an emergency disclosure opens the provider's cases, not these
     conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
     return _annotated(qs.filter(archived_at__isnull=True), conditions)
 

@@ -10,12 +10,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from tsunagu.agencies.models import Staff
+from tsunagu.cases.models import Case, Notification
 from tsunagu.identity.normalize import search_key
 
 from . import policy
-from .models import Consent, ElsewhereAnswer, ElsewhereCheck, Inquiry, InquiryStatus, VitalInterestDisclosure
+from .models import (
+    Consent,
+    ElsewhereAnswer,
+    ElsewhereCheck,
+    Inquiry,
+    InquiryStatus,
+    VitalGround,
+    VitalInterestDisclosure,
+    VitalReview,
+)
 
-VITAL_INTEREST_DAYS = 14
+VITAL_INTEREST_DAYS_UNCONFIRMED = 3  # access ends at the end of the third day (the day of disclosure is the first)
+VITAL_INTEREST_DAYS = 14  # at most, once the coordinator has confirmed it
 
 
 @transaction.atomic
@@ -43,24 +54,58 @@ def consent_withdraw(*, actor, consent: Consent, note: str = "", withdrawn_on: d
 
 
 @transaction.atomic
-def vital_interest_disclose(*, actor, person, to_agency, reason: str, days: int = VITAL_INTEREST_DAYS) -> VitalInterestDisclosure:
+def vital_interest_disclose(*, actor, person, to_agency, ground: str, reason: str) -> VitalInterestDisclosure:
+    """Break the glass. The caller has checked that the person is the acting agency's own (recorded by it, or the
+    subject of a case it leads): an agency provides what it holds. Access ends at the end of the third day unless
+    the coordinator confirms it; the person's lead agencies are told at once."""
+    if ground not in VitalGround.values:
+        raise ValidationError({"ground": "提供の根拠（生命・身体・財産の保護）を選んでください。"})
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": "緊急に提供する理由を具体的に書いてください（10文字以上）。"})
-    return VitalInterestDisclosure.objects.create(
-        person=person, from_agency_id=actor.agency_id, to_agency=to_agency, disclosed_by=actor.staff, reason=reason,
-        expires_on=timezone.localdate() + timedelta(days=days),
+    if to_agency is None or to_agency.pk == actor.agency_id:
+        raise ValidationError({"to_agency": "提供先の機関を一つ選んでください（自機関は選べません）。"})
+    today = timezone.localdate()
+    disclosure = VitalInterestDisclosure.objects.create(
+        person=person, from_agency_id=actor.agency_id, to_agency=to_agency, disclosed_by=actor.staff, ground=ground,
+        reason=reason[:5000], expires_on=today + timedelta(days=VITAL_INTEREST_DAYS_UNCONFIRMED - 1),
     )
+    _tell_lead_agencies(disclosure, actor)
+    return disclosure
+
+
+def _tell_lead_agencies(disclosure: VitalInterestDisclosure, actor) -> None:
+    """The agencies for which the person is their own (her recording agency, the leads of her cases) hear of it."""
+    person = disclosure.person
+    agencies = {person.agency_id, *Case.objects.filter(person=person, archived_at__isnull=True)
+                .values_list("lead_agency_id", flat=True)} - {actor.agency_id}
+    message = (f"緊急時の情報提供: {actor.agency.name}が{person.name}さんの情報を{disclosure.to_agency.name}に提供しました"
+               f"（{disclosure.get_ground_display()}）")[:200]
+    Notification.objects.bulk_create([Notification(agency_id=a, message=message) for a in sorted(agencies)])
 
 
 @transaction.atomic
-def vital_interest_review(*, actor, disclosure: VitalInterestDisclosure, note: str) -> VitalInterestDisclosure:
+def vital_interest_review(*, actor, disclosure: VitalInterestDisclosure, decision: str = VitalReview.CONFIRMED,
+                          note: str = "") -> VitalInterestDisclosure:
+    """The coordinator's review: confirming lets access run to the 14th day from the disclosure; ending stops it
+    from today. Either way the disclosure leaves the queue."""
     if not actor.is_coordinator:
         raise ValidationError("確認は相談支援包括化推進員が行います。")
+    if decision not in VitalReview.values:
+        raise ValidationError({"decision": "確認の結果（継続を認める・終了する）を選んでください。"})
+    if disclosure.reviewed_at is not None:
+        raise ValidationError("この提供はすでに確認されています。")
+    today = timezone.localdate()
+    disclosed_on = timezone.localdate(disclosure.disclosed_at)
+    if decision == VitalReview.CONFIRMED:
+        disclosure.expires_on = max(disclosure.expires_on, disclosed_on + timedelta(days=VITAL_INTEREST_DAYS - 1))
+    else:
+        disclosure.expires_on = min(disclosure.expires_on, today - timedelta(days=1))
     disclosure.reviewed_by = actor.staff
     disclosure.reviewed_at = timezone.now()
-    disclosure.review_note = note
-    disclosure.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    disclosure.review_note = (note or "")[:5000]
+    disclosure.review_decision = decision
+    disclosure.save(update_fields=["expires_on", "reviewed_by", "reviewed_at", "review_note", "review_decision"])
     return disclosure
 
 
