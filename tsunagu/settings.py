@@ -222,6 +222,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tsunagu.agencies.views.locked_out"
 AXES_VERBOSE = False
+# The 「他機関で把握されている可能性」 signal: asks per staff member per day before it is no longer computed.
+KNOWN_ELSEWHERE_DAILY_LIMIT = int(os.environ.get("KNOWN_ELSEWHERE_DAILY_LIMIT", "100"))
 
 # Sessions end after 30 idle minutes and with the browser.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
