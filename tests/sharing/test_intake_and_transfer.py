@@ -210,3 +210,13 @@ def test_only_the_recording_or_lead_agency_may_transfer(world, bob, client_for):
     response = client_for(bob).post(f"/cases/{world.son_case.pk}/transfer/", {
         "to_agency": bob.memberships.get().agency_id, "reason": "乗っ取り", "version": world.son_case.version})
     assert response.status_code == 403 and not CaseTransfer.objects.exists()
+
+
+def test_after_a_transfer_the_new_lead_takes_consultations_on_the_transferred_person(world, alice, bob, client_for):
+    case = world.son_case
+    client_for(alice).post(f"/cases/{case.pk}/transfer/", {"to_agency": bob.memberships.get().agency_id,
+                                                           "reason": "障害福祉が中心になったため", "version": case.version})
+    response = client_for(bob).post("/api/cases/consultations", {
+        "route": "phone", "consulter": "self", "main_complaint": "続きの相談", "person_id": world.son.pk},
+        content_type="application/json")
+    assert response.status_code == 201 and response.json()["person_id"] == world.son.pk

@@ -74,9 +74,9 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         raise ValidationError({"received_on": "受付日が未来の日付です。"})
     if person is None and new_person and (new_person.get("name") or "").strip():
         person = person_create(actor=actor, **new_person)
-    if person is not None:
+    if person is not None and not _leads_case(actor, person=person):
         person = person_own_record(actor=actor, person=person)
-    if household is not None:
+    if household is not None and not _leads_case(actor, household=household):
         household = household_own_record(actor=actor, household=household, person=person)
     consultation = Consultation.objects.create(
         agency_id=actor.agency_id, staff=actor.staff, received_on=received_on or timezone.localdate(), route=route,
@@ -91,6 +91,11 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
                                       title=main_complaint[:60])
         consultation.save(update_fields=["case"])
     return consultation
+
+
+def _leads_case(actor, **subject) -> bool:
+    """The agency leads a case about this person or household (after a 移管): it is the agency's own business."""
+    return Case.objects.filter(lead_agency_id=actor.agency_id, archived_at__isnull=True, **subject).exists()
 
 
 # ---- 支援ケース ----
