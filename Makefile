@@ -34,8 +34,13 @@ run: setup
 	@echo "つなぐ を http://$(HOST):$(PORT)/ で起動します（終了は Ctrl+C）。"
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) scripts/serve.sh
 
-test: setup
+# ruff, the architecture's contracts (import-linter, pyproject.toml) and types (mypy with django-stubs)
+lint: setup
 	$(VENV)/bin/ruff check tsunagu tests bench
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
@@ -49,4 +54,4 @@ bench-linkage: setup
 	$(PY) -m bench.linkage.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules tsunagu/static/vendor var
+	rm -rf $(VENV) node_modules tsunagu/static/vendor var .mypy_cache .import_linter_cache
