@@ -93,6 +93,11 @@ DEMO_LOGINS = [
 STAFF_PER_AGENCY = {"town": (2, 5), "city": (6, 14)}
 
 
+def present() -> bool:
+    """Whether the database already holds a municipality's agencies (`tsunagu demo` then refuses or skips)."""
+    return Agency.objects.exists()
+
+
 def generate(ctx: DemoContext) -> None:
     rng = ctx.rng_for("agencies")
     municipality = _municipality(ctx)

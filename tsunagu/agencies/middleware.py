@@ -9,7 +9,7 @@ from django_otp import user_has_device
 from .actor import actor_for
 
 # Paths a signed-in user may reach before passing the second factor: the code page, logout, the public pages, and
-# the API (it checks the second factor itself: core.api.BrowserSession). Setting up an authenticator is not here:
+# the API (it checks the second factor itself: agencies.authentication.BrowserSession). Setting up an authenticator is not here:
 # it is open only while the user has no confirmed device (see _second_factor_redirect and views.otp_setup).
 _OPEN_PREFIXES = ("/static/", "/account/otp/", "/logout/", "/api/", "/hsds/", "/public/")
 _ENROL_PREFIX = "/account/2fa/"

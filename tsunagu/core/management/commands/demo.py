@@ -3,8 +3,13 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from tsunagu.agencies.models import Agency
 from tsunagu.core.demo import PROFILES, demo_generate
+from tsunagu.core.registry import app_modules
+
+
+def data_present() -> bool:
+    """Whether the database holds any app's data: each app's `demo.py` may say so with `present()` (core.registry)."""
+    return any(module.present() for module in app_modules("demo") if hasattr(module, "present"))
 
 
 class Command(BaseCommand):
@@ -17,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--flush", action="store_true", help="既存のデータをすべて消してから生成する（デモ環境専用）")
 
     def handle(self, *args, profile, seed, if_empty, flush, **options):
-        if Agency.objects.exists():
+        if data_present():
             if if_empty:
                 self.stdout.write("データベースにデータがあるため、デモデータの生成を省略しました。")
                 return
