@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.http import HttpRequest
+
 from .models import Agency, Membership, Role, Staff
 
 SESSION_KEY = "acting_membership_id"
@@ -40,6 +42,13 @@ class Actor:
     @property
     def is_manager(self) -> bool:
         return self.role in {Role.MANAGER, Role.COORDINATOR}
+
+
+class ActorRequest(HttpRequest):
+    """A request of a signed-in staff member: `actor` is attached by agencies.middleware (for type checking only)."""
+
+    actor: Actor
+    user: Staff
 
 
 def acting_memberships(staff: Staff) -> list[Membership]:

@@ -28,11 +28,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
+from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, SupportPlan
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.resources.models import Placement
 from tsunagu.workspace.models import FISCAL_MONTHS, reiwa_label
-from tsunagu.workspace.permissions import is_planner
 
 
 @dataclass(frozen=True)

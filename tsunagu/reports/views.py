@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
+from tsunagu.agencies.permissions import is_planner, staff_required
 from tsunagu.workspace.models import fiscal_year_of
-from tsunagu.workspace.permissions import is_planner, staff_required
 
 from . import excel
 from .figures import EARLIEST_YEAR, FIGURES, agency_in_scope, yearly_figures

@@ -7,13 +7,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.permissions import staff_required
 from tsunagu.core.forms import add_validation_errors
 from tsunagu.core.locking import EditConflict
 
@@ -36,19 +36,6 @@ from .middleware import mark_public
 from .models import Offer, OfferStatus, Placement, Service, UnmetNeed
 
 PAGE_SIZE = 30
-
-
-def staff_required(view):
-    """Any staff member acting for an agency. The directory holds no personal data, so no policy check is needed."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.actor.agency is None:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _page(request, base, filters):

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
+from tsunagu.agencies.permissions import is_planner
 from tsunagu.core.locking import EditConflict
 
 from . import queries, services
@@ -23,7 +24,7 @@ from .models import (
     Workshop,
     fiscal_year_of,
 )
-from .permissions import inventory_editable, inventory_visible, is_planner
+from .permissions import inventory_editable, inventory_visible, keeps_inventories
 from .schemas import (
     ActivityIn,
     ActivityOut,
@@ -192,7 +193,7 @@ def inventory_cell_set(request, payload: CellIn, inventory_id: int = Path(..., g
 @router.get("/meeting-inventory", response=list[MeetingRowOut], summary="会議・研修一覧（計画担当はすべて、管理者は自機関の記入分）")
 def meeting_inventory_list(request, year: int | None = Query(None, ge=2000, le=2100)):
     actor = _staff(request)
-    _require(is_planner(actor) or actor.is_manager)
+    _require(keeps_inventories(actor))
     rows = MeetingInventory.objects.filter(fiscal_year=_year(year)).select_related("host").prefetch_related("attending")
     if not is_planner(actor):
         rows = rows.filter(reported_by_id=actor.agency_id)

@@ -3,11 +3,11 @@ the meetings that could be consolidated; for an agency's manager, her 業務棚�
 
 from django.utils import timezone
 
+from tsunagu.agencies.permissions import is_planner
 from tsunagu.core.dashboard import Panel
 
 from . import queries
 from .models import TrialObservation, fiscal_year_of, reiwa_label
-from .permissions import is_planner
 
 
 def panels(actor) -> list[Panel]:

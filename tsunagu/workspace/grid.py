@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.permissions import staff_required
 from tsunagu.core.locking import EditConflict
 
 from . import queries, services
 from .models import Mark, TaskRow
-from .permissions import check, inventory_editable, staff_required
+from .permissions import check, inventory_editable
 from .views import _inventory_for
 
 MARKS = ["", *(m.value for m in Mark)]

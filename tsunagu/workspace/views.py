@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
+from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
 from tsunagu.core import cells
 from tsunagu.core.locking import EditConflict
 
@@ -50,7 +51,7 @@ from .models import (
     fiscal_year_of,
     reiwa_label,
 )
-from .permissions import check, inventory_editable, inventory_visible, is_planner, planner_required, staff_required
+from .permissions import check, inventory_editable, inventory_visible, keeps_inventories
 
 
 def current_fiscal_year() -> int:
@@ -349,14 +350,14 @@ def inventory_list(request):
     if not is_planner(actor):
         inventories = inventories.filter(agency_id=actor.agency_id)
     return render(request, "workspace/inventory_list.html", {
-        "inventories": inventories, "can_upload": is_planner(actor) or actor.is_manager,
+        "inventories": inventories, "can_upload": keeps_inventories(actor),
     })
 
 
 @staff_required
 def inventory_upload(request):
     actor = request.actor
-    check(is_planner(actor) or actor.is_manager)
+    check(keeps_inventories(actor))
     form = InventoryUploadForm(request.POST or None, request.FILES or None,
                                initial={"agency": actor.agency_id, "fiscal_year": current_fiscal_year()})
     if not is_planner(actor):
@@ -450,7 +451,7 @@ def interview_add(request, pk):
 @staff_required
 def meeting_inventory(request):
     actor = request.actor
-    check(is_planner(actor) or actor.is_manager)
+    check(keeps_inventories(actor))
     year = _year(request)
     rows = MeetingInventory.objects.filter(fiscal_year=year).select_related("host", "reported_by").prefetch_related("attending")
     if not is_planner(actor):
@@ -463,7 +464,7 @@ def meeting_inventory(request):
 @staff_required
 def meeting_inventory_edit(request, pk=None):
     actor = request.actor
-    check(is_planner(actor) or actor.is_manager)
+    check(keeps_inventories(actor))
     entry = get_object_or_404(MeetingInventory, pk=pk) if pk else MeetingInventory(
         fiscal_year=current_fiscal_year(), reported_by_id=actor.agency_id, host_id=actor.agency_id)
     check(is_planner(actor) or entry.reported_by_id == actor.agency_id)
