@@ -1,26 +1,13 @@
 """One timeline per case and per household (view layer: it reads through sharing.policy)."""
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.db.models import Q
 from django.urls import reverse
 
 from tsunagu.core.registry import app_modules
+from tsunagu.core.timeline import TimelineEntry
 from tsunagu.sharing import policy
 
 from .models import Assessment, Case, CaseNote, CaseTransfer, Consultation, Referral, SupportPlan
-
-
-@dataclass
-class TimelineEntry:
-    on: date
-    kind: str
-    title: str
-    body: str = ""
-    url: str = ""
-    agency: str = ""
-    tag: str = ""
 
 
 def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: int = 200, case=None,

@@ -7,7 +7,7 @@ case ids it has read through the policy; only those cases' rows are read here.
 
 from django.urls import reverse
 
-from tsunagu.cases.timeline import TimelineEntry
+from tsunagu.core.timeline import TimelineEntry
 from tsunagu.sharing import policy
 
 from .models import CaseClosure, FollowUp, FollowUpStatus

@@ -6,7 +6,7 @@ actor currently sits on contribute, so what a 要保護児童対策地域協議�
 
 from django.urls import reverse
 
-from tsunagu.cases.timeline import TimelineEntry
+from tsunagu.core.timeline import TimelineEntry
 from tsunagu.sharing import policy
 
 from .models import Decision, Meeting, SittingItem

@@ -1,26 +1,13 @@
 """The case-timeline hook: 参加支援 entries for the cases the actor may see (policy decides which cases).
 
-cases.timeline.case_timeline adds `case_entries(case_ids, actor)` to its own entries; each entry has the same
-attributes as cases.timeline.TimelineEntry (on, kind, title, body, url, agency, tag).
+cases.timeline.case_timeline adds `case_entries(case_ids, actor)` to its own entries (core.timeline.TimelineEntry).
 """
-
-from dataclasses import dataclass
-from datetime import date
 
 from django.urls import reverse
 
+from tsunagu.core.timeline import TimelineEntry
+
 from .placements import visible_placements
-
-
-@dataclass
-class TimelineEntry:
-    on: date
-    kind: str
-    title: str
-    body: str = ""
-    url: str = ""
-    agency: str = ""
-    tag: str = ""
 
 
 def case_entries(case_ids, actor) -> list[TimelineEntry]:
