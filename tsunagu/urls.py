@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("audit/", include("tsunagu.audit.urls")),
     path("people/", include("tsunagu.people.urls")),
+    # consent, emergency disclosure and the request for a 支援会議: sharing's screens at the person's and household's addresses
+    path("people/", include("tsunagu.sharing.urls")),
     path("cases/", include("tsunagu.cases.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("followups/", include("tsunagu.followups.urls")),

@@ -6,22 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tsunagu.agencies.models import Agency
-from tsunagu.audit.models import AccessAction, SharingBasis
-from tsunagu.cases.models import Case, Consultation
-from tsunagu.cases.queries import suggested_agencies
-from tsunagu.cases.timeline import household_timeline
+from tsunagu.audit.models import AccessAction
 from tsunagu.core.forms import add_validation_errors, conflict_rows
 from tsunagu.core.locking import EditConflict
 from tsunagu.core.pagination import page_of
+from tsunagu.core.sections import sections_for
 from tsunagu.sharing import policy
-from tsunagu.sharing.forms import ConsentForm, VitalInterestForm
-from tsunagu.sharing.models import Consent
-from tsunagu.sharing.queries import persons_with_active_consent
-from tsunagu.sharing.services import consent_record, consent_withdraw, inquiry_send, vital_interest_disclose
 
 from . import services
 from .forms import HouseholdCreateForm, HouseholdForm, MemberAddForm, PersonCreateForm, PersonForm
@@ -58,10 +50,8 @@ def person_detail(request, pk: int):
     context = {
         "person": person, "access": policy.access_of(person), "may_edit": policy.may_edit(person, actor),
         "households": policy.visible(Household.objects.filter(members__person=person).distinct(), actor),
-        "cases": policy.visible(Case.objects.filter(person=person), actor).select_related("lead_agency"),
-        "consultations": policy.visible(Consultation.objects.filter(person=person), actor)[:20],
-        "consents": Consent.objects.filter(person=person).prefetch_related("agencies").select_related("recorded_by"),
-        "consent_form": ConsentForm(), "vital_form": VitalInterestForm(),
+        # her cases and consultations (cases), her consents and the forms to record one (sharing): core.sections
+        "sections": sections_for("person", request, person=person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -123,15 +113,11 @@ def household_detail(request, pk: int):
                       .values_list("pk", flat=True))
     members = [m for m in member_rows if m.person_id in visible_ids]
     policy.log_reads(actor, policy.visible(Person.objects.filter(pk__in=visible_ids), actor), path=request.path)
-    consented = persons_with_active_consent(visible_ids)
-    today = timezone.localdate()
     context = {
         "household": household, "members": members, "access": policy.access_of(household),
         "may_edit": policy.may_edit(household, actor), "member_form": MemberAddForm(),
-        "timeline": household_timeline(household, actor),
-        "suggested": suggested_agencies(household.multi_issue_fields, exclude=actor.agency_id) if household.multi_issue else [],
-        "without_consent": [m for m in members if m.person_id not in consented and (m.person.age_on(today) or 0) >= 18],
-        "cases": policy.visible(Case.objects.filter(household=household), actor).select_related("lead_agency"),
+        # its cases and timeline, the agencies that fit a 複合課題世帯 (cases), members without consent (sharing)
+        "sections": sections_for("household", request, household=household, members=members),
     }
     return render(request, "people/household_detail.html", context)
 
@@ -184,77 +170,3 @@ def household_member_add(request, pk: int):
     else:
         messages.success(request, f"{person.name} さんを世帯員に追加しました。")
     return redirect("people:household_detail", household.pk)
-
-
-@login_required
-@require_POST
-def household_propose_meeting(request, pk: int):
-    """J2: members have not consented, so the worker asks the coordinator to take the household to a 支援会議."""
-    household = policy.get_or_404(Household, request.actor, pk, path=request.path)
-    inquiry_send(actor=request.actor, query=f"世帯 #{household.pk}",
-                 message="複合課題世帯です。同意のない世帯員がいるため、支援会議での検討をお願いします。")
-    messages.success(request, "相談支援包括化推進員に支援会議での検討を依頼しました。")
-    return redirect("people:household_detail", household.pk)
-
-
-@login_required
-@require_POST
-def consent_add(request, pk: int):
-    person = policy.get_or_404(Person, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    if not policy.may_edit(person, request.actor):
-        raise PermissionDenied
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            consent = consent_record(actor=request.actor, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            for agency in consent.agencies.all():  # consent given: a disclosure to each agency it names
-                policy.disclosure_log(request.actor, [person], to_agency=agency,
-                                      access=policy.Access(SharingBasis.CONSENT), what="本人同意", path=request.path)
-            messages.success(request, "本人同意を記録しました。")
-    else:
-        messages.error(request, "同意の入力内容を確かめてください: " + " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("people:person_detail", person.pk)
-
-
-@login_required
-@require_POST
-def consent_withdraw_view(request, pk: int, consent_pk: int):
-    person = policy.get_or_404(Person, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    if not policy.may_edit(person, request.actor):
-        raise PermissionDenied
-    consent = Consent.objects.filter(person=person, pk=consent_pk, withdrawn_on__isnull=True).first()
-    if consent is not None:
-        consent_withdraw(actor=request.actor, consent=consent, note=request.POST.get("note", "")[:2000])
-        messages.success(request, "同意の撤回を記録しました。共有先の機関は直ちに閲覧できなくなります。")
-    return redirect("people:person_detail", person.pk)
-
-
-def agencies_for_forms():
-    return Agency.objects.filter(active=True)
-
-
-@login_required
-@require_POST
-def vital_interest_add(request, pk: int):
-    """緊急時の情報提供 (break the glass): only an agency whose own the person is — it recorded her or leads her case —
-    provides what it holds; an agency that sees her on a temporary basis cannot pass her on."""
-    person = policy.get_or_404(Person, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    if not policy.may_edit(person, request.actor):
-        raise PermissionDenied
-    form = VitalInterestForm(request.POST)
-    if form.is_valid():
-        try:
-            disclosure = vital_interest_disclose(actor=request.actor, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            policy.disclosure_log(request.actor, [person], to_agency=disclosure.to_agency,
-                                  access=policy.Access(SharingBasis.VITAL_INTEREST), what="緊急時の情報提供",
-                                  path=request.path)
-            messages.success(request, "緊急時の情報提供を記録しました。推進員の確認一覧に載ります。")
-    else:
-        messages.error(request, "提供先・根拠・理由を入力してください。")
-    return redirect("people:person_detail", person.pk)
