@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "tsunagu.linkage",
     "tsunagu.ecomap",
     "tsunagu.resources",
+    "tsunagu.participation",
     "tsunagu.workspace",
     "tsunagu.reports",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("followups/", include("tsunagu.followups.urls")),
     path("ecomap/", include("tsunagu.ecomap.urls")),
     path("linkage/", include("tsunagu.linkage.urls")),
+    path("resources/placements/", include("tsunagu.participation.urls")),  # 参加支援, where it was in the directory
     path("resources/", include("tsunagu.resources.urls")),
     path("hsds/", include("tsunagu.resources.hsds_urls")),
     path("workspace/", include("tsunagu.workspace.urls")),

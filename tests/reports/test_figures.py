@@ -16,8 +16,8 @@ from tests.sharing.conftest import meeting_members, world  # noqa: F401
 from tsunagu.cases import services as cases
 from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
 from tsunagu.meetings.models import Meeting, MeetingKind, Sitting, SittingStatus
+from tsunagu.participation.models import Placement
 from tsunagu.reports.figures import yearly_figures
-from tsunagu.resources.models import Placement
 from tsunagu.sharing import policy
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.core.demo import demo_generate
+from tsunagu.participation.models import Placement
 from tsunagu.resources import queries
-from tsunagu.resources.models import Offer, Placement, Schedule, Service, UnmetNeed
+from tsunagu.resources.models import Offer, Schedule, Service, UnmetNeed
 
 pytestmark = pytest.mark.django_db
 

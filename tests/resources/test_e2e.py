@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, browser_login
 from tests.sharing.conftest import meeting_members, world  # noqa: F401
-from tsunagu.resources.models import Placement, Service
+from tsunagu.participation.models import Placement
+from tsunagu.resources.models import Service
 
 from .helpers import resource
 

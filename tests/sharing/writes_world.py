@@ -36,11 +36,12 @@ from tsunagu.followups import services as followups
 from tsunagu.followups.models import FollowUp, Outreach
 from tsunagu.meetings import services as meetings
 from tsunagu.meetings.models import ActionItem, Meeting, MeetingKind, MeetingMember, Sitting
+from tsunagu.participation import services as placements
+from tsunagu.participation.models import Placement
 from tsunagu.people import services as people
 from tsunagu.people.models import Household, HouseholdMember, Person
-from tsunagu.resources import placements
 from tsunagu.resources import services as resources
-from tsunagu.resources.models import Placement, Service
+from tsunagu.resources.models import Service
 from tsunagu.sharing import policy
 from tsunagu.sharing.models import Consent, Inquiry, VitalInterestDisclosure
 from tsunagu.sharing.services import consent_record, consent_withdraw, inquiry_send, vital_interest_disclose

@@ -31,7 +31,7 @@ from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, SupportPlan
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
-from tsunagu.resources.models import Placement
+from tsunagu.participation.models import Placement
 from tsunagu.workspace.models import FISCAL_MONTHS, reiwa_label
 
 

@@ -17,8 +17,6 @@ from .models import (
     OffererKind,
     Organization,
     Phone,
-    Placement,
-    PlacementPurpose,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -69,8 +67,7 @@ def generate(ctx: DemoContext) -> None:
     rows = _window_rows(agencies) + _activity_rows(ctx, rng, districts)
     _insert(ctx, rng, rows, municipality, agencies)
     _offers_and_needs(ctx, rng, districts, agencies)
-    placed = _placements(ctx, rng)
-    ctx.say(f"社会資源 {len(rows)}、参加支援 {placed}")
+    ctx.say(f"社会資源 {len(rows)}")
 
 
 def _window_rows(agencies: dict) -> list[dict]:
@@ -163,33 +160,3 @@ def _offers_and_needs(ctx, rng, districts, agencies) -> None:
                                recorded_by=rng.choice(list(agencies.values()))))
     Offer.objects.bulk_create(offers)
     UnmetNeed.objects.bulk_create(needs)
-
-
-ARRANGEMENTS = ["週1回、午前だけから始める", "人の少ない時間帯に、職員が最初の2回は同行", "役割（受付・片付け）を決めて参加",
-                "送迎ボランティアと組み合わせて通う", "本人の希望で、まずは見学から"]
-
-
-def _placements(ctx, rng) -> int:
-    """Placements for some person cases, at informal places and work experience (参加支援)."""
-    from tsunagu.agencies.models import Membership
-    from tsunagu.cases.models import Case
-
-    cases = list(Case.objects.filter(person__isnull=False).order_by("id")[: 150 if ctx.is_city else 15])
-    places = list(Service.objects.filter(kind="informal", is_consultation_window=False).order_by("id")
-                  .values_list("id", flat=True)[:400])
-    staff_of = dict(Membership.objects.filter(ended_on__isnull=True).values_list("agency_id", "staff_id").order_by("-id"))
-    placements = []
-    for case in cases:
-        if not places or case.lead_agency_id not in staff_of or rng.random() < 0.3:
-            continue
-        started = ctx.today - timedelta(days=rng.randint(10, 300))
-        ended = rng.random() < 0.25
-        placements.append(Placement(
-            case=case, person_id=case.person_id, service_id=rng.choice(places), agency_id=case.lead_agency_id,
-            created_by_id=staff_of[case.lead_agency_id], purpose=rng.choice(PlacementPurpose.values),
-            arrangement=rng.choice(ARRANGEMENTS), host_contact=f"{rng.choice(SURNAMES)[0]}さん（受け入れ担当）",
-            started_on=started, status="ended" if ended else "active",
-            ended_on=started + timedelta(days=rng.randint(7, 60)) if ended else None,
-            end_reason="本人が自分で通えるようになった" if ended else ""))
-    Placement.objects.bulk_create(placements)
-    return len(placements)

@@ -15,10 +15,6 @@ urlpatterns = [
     path("offers/<int:pk>/status/", views.offer_status, name="offer_status"),
     path("needs/", views.needs, name="needs"),
     path("needs/<int:pk>/met/", views.need_met, name="need_met"),
-    path("placements/case/<int:case_pk>/", views.placement_new, name="placement_new"),
-    path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),
-    path("placements/<int:pk>/check-in/", views.placement_check_in, name="placement_check_in"),
-    path("placements/<int:pk>/end/", views.placement_end, name="placement_end"),
     # The public page: no login (the 2FA middleware only acts on signed-in users).
     path("public/", views.public_index, name="public_index"),
     path("public/guide/", views.public_guide, name="public_guide"),

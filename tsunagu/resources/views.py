@@ -17,14 +17,11 @@ from tsunagu.agencies.permissions import staff_required
 from tsunagu.core.forms import add_validation_errors
 from tsunagu.core.locking import EditConflict
 
-from . import excel, placements, queries, services
+from . import excel, queries, services
 from .forms import (
-    CheckInForm,
     ImportForm,
     NeedForm,
     OfferForm,
-    PlacementEndForm,
-    PlacementForm,
     SearchForm,
     ServiceEditForm,
     ServiceForm,
@@ -33,7 +30,7 @@ from .forms import (
 )
 from .hsds.tabular import HsdsImportError, export_tabular
 from .middleware import mark_public
-from .models import Offer, OfferStatus, Placement, Service, UnmetNeed
+from .models import Offer, OfferStatus, Service, UnmetNeed
 
 PAGE_SIZE = 30
 
@@ -299,75 +296,3 @@ def public_guide(request):
         matched = [w for w in windows if set(w.field_list) & set(fields)]
         sections.append({"title": title, "windows": matched})
     return _render_public(request, "resources/public_guide.html", {"sections": sections})
-
-
-# ---------- 参加支援 (placements): personal data, read through the case and sharing.policy ----------
-
-@staff_required
-def placement_new(request, case_pk: int):
-    case = placements.case_for(request.actor, case_pk, path=request.path)
-    persons = placements.persons_for(case, request.actor)
-    person = persons[0] if persons else None
-    text = request.GET.get("q", "").strip()
-    if text:
-        found = queries.result_page(queries.active_services(), queries.Filters(query=text), 1, 15).object_list
-    else:
-        found = placements.suggestions(fields=placements.concern_fields(case, request.actor),
-                                       age=person.age if person else None, address=person.address if person else "")
-    chosen = request.POST.get("service")
-    if chosen and chosen not in {s.pk for s in found}:
-        found = [*found, *Service.objects.filter(pk=chosen, status="active")]
-    form = PlacementForm(request.POST or None, services=found, persons=persons,
-                         initial={"started_on": timezone.localdate(), "purpose": "place"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        placement = placements.placement_create(
-            actor=request.actor, case=case, person=next(p for p in persons if str(p.pk) == data["person"]),
-            service=Service.objects.get(pk=data["service"]), data=data)
-        messages.success(request, "参加支援を記録しました。ケースの経過に表示されます。")
-        return redirect("resources:placement_detail", pk=placement.pk)
-    return render(request, "resources/placement_new.html",
-                  {"case": case, "form": form, "services": found, "query": text, "persons": persons})
-
-
-def _placement_for(request, pk: int) -> Placement:
-    placement = get_object_or_404(Placement.objects.select_related("service", "agency", "person"), pk=pk)
-    placements.case_for(request.actor, placement.case_id, path=request.path)  # 404 without a basis; read logged
-    return placement
-
-
-@staff_required
-def placement_detail(request, pk: int):
-    placement = _placement_for(request, pk)
-    today = timezone.localdate()
-    return render(request, "resources/placement_detail.html", {
-        "placement": placement, "check_ins": placement.check_ins.select_related("agency"),
-        "check_in_form": CheckInForm(initial={"on": today}), "end_form": PlacementEndForm(initial={"ended_on": today}),
-    })
-
-
-@staff_required
-@require_POST
-def placement_check_in(request, pk: int):
-    placement = _placement_for(request, pk)
-    form = CheckInForm(request.POST)
-    if form.is_valid():
-        placements.placement_check_in(actor=request.actor, placement=placement, **form.cleaned_data)
-        messages.success(request, "様子を記録しました。")
-    else:
-        messages.error(request, "日付と様子を入力してください。")
-    return redirect("resources:placement_detail", pk=pk)
-
-
-@staff_required
-@require_POST
-def placement_end(request, pk: int):
-    placement = _placement_for(request, pk)
-    form = PlacementEndForm(request.POST)
-    if form.is_valid():
-        placements.placement_end(placement=placement, ended_on=form.cleaned_data["ended_on"],
-                                 reason=form.cleaned_data["reason"])
-        messages.success(request, "終了を記録しました。")
-    else:
-        messages.error(request, "終了日と理由を入力してください。")
-    return redirect("resources:placement_detail", pk=pk)

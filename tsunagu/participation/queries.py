@@ -1,41 +1,37 @@
-"""参加支援 (Placement): suggestions from a case, and the placement's own writes.
+"""参加支援's reads: the case a placement is made from, its persons, the resources suggested for it, and the placements
+of the cases a reader may see.
 
 A placement names a person, so it is personal data: it is reached only through its case, and the case is read
 through sharing.policy (which logs the read). Like a case note, any agency that may see the case may record one.
 """
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from tsunagu.cases.models import CONCERN_FIELDS, Case, Consultation
+from tsunagu.people.models import Person
+from tsunagu.resources import queries as resources
+from tsunagu.resources.models import Service, tokens_to_list
 from tsunagu.sharing import policy
 
-from . import queries
-from .models import Placement, PlacementCheckIn, PlacementStatus, Service, tokens_to_list
+from .models import Placement
 
 
-def case_for(actor, case_pk, *, path: str = ""):
+def case_for(actor, case_pk, *, path: str = "") -> Case:
     """The case if the actor has a basis for it (the read is logged), else Http404."""
-    from tsunagu.cases.models import Case
-
     return policy.get_or_404(Case, actor, case_pk, path=path,
                              queryset=Case.objects.select_related("person", "household", "lead_agency"))
 
 
-def persons_for(case, actor) -> list:
+def persons_for(case: Case, actor) -> list[Person]:
     """The person of a person case, or the household members the actor may see."""
-    from tsunagu.people.models import Person
-
     if case.person_id:
         return [case.person]
     members = Person.objects.filter(household_memberships__household_id=case.household_id)
     return list(policy.visible(members, actor).order_by("id"))
 
 
-def concern_fields(case, actor) -> list[str]:
+def concern_fields(case: Case, actor) -> list[str]:
     """分野 the case's consultations point to (only consultations the actor may see)."""
-    from tsunagu.cases.models import CONCERN_FIELDS, Consultation
-
     fields: list[str] = []
     for concerns in policy.visible(Consultation.objects.filter(case=case), actor).values_list("concerns", flat=True):
         for concern in concerns or []:
@@ -46,7 +42,7 @@ def concern_fields(case, actor) -> list[str]:
 def suggestions(*, fields: list[str], age: int | None, address: str, limit: int = 10) -> list[Service]:
     """Resources for the case's fields, open to the person's age; the same district, informal places and
     entries with room first."""
-    candidates = queries.active_services().select_related("organization").prefetch_related("schedules")
+    candidates = resources.active_services().select_related("organization").prefetch_related("schedules")
     if fields:
         any_field = Q()
         for field in fields:
@@ -70,32 +66,7 @@ def _score(service: Service, fields: list[str], address: str) -> int:
     return score
 
 
-@transaction.atomic
-def placement_create(*, actor, case, person, service: Service, data: dict) -> Placement:
-    return Placement.objects.create(
-        case=case, person=person, service=service, agency=actor.agency, created_by=actor.staff,
-        purpose=data["purpose"], arrangement=data.get("arrangement", ""), host_contact=data.get("host_contact", ""),
-        started_on=data.get("started_on") or timezone.localdate(),
-    )
-
-
-@transaction.atomic
-def placement_check_in(*, actor, placement: Placement, on, note: str) -> PlacementCheckIn:
-    return PlacementCheckIn.objects.create(placement=placement, on=on, note=note, agency=actor.agency,
-                                           staff=actor.staff)
-
-
-@transaction.atomic
-def placement_end(*, placement: Placement, ended_on, reason: str) -> Placement:
-    placement.status = PlacementStatus.ENDED
-    placement.ended_on = ended_on
-    placement.end_reason = reason
-    placement.version += 1
-    placement.save(update_fields=["status", "ended_on", "end_reason", "version"])
-    return placement
-
-
-def visible_placements(case_ids, actor) -> QuerySet:
+def visible_placements(case_ids, actor) -> QuerySet[Placement]:
     """Placements of the cases the actor may see (policy decides which cases)."""
     cases = policy.visible_case_ids(actor, case_ids)
     return Placement.objects.filter(case_id__in=cases).select_related("service", "agency")

@@ -4,14 +4,13 @@ from datetime import date
 
 import pytest
 
+from tests.resources.helpers import resource
 from tests.sharing import world as w
 from tests.sharing.conftest import meeting_members, world  # noqa: F401
 from tsunagu.audit.models import AccessLog
-from tsunagu.resources import placements
-from tsunagu.resources.models import Placement
-from tsunagu.resources.timeline import case_entries
-
-from .helpers import resource
+from tsunagu.participation.models import Placement
+from tsunagu.participation.queries import suggestions
+from tsunagu.participation.timeline import case_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +73,6 @@ def test_suggestions_follow_fields_age_and_district():
     far = resource("緑町ゆるやか居場所", fields=["community"], district="緑町", kind="informal")
     adults_only = resource("大人の居場所", fields=["community"], minimum_age=20)
     resource("介護の窓口", fields=["elderly"])
-    found = placements.suggestions(fields=["community"], age=12, address="さくら野町旭町1丁目")
+    found = suggestions(fields=["community"], age=12, address="さくら野町旭町1丁目")
     assert [s.name for s in found] == [near.name, far.name]
     assert adults_only not in found

@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from tsunagu.core.timeline import TimelineEntry
 
-from .placements import visible_placements
+from .queries import visible_placements
 
 
 def case_entries(case_ids, actor) -> list[TimelineEntry]:
     entries = []
     for p in visible_placements(case_ids, actor).prefetch_related("check_ins"):
-        url = reverse("resources:placement_detail", args=[p.pk])
+        url = reverse("participation:placement_detail", args=[p.pk])
         entries.append(TimelineEntry(p.started_on, "参加支援", f"{p.service.name}（{p.get_purpose_display()}）開始",
                                      p.arrangement, url, p.agency.name, p.get_status_display()))
         for check_in in p.check_ins.all():
