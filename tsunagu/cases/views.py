@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import coordinator_required
@@ -154,8 +155,6 @@ def _filtered_cases(request, filters):
 @login_required
 def export(request):
     """Excel (.xlsx) of the filtered case list; every row exported is logged."""
-    from openpyxl import Workbook
-
     form = CaseFilterForm(request.GET or None)
     cases = list(_filtered_cases(request, form.cleaned_data if form.is_valid() else {})[:5000])
     policy.log_reads(request.actor, cases, action=AccessAction.EXPORT, path=request.path)

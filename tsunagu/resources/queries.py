@@ -4,6 +4,7 @@ the public page and the public HSDS endpoints see `public_services()` only."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -103,8 +104,6 @@ def filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
 def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int = 30):
     """One page of results. A text search finds the matching ids once (one ranked query) and loads only the page's
     rows, instead of searching once for the count and again for the page."""
-    from django.core.paginator import Paginator
-
     if not filters.query:
         page = Paginator(with_row_details(filtered(queryset, filters)), per_page)
         return page.get_page(page_number)

@@ -7,6 +7,8 @@ not. PostgreSQL's character-pair index (migration 0006) is an index on the colum
 """
 # ruff: noqa: S608 — the SQL below is built only from the constant table and column names in TABLES.
 
+from django.db import connections
+
 TABLES = {
     # table: (tokenizer, column of resources_service it indexes)
     "resources_service_fts": ("trigram", "search_text"),
@@ -47,6 +49,4 @@ def ensure(connection) -> None:
 
 
 def ensure_after_migrate(sender, using="default", **kwargs) -> None:
-    from django.db import connections
-
     ensure(connections[using])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class Config(AppConfig):
@@ -7,14 +8,12 @@ class Config(AppConfig):
 
     def ready(self):
         # Any write that can change a sharing basis invalidates the Scopes cached on actors (sharing.policy).
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from tsunagu.cases.models import Case  # noqa: PLC0415 — models load only once the app registry is ready
+        from tsunagu.meetings.models import AgendaItem, MeetingMember  # noqa: PLC0415 — models load only once the app registry is ready
+        from tsunagu.people.models import HouseholdMember  # noqa: PLC0415 — models load only once the app registry is ready
 
-        from tsunagu.cases.models import Case
-        from tsunagu.meetings.models import AgendaItem, MeetingMember
-        from tsunagu.people.models import HouseholdMember
-
-        from . import policy
-        from .models import Consent, VitalInterestDisclosure
+        from . import policy  # noqa: PLC0415 — models load only once the app registry is ready (the policy imports them)
+        from .models import Consent, VitalInterestDisclosure  # noqa: PLC0415 — models load only once the app registry is ready
 
         for model in (Consent, VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case):
             post_save.connect(policy.sharing_changed, sender=model, dispatch_uid=f"sharing-{model.__name__}-save")

@@ -6,6 +6,7 @@ else gets 404. Nothing here is personal data: worksheet answers are served witho
 """
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
@@ -70,8 +71,6 @@ def _planner(request):
 
 
 def _year(year: int | None) -> int:
-    from django.utils import timezone
-
     return year or fiscal_year_of(timezone.localdate())
 
 

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from janome.tokenizer import Tokenizer
+
 from .builtins import PARTICIPATION_WORDS
 
 # Nouns that say nothing on their own in these sheets.
@@ -21,8 +23,6 @@ STOP_TERMS = {
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from janome.tokenizer import Tokenizer
-
     return Tokenizer()
 
 

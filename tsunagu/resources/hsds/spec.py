@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tsunagu.resources import models
+
 HERE = Path(__file__).resolve().parent
 DATAPACKAGE = HERE / "datapackage.json"
 SCHEMA_DIR = HERE / "schema"
@@ -63,8 +65,6 @@ def table(name: str) -> Table:
 
 @cache
 def models_by_table() -> dict:
-    from tsunagu.resources import models
-
     found = {}
     for value in vars(models).values():
         if isinstance(value, type) and issubclass(value, models.HsdsModel) and value.hsds_table:

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tsunagu.resources.models import Service, Visibility
+from tsunagu.resources.services import search_refresh
 
 from . import profile, spec
+from .nested import rows_from_json
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a municipality's whole directory is a few MB; more is a wrong file
 MAX_ERRORS = 200
@@ -312,8 +314,6 @@ def _upsert(table: spec.Table, rows: list[dict], visibility: str) -> tuple[int, 
 
 
 def _apply_profiles(service_rows: list[dict], attributes: dict[str, list]) -> None:
-    from tsunagu.resources.services import search_refresh
-
     ids = [r["id"] for r in service_rows]
     services = []
     for start in range(0, len(ids), 900):
@@ -336,8 +336,6 @@ def import_tabular(directory: Path, *, visibility: str = Visibility.PUBLIC) -> I
 def read_json(raw: bytes, where: str = "JSON") -> dict[str, list[dict]]:
     if len(raw) > MAX_FILE_BYTES:
         raise HsdsImportError([f"{where}: ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）"])
-    from .nested import rows_from_json
-
     try:
         rows_by_table = rows_from_json(json.loads(decode(raw, where)))
     except json.JSONDecodeError as exc:
