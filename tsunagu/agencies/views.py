@@ -1,4 +1,5 @@
 from base64 import b32encode
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -20,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, save_or_conflict
 
 from . import services
 from .actor import SESSION_KEY, acting_memberships
@@ -201,20 +202,19 @@ def agency_list(request):
 def agency_edit(request, pk: int | None = None):
     agency = get_object_or_404(Agency, pk=pk) if pk else None
     form = AgencyForm(request.POST or None, instance=agency, initial={"version": agency.version if agency else 1})
-    conflict = None
+    outcome: EditOutcome[Agency] = EditOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
-            if agency is None:
-                services.agency_create(data=form.cleaned_data)
-            else:
-                expected = form.cleaned_data.get("version") or agency.version
-                services.agency_update(agency=agency, data=form.cleaned_data, expected_version=expected)
+        outcome = save_or_conflict(lambda: _agency_save(agency, form.cleaned_data), form, conflict_on_form=True)
+        if outcome.saved:
             messages.success(request, "関係機関を保存しました。")
             return redirect("agencies:agency_list")
-        except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(None, EditConflict.message)
-    return render(request, "agencies/agency_form.html", {"form": form, "agency": agency, "conflict": conflict})
+    return render(request, "agencies/agency_form.html", {"form": form, "agency": agency, "conflict": outcome.conflict})
+
+
+def _agency_save(agency: Agency | None, data: dict[str, Any]) -> Agency:
+    if agency is None:
+        return services.agency_create(data=data)
+    return services.agency_update(agency=agency, data=data, expected_version=data.get("version") or agency.version)
 
 
 @admin_required

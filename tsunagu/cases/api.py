@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 
 from tsunagu.agencies.models import Agency
 from tsunagu.audit.models import AccessAction
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import save_or_conflict
 from tsunagu.people.models import Person
 from tsunagu.sharing import policy
 from tsunagu.sharing.services import known_elsewhere_ask
@@ -218,12 +218,10 @@ def referral_create(request, case_id: int, payload: ReferralIn):
 @router.post("/referrals/{int:referral_id}/status", response={200: ReferralOut, 409: dict}, summary="つなぎの状況変更")
 def referral_status(request, referral_id: int, payload: ReferralStatusIn):
     referral = policy.get_or_404(Referral, request.actor, referral_id, action=AccessAction.EDIT, path=request.path)
-    try:
-        services.referral_respond(actor=request.actor, referral=referral, status=payload.status,
-                                  expected_version=payload.version, comment=payload.comment)
-    except EditConflict as conflict:
-        return Status(409, {"detail": EditConflict.message, "current": {"status": conflict.current.status,
-                                                                 "version": conflict.current.version}})
-    except ValidationError as error:
-        _raise(error)
+    outcome = save_or_conflict(
+        lambda: services.referral_respond(actor=request.actor, referral=referral, status=payload.status,
+                                          expected_version=payload.version, comment=payload.comment),
+        invalid=_raise)
+    if outcome.conflict is not None:
+        return Status(409, outcome.conflict_answer("status", "version"))
     return policy.get_or_404(Referral, request.actor, referral_id, action=AccessAction.API, path=request.path)

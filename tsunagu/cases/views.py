@@ -16,7 +16,7 @@ from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.core import cells
-from tsunagu.core.forms import add_validation_errors, conflict_rows
+from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
 from tsunagu.core.locking import EditConflict
 from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
@@ -190,21 +190,18 @@ def case_edit(request, pk: int):
     case = _editable(Case, request, pk)
     form = CaseForm(request.POST or None, initial={"title": case.title, "summary": case.summary, "status": case.status,
                                                    "version": case.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.case_update(actor=request.actor, case=case, expected_version=version, **data)
-        except EditConflict as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.case_update(actor=request.actor, case=case, expected_version=version, **data), form)
+        if outcome.saved:
             messages.success(request, "保存しました。")
             return redirect("cases:case_detail", case.pk)
-    rows = conflict_rows(conflict, form, ["title", "summary", "status"])
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": conflict, "conflict_rows": rows})
+    rows = conflict_rows(outcome.conflict, form, ["title", "summary", "status"])
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": outcome.conflict,
+                                                    "conflict_rows": rows})
 
 
 @login_required
@@ -218,14 +215,14 @@ def case_transfer(request, pk: int):
     if request.method == "POST" and form.is_valid():
         to_agency = form.cleaned_data["to_agency"]
         access = policy.agency_may_see(to_agency, case.subject)
-        try:
-            services.case_transfer(actor=request.actor, case=case, to_agency=to_agency, reason=form.cleaned_data["reason"],
-                                   expected_version=form.cleaned_data["version"], receiver_access=access)
-        except EditConflict:
+        outcome = save_or_conflict(
+            lambda: services.case_transfer(actor=request.actor, case=case, to_agency=to_agency,
+                                           reason=form.cleaned_data["reason"],
+                                           expected_version=form.cleaned_data["version"], receiver_access=access),
+            form)
+        if outcome.conflict is not None:
             messages.error(request, EditConflict.message)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        if outcome.saved:
             policy.disclosure_log(request.actor, [case, case.subject], to_agency=to_agency, access=access,
                                   what="移管", path=request.path)
             messages.success(request, f"{to_agency.name}に移管しました。")
@@ -255,24 +252,20 @@ def note_edit(request, pk: int):
     note = policy.get_or_404(CaseNote, request.actor, pk, path=request.path)
     may_edit = policy.may_edit(note, request.actor)
     form = NoteCorrectForm(request.POST or None, initial={"body": note.body, "version": note.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.note_correct(actor=request.actor, note=note, expected_version=form.cleaned_data["version"],
-                                      body=form.cleaned_data["body"])
-            except EditConflict as error:
-                conflict = error.current
-            except ValidationError as error:
-                add_validation_errors(form, error)
-            else:
+            outcome = save_or_conflict(
+                lambda: services.note_correct(actor=request.actor, note=note, expected_version=form.cleaned_data["version"],
+                                              body=form.cleaned_data["body"]), form)
+            if outcome.saved:
                 messages.success(request, "訂正を保存しました（訂正前の内容は履歴に残ります）。")
                 return redirect("cases:case_detail", note.case_id)
     versions = note.history.select_related("history_user").order_by("-history_date")[:20]
-    return render(request, "cases/note_form.html", {"form": form, "note": note, "may_edit": may_edit, "conflict": conflict,
-                                                    "versions": versions})
+    return render(request, "cases/note_form.html", {"form": form, "note": note, "may_edit": may_edit,
+                                                    "conflict": outcome.conflict, "versions": versions})
 
 
 @login_required
@@ -319,21 +312,21 @@ def plan_edit(request, pk: int):
     form = PlanForm(request.POST or None, initial={"goals": plan.goals, "person_wishes": plan.person_wishes,
                                                    "review_on": plan.review_on, "version": plan.version})
     agree = PlanAgreeForm(initial={"version": plan.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
         if form.is_valid():
             data = dict(form.cleaned_data)
-            try:
-                services.plan_update(actor=request.actor, plan=plan, expected_version=data.pop("version"), **data)
-            except EditConflict as error:
-                conflict = error.current
-            else:
+            version = data.pop("version")
+            outcome = save_or_conflict(
+                lambda: services.plan_update(actor=request.actor, plan=plan, expected_version=version, **data), form)
+            if outcome.saved:
                 messages.success(request, "支援プランを保存しました。")
                 return redirect("cases:case_detail", plan.case_id)
+    rows = conflict_rows(outcome.conflict, form, ["goals", "person_wishes"])
     return render(request, "cases/plan_edit.html", {"form": form, "plan": plan, "may_edit": may_edit, "agree": agree,
-                                                    "conflict": conflict, "conflict_rows": conflict_rows(conflict, form, ["goals", "person_wishes"]) if conflict else []})
+                                                    "conflict": outcome.conflict, "conflict_rows": rows})
 
 
 @login_required
@@ -342,13 +335,13 @@ def plan_agree(request, pk: int):
     plan = _editable(SupportPlan, request, pk)
     form = PlanAgreeForm(request.POST)
     if form.is_valid():
-        try:
-            services.plan_agree(actor=request.actor, plan=plan, expected_version=form.cleaned_data["version"],
-                                agreed_by=form.cleaned_data["agreed_by"], agreed_on=form.cleaned_data["agreed_on"])
-        except EditConflict:
-            messages.error(request, EditConflict.message)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.plan_agree(actor=request.actor, plan=plan, expected_version=form.cleaned_data["version"],
+                                        agreed_by=form.cleaned_data["agreed_by"], agreed_on=form.cleaned_data["agreed_on"]))
+        if outcome.saved:
             messages.success(request, "同意を記録しました。")
+        else:
+            messages.error(request, EditConflict.message)
     else:
         messages.error(request, "同意した人を入力してください。")
     return redirect("cases:plan_edit", plan.pk)
@@ -432,14 +425,13 @@ def referral_detail(request, pk: int):
 
 
 def _referral_respond(request, referral, data) -> None:
-    try:
-        services.referral_respond(actor=request.actor, referral=referral, status=data["status"],
-                                  expected_version=data["version"], comment=data["comment"])
-    except EditConflict:
+    outcome = save_or_conflict(
+        lambda: services.referral_respond(actor=request.actor, referral=referral, status=data["status"],
+                                          expected_version=data["version"], comment=data["comment"]),
+        invalid=lambda error: messages.error(request, " ".join(error.messages)))
+    if outcome.conflict is not None:
         messages.error(request, EditConflict.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    elif outcome.saved:
         messages.success(request, "つなぎの状況を更新しました。")
 
 

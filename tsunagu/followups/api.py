@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case
+from tsunagu.core.forms import save_or_conflict
 from tsunagu.core.locking import EditConflict
 from tsunagu.sharing import policy
 
@@ -54,11 +55,16 @@ def followup_record(request, followup_id: int, payload: RecordIn):
         raise Http404
     policy.get_or_404(Case, request.actor, followup.case_id, action=AccessAction.API, path=request.path)
     try:
-        return Status(200, services.followup_record(actor=request.actor, followup=followup, expected_version=payload.version,
-                                                    status=payload.status, note=payload.note, done_on=payload.done_on))
-    except EditConflict as error:
-        return Status(409, {"detail": error.message, "version": error.current.version})
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+        outcome = save_or_conflict(
+            lambda: services.followup_record(actor=request.actor, followup=followup, expected_version=payload.version,
+                                             status=payload.status, note=payload.note, done_on=payload.done_on),
+            invalid=_unprocessable)
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from None
+    if outcome.conflict is not None:
+        return Status(409, {"detail": EditConflict.message, "version": outcome.conflict.version})
+    return Status(200, outcome.value)
+
+
+def _unprocessable(error: ValidationError):
+    raise HttpError(422, " ".join(error.messages)) from None

@@ -13,8 +13,7 @@ from django.utils import timezone
 from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, CaseStatus
-from tsunagu.core.forms import add_validation_errors
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
 from tsunagu.sharing import policy
 
 from . import queries, services
@@ -68,20 +67,17 @@ def close(request, case_id: int):
         return redirect("cases:case_detail", case.pk)
     initial = {"version": case.version, "starts_on": timezone.localdate() + timedelta(days=30)}
     form = CloseForm(request.POST or None, initial=initial)
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.case_close(actor=request.actor, case=case, expected_version=d["version"], closed_on=d["closed_on"],
-                                reason=d["reason"] if d["mode"] == "reason" else "", schedule=form.schedule())
-        except EditConflict as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.case_close(actor=request.actor, case=case, expected_version=d["version"],
+                                        closed_on=d["closed_on"], reason=d["reason"] if d["mode"] == "reason" else "",
+                                        schedule=form.schedule()), form)
+        if outcome.saved:
             messages.success(request, "終結しました。" + ("フォローアップの予定はダッシュボードに表示されます。" if form.schedule() else ""))
             return redirect("cases:case_detail", case.pk)
-    return render(request, "followups/close_form.html", {"form": form, "case": case, "conflict": conflict,
+    return render(request, "followups/close_form.html", {"form": form, "case": case, "conflict": outcome.conflict,
                                                          "pending": services.case_closure_check(case)})
 
 
@@ -97,20 +93,17 @@ def _followup(request, pk: int) -> FollowUp:
 def record(request, pk: int):
     followup = _followup(request, pk)
     form = RecordForm(request.POST or None, initial={"version": followup.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.followup_record(actor=request.actor, followup=followup, expected_version=d["version"],
-                                     status=d["status"], note=d["note"], done_on=d["done_on"])
-        except EditConflict as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.followup_record(actor=request.actor, followup=followup, expected_version=d["version"],
+                                             status=d["status"], note=d["note"], done_on=d["done_on"]), form)
+        if outcome.saved:
             messages.success(request, "フォローアップを記録しました（経過記録にも残りました）。")
             return redirect("followups:index")
-    return render(request, "followups/record_form.html", {"form": form, "followup": followup, "conflict": conflict})
+    return render(request, "followups/record_form.html", {"form": form, "followup": followup,
+                                                          "conflict": outcome.conflict})
 
 
 # ---- アウトリーチ ----
@@ -163,13 +156,17 @@ def outreach_status(request, pk: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.outreach_update(actor=request.actor, outreach=outreach, expected_version=d["version"],
-                                     status=d["status"], closed_reason=d["closed_reason"])
-            messages.success(request, "状況を更新しました。")
-        except EditConflict:
-            messages.error(request, "他の人が先に更新しました。もう一度確かめてください。")
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            outcome = save_or_conflict(
+                lambda: services.outreach_update(actor=request.actor, outreach=outreach, expected_version=d["version"],
+                                                 status=d["status"], closed_reason=d["closed_reason"]),
+                invalid=lambda error: messages.error(request, " ".join(error.messages)))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
+            if outcome.saved:
+                messages.success(request, "状況を更新しました。")
+            elif outcome.conflict is not None:
+                messages.error(request, "他の人が先に更新しました。もう一度確かめてください。")
     return redirect("followups:outreach_detail", outreach.pk)
 
 

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case
-from tsunagu.core.forms import add_validation_errors
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
 from tsunagu.people.models import Household
 from tsunagu.sharing import policy
 
@@ -373,22 +372,19 @@ def sitting(request, pk: int):
                "version": obj.version, "attendees": list(obj.attendees.values_list("pk", flat=True)),
                **{f"item_{k}": v for k, v in discussions.items()}}
     form = MinutesForm(request.POST or None, initial=initial, member_ids=member_ids, agenda_rows=rows)
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            services.minutes_save(actor=actor, sitting=obj, expected_version=d["version"], minutes=d["minutes"],
-                                  events=d["events"], topics=d["topics"], status=d["status"],
-                                  discussions=form.discussions(), attendee_ids=[a.pk for a in d["attendees"]])
-        except EditConflict as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.minutes_save(actor=actor, sitting=obj, expected_version=d["version"], minutes=d["minutes"],
+                                          events=d["events"], topics=d["topics"], status=d["status"],
+                                          discussions=form.discussions(), attendee_ids=[a.pk for a in d["attendees"]]),
+            form)
+        if outcome.saved:
             messages.success(request, "議事録を保存しました。")
             return redirect("meetings:sitting", obj.pk)
     context = _sitting_context(request, obj, rows, member_ids)
-    context.update(form=form, conflict=conflict)
+    context.update(form=form, conflict=outcome.conflict)
     return render(request, "meetings/sitting.html", context)
 
 
@@ -466,20 +462,19 @@ def action_edit(request, pk: int):
         raise Http404
     form = ActionUpdateForm(request.POST or None, initial={"status": action.status, "result": action.result,
                                                            "version": action.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.action_update(actor=request.actor, action=action, expected_version=d["version"], status=d["status"],
-                                   result=d["result"])
-        except EditConflict as error:
-            conflict = error.current
-        except (ValidationError, PermissionDenied) as error:
+            outcome = save_or_conflict(
+                lambda: services.action_update(actor=request.actor, action=action, expected_version=d["version"],
+                                               status=d["status"], result=d["result"]), form)
+        except PermissionDenied as error:
             form.add_error(None, str(error))
-        else:
+        if outcome.saved:
             messages.success(request, "役割分担を更新しました。")
             return redirect("meetings:actions")
-    return render(request, "meetings/action_form.html", {"form": form, "action": action, "conflict": conflict})
+    return render(request, "meetings/action_form.html", {"form": form, "action": action, "conflict": outcome.conflict})
 
 
 # ---- カレンダー ----

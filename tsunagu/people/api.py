@@ -7,7 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tsunagu.audit.models import AccessAction
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import save_or_conflict
 from tsunagu.identity.normalize import parse_birth_date
 from tsunagu.sharing import policy
 
@@ -112,15 +112,11 @@ def person_update(request, person_id: int, payload: PersonPatch):
     data = payload.dict()
     version = data.pop("version")
     data["birth_date"] = _birth(data["birth_date"])
-    try:
-        services.person_update(actor=request.actor, person=person, expected_version=version, **data)
-    except EditConflict as conflict:
-        current = conflict.current
-        return Status(409, {"detail": EditConflict.message, "current": {
-            "version": current.version, "name": current.name, "kana": current.kana, "address": current.address,
-            "phone": current.phone, "notes": current.notes}})
-    except ValidationError as error:
-        _raise(error)
+    outcome = save_or_conflict(
+        lambda: services.person_update(actor=request.actor, person=person, expected_version=version, **data),
+        invalid=_raise)
+    if outcome.conflict is not None:
+        return Status(409, outcome.conflict_answer("version", "name", "kana", "address", "phone", "notes"))
     return policy.get_or_404(Person, request.actor, person_id, action=AccessAction.API, path=request.path)
 
 

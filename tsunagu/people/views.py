@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.audit.models import AccessAction
-from tsunagu.core.forms import add_validation_errors, conflict_rows
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
 from tsunagu.core.pagination import page_of
 from tsunagu.core.sections import sections_for
 from tsunagu.sharing import policy
@@ -77,21 +76,17 @@ def person_edit(request, pk: int):
         raise PermissionDenied
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS} | {"version": person.version}
     form = PersonForm(request.POST or None, initial=initial)
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.person_update(actor=request.actor, person=person, expected_version=version, **data)
-        except EditConflict as error:
-            conflict = error.current
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
+        outcome = save_or_conflict(
+            lambda: services.person_update(actor=request.actor, person=person, expected_version=version, **data), form)
+        if outcome.saved:
             messages.success(request, "保存しました。")
             return redirect("people:person_detail", person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person, "conflict": conflict,
-                                                      "conflict_fields": conflict_rows(conflict, form)})
+    return render(request, "people/person_form.html", {"form": form, "person": person, "conflict": outcome.conflict,
+                                                      "conflict_fields": conflict_rows(outcome.conflict, form)})
 
 
 @login_required
@@ -129,19 +124,19 @@ def household_edit(request, pk: int):
         raise PermissionDenied
     form = HouseholdForm(request.POST or None, initial={"name": household.name, "address": household.address,
                                                          "notes": household.notes, "version": household.version})
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            services.household_update(actor=request.actor, household=household, expected_version=version, **data)
-        except EditConflict as error:
-            conflict = error.current
-        else:
+        outcome = save_or_conflict(
+            lambda: services.household_update(actor=request.actor, household=household, expected_version=version, **data),
+            form)
+        if outcome.saved:
             messages.success(request, "保存しました。")
             return redirect("people:household_detail", household.pk)
-    return render(request, "people/household_form.html", {"form": form, "household": household, "conflict": conflict,
-                                                         "conflict_fields": conflict_rows(conflict, form)})
+    return render(request, "people/household_form.html", {"form": form, "household": household,
+                                                         "conflict": outcome.conflict,
+                                                         "conflict_fields": conflict_rows(outcome.conflict, form)})
 
 
 @login_required

@@ -7,15 +7,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.permissions import staff_required
-from tsunagu.core.forms import add_validation_errors
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, save_or_conflict
 
 from . import excel, queries, services
 from .forms import (
@@ -108,19 +107,16 @@ def _maintained(request, service: Service | None) -> Service:
 def edit(request, pk: str):
     service = _maintained(request, queries.service_detail(pk, public=False))
     form = ServiceEditForm(request.POST or None, initial=ServiceForm.initial_for(service))
-    conflict = None
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(actor=request.actor, service=service, data=form.cleaned_data,
-                                    expected_version=form.cleaned_data["version"])
+        outcome = save_or_conflict(
+            lambda: services.service_update(actor=request.actor, service=service, data=form.cleaned_data,
+                                            expected_version=form.cleaned_data["version"]),
+            form, conflict_on_form=True)
+        if outcome.saved:
             messages.success(request, "保存しました。最終確認日も今日に更新しました。")
             return redirect("resources:detail", pk=service.pk)
-        except EditConflict as exc:
-            conflict = exc.current
-            form.add_error(None, EditConflict.message)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-    return render(request, "resources/form.html", {"form": form, "service": service, "conflict": conflict})
+    return render(request, "resources/form.html", {"form": form, "service": service, "conflict": outcome.conflict})
 
 
 @staff_required
