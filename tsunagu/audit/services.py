@@ -40,5 +40,5 @@ def access_log_record(
     # transaction the rows are part of it.
     fields = [f for f in AccessLog._meta.concrete_fields if not f.primary_key]
     for start in range(0, len(rows), _BATCH):
-        AccessLog.objects._insert(rows[start:start + _BATCH], fields=fields)
+        AccessLog.objects._insert(rows[start:start + _BATCH], fields=fields)  # type: ignore[attr-defined]  # private, as said
     return len(rows)

@@ -87,7 +87,7 @@ class PlanForm(VersionedForm):
 
 
 class PlanCreateForm(PlanForm):
-    version = None
+    version = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
 
 
 class PlanActionForm(forms.Form):

@@ -39,7 +39,8 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
         entries.append(TimelineEntry(t.transferred_at.date(), "移管", f"{t.from_agency.name} → {t.to_agency.name}", t.reason,
                                      "", t.from_agency.name, t.get_basis_display()))
     if referrals is None:
-        referrals = policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")
+        read = policy.visible(Referral.objects.filter(case_id__in=case_ids), actor).select_related("from_agency", "to_agency")
+        referrals = list(read[:limit])
     for r in referrals[:limit]:
         entries.append(TimelineEntry(r.sent_at.date(), "つなぎ", f"{r.from_agency.name} → {r.to_agency.name}",
                                      r.request, reverse("cases:referral_detail", args=[r.pk]), r.from_agency.name,

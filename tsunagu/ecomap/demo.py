@@ -44,7 +44,7 @@ def _seed(ctx) -> int:
     household = ctx.data.get("seed_household")
     agencies = ctx.data.get("agencies", {})
     case = Case.objects.filter(household=household).exclude(worker__isnull=True).first() if household is not None else None
-    if case is None:
+    if case is None or case.worker_id is None:  # the worker drew the ties
         return 0
     rows = [(TieKind.AGENCY, agencies.get("shougai"), "", TieStrength.WEAK, "息子の相談支援（本人の同意待ち）"),
             (TieKind.AGENCY, agencies.get("child_support"), "", TieStrength.STRESSFUL, "孫のネグレクトについて。息子は関わりを拒んでいる"),

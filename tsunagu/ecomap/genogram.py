@@ -134,7 +134,7 @@ def _from_figures(figures, figs, unions, today) -> None:
         age = today.year - f.birth_year if f.birth_year and not f.deceased else None
         figs[key] = Figure(key, f.label or "（氏名未記録）", f.sex, age, generation, relation="世帯外", deceased=f.deceased,
                            in_household=False)
-        if partner in figs:
+        if partner is not None and partner in figs:
             unions.append(Union(partner, key, f.union_status or "married"))
         for child in children:
             if key not in figs[child].parents:
@@ -147,7 +147,7 @@ def _from_figures(figures, figs, unions, today) -> None:
 def layout(g: Genogram) -> dict[int, float]:
     """Assigns x to every figure, row by row from the oldest generation; returns the y of each generation."""
     gens = sorted({f.generation for f in g.figures.values()})
-    row_y = {gen: TOP + i * ROW for i, gen in enumerate(gens)}
+    row_y: dict[int, float] = {gen: TOP + i * ROW for i, gen in enumerate(gens)}
     for gen in gens:
         _place_row([f for f in g.figures.values() if f.generation == gen], g)
     _outside_the_household(g)

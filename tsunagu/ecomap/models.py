@@ -59,7 +59,7 @@ class EcomapTie(models.Model):
 
     @property
     def name(self) -> str:
-        return self.agency.name if self.agency_id else self.label
+        return self.agency.name if self.agency is not None else self.label
 
 
 class UnionStatus(models.TextChoices):
@@ -71,6 +71,8 @@ class UnionStatus(models.TextChoices):
 
 class GenogramFigure(models.Model):
     """A person in the family picture outside the household (`person` empty), or a note on a household member."""
+
+    parent_ids: list[int]  # the children it is a parent of, set by queries.household_picture for the drawing
 
     household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="genogram_figures")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -2,6 +2,7 @@
 a member the actor may not see is not drawn, and a tie is shown only on a case the actor may see."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -43,8 +44,10 @@ def household_picture(household, actor, *, index_person_id: int | None = None) -
     today = timezone.localdate()
     members, member_count = visible_members(household, actor, today)
     seen = [m.person_id for m in members]
-    relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen)
-                         .values_list("from_person_id", "to_person_id", "kind", named=True)) if seen else []
+    relationships: list[Any] = []  # (from_person_id, to_person_id, kind) rows
+    if seen:
+        relationships = list(Relationship.objects.filter(from_person_id__in=seen, to_person_id__in=seen)
+                             .values_list("from_person_id", "to_person_id", "kind", named=True))
     figures = list(GenogramFigure.objects.filter(household=household))
     if figures:  # rare: one more query, for the children each figure is a parent of
         parents = GenogramFigure.parent_of.through.objects.filter(genogramfigure__in=figures)
@@ -126,8 +129,9 @@ def case_ecomap(case: Case, actor, *, member_count: int | None = None) -> tuple[
         count = member_count if member_count is not None else getattr(case, "current_members", None)
         if count is None:
             count = _current_members(timezone.localdate()).filter(household_id=case.household_id).count()
-        centre = [case.household.name, f"世帯員 {count}人"]
+        centre = [case.household.name, f"世帯員 {count}人"]  # type: ignore[union-attr]  # household_id is set
     else:
+        assert case.person is not None  # a case is about a household or a person
         age = case.person.age_on(timezone.localdate())
         centre = [case.person.name] + ([f"{age}歳"] if age is not None else [])
     nodes = case_nodes([case])

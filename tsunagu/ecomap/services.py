@@ -1,6 +1,7 @@
 """Writes: ecomap ties on a case and genogram figures on a household. The caller read the case or household
 through the policy; ending a tie keeps it on record (nothing is deleted)."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +50,7 @@ def tie_end(*, actor, tie: EcomapTie, ended_on: date | None = None) -> EcomapTie
 @transaction.atomic
 def figure_add(*, actor, household: Household, label: str = "", sex: str = "", birth_year: int | None = None,
                deceased: bool = False, partner_of: Person | None = None, union_status: str = "",
-               parent_of: list[Person] = (), person: Person | None = None) -> GenogramFigure:
+               parent_of: Sequence[Person] = (), person: Person | None = None) -> GenogramFigure:
     """Someone outside the household (元妻, 亡くなった父) — or, with `person`, a note on a member (deceased)."""
     if person is None and not (label or "").strip():
         raise ValidationError({"label": "呼び方（例: 元妻、亡くなった母）を入力してください。"})

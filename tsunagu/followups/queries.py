@@ -146,9 +146,7 @@ def _households_without_lead(today: date) -> list[dict]:
                 .annotate(last_contact=Max("consultations__received_on"),
                           info_only_count=Count("consultations", filter=recent_info_only))
                 .order_by("last_contact", "pk"))
-    for row in rows:
-        row["info_only"] = row["info_only_count"] > 0
-    return rows
+    return [{**row, "info_only": row["info_only_count"] > 0} for row in rows]
 
 
 def _declined_everywhere() -> QuerySet:
@@ -191,8 +189,8 @@ def _kind_rows(kind: str, today: date, offset: int, limit: int, households: list
     """One kind's rows offset..offset+limit, oldest first (as plain values), and its total: one query (the two
     household kinds share `households`, read once by the caller)."""
     if kind in ("no_lead", "info_only"):
-        chosen = ([h for h in households if not h["info_only"]] if kind == "no_lead"
-                  else [h for h in households if h["info_only"]][::-1])  # info_only: the latest first
+        chosen = ([h for h in households or [] if not h["info_only"]] if kind == "no_lead"
+                  else [h for h in households or [] if h["info_only"]][::-1])  # info_only: the latest first
         return chosen[offset:offset + limit], len(chosen)
     qs, order = {
         "declined": lambda: (_declined_everywhere(), ("last_declined", "case_id")),

@@ -63,7 +63,7 @@ class Demo:
         self.staff = defaultdict(list)
         for agency_id, staff_id in Membership.objects.filter(role__in=["worker", "manager", "coordinator"]).values_list("agency_id", "staff_id"):
             self.staff[agency_id].append(staff_id)
-        self.counts = defaultdict(int)
+        self.counts: defaultdict[str, int] = defaultdict(int)
 
     def pick(self, *keys):
         return [self.agencies[k] for k in keys if k in self.agencies]
@@ -155,7 +155,7 @@ class Demo:
                                 minutes=self.rng.choice(MINUTES) if held else "",
                                 events="\n".join(self.rng.sample(EVENTS, 2)) if with_sections and held else "",
                                 topics=self.rng.choice(TOPICS) if with_sections and held else "",
-                                minutes_by_id=(self.staff.get(meeting.convened_by_id) or [None])[0] if held else None))
+                                minutes_by_id=next(iter(self.staff.get(meeting.convened_by_id, [])), None) if held else None))
         Sitting.objects.bulk_create(rows)
         through = Sitting.attendees.through
         through.objects.bulk_create([through(sitting_id=s.pk, agency_id=a) for s in rows if s.status == SittingStatus.HELD
@@ -218,7 +218,7 @@ def generate(ctx: DemoContext) -> None:
     demo.agenda(council, cases=([seed_case.pk] if seed_case else []) + child)
     demo.sittings(council, 3, 3, 1)
     if council is not None and seed_case is not None:
-        staff_id = (demo.staff.get(council.convened_by_id) or [None])[0]
+        staff_id = next(iter(demo.staff.get(council.convened_by_id, [])), None)
         if staff_id:
             CaseNote.objects.create(case=seed_case, agency=council.convened_by, staff_id=staff_id, kind="会議",
                                     body="要対協の個別ケース検討会議で、孫の登校と生活の状況を確認した。",

@@ -16,7 +16,7 @@ def case_entries(case_ids, actor, *, limit: int = 100) -> list[TimelineEntry]:
     meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
     talks = (SittingItem.objects.filter(agenda_item__case_id__in=case_ids, sitting__meeting_id__in=meetings)
              .select_related("sitting__meeting").order_by("-sitting__held_on")[:limit])
-    decided = {}
+    decided: dict[tuple[int, int | None], list[str]] = {}
     for d in Decision.objects.filter(agenda_item__case_id__in=case_ids, sitting__meeting_id__in=meetings).order_by("pk"):
         decided.setdefault((d.sitting_id, d.agenda_item_id), []).append(d.text)
     return [TimelineEntry(t.sitting.held_on, "会議", f"{t.sitting.meeting.title} 第{t.sitting.number}回",

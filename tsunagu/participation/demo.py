@@ -22,7 +22,7 @@ def generate(ctx: DemoContext) -> None:
     staff_of = dict(Membership.objects.filter(ended_on__isnull=True).values_list("agency_id", "staff_id").order_by("-id"))
     placements = []
     for case in cases:
-        if not places or case.lead_agency_id not in staff_of or rng.random() < 0.3:
+        if case.person_id is None or not places or case.lead_agency_id not in staff_of or rng.random() < 0.3:
             continue
         started = ctx.today - timedelta(days=rng.randint(10, 300))
         ended = rng.random() < 0.25

@@ -46,7 +46,7 @@ class PersonForm(VersionedForm):
 
 
 class PersonCreateForm(PersonForm):
-    version = None
+    version = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
 
 
 class HouseholdForm(VersionedForm):
@@ -56,7 +56,7 @@ class HouseholdForm(VersionedForm):
 
 
 class HouseholdCreateForm(HouseholdForm):
-    version = None
+    version = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
 
 
 class MemberAddForm(forms.Form):

@@ -96,4 +96,4 @@ def _answer(request, stored: dict) -> HttpResponse:
     response["Content-Length"] = str(len(stored["content"]))
     response["ETag"] = stored["etag"]
     response["Cache-Control"] = CACHE_CONTROL
-    return get_conditional_response(request, etag=stored["etag"], response=response)
+    return get_conditional_response(request, etag=stored["etag"], response=response) or response  # None only without a response

@@ -119,7 +119,8 @@ def _grams_subquery(variants: list[str]) -> tuple[str, list]:
     function again for every candidate entry.
     """
     short_words = [w for w in variants if len(w) <= 2]
-    arms, params = [], []
+    arms: list[str] = []
+    params: list[str | list[str]] = []
     if short_words:
         arms.append("SELECT id FROM resources_service WHERE resources_grams(search_text) && %s::text[]")
         params.append(short_words)

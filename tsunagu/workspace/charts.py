@@ -29,7 +29,7 @@ def stacked_bars(title: str, rows: list[tuple[str, list[float]]], series: list[t
 def _bar_row(i: int, label: str, values: list[float], series, scale: float, unit: str) -> str:
     y = i * ROW_HEIGHT
     out = [f'<text class="chart__label" x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">{escape(label[:18])}</text>']
-    x = LABEL_WIDTH
+    x: float = LABEL_WIDTH
     for value, (name, css) in zip(values, series, strict=True):
         w = BAR_WIDTH * value / scale
         if w > 0:

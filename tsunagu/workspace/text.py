@@ -36,7 +36,8 @@ def terms_of(text: str) -> list[str]:
     text = normalize(text)
     if not text:
         return []
-    terms, run = [], []
+    terms: list[str] = []
+    run: list[str] = []
     for token in _tokenizer().tokenize(text):
         pos = token.part_of_speech.split(",")
         if _joins(pos, run):
