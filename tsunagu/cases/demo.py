@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from tsunagu.agencies.models import Membership
 from tsunagu.core.demo import DemoContext
+from tsunagu.rules.household import concern_fields
 
 from .models import (
-    CONCERN_FIELDS,
     Case,
     CaseNote,
     CaseStatus,
@@ -161,7 +161,7 @@ def _referrals(ctx, rng, cases, staff_by_agency, agencies):
     for case in cases:
         if rng.random() > 0.5:
             continue
-        wanted = set(CONCERN_FIELDS.get(rng.choice(Concern.values), [])) or {"community"}
+        wanted = set(concern_fields([rng.choice(Concern.values)])) or {"community"}
         targets = [a for a in agencies if a.pk != case.lead_agency_id and fields_of[a.pk] & wanted] or agencies
         to = rng.choice(targets)
         sent = case.opened_on + timedelta(days=rng.randint(0, 30))

@@ -40,7 +40,8 @@ class Consulter(models.TextChoices):
 
 
 class Concern(models.TextChoices):
-    """相談内容・課題: the 相談受付・申込票 check list, with the 分野 each one points to (see CONCERN_FIELDS)."""
+    """相談内容・課題: the 相談受付・申込票 check list; the 分野 each one points to is tsunagu.rules.household's
+    CONCERN_FIELDS."""
 
     HEALTH_DISABILITY = "health_disability", "健康・障害"
     HOUSING = "housing", "住まい"
@@ -60,17 +61,6 @@ class Concern(models.TextChoices):
     HOARDING = "hoarding", "ごみ屋敷"
     DEMENTIA = "dementia", "認知症"
     OTHER = "other", "その他"
-
-
-# Which 分野 (agencies.Field) each concern belongs to: drives 複合課題世帯 and the agencies suggested for it.
-CONCERN_FIELDS: dict[str, list[str]] = {
-    "health_disability": ["disability", "health"], "housing": ["housing"], "income": ["poverty"],
-    "rent_loan": ["poverty", "housing"], "arrears": ["poverty"], "debt": ["poverty", "advocacy"],
-    "job_search": ["employment", "poverty"], "workplace": ["employment"], "community": ["community"],
-    "family": ["community"], "childcare": ["children"], "care": ["elderly"], "withdrawal": ["health", "education"],
-    "abuse": ["children", "advocacy"], "food": ["poverty"], "hoarding": ["community", "elderly"],
-    "dementia": ["elderly"], "other": [],
-}
 
 
 class Urgency(models.TextChoices):

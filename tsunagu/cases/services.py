@@ -14,9 +14,9 @@ from django.utils import timezone
 from tsunagu.core.locking import save_versioned
 from tsunagu.people.models import Household, Person
 from tsunagu.people.services import household_mark_multi_issue, household_own_record, person_create, person_own_record
+from tsunagu.rules.household import concern_fields
 
 from .models import (
-    CONCERN_FIELDS,
     REFERRAL_TRANSITIONS,
     Assessment,
     Case,
@@ -45,11 +45,6 @@ def _require(text: str, field: str, label: str, limit: int = MAX_TEXT) -> str:
     if len(text) > limit:
         raise ValidationError({field: f"{label}は{limit:,}文字以内で入力してください（{len(text):,}文字あります）。"})
     return text
-
-
-def concern_fields(concerns: list[str]) -> list[str]:
-    """The 分野 the concerns point to (for 複合課題世帯 and agency suggestions)."""
-    return sorted({f for c in concerns for f in CONCERN_FIELDS.get(c, [])})
 
 
 # ---- 相談受付 ----

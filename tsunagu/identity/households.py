@@ -1,4 +1,5 @@
-"""Households (世帯): persons grouped by the dwelling they live at, and the flags a household carries.
+"""Households (世帯): persons grouped by the dwelling they live at, and the flags a household carries (the rules of
+8050 and 複合課題 are tsunagu.rules.household's).
 
 A person's dwelling is the one most of their records give (an agency that has not heard of a move
 still writes the old address). Within a building the room decides: 「コーポ旭201」 and 「コーポ旭305」
@@ -13,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tsunagu.identity.features import PreparedRecord
+from tsunagu.rules.household import MULTI_ISSUE_ACROSS_AGENCIES, age_on, flags_8050, is_multi_issue
 
 FLAG_8050 = "8050"
 FLAG_MULTI_ISSUE = "multi_issue"
-FLAG_LABELS = {FLAG_8050: "8050世帯", FLAG_MULTI_ISSUE: "複合課題世帯"}
+FLAG_LABELS = {FLAG_8050: "8050世帯", FLAG_MULTI_ISSUE: MULTI_ISSUE_ACROSS_AGENCIES}
 
 
 @dataclass
@@ -58,20 +60,6 @@ def person_birth(records: Sequence[PreparedRecord]) -> dt.date | None:
     return dt.date.fromisoformat(max(births, key=lambda k: (births[k], k))) if births else None
 
 
-def age_on(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def flags_8050(ages: Sequence[int]) -> bool:
-    """A parent aged 75+ living with a child aged 40–64.
-
-    The input carries no 続柄, so parent and child are inferred from age: an elder 75+ and someone
-    40–64 who is 18 to 50 years younger. Relationships recorded later in Django should replace this.
-    """
-    elders = [a for a in ages if a >= 75]
-    return any(40 <= a <= 64 and 18 <= e - a <= 50 for a in ages for e in elders)
-
-
 def household_fields(records: Sequence[PreparedRecord], agency_fields: Mapping[str, str]) -> set[str]:
     """The 分野 a household is known in, across agencies: a record's own fields, else its agency's."""
     found: set[str] = set()
@@ -100,7 +88,8 @@ def _household(index: int, persons: list[int], records_by_person: Sequence[Seque
     births = [person_birth(records_by_person[p]) for p in persons]
     ages = [age_on(b, today) for b in births if b]
     records = [r for p in persons for r in records_by_person[p]]
+    # The input carries no 続柄, so parent and child are told by age alone (linkage.engine adds recorded ones).
     flags = {FLAG_8050} if flags_8050(ages) else set()
-    if len(household_fields(records, agency_fields)) >= 2:
+    if is_multi_issue(household_fields(records, agency_fields)):
         flags.add(FLAG_MULTI_ISSUE)
     return Household(f"H{index + 1:06d}", person_dwelling(records_by_person[persons[0]]), persons, flags)

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tsunagu.identity.households import FLAG_8050, FLAG_MULTI_ISSUE, age_on, build_households, person_birth
+from tsunagu.identity.households import FLAG_8050, FLAG_MULTI_ISSUE, build_households, person_birth
 from tsunagu.identity.linkage import LINK, NON_MATCH, REVIEW, LinkageResult, ScoredPair, cluster_persons, link_records
+from tsunagu.rules.household import age_on, is_8050_by_age, is_8050_parent_and_child, is_multi_issue
 
 Pair = tuple[int, int]  # two Person ids, smaller first
 
@@ -120,7 +121,7 @@ def household_flags(outcome: Outcome, grouped: list[list], person_of: list[int],
         found = set()
         if is_8050(clusters, ages, recorded, related):
             found.add(FLAG_8050)
-        if len(fields[key]) >= 2:
+        if is_multi_issue(fields[key]):
             found.add(FLAG_MULTI_ISSUE)
         flags[key] = (found, fields[key])
     return flags
@@ -132,14 +133,10 @@ def _between_clusters(pairs: Iterable[Pair], cluster_index: Mapping[int, int]) -
 
 
 def is_8050(clusters: set[int], ages: Mapping[int, int], parent_child: set[Pair], related: set[Pair]) -> bool:
-    """A parent 75+ and a child 40–64 living together.
-
-    A recorded 続柄 decides for its two persons; any other two are parent and child by age (an elder 75+
-    and someone 40–64 who is 18 to 50 years younger, as identity.households.flags_8050 infers).
-    """
-    if any(p in clusters and c in clusters and ages.get(p, 0) >= 75 and 40 <= ages.get(c, -1) <= 64
+    """8050世帯 (tsunagu.rules.household): a recorded 続柄 decides for its two persons; any other two living together
+    are parent and child by their ages alone."""
+    if any(p in clusters and c in clusters and p in ages and c in ages and is_8050_parent_and_child(ages[p], ages[c])
            for p, c in parent_child):
         return True
-    elders = [c for c in clusters if ages.get(c, 0) >= 75]
-    return any(40 <= ages.get(c, -1) <= 64 and 18 <= ages[e] - ages[c] <= 50 and pair_of(e, c) not in related
-               for e in elders for c in clusters)
+    aged = [c for c in clusters if c in ages]
+    return any(is_8050_by_age(ages[e], ages[c]) and pair_of(e, c) not in related for e in aged for c in aged)

@@ -18,11 +18,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from tsunagu.agencies.models import Municipality
-from tsunagu.cases.models import CONCERN_FIELDS, Consultation
-from tsunagu.identity.households import FLAG_LABELS
+from tsunagu.cases.models import Consultation
+from tsunagu.identity.households import FLAG_8050, FLAG_LABELS, FLAG_MULTI_ISSUE
 from tsunagu.identity.linkage import LinkageIndex, LinkageResult, build_index, match_one, prepare
 from tsunagu.identity.model import Model
 from tsunagu.people.models import Household, HouseholdMember, Person, Relationship, RelationshipKind
+from tsunagu.rules.household import concern_fields
 
 from .engine import Facts, Outcome
 from .explain import as_json
@@ -124,7 +125,7 @@ def _concern_fields() -> dict[int, set[str]]:
     household_fields: dict[int, set[str]] = defaultdict(set)
     consultations = Consultation.objects.filter(archived_at__isnull=True, compartment="")
     for person, household, concerns in consultations.values_list("person_id", "household_id", "concerns"):
-        fields = {f for c in concerns or [] for f in CONCERN_FIELDS.get(c, [])}
+        fields = set(concern_fields(concerns or []))
         if person:
             found[person] |= fields
         if household:
@@ -153,11 +154,11 @@ class HouseholdFlags:
 
     @property
     def is_8050(self) -> bool:
-        return "8050" in self.flags
+        return FLAG_8050 in self.flags
 
     @property
     def is_multi_issue(self) -> bool:
-        return "multi_issue" in self.flags
+        return FLAG_MULTI_ISSUE in self.flags
 
 
 NO_FLAGS = HouseholdFlags(frozenset(), frozenset())

@@ -7,10 +7,11 @@ through sharing.policy (which logs the read). Like a case note, any agency that 
 
 from django.db.models import Q, QuerySet
 
-from tsunagu.cases.models import CONCERN_FIELDS, Case, Consultation
+from tsunagu.cases.models import Case, Consultation
 from tsunagu.people.models import Person
 from tsunagu.resources import queries as resources
 from tsunagu.resources.models import Service, tokens_to_list
+from tsunagu.rules import household as household_rules
 from tsunagu.sharing import policy
 
 from .models import Placement
@@ -32,11 +33,8 @@ def persons_for(case: Case, actor) -> list[Person]:
 
 def concern_fields(case: Case, actor) -> list[str]:
     """分野 the case's consultations point to (only consultations the actor may see)."""
-    fields: list[str] = []
-    for concerns in policy.visible(Consultation.objects.filter(case=case), actor).values_list("concerns", flat=True):
-        for concern in concerns or []:
-            fields += [f for f in CONCERN_FIELDS.get(concern, []) if f not in fields]
-    return fields
+    concerns = policy.visible(Consultation.objects.filter(case=case), actor).values_list("concerns", flat=True)
+    return household_rules.concern_fields(c for listed in concerns for c in listed or [])
 
 
 def suggestions(*, fields: list[str], age: int | None, address: str, limit: int = 10) -> list[Service]:

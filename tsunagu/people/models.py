@@ -8,6 +8,8 @@ Nothing here is hard-deleted: `archived_at` hides a record, simple_history keeps
 guards against silent overwrites (tsunagu.core.locking).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -16,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from tsunagu.agencies.models import Field
 from tsunagu.identity.normalize import search_key as make_search_key
 from tsunagu.identity.normalize import wareki
+from tsunagu.rules.household import age_on
 
 
 class Sex(models.TextChoices):
@@ -84,11 +87,8 @@ class Person(models.Model):
     def age(self) -> int | None:
         return self.age_on(timezone.localdate())
 
-    def age_on(self, day) -> int | None:
-        if not self.birth_date:
-            return None
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+    def age_on(self, day: date) -> int | None:
+        return age_on(self.birth_date, day) if self.birth_date else None
 
 
 def person_search_key(name: str, kana: str) -> str:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tsunagu.core.locking import save_versioned
+from tsunagu.rules.household import is_multi_issue
 
 from .models import Household, HouseholdMember, Person, Relationship, Sex, person_search_key
 
@@ -136,10 +137,11 @@ def household_member_leave(*, actor, member: HouseholdMember, left_on: date | No
 
 @transaction.atomic
 def household_mark_multi_issue(*, household: Household, fields: list[str]) -> Household:
-    """複合課題世帯: needs in two or more 分野. Fields only accumulate; clearing the flag is a person's decision."""
+    """複合課題世帯（受付で把握）, tsunagu.rules.household: fields only accumulate; clearing the flag is a person's
+    decision."""
     merged = sorted(set(household.multi_issue_fields) | set(fields))
     household.multi_issue_fields = merged
-    household.multi_issue = len(merged) >= 2
+    household.multi_issue = is_multi_issue(merged)
     household.save(update_fields=["multi_issue_fields", "multi_issue"])
     return household
 
