@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from tests import factories
 from tsunagu.agencies.actor import actor_for
+from tsunagu.core.fiscal import FISCAL_MONTHS, fiscal_year
 from tsunagu.workspace import dashboard, services
 from tsunagu.workspace.excel import read_inventory_sheet
-from tsunagu.workspace.models import FISCAL_MONTHS, MeetingInventory, RoadmapActivity, TrialObservation, fiscal_year_of
+from tsunagu.workspace.models import MeetingInventory, RoadmapActivity, TrialObservation
 
 from .conftest import seed_sheet
 from .test_meeting_inventory import _meeting
@@ -28,7 +29,7 @@ def _activity(title, year, start, end, status="planned"):
 
 def test_the_planner_sees_what_is_due_and_overdue(client_for, planner):
     today = timezone.localdate()
-    year = fiscal_year_of(today)
+    year = fiscal_year(today)
     before, now, after = _months_around(today)
     _activity("去年度の積み残し", year - 1, 4, 3)
     _activity("今月まで", year, FISCAL_MONTHS[0], now, status="in_progress")
@@ -42,7 +43,7 @@ def test_the_planner_sees_what_is_due_and_overdue(client_for, planner):
 
 
 def test_the_planner_sees_the_latest_observations_and_open_proposals(client_for, planner, own_agency, partner_agency, city_hall):
-    year = fiscal_year_of(timezone.localdate())
+    year = fiscal_year(timezone.localdate())
     for i, event in enumerate(["古い記録", "二つ目", "三つ目", "いちばん新しい記録"]):
         TrialObservation.objects.create(observed_on=timezone.localdate() - timedelta(days=30 - i), heard="相談員", event=event)
     for host, others, name, purpose in [(city_hall, [own_agency, partner_agency], "連絡調整会議", "包括と自治体との情報共有"),
@@ -55,7 +56,7 @@ def test_the_planner_sees_the_latest_observations_and_open_proposals(client_for,
 
 
 def test_a_manager_sees_her_inventorys_status_and_a_worker_nothing(client_for, own_manager, own_agency, alice, job_roles):
-    year = fiscal_year_of(timezone.localdate())
+    year = fiscal_year(timezone.localdate())
     assert "の業務棚卸表はまだありません" in client_for(own_manager).get("/").content.decode()
     services.task_inventory_import(agency=own_agency, fiscal_year=year, parsed=read_inventory_sheet(seed_sheet()))
     page = client_for(own_manager).get("/").content.decode()
@@ -66,7 +67,7 @@ def test_a_manager_sees_her_inventorys_status_and_a_worker_nothing(client_for, o
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_panel_queries_do_not_grow(planner, own_agency, django_assert_num_queries, count):
-    year = fiscal_year_of(timezone.localdate())
+    year = fiscal_year(timezone.localdate())
     codes = services.trial_codes_ensure_defaults()
     for i in range(count):
         _activity(f"積み残し{i}", year - 1, 4, 5)

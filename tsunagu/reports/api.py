@@ -5,7 +5,9 @@ another's. Counts only: no person is named, nothing is logged."""
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from .figures import EARLIEST_YEAR, FIGURES, NOT_YET, agency_in_scope, yearly_figures
+from tsunagu.core.fiscal import EARLIEST_YEAR
+
+from .figures import FIGURES, NOT_YET, agency_in_scope, yearly_figures
 
 PREFIX = "reports/"
 router = Router(tags=["集計"])

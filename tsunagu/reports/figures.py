@@ -21,7 +21,7 @@ compartment included: the figures are the whole of each agency's work, and no ro
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
@@ -30,9 +30,9 @@ from django.utils import timezone
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, SupportPlan
+from tsunagu.core.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
-from tsunagu.workspace.models import FISCAL_MONTHS, reiwa_label
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,6 @@ FIGURES = [
     Figure("participants", "参加支援の人数", "人", distinct=True),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
-EARLIEST_YEAR = 2019  # 令和元年度
 NOT_YET = ""  # a month of the year still to come
 
 
@@ -74,15 +73,6 @@ def agency_in_scope(actor, wanted) -> tuple[Agency | None, bool]:
     return agency, agency is not None
 
 
-def year_bounds(fiscal_year: int) -> tuple[date, date]:
-    """The first and last day of the 年度 (April to March)."""
-    return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
-
-
-def month_starts(fiscal_year: int) -> list[date]:
-    return [date(fiscal_year if m >= 4 else fiscal_year + 1, m, 1) for m in FISCAL_MONTHS]
-
-
 @dataclass
 class Table:
     """The figures of one 年度: `cells[agency_id][figure][month_start]` and `year[agency_id][figure]`, with
@@ -95,7 +85,7 @@ class Table:
 
     @property
     def label(self) -> str:
-        return reiwa_label(self.fiscal_year)
+        return fiscal_year_label(self.fiscal_year)
 
     @property
     def months(self) -> list[date]:
@@ -123,9 +113,8 @@ class Table:
 
 def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     """All the figures of the 年度, for every agency (and in total), or for one agency only."""
-    start, end = year_bounds(fiscal_year)
-    # datetimes: from the first moment of the year to the first of the next, in the municipality's time zone
-    since, until = (timezone.make_aware(datetime.combine(d, time.min)) for d in (start, end + timedelta(days=1)))
+    start, end = fiscal_year_bounds(fiscal_year)
+    since, until = fiscal_year_span(fiscal_year)  # datetimes, in the municipality's time zone
     table = Table(fiscal_year, agencies=[])
 
     consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True)

@@ -7,15 +7,15 @@ from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner, staff_required
-from tsunagu.workspace.models import fiscal_year_of
+from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year
 
 from . import excel
-from .figures import EARLIEST_YEAR, FIGURES, agency_in_scope, yearly_figures
+from .figures import FIGURES, agency_in_scope, yearly_figures
 
 
 def _choice(request):
     """(fiscal year, agency or None for all, a message for bad input)."""
-    this_year = fiscal_year_of(timezone.localdate())
+    this_year = fiscal_year(timezone.localdate())
     message = ""
     try:
         year = int(request.GET.get("year") or this_year)
@@ -39,7 +39,7 @@ def index(request):
         "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": FIGURES,
         "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
         "by_month": table.rows_by_month(), "by_agency": table.rows_by_agency() if agency is None else [],
-        "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year_of(timezone.localdate()),
+        "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
     })
 
 

@@ -11,6 +11,7 @@ from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from tsunagu.agencies.permissions import is_planner
+from tsunagu.core.fiscal import fiscal_year
 from tsunagu.core.locking import EditConflict
 
 from . import queries, services
@@ -23,7 +24,6 @@ from .models import (
     TrialCode,
     TrialObservation,
     Workshop,
-    fiscal_year_of,
 )
 from .permissions import inventory_editable, inventory_visible, keeps_inventories
 from .schemas import (
@@ -71,7 +71,7 @@ def _planner(request):
 
 
 def _year(year: int | None) -> int:
-    return year or fiscal_year_of(timezone.localdate())
+    return year or fiscal_year(timezone.localdate())
 
 
 def _form_errors(form) -> None:

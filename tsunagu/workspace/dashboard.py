@@ -5,22 +5,23 @@ from django.utils import timezone
 
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.core.dashboard import Panel
+from tsunagu.core.fiscal import fiscal_year, fiscal_year_label
 
 from . import queries
-from .models import TrialObservation, fiscal_year_of, reiwa_label
+from .models import TrialObservation
 
 
 def panels(actor) -> list[Panel]:
     if actor.agency is None:
         return []
     today = timezone.localdate()
-    year = fiscal_year_of(today)
+    year = fiscal_year(today)
     if is_planner(actor):
         return _planner_panels(today, year)
     if actor.is_manager:
         status = queries.inventory_status(actor.agency_id, year)
         return [Panel("業務棚卸表", "workspace/panel_inventory.html",
-                      {"status": status, "year_label": reiwa_label(year)}, order=70)]
+                      {"status": status, "year_label": fiscal_year_label(year)}, order=70)]
     return []
 
 

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from tsunagu.agencies.models import JobRole
 from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import GIVEN_FEMALE, SURNAMES
+from tsunagu.core.fiscal import fiscal_year, fiscal_year_label
 
 from . import services, text
 from .excel import ParsedRow, ParsedSheet
@@ -20,7 +21,6 @@ from .models import (
     WorksheetResponse,
     Workshop,
     WorkshopInvitation,
-    fiscal_year_of,
 )
 
 # Phrases in the voice of the seed's 感想・意見交換会 and worksheets; combined at random per response.
@@ -61,7 +61,7 @@ HOUKATSU_ROLES = ["管理者", "社福", "主マネ", "保健師", "プランナ
 def generate(ctx: DemoContext) -> None:
     rng = ctx.rng_for("workspace")
     agencies = ctx.data["agencies"]
-    year = fiscal_year_of(ctx.today)
+    year = fiscal_year(ctx.today)
     templates = {t.builtin_key: t for t in services.worksheet_templates_ensure_builtins()}
     workshops = _workshops(ctx, rng, year, agencies, templates)
     inventory = _inventories(rng, year, agencies)
@@ -224,7 +224,7 @@ def _roadmap(year, workshops, inventory) -> None:
 
 
 def _design(year, agencies) -> None:
-    plan = GrandDesign.objects.create(fiscal_year=year, title=f"令和{year - 2018}年度 体制整備のグランドデザイン",
+    plan = GrandDesign.objects.create(fiscal_year=year, title=f"{fiscal_year_label(year)} 体制整備のグランドデザイン",
                                       vision="専門職による伴走型支援と、地域住民同士の支え合い・ゆるやかな見守りを重ねた重層的な体制をつくる。")
     items = [
         ("consultation_system", "属性や世代を問わず包括的に相談を受け止めるための意識共有・連携体制構築", "研修会の実施", "welfare"),

@@ -18,8 +18,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tsunagu.core.cells import xlsx_put
+from tsunagu.core.fiscal import fiscal_year_label
 
-from .models import Mark, reiwa_label
+from .models import Mark
 
 LEGEND = [m.label for m in Mark]
 CASELOAD_LABEL = "担当件数"
@@ -177,7 +178,7 @@ def write_inventory_sheet(inventory, columns, rows) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "業務整理表"
-    title = xlsx_put(ws, 1, 1, f"{reiwa_label(inventory.fiscal_year)} 業務整理表【{inventory.agency.name}】")
+    title = xlsx_put(ws, 1, 1, f"{fiscal_year_label(inventory.fiscal_year)} 業務整理表【{inventory.agency.name}】")
     title.font = Font(bold=True, size=14)
     for i, text in enumerate(LEGEND, start=2):
         xlsx_put(ws, i, 1, text)

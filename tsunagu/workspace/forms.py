@@ -3,9 +3,9 @@ from datetime import time
 from django import forms
 
 from tsunagu.agencies.models import Agency
+from tsunagu.core.fiscal import FISCAL_MONTHS
 
 from .models import (
-    FISCAL_MONTHS,
     TIME_ACTIVITIES,
     DesignItem,
     MeetingInventory,

@@ -11,18 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
-
-
-def fiscal_year_of(day) -> int:
-    """年度: April to March. 2027-02 belongs to 2026年度."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def reiwa_label(fiscal_year: int) -> str:
-    return f"令和{fiscal_year - 2018}年度" if fiscal_year >= 2019 else f"{fiscal_year}年度"
-
-
-FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+from tsunagu.core.fiscal import FISCAL_MONTHS, fiscal_year_label
 
 
 class Step(models.IntegerChoices):
@@ -259,7 +248,7 @@ class TaskInventory(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "fiscal_year"], name="task_inventory_unique")]
 
     def __str__(self) -> str:
-        return f"{reiwa_label(self.fiscal_year)} 業務棚卸表【{self.agency.name}】"
+        return f"{fiscal_year_label(self.fiscal_year)} 業務棚卸表【{self.agency.name}】"
 
 
 class TaskInventoryColumn(models.Model):

@@ -6,20 +6,22 @@ person, case or note is read here, so no sharing basis is needed and nothing is 
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from itertools import combinations
 
 from django.apps import apps
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
+from tsunagu.core import fiscal
 
 from . import text
 from .models import (
     TIME_ACTIVITIES,
+    ActivityStatus,
     Mark,
     MeetingInventory,
+    RoadmapActivity,
     TaskInventory,
     TaskRow,
     WorksheetResponse,
@@ -263,11 +265,6 @@ def layer_of(agency: Agency) -> str:
     return "consultation"
 
 
-def fiscal_year_bounds(fiscal_year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (datetime.combine(date(fiscal_year, 4, 1), time.min, tz), datetime.combine(date(fiscal_year + 1, 4, 1), time.min, tz))
-
-
 def referral_flows(fiscal_year: int) -> dict[tuple[int, int], dict] | None:
     """Per (from, to) agency pair: count, accepted, declined, answered and mean hours to answer. None when the
     cases app has no referrals yet (the network then shows meetings only)."""
@@ -275,7 +272,7 @@ def referral_flows(fiscal_year: int) -> dict[tuple[int, int], dict] | None:
         referral = apps.get_model("cases", "Referral")
     except LookupError:
         return None
-    start, end = fiscal_year_bounds(fiscal_year)
+    start, end = fiscal.fiscal_year_span(fiscal_year)
     rows = referral.objects.filter(sent_at__gte=start, sent_at__lt=end).values_list(
         "from_agency_id", "to_agency_id", "status", "sent_at", "answered_at"
     )
@@ -354,13 +351,11 @@ def network(fiscal_year: int) -> dict:
 
 def roadmap_due(today: date) -> tuple[list, list]:
     """Activities not yet 完了: those ending this month, and those whose end month has passed (earlier years too)."""
-    from .models import FISCAL_MONTHS, ActivityStatus, RoadmapActivity, fiscal_year_of
-
-    year, position = fiscal_year_of(today), FISCAL_MONTHS.index(today.month)
+    year, position = fiscal.fiscal_year(today), fiscal.FISCAL_MONTHS.index(today.month)
     open_ones = RoadmapActivity.objects.filter(fiscal_year__lte=year).exclude(status=ActivityStatus.DONE).order_by("fiscal_year", "step", "order", "pk")
     due, overdue = [], []
     for a in open_ones:
-        end = FISCAL_MONTHS.index(a.end_month)
+        end = fiscal.FISCAL_MONTHS.index(a.end_month)
         if a.fiscal_year < year or end < position:
             overdue.append(a)
         elif end == position:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tsunagu.agencies.models import Agency, JobRole
 from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
 from tsunagu.core import cells
+from tsunagu.core.fiscal import FISCAL_MONTHS, fiscal_year, fiscal_year_label
 from tsunagu.core.locking import EditConflict
 
 from . import charts, queries, services
@@ -33,7 +34,6 @@ from .forms import (
     response_form_class,
 )
 from .models import (
-    FISCAL_MONTHS,
     TIME_ACTIVITIES,
     DesignItem,
     DesignSection,
@@ -48,14 +48,12 @@ from .models import (
     TrialObservation,
     WorksheetTemplate,
     Workshop,
-    fiscal_year_of,
-    reiwa_label,
 )
 from .permissions import check, inventory_editable, inventory_visible, keeps_inventories
 
 
 def current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
+    return fiscal_year(timezone.localdate())
 
 
 def _year(request) -> int:
@@ -95,7 +93,7 @@ def index(request):
     if not is_planner(actor):
         inventories = inventories.filter(agency_id=actor.agency_id)
     return render(request, "workspace/index.html", {
-        "year": year, "year_label": reiwa_label(year), "planner": is_planner(actor),
+        "year": year, "year_label": fiscal_year_label(year), "planner": is_planner(actor),
         "steps": Step.choices, "activities": RoadmapActivity.objects.filter(fiscal_year=year).count(),
         "workshops": Workshop.objects.filter(fiscal_year=year).annotate(n=Count("responses")),
         "inventories": inventories[:20], "meeting_rows": MeetingInventory.objects.filter(fiscal_year=year).count(),
@@ -115,7 +113,7 @@ def roadmap(request):
         rows = [(a, [a.covers(m) for m in FISCAL_MONTHS]) for a in activities if a.step == value]
         grid.append({"step": label, "rows": rows})
     return render(request, "workspace/roadmap.html", {
-        "year": year, "year_label": reiwa_label(year), "months": FISCAL_MONTHS, "grid": grid, "planner": is_planner(request.actor),
+        "year": year, "year_label": fiscal_year_label(year), "months": FISCAL_MONTHS, "grid": grid, "planner": is_planner(request.actor),
     })
 
 
@@ -457,7 +455,7 @@ def meeting_inventory(request):
     if not is_planner(actor):
         rows = rows.filter(reported_by_id=actor.agency_id)
     return render(request, "workspace/meeting_inventory.html", {
-        "rows": rows, "year": year, "year_label": reiwa_label(year), "planner": is_planner(actor),
+        "rows": rows, "year": year, "year_label": fiscal_year_label(year), "planner": is_planner(actor),
     })
 
 
@@ -482,7 +480,7 @@ def meeting_proposals(request):
     year = _year(request)
     proposals = queries.consolidation_proposals(year)
     return render(request, "workspace/meeting_proposals.html", {
-        "proposals": proposals, "year": year, "year_label": reiwa_label(year),
+        "proposals": proposals, "year": year, "year_label": fiscal_year_label(year),
         "total": round(sum(p.hours_saved for p in proposals), 1), "travel": queries.TRAVEL_HOURS, "prep": queries.PREP_HOURS,
     })
 
@@ -497,7 +495,7 @@ def design(request):
     items = list(plan.items.select_related("owner")) if plan else []
     sections = [(label, [i for i in items if i.section == value]) for value, label in DesignSection.choices]
     return render(request, "workspace/design.html", {
-        "year": year, "year_label": reiwa_label(year), "plan": plan, "sections": sections, "planner": is_planner(request.actor),
+        "year": year, "year_label": fiscal_year_label(year), "plan": plan, "sections": sections, "planner": is_planner(request.actor),
     })
 
 
@@ -506,7 +504,7 @@ def design_item_edit(request, pk=None):
     year = _year(request)
     item = get_object_or_404(DesignItem, pk=pk) if pk else None
     if item is None:
-        plan, _ = GrandDesign.objects.get_or_create(fiscal_year=year, defaults={"title": f"{reiwa_label(year)} 体制整備のグランドデザイン"})
+        plan, _ = GrandDesign.objects.get_or_create(fiscal_year=year, defaults={"title": f"{fiscal_year_label(year)} 体制整備のグランドデザイン"})
         item = DesignItem(design=plan)
     form = DesignItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -521,7 +519,7 @@ def network_page(request):
     year = _year(request)
     graph = queries.network(year)
     referrals = sorted((e["data"] for e in graph["edges"] if e["data"]["type"] == "referral"), key=lambda d: -d["count"])
-    return render(request, "workspace/network.html", {"year": year, "year_label": reiwa_label(year), "graph": graph, "referrals": referrals})
+    return render(request, "workspace/network.html", {"year": year, "year_label": fiscal_year_label(year), "graph": graph, "referrals": referrals})
 
 
 @staff_required
