@@ -28,7 +28,8 @@ def test_network_aggregates_referrals_per_agency_pair(alice, own_agency, partner
     graph = queries.network(2026)
     [edge] = [e["data"] for e in graph["edges"] if e["data"]["type"] == "referral"]
     assert edge["source"] == f"a{own_agency.pk}" and edge["target"] == f"a{partner_agency.pk}"
-    assert edge["count"] == 4 and edge["acceptance"] == pytest.approx(2 / 3) and edge["mean_hours"] == pytest.approx(24)
+    assert edge["count"] == 4 and edge["acceptance"] == pytest.approx(2 / 3)
+    assert edge["answer_days"] == 1 and edge["unanswered"] == 1  # answered the next day; one still waiting
     assert queries.network(2025)["edges"] == []
 
 

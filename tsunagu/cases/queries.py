@@ -1,7 +1,16 @@
 """Reads for cases, timelines and referrals. Personal rows are filtered by sharing.policy in the callers that
-pass an actor; the overdue list carries no personal data (agencies, dates, status)."""
+pass an actor; the overdue list and the referral figures carry no personal data (agencies, dates, status).
 
-from datetime import date
+つなぎの回答日数 — one definition for the 集計 (reports.figures) and the 連携ネットワーク (workspace.queries): the
+calendar days, in the municipality's time zone, from 依頼 (`sent_at`) to the first 受理 or 辞退 (`answered_at`, set
+by cases.services.referral_respond on that move), their median over the referrals answered; a referral still
+waiting (`ReferralStatus.REQUESTED`) is counted apart as unanswered, never as a number of days; one cancelled
+before any answer is neither."""
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -40,3 +49,87 @@ def overdue_referrals(today: date | None = None) -> QuerySet:
 
 def unread_notifications(agency_id: int | None) -> QuerySet:
     return Notification.objects.filter(agency_id=agency_id, read_at__isnull=True).select_related("referral")
+
+
+# ---- つなぎの回答日数 and the flows between agencies (figures only) ----
+
+TAKEN_UP = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)  # accepted, at any stage
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralAnswer:
+    """One referral: who sent it to whom, the day it was sent, and the days to its first answer (None: unanswered)."""
+
+    from_agency_id: int
+    to_agency_id: int
+    sent_on: date
+    days: int | None
+
+
+@dataclass(frozen=True)
+class AnswerDays:
+    median: int | float | None  # None when none was answered
+    answered: int
+    unanswered: int
+
+
+def referral_answer(from_agency_id: int, to_agency_id: int, status: str, sent_at: datetime,
+                    answered_at: datetime | None) -> ReferralAnswer | None:
+    """The referral's answer time, or None for one cancelled before any answer (it will never have one)."""
+    sent_on = timezone.localtime(sent_at).date()
+    if answered_at is not None:
+        days = max((timezone.localtime(answered_at).date() - sent_on).days, 0)
+        return ReferralAnswer(from_agency_id, to_agency_id, sent_on, days)
+    if status == ReferralStatus.REQUESTED:
+        return ReferralAnswer(from_agency_id, to_agency_id, sent_on, None)
+    return None
+
+
+def referral_answers(referrals: QuerySet[Referral]) -> list[ReferralAnswer]:
+    """The answer time of each referral in `referrals` that was answered or is still waiting (one query)."""
+    rows = referrals.values_list("from_agency_id", "to_agency_id", "status", "sent_at", "answered_at")
+    return [a for row in rows.iterator(chunk_size=5000) if (a := referral_answer(*row)) is not None]
+
+
+def referral_answer_days(answers: Iterable[ReferralAnswer]) -> AnswerDays:
+    """The median days of those answered (a whole number when it is one, else to one decimal), and the unanswered."""
+    answers = list(answers)
+    days = [a.days for a in answers if a.days is not None]
+    median = statistics.median(days) if days else None
+    if median is not None:
+        median = int(median) if float(median).is_integer() else round(median, 1)
+    return AnswerDays(median, len(days), len(answers) - len(days))
+
+
+@dataclass
+class ReferralFlow:
+    """The referrals one agency sent another: how many, how many were accepted or declined, and the answer days."""
+
+    count: int = 0
+    accepted: int = 0
+    declined: int = 0
+    answers: list[ReferralAnswer] = field(default_factory=list)
+
+    @property
+    def acceptance(self) -> float | None:
+        decided = self.accepted + self.declined
+        return self.accepted / decided if decided else None
+
+    @property
+    def answer_days(self) -> AnswerDays:
+        return referral_answer_days(self.answers)
+
+
+def referral_flows(since: datetime, until: datetime) -> dict[tuple[int, int], ReferralFlow]:
+    """Per (sending, receiving) agency pair, the referrals sent from `since` up to `until` (one query)."""
+    flows: dict[tuple[int, int], ReferralFlow] = {}
+    rows = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until).values_list(
+        "from_agency_id", "to_agency_id", "status", "sent_at", "answered_at")
+    for src, dst, status, sent_at, answered_at in rows.iterator(chunk_size=5000):
+        flow = flows.setdefault((src, dst), ReferralFlow())
+        flow.count += 1
+        flow.accepted += status in TAKEN_UP
+        flow.declined += status == ReferralStatus.DECLINED
+        if (answer := referral_answer(src, dst, status, sent_at, answered_at)) is not None:
+            flow.answers.append(answer)
+    return flows

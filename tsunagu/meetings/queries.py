@@ -236,3 +236,10 @@ def support_meeting_sittings(year_start: date, year_end: date) -> int:
     return Sitting.objects.filter(meeting__kind=MeetingKind.SUPPORT_MEETING, status=SittingStatus.HELD,
                                   held_on__gte=year_start, held_on__lte=year_end).count()
 
+
+def member_agencies_by_meeting() -> list[set[int]]:
+    """The agencies of each meeting's current members (figures for the workspace's network: agencies, no person)."""
+    agencies: dict[int, set[int]] = {}
+    for meeting_id, agency_id in MeetingMember.objects.filter(left_on__isnull=True).values_list("meeting_id", "agency_id"):
+        agencies.setdefault(meeting_id, set()).add(agency_id)
+    return list(agencies.values())

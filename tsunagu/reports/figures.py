@@ -11,14 +11,15 @@ household once over the year, which is not the sum of the months.
     支援会議 開催回数       sittings held of the 支援会議, by the convening agency
     重層的支援会議 開催回数 the same, of the 重層的支援会議
     つなぎ件数              referrals sent (依頼日), by the sending agency
-    つなぎの回答日数        days from sending to the answer (accepted or declined), median, answered ones only
+    つなぎの回答日数        calendar days from sending to the first 受理 or 辞退, median of those answered
+                            (cases.queries.referral_answer_days, as on the workspace's network page)
+    つなぎの未回答件数      referrals sent and still waiting for an answer, not in the median
     参加支援の人数          persons whose 参加支援 placement started, by the agency that made it (each once)
 
 Archived consultations are left out (an entry made by mistake); everything else counts, the 要保護児童対策地域協議会
 compartment included: the figures are the whole of each agency's work, and no row is shown.
 """
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +31,7 @@ from django.utils import timezone
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, SupportPlan
+from tsunagu.cases.queries import ReferralAnswer, referral_answer_days, referral_answers
 from tsunagu.core.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
@@ -53,6 +55,7 @@ FIGURES = [
     Figure("multi_agency_meetings", "重層的支援会議 開催回数", "回"),
     Figure("referrals", "つなぎ件数", "件"),
     Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True),
+    Figure("unanswered_referrals", "つなぎの未回答件数", "件"),
     Figure("participants", "参加支援の人数", "人", distinct=True),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
@@ -139,7 +142,7 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     _count(table, "multi_agency_meetings", held.filter(meeting__kind=MeetingKind.MULTI_AGENCY_MEETING),
            "meeting__convened_by_id", "held_on")
     _count(table, "referrals", referrals, "from_agency_id", "sent_at")
-    _answer_days(table, referrals.filter(answered_at__isnull=False))
+    _answer_days(table, referral_answers(referrals))
     _count(table, "participants", placements, "agency_id", "started_on", distinct="person_id")
 
     agency_ids = {a for a in table.year if a is not None}
@@ -168,23 +171,24 @@ def _count(table: Table, key: str, qs: QuerySet, agency: str, when: str, *, dist
         table.year[None][key] = qs.aggregate(n=counted)["n"]
 
 
-def _answer_days(table: Table, answered: QuerySet) -> None:
-    """Median days from sending to the answer, per agency and month of sending, per agency over the year, and
-    for all. Read as (agency, sent, answered) triples: a median cannot be summed from the months."""
-    days: dict = defaultdict(list)  # (agency or None, month or None) -> [days]
-    for agency_id, sent_at, answered_at in answered.values_list("from_agency_id", "sent_at", "answered_at"):
-        sent = timezone.localtime(sent_at)
-        waited = max((timezone.localtime(answered_at).date() - sent.date()).days, 0)
-        month = sent.date().replace(day=1)
-        for key in ((agency_id, month), (agency_id, None), (None, month), (None, None)):
-            days[key].append(waited)
-    for (agency_id, month), values in days.items():
-        median = statistics.median(values)
-        median = int(median) if float(median).is_integer() else round(median, 1)
-        if month is None:
-            table.year[agency_id]["answer_days"] = median
-        else:
-            table.cells[agency_id]["answer_days"][month] = median
+def _answer_days(table: Table, answers: list[ReferralAnswer]) -> None:
+    """The median answer days and the unanswered, per sending agency and month of sending, per agency over the
+    year, and for all: a median cannot be summed from the months, so each group is read from the answers."""
+    groups: dict[tuple[int | None, date | None], list[ReferralAnswer]] = defaultdict(list)
+    for answer in answers:
+        sent_in = answer.sent_on.replace(day=1)
+        for group in ((answer.from_agency_id, sent_in), (answer.from_agency_id, None), (None, sent_in), (None, None)):
+            groups[group].append(answer)
+    for (agency_id, month), grouped in groups.items():
+        days = referral_answer_days(grouped)
+        values = {"unanswered_referrals": days.unanswered}
+        if days.median is not None:
+            values["answer_days"] = days.median
+        for key, value in values.items():
+            if month is None:
+                table.year[agency_id][key] = value
+            else:
+                table.cells[agency_id][key][month] = value
 
 
 def _as_date(value) -> date:

@@ -1,7 +1,8 @@
 """Reads for the workspace: inventory analysis, consolidation proposals, theme summaries, the agency network.
 
-The network reads referral and meeting figures per agency pair only (counts, acceptance, time to answer): no
-person, case or note is read here, so no sharing basis is needed and nothing is logged.
+The network reads referral and meeting figures per agency pair only (counts, acceptance, the answer days of
+cases.queries), through cases.queries and meetings.queries: no person, case or note is read here, so no sharing
+basis is needed and nothing is logged.
 """
 
 from collections import Counter, defaultdict
@@ -9,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from django.apps import apps
 from django.db.models import Prefetch
 
 from tsunagu.agencies.models import Agency, AgencyKind
+from tsunagu.cases.queries import referral_flows
 from tsunagu.core import fiscal
+from tsunagu.meetings.queries import member_agencies_by_meeting
 
 from . import text
 from .models import (
@@ -265,35 +267,8 @@ def layer_of(agency: Agency) -> str:
     return "consultation"
 
 
-def referral_flows(fiscal_year: int) -> dict[tuple[int, int], dict] | None:
-    """Per (from, to) agency pair: count, accepted, declined, answered and mean hours to answer. None when the
-    cases app has no referrals yet (the network then shows meetings only)."""
-    try:
-        referral = apps.get_model("cases", "Referral")
-    except LookupError:
-        return None
-    start, end = fiscal.fiscal_year_span(fiscal_year)
-    rows = referral.objects.filter(sent_at__gte=start, sent_at__lt=end).values_list(
-        "from_agency_id", "to_agency_id", "status", "sent_at", "answered_at"
-    )
-    flows: dict[tuple[int, int], dict] = {}
-    for src, dst, status, sent, answered in rows.iterator(chunk_size=5000):
-        f = flows.setdefault((src, dst), {"count": 0, "accepted": 0, "declined": 0, "answered": 0, "hours": 0.0})
-        f["count"] += 1
-        f["accepted"] += status in ("accepted", "in_progress", "completed")
-        f["declined"] += status == "declined"
-        if answered:
-            f["answered"] += 1
-            f["hours"] += (answered - sent).total_seconds() / 3600
-    for f in flows.values():
-        decided = f["accepted"] + f["declined"]
-        f["acceptance"] = f["accepted"] / decided if decided else None
-        f["mean_hours"] = f["hours"] / f["answered"] if f["answered"] else None
-    return flows
-
-
 def shared_meetings(fiscal_year: int) -> Counter:
-    """Meetings two agencies both attend: from the 会議・研修一覧 and, where present, the meetings app's members."""
+    """Meetings two agencies both attend: from the 会議・研修一覧 and the meetings' current members."""
     pairs: Counter = Counter()
     entries = MeetingInventory.objects.filter(fiscal_year=fiscal_year).prefetch_related(
         Prefetch("attending", queryset=Agency.objects.only("pk"))
@@ -305,20 +280,9 @@ def shared_meetings(fiscal_year: int) -> Counter:
             continue
         seen_names.add(key)
         _count_pairs(pairs, {a.pk for a in e.attending.all()} | {e.host_id})
-    _meetings_app_pairs(pairs)
-    return pairs
-
-
-def _meetings_app_pairs(pairs: Counter) -> None:
-    try:
-        member = apps.get_model("meetings", "MeetingMember")
-    except LookupError:
-        return
-    by_meeting = defaultdict(set)
-    for meeting_id, agency_id in member.objects.filter(left_on__isnull=True).values_list("meeting_id", "agency_id"):
-        by_meeting[meeting_id].add(agency_id)
-    for agencies in by_meeting.values():
+    for agencies in member_agencies_by_meeting():
         _count_pairs(pairs, agencies)
+    return pairs
 
 
 def _count_pairs(pairs: Counter, agencies: set[int]) -> None:
@@ -330,20 +294,21 @@ def network(fiscal_year: int) -> dict:
     """Nodes and edges for cytoscape, and the same figures for the table shown beside it."""
     agencies = list(Agency.objects.filter(active=True).only("pk", "name", "kind"))
     ids = {a.pk for a in agencies}
-    flows = referral_flows(fiscal_year)
+    flows = referral_flows(*fiscal.fiscal_year_span(fiscal_year))
     meetings = shared_meetings(fiscal_year)
     nodes = [{"data": {"id": f"a{a.pk}", "label": a.name, "kind": a.get_kind_display(), "layer": layer_of(a)}} for a in agencies]
     edges = []
-    for (src, dst), f in sorted((flows or {}).items()):
+    for (src, dst), f in sorted(flows.items()):
         if src in ids and dst in ids:
+            answers = f.answer_days
             edges.append({"data": {
-                "id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral", "count": f["count"],
-                "acceptance": f["acceptance"], "mean_hours": f["mean_hours"],
+                "id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral", "count": f.count,
+                "acceptance": f.acceptance, "answer_days": answers.median, "unanswered": answers.unanswered,
             }})
     for (a, b), n in sorted(meetings.items()):
         if a in ids and b in ids:
             edges.append({"data": {"id": f"m{a}-{b}", "source": f"a{a}", "target": f"a{b}", "type": "meeting", "count": n}})
-    return {"nodes": nodes, "edges": edges, "referrals_available": flows is not None, "layers": LAYERS}
+    return {"nodes": nodes, "edges": edges, "layers": LAYERS}
 
 
 # ---- dashboard -----------------------------------------------------------------------------------------------

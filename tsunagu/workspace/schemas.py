@@ -229,7 +229,8 @@ class EdgeData(Schema):
     type: Literal["referral", "meeting"]
     count: int
     acceptance: float | None = None
-    mean_hours: float | None = None
+    answer_days: int | float | None = None  # median calendar days to the first 受理 or 辞退 (cases.queries)
+    unanswered: int | None = None  # still waiting for an answer, not in answer_days
 
 
 class NodeOut(Schema):
@@ -243,7 +244,6 @@ class EdgeOut(Schema):
 class NetworkOut(Schema):
     nodes: list[NodeOut]
     edges: list[EdgeOut]
-    referrals_available: bool
     layers: dict[str, str]
 
 

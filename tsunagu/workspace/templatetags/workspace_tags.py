@@ -30,11 +30,6 @@ def previous_for(analysis, stats):
 
 
 @register.filter
-def hours(value):
-    return "—" if value is None else f"{value:.1f}"
-
-
-@register.filter
 def label_of(node_id, graph):
     """The agency name of a cytoscape node id, for the table beside the network."""
     cache = graph.setdefault("_labels", {n["data"]["id"]: n["data"]["label"] for n in graph["nodes"]})
