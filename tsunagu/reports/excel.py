@@ -33,7 +33,8 @@ def workbook(table: Table, scope_label: str) -> bytes:
     _header(by_month, 2)
     by_month.append([])
     by_month.append(xlsx_row(by_month, ["複合課題世帯数・参加支援の人数の年度計は、同じ世帯・人を一度だけ数えます（月の合計とは一致しません）。"
-                                        "回答日数は回答のあったつなぎの中央値です。"]))
+                                        "複合課題世帯数は各機関が受付で把握した世帯です（名寄せによる把握は含みません）。"
+                                        "回答日数は最初の受理・辞退までの暦日数の中央値で、未回答のつなぎは未回答件数に数えます。"]))
 
     by_agency = book.create_sheet("機関別")
     by_agency.append(xlsx_row(by_agency, ["機関", *[f.label for f in FIGURES]]))

@@ -5,7 +5,10 @@ is one aggregate query over the year (grouped by agency and month); the people f
 household once over the year, which is not the sum of the months.
 
     新規相談受付件数        consultations received (受付日), by the receiving agency
-    複合課題世帯数          multi-issue households with a consultation received, by that agency (each once)
+    複合課題世帯数（受付で把握）
+                            households the receiving agency flagged 複合課題 at its own intake
+                            (people.Household.multi_issue) with a consultation received, by that agency (each
+                            once); not the 名寄せ's flag across agencies (tsunagu.rules.household says why)
     プラン作成件数          support plans first made (第1版), by the agency that made them
     プラン見直し件数        later revisions of a plan
     支援会議 開催回数       sittings held of the 支援会議, by the convening agency
@@ -48,7 +51,7 @@ class Figure:
 
 FIGURES = [
     Figure("consultations", "新規相談受付件数", "件"),
-    Figure("multi_issue_households", "複合課題世帯数", "世帯", distinct=True),
+    Figure("multi_issue_households", "複合課題世帯数（受付で把握）", "世帯", distinct=True),  # MULTI_ISSUE_AT_INTAKE
     Figure("plans", "プラン作成件数", "件"),
     Figure("plan_revisions", "プラン見直し件数", "件"),
     Figure("support_meetings", "支援会議 開催回数", "回"),
@@ -133,8 +136,8 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
         placements = placements.filter(agency_id=agency_id)
 
     _count(table, "consultations", consultations, "agency_id", "received_on")
-    multi_issue = consultations.filter(household__multi_issue=True)
-    _count(table, "multi_issue_households", multi_issue, "agency_id", "received_on", distinct="household_id")
+    flagged_at_intake = consultations.filter(household__multi_issue=True)
+    _count(table, "multi_issue_households", flagged_at_intake, "agency_id", "received_on", distinct="household_id")
     _count(table, "plans", plans.filter(revision=1), "agency_id", "created_at")
     _count(table, "plan_revisions", plans.filter(revision__gt=1), "agency_id", "created_at")
     _count(table, "support_meetings", held.filter(meeting__kind=MeetingKind.SUPPORT_MEETING),
