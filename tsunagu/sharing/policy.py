@@ -24,14 +24,15 @@ Bases (tsunagu.audit.models.SharingBasis), tried in this order:
   (CaseAgency) gives nothing by itself.
 - CHILD_PROTECTION_COUNCIL — the agency is a current member of a 要保護児童対策地域協議会 that has the case or
   household on its agenda. Rows recorded *under* the council (`compartment`) are shown on this basis only:
-  never through own agency, consent, a 支援会議 or an emergency disclosure.
+  never through own agency, consent, a 支援会議 or an emergency disclosure (`_council_only`).
 - SUPPORT_MEETING — a current member of a 支援会議 that has the case or household on its agenda (today between
   `added_on` and `removed_on`). Former members keep their duty of confidentiality, not their access.
 - CONSENT — an active 本人同意 (given, not expired, not withdrawn — checked on each read, so withdrawal ends
   access at once) lists the agency. It covers the person, her cases, and the households she lives in with their
   cases (世帯としての支援は世帯員の同意で足りる — the household page then lists only the members the agency may see).
 - VITAL_INTEREST — an emergency disclosure to the agency, with a written reason, until it expires; every one is
-  listed for the coordinator's review.
+  listed for the coordinator's review. It covers the person and the cases about her that the providing agency
+  recorded or leads — what it holds: not her household, nor other agencies' cases or consultations.
 
 Decisions:
 - The system administrator sees no personal data by role alone: acting as ADMIN, every basis is empty.
@@ -44,23 +45,31 @@ Decisions:
 - The "known elsewhere" signal at intake is a boolean; it never says which agency or what.
 - A referral may be sent only to an agency that itself has a basis for the person (or, for a household case,
   the case).
+
+Where each part lives: the rules of a person, household and case are data (`Scope.person_rules`, …), compiled to
+SQL by `_to_q` and checked on a loaded row by `_holds`; `KINDS` is the one table from a model to its rules (the rows
+about a case follow it); the 要対協 compartment is `_council_only`.
 """
 
 import uuid
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
+from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tsunagu.agencies.models import Role
+from tsunagu.agencies.actor import Actor
+from tsunagu.agencies.models import Agency, Role
 from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
-from tsunagu.cases.models import Case, CaseNote, Compartment, Consultation, Referral, SupportPlan
+from tsunagu.cases.models import Case, CaseNote, Consultation, Referral, SupportPlan
 from tsunagu.identity.normalize import search_key
-from tsunagu.meetings.models import AgendaItem, MeetingKind, MeetingMember
+from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
 from tsunagu.people import search_index
 from tsunagu.people.models import Household, HouseholdMember, Person
 
@@ -68,7 +77,28 @@ from .models import Consent, SharingVersion, VitalInterestDisclosure
 
 B = SharingBasis
 ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
-CPC = Compartment.CHILD_PROTECTION_COUNCIL
+
+M = TypeVar("M", bound=Model)
+T = TypeVar("T")
+P = ParamSpec("P")
+
+# The rules are data. A clause is (a column of the subject row, the values it may take); a rule is a list of
+# alternatives (any may hold), each a list of clauses that must all hold; a model's rules give one rule per basis.
+Clause = tuple[str, Sequence[object]]
+Rule = list[list[Clause]]
+Rules = dict[str, Rule]
+Conditions = dict[str, Q]  # per basis, as SQL
+
+
+class Acting(Protocol):
+    """Whoever the policy reasons about: a staff member acting for an agency (`Actor`), or an agency asked about
+    as if it were acting (`agency_may_see`)."""
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def role(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +108,7 @@ class Access:
 
     @property
     def label(self) -> str:
-        return SharingBasis(self.basis).label
+        return str(SharingBasis(self.basis).label)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -90,19 +120,26 @@ def _current(q_from: str, q_to: str, today: date) -> Q:
     return Q(**{f"{q_from}__lte": today}) & (Q(**{f"{q_to}__isnull": True}) | Q(**{f"{q_to}__gt": today}))
 
 
-def _memo(method):
-    """Caches a Scope method's result for the Scope's life (one request): building the query costs as much as
-    running it."""
+def _memo(method: Callable[Concatenate["Scope", P], T]) -> Callable[Concatenate["Scope", P], T]:
+    """Keeps a Scope method's answer for the Scope's life: building a query costs as much as running it, and the
+    small sets below are read once per Scope."""
 
-    def wrapped(self, *args):
-        key = (method.__name__, *(tuple(a) if isinstance(a, list) else a for a in args))
+    @wraps(method)
+    def wrapped(self: "Scope", /, *args: P.args, **kwargs: P.kwargs) -> T:
+        key = (method.__name__, *map(_hashable, args), *((k, _hashable(v)) for k, v in kwargs.items()))
         if key not in self._cache:
-            self._cache[key] = method(self, *args)
-        return self._cache[key]
+            self._cache[key] = method(self, *args, **kwargs)
+        return cast(T, self._cache[key])
 
-    wrapped.__name__ = method.__name__
-    wrapped.__doc__ = method.__doc__
     return wrapped
+
+
+def _hashable(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _ids(rows: Iterable[T | None]) -> list[T]:
+    return [i for i in rows if i is not None]
 
 
 class Scope:
@@ -110,14 +147,16 @@ class Scope:
 
     Why correlated EXISTS for "own agency": an agency such as a 地域包括 records a third of the town, so a
     materialised list of its persons would be rebuilt on every query; an indexed lookup per candidate row is
-    cheaper, and search filters the candidates by name first. Meeting, consent and emergency sets are small
-    and are used as lists.
+    cheaper, and search filters the candidates by name first. The small sets — what is on the agenda of the
+    agency's meetings today, who consented to it, who was disclosed to it — are read once per Scope as id lists:
+    cheap to query, and they keep the SQL of every list and page short (nested subqueries cost more to build than
+    to run).
     """
 
-    def __init__(self, agency_id: int | None, today: date):
+    def __init__(self, agency_id: int, today: date) -> None:
         self.agency_id = agency_id
         self.today = today
-        self._cache: dict[str, list] = {}
+        self._cache: dict[Hashable, object] = {}
 
     def _members_now(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": self.today})
@@ -134,27 +173,17 @@ class Scope:
         elsewhere only through a 移管 recorded as a disclosure. The other members of a household whose case it
         leads are NOT here: each is seen on a basis of her own."""
         a = self.agency_id
-        of_cases = Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(
-            person__agency_id=a).values_list("person_id", flat=True)
-        return self._ids("own-led", lambda: of_cases)
+        return _ids(Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(person__agency_id=a)
+                    .values_list("person_id", flat=True))
 
     @property
     @_memo
     def led_households_elsewhere(self) -> list[int]:
-        qs = Case.objects.filter(lead_agency_id=self.agency_id, household__isnull=False).exclude(
-            household__agency_id=self.agency_id).values_list("household_id", flat=True)
-        return self._ids("own-led-households", lambda: qs)
+        a = self.agency_id
+        return _ids(Case.objects.filter(lead_agency_id=a, household__isnull=False).exclude(household__agency_id=a)
+                    .values_list("household_id", flat=True))
 
-    # The small sets — what is on the agenda of the agency's meetings today, who consented to it, who was
-    # disclosed to it — are read once per Scope as id lists: cheap to query, and they keep the SQL of every
-    # list and page short (nested subqueries cost more to build than to run).
-    def _ids(self, key: str, build) -> list:
-        """The cached list under `key`; `build()` makes its queryset, only when not cached yet."""
-        if key not in self._cache:
-            self._cache[key] = [i for i in build() if i is not None]
-        return self._cache[key]
-
-    def _agenda(self, kind: str) -> QuerySet:
+    def _agenda(self, kind: str) -> "QuerySet[AgendaItem]":
         """The agenda of the meetings of `kind` the agency sits on today: a member sees nothing through a meeting
         until her 守秘義務の誓約 is recorded (`seated`)."""
         meetings = MeetingMember.objects.filter(
@@ -163,8 +192,8 @@ class Scope:
         return AgendaItem.objects.filter(_current("added_on", "removed_on", self.today), meeting_id__in=meetings)
 
     @_memo
-    def _agenda_pairs(self, kind: str) -> list[tuple]:
-        return self._ids(f"agenda:{kind}", lambda: self._agenda(kind).values_list("case_id", "household_id"))
+    def _agenda_pairs(self, kind: str) -> list[tuple[int | None, int | None]]:
+        return list(self._agenda(kind).values_list("case_id", "household_id"))
 
     @_memo
     def meeting_cases(self, kind: str) -> list[int]:
@@ -172,8 +201,8 @@ class Scope:
         household_ids = [h for _, h in self._agenda_pairs(kind) if h]
         if not case_ids and not household_ids:
             return []
-        qs = Case.objects.filter(Q(pk__in=case_ids) | Q(household_id__in=household_ids)).values_list("pk", flat=True)
-        return self._ids(f"cases:{kind}", lambda: qs)
+        return _ids(Case.objects.filter(Q(pk__in=case_ids) | Q(household_id__in=household_ids))
+                    .values_list("pk", flat=True))
 
     @_memo
     def meeting_households(self, kind: str) -> list[int]:
@@ -182,7 +211,7 @@ class Scope:
         if not case_ids:
             return direct
         of_cases = Case.objects.filter(pk__in=case_ids, household__isnull=False).values_list("household_id", flat=True)
-        return sorted(set(direct) | set(self._ids(f"households:{kind}", lambda: of_cases)))
+        return sorted(set(direct) | set(_ids(of_cases)))
 
     @_memo
     def meeting_person_ids(self, kind: str) -> list[int]:
@@ -192,8 +221,7 @@ class Scope:
             return []
         of_cases = Case.objects.filter(pk__in=cases, person__isnull=False).values_list("person_id", flat=True)
         members = HouseholdMember.objects.filter(self._members_now(), household_id__in=households)
-        return sorted(set(self._ids(f"case-persons:{kind}", lambda: of_cases))
-                      | set(self._ids(f"member-persons:{kind}", lambda: members.values_list("person_id", flat=True))))
+        return sorted(set(_ids(of_cases)) | set(_ids(members.values_list("person_id", flat=True))))
 
     def meeting_person(self, kind: str) -> Q:
         return Q(pk__in=self.meeting_person_ids(kind))
@@ -201,47 +229,45 @@ class Scope:
     @property
     @_memo
     def consent_persons(self) -> list[int]:
-        qs = Consent.objects.filter(
+        return _ids(Consent.objects.filter(
             _current("given_on", "withdrawn_on", self.today),
             Q(expires_on__isnull=True) | Q(expires_on__gte=self.today),
             agencies=self.agency_id,
-        ).values_list("person_id", flat=True)
-        return self._ids("consent", lambda: qs)
+        ).values_list("person_id", flat=True))
 
-    def _vital(self) -> QuerySet:
+    def _vital(self) -> "QuerySet[VitalInterestDisclosure]":
         return VitalInterestDisclosure.objects.filter(
             to_agency_id=self.agency_id, expires_on__gte=self.today, disclosed_at__date__lte=self.today)
 
     @property
     @_memo
     def vital_persons(self) -> list[int]:
-        return self._ids("vital", lambda: self._vital().values_list("person_id", flat=True))
+        return _ids(self._vital().values_list("person_id", flat=True))
 
     @property
     @_memo
     def vital_cases(self) -> list[int]:
         """The cases an emergency disclosure opens: those about the person that the providing agency recorded or
         leads — what it holds. Not her household, nor other agencies' cases about her."""
-        pairs = self._ids("vital-pairs", lambda: self._vital().values_list("person_id", "from_agency_id"))
+        pairs = list(self._vital().values_list("person_id", "from_agency_id"))
         if not pairs:
             return []
         held = Q()
         for person_id, agency_id in pairs:
             held |= Q(person_id=person_id) & (Q(agency_id=agency_id) | Q(lead_agency_id=agency_id))
-        return self._ids("vital-cases", lambda: Case.objects.filter(held).values_list("pk", flat=True))
+        return _ids(Case.objects.filter(held).values_list("pk", flat=True))
 
     @_memo
     def households_of(self, persons: list[int]) -> list[int]:
         if not persons:
             return []
-        qs = HouseholdMember.objects.filter(self._members_now(), person_id__in=persons).values_list("household_id", flat=True)
-        return self._ids(f"households-of:{hash(tuple(persons))}", lambda: qs)
+        return _ids(HouseholdMember.objects.filter(self._members_now(), person_id__in=persons)
+                    .values_list("household_id", flat=True))
 
-    # The rules, written once. Per basis: alternatives (any may hold), each a list of clauses that must all hold;
-    # a clause is (column of the subject row, the values it may take). `_to_q` turns them into SQL conditions for
-    # lists and searches; `bases_of` checks a row already loaded (get_or_404) in Python — the same rules, no
-    # query. tests/sharing/test_row_bases.py holds the two to the same answer over the town.
-    def person_rules(self) -> dict[str, list]:
+    # The rules, written once per subject. `_to_q` turns them into SQL conditions for lists and searches;
+    # `bases_of` checks a row already loaded (get_or_404) in Python — the same rules, no query.
+    # tests/sharing/test_row_bases.py holds the two to the same answer over the town.
+    def person_rules(self) -> Rules:
         return {
             B.OWN_AGENCY: [[("agency_id", [self.agency_id])], [("pk", self.own_persons_elsewhere)]],
             B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_person_ids(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
@@ -250,7 +276,7 @@ class Scope:
             B.VITAL_INTEREST: [[("pk", self.vital_persons)]],
         }
 
-    def household_rules(self) -> dict[str, list]:
+    def household_rules(self) -> Rules:
         return {
             B.OWN_AGENCY: [[("agency_id", [self.agency_id])], [("pk", self.led_households_elsewhere)]],
             B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_households(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
@@ -259,69 +285,87 @@ class Scope:
             B.VITAL_INTEREST: [[("pk", [])]],  # an emergency disclosure is about one person, not her household
         }
 
-    def case_rules(self) -> dict[str, list]:
-        normal = ("compartment", [""])  # rows recorded under the 要対協 are seen on that basis only
+    def case_rules(self) -> Rules:
+        def via(persons: list[int]) -> Rule:
+            return [[("person_id", persons)], [("household_id", self.households_of(persons))]]
 
-        def via(persons: list[int]) -> list:
-            return [[normal, ("person_id", persons)], [normal, ("household_id", self.households_of(persons))]]
-
-        return {
-            B.OWN_AGENCY: [[normal, ("agency_id", [self.agency_id])], [normal, ("lead_agency_id", [self.agency_id])]],
+        return _council_only({
+            B.OWN_AGENCY: [[("agency_id", [self.agency_id])], [("lead_agency_id", [self.agency_id])]],
             B.CHILD_PROTECTION_COUNCIL: [[("pk", self.meeting_cases(MeetingKind.CHILD_PROTECTION_COUNCIL))]],
-            B.SUPPORT_MEETING: [[normal, ("pk", self.meeting_cases(MeetingKind.SUPPORT_MEETING))]],
+            B.SUPPORT_MEETING: [[("pk", self.meeting_cases(MeetingKind.SUPPORT_MEETING))]],
             B.CONSENT: via(self.consent_persons),
-            B.VITAL_INTEREST: [[normal, ("pk", self.vital_cases)]],
-        }
+            B.VITAL_INTEREST: [[("pk", self.vital_cases)]],
+        })
 
     def bases_of(self, obj: Model) -> list[str]:
-        """The bases (in ORDER) that hold for one loaded Person, Household or Case."""
-        rules = {Person: self.person_rules, Household: self.household_rules, Case: self.case_rules}[type(obj)]()
+        """The bases (in ORDER) that hold for one loaded row of a model checked in Python (`KINDS`)."""
+        rules = _kind(type(obj)).python_rules(self)
         return [basis for basis in ORDER if _holds(rules[basis], obj)]
 
     # conditions per object type, in ORDER
-    def person_conditions(self, field: str = "pk") -> dict[str, Q]:
+    def person_conditions(self, field: str = "pk") -> Conditions:
         """On Person (field "pk"), or on a row about a person (field "person_id")."""
         return {b: _to_q(rule, _path_from(field)) for b, rule in self.person_rules().items()}
 
-    def household_conditions(self, field: str = "pk") -> dict[str, Q]:
+    def household_conditions(self, field: str = "pk") -> Conditions:
         """On Household (field "pk"), or on a row about a household (field "household_id")."""
         return {b: _to_q(rule, _path_from(field)) for b, rule in self.household_rules().items()}
 
-    def case_conditions(self, prefix: str = "") -> dict[str, Q]:
+    def case_conditions(self, prefix: str = "") -> Conditions:
         """Conditions on Case (or, with prefix "case__", on a row that belongs to a case)."""
         return {b: _to_q(rule, lambda f: prefix + f) for b, rule in self.case_rules().items()}
 
-    def note_conditions(self) -> dict[str, Q]:
-        """A note follows its case; a note recorded under the council is shown on that basis only."""
-        conditions = self.case_conditions("case__")
-        normal = Q(compartment="")
-        return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
+
+def _council_only(rules: Rules) -> Rules:
+    """The 要対協's compartment, written once. What is shared in a 要保護児童対策地域協議会 stays there, under its
+    members' duty of confidentiality: a case, note or consultation recorded under the council (`compartment`) is
+    seen on the council's basis only — never through own agency, a 支援会議, consent or an emergency disclosure.
+    So every other basis of `rules` holds only for rows recorded outside the compartment. The case rules carry it
+    (and with them every row that follows its case); a note's or consultation's own compartment is `_outside_council`."""
+    outside: Clause = ("compartment", [""])
+    return {basis: alternatives if basis == B.CHILD_PROTECTION_COUNCIL else [[outside, *clauses] for clauses in alternatives]
+            for basis, alternatives in rules.items()}
 
 
-def _path_from(field: str):
+def _outside_council(basis: str) -> Q:
+    """`_council_only` on the row's own compartment, as SQL: no condition on the council's basis, rows recorded
+    outside the compartment on any other."""
+    return _to_q(_council_only({basis: [[]]})[basis], _same)
+
+
+def _same(column: str) -> str:
+    return column
+
+
+def _path_from(field: str) -> Callable[[str], str]:
     """A rule's column as named on the subject itself (field "pk"), or on a row that points at the subject through
     `field` ("person_id": "pk" → "person_id", "agency_id" → "person__agency_id")."""
     if field == "pk":
-        return lambda f: f
+        return _same
     relation = field.removesuffix("_id")
     return lambda f: field if f == "pk" else f"{relation}__{f}"
 
 
-def _to_q(alternatives: list, path) -> Q:
-    """A rule as a Q; `path` maps the subject's column to its name in the query ("agency_id" → "person__agency_id")."""
-    combined = None
+def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
+    """A rule as a Q; `path` maps the subject's column to its name in the query ("agency_id" → "person__agency_id").
+    A rule without alternatives holds for no row (as `_holds` says)."""
+    combined: Q | None = None
     for clauses in alternatives:
         both = Q()
-        for field, values in clauses:
-            both &= Q(**{path(field): values[0]}) if len(values) == 1 else Q(**{f"{path(field)}__in": values})
+        for column, values in clauses:
+            both &= Q(**{path(column): values[0]}) if len(values) == 1 else Q(**{f"{path(column)}__in": values})
         combined = both if combined is None else combined | both
-    return combined
+    return combined if combined is not None else Q(pk__in=[])
 
 
-def _holds(alternatives: list, obj: Model) -> bool:
-    return any(all((obj.pk if field == "pk" else getattr(obj, field)) in values for field, values in clauses)
+def _holds(alternatives: Rule, obj: Model) -> bool:
+    return any(all((obj.pk if column == "pk" else getattr(obj, column)) in values for column, values in clauses)
                for clauses in alternatives)
 
+
+# ----------------------------------------------------------------------------------------------------------
+# The Scope of a request
+# ----------------------------------------------------------------------------------------------------------
 
 _generation = [0]  # this process's own writes: a Scope cached on an actor is rebuilt after one, mid-request
 _scopes: dict[tuple[int, date], tuple[str, Scope]] = {}  # (agency, day) -> (token it was built under, Scope)
@@ -329,7 +373,7 @@ _SCOPES_KEPT = 500
 _VERSION_ROW = 1
 
 
-def sharing_changed(**kwargs) -> None:
+def sharing_changed(**kwargs: object) -> None:
     """Connected (sharing.apps) to every write that changes a basis — Consent (and its agencies),
     VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case. Writes that bypass model signals
     (QuerySet.update, bulk_create, raw SQL) on those tables must call it themselves.
@@ -346,32 +390,111 @@ def _current_token() -> str | None:
     return SharingVersion.objects.filter(pk=_VERSION_ROW).values_list("token", flat=True).first()
 
 
-def _scope(actor, today: date | None = None) -> Scope | None:
+def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
     """None when the actor has no basis at all: no acting agency, or acting as system administrator.
 
     An agency's Scope is shared by its requests in this process while the SharingVersion token is unchanged (one
     indexed read per request instead of a dozen id-list queries); within a request it is kept on the actor
     unless this process has written a basis since."""
-    if actor is None or actor.agency_id is None or actor.role == Role.ADMIN:
+    agency_id = actor.agency_id if actor is not None else None
+    if actor is None or agency_id is None or actor.role == Role.ADMIN:
         return None
     today = today or timezone.localdate()
-    key = (actor.agency_id, today, _generation[0])
+    key = (agency_id, today, _generation[0])
     cached = getattr(actor, "_sharing_scope", None)
     if cached is not None and cached[0] == key:
-        return cached[1]
+        return cast(Scope, cached[1])
     token = _current_token()
-    shared = _scopes.get((actor.agency_id, today))
+    shared = _scopes.get((agency_id, today))
     if token is not None and shared is not None and shared[0] == token:
         scope = shared[1]
     else:
-        scope = Scope(actor.agency_id, today)
+        scope = Scope(agency_id, today)
         if token is not None:  # no row (a flushed database): nothing is shared between requests
             if len(_scopes) >= _SCOPES_KEPT:
                 _scopes.clear()
-            _scopes[(actor.agency_id, today)] = (token, scope)
+            _scopes[(agency_id, today)] = (token, scope)
     with suppress(AttributeError):  # Actor is a frozen dataclass; a plain object may refuse
         object.__setattr__(actor, "_sharing_scope", (key, scope))
     return scope
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The rows of a case's subject: notes, plans, consultations, referrals
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _following_case(scope: Scope) -> Conditions:
+    """A note or plan is seen with its case."""
+    return scope.case_conditions("case__")
+
+
+def _consultation_conditions(scope: Scope) -> Conditions:
+    """A consultation is seen by the agency that took it, with the case it led to, or with its person — except on
+    an emergency disclosure, which opens the providing agency's cases, not every consultation about her."""
+    case_q = scope.case_conditions("case__")
+    person_q = scope.person_conditions("person_id")
+    conditions: Conditions = {b: case_q[b] if b == B.VITAL_INTEREST else case_q[b] | person_q[b] for b in ORDER}
+    conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
+    return conditions
+
+
+def _referral_conditions(scope: Scope) -> Conditions:
+    """The sender always sees what it sent. The receiver sees it while it has a basis for the person (or, for a
+    household referral, the case): a referral carries personal data, so withdrawn consent hides it too."""
+    person_q = scope.person_conditions("person_id")
+    case_q = scope.case_conditions("case__")
+    conditions: Conditions = {}
+    for b in ORDER:
+        subject = (Q(person__isnull=False) & person_q[b]) | (
+            Q(person__isnull=True) & case_q[b]
+        )
+        received = Q(to_agency_id=scope.agency_id) & subject
+        conditions[b] = (Q(from_agency_id=scope.agency_id) | received) if b == B.OWN_AGENCY else received
+    return conditions
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How the policy decides on the rows of one model."""
+
+    conditions: Callable[[Scope], Conditions]  # per basis, as SQL: `visible` and every list and search
+    rules: Callable[[Scope], Rules] | None = None  # the same rules as data, checked in Python on a loaded row
+    own_compartment: bool = False  # the row itself may be recorded under the 要対協, not only through its case
+
+    def python_rules(self, scope: Scope) -> Rules:
+        if self.rules is None:
+            raise TypeError("the policy checks this model's rows in SQL only (`visible`)")
+        return self.rules(scope)
+
+
+# The one table from model to its rules. Person, Household and Case carry their rules as data, so that a row
+# loaded by a plain key (`checked`, `checked_rows`) is checked in Python with no query; the rows about a case
+# follow it.
+KINDS: dict[type[Model], _Kind] = {
+    Person: _Kind(Scope.person_conditions, Scope.person_rules),
+    Household: _Kind(Scope.household_conditions, Scope.household_rules),
+    Case: _Kind(Scope.case_conditions, Scope.case_rules),
+    CaseNote: _Kind(_following_case, own_compartment=True),
+    SupportPlan: _Kind(_following_case),
+    Consultation: _Kind(_consultation_conditions, own_compartment=True),
+    Referral: _Kind(_referral_conditions),
+}
+
+
+def _kind(model: type[Model]) -> _Kind:
+    kind = KINDS.get(model)
+    if kind is None:
+        raise TypeError(f"policy does not know {model.__name__}")
+    return kind
+
+
+def _conditions_for(model: type[Model], scope: Scope) -> Conditions:
+    kind = _kind(model)
+    conditions = kind.conditions(scope)
+    if not kind.own_compartment:
+        return conditions
+    return {b: _outside_council(b) & q for b, q in conditions.items()}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -379,42 +502,25 @@ def _scope(actor, today: date | None = None) -> Scope | None:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _any(conditions: dict[str, Q]) -> Q:
+def _any(conditions: Conditions) -> Q:
     combined = Q()
     for q in conditions.values():
         combined |= q
     return combined
 
 
-def _annotated(qs: QuerySet, conditions: dict[str, Q]) -> QuerySet:
-    """Filters to visible rows and annotates each with one boolean per basis (read back by `access_of`)."""
-    flags = {f"basis_{b}": ExpressionWrapper(q, output_field=BooleanField()) for b, q in conditions.items()}
-    return qs.filter(_any(conditions)).annotate(**flags)
-
-
-def _flags(conditions: dict[str, Q]) -> dict:
+def _flags(conditions: Conditions) -> "dict[str, ExpressionWrapper[Q]]":
     return {f"basis_{b}": ExpressionWrapper(q, output_field=BooleanField()) for b, q in conditions.items()}
 
 
-def _conditions_for(model, scope: Scope) -> dict[str, Q]:
-    if model is Person:
-        return scope.person_conditions()
-    if model is Household:
-        return scope.household_conditions()
-    if model is Case:
-        return scope.case_conditions()
-    if model is CaseNote:
-        return scope.note_conditions()
-    if model is SupportPlan:
-        return scope.case_conditions("case__")
-    if model is Consultation:
-        return _consultation_conditions(scope)
-    if model is Referral:
-        return _referral_conditions(scope)
-    raise TypeError(f"policy does not know {model.__name__}")
+def _annotated(qs: "QuerySet[M]", conditions: Conditions) -> "QuerySet[M]":
+    """Filters to visible rows and annotates each with one boolean per basis (read back by `access_of`)."""
+    annotated: QuerySet[M] = qs.filter(_any(conditions)).annotate(**_flags(conditions))
+    return annotated
 
 
-def visible(qs: QuerySet, actor, *, today: date | None = None, with_basis: bool = False) -> QuerySet:
+def visible(qs: "QuerySet[M]", actor: Acting | None, *, today: date | None = None,
+            with_basis: bool = False) -> "QuerySet[M]":
     """The rows of `qs` the actor may see (archived rows left out). `with_basis` annotates each row with one
     boolean per basis; lists leave it off and `log_reads` asks for the bases of the displayed rows only."""
     scope = _scope(actor, today)
@@ -429,55 +535,34 @@ def visible(qs: QuerySet, actor, *, today: date | None = None, with_basis: bool 
     any_flag = Q()
     for basis in conditions:
         any_flag |= Q(**{f"basis_{basis}": True})
-    return qs.annotate(**_flags(conditions)).filter(any_flag)
+    flagged: QuerySet[M] = qs.annotate(**_flags(conditions)).filter(any_flag)
+    return flagged
 
 
-def within_case(qs: QuerySet, actor, case: Case) -> QuerySet:
+def within_case(qs: "QuerySet[M]", actor: Acting, case: Case) -> "QuerySet[M]":
     """Rows of a case (notes, plans, assessments, consultations) for an actor who has been given the case by
     `get_or_404` (which put its basis on it). They follow the case, except that rows recorded under the
-    要保護児童対策地域協議会 need that basis. Cheaper than `visible` on a page that already holds the case."""
+    要保護児童対策地域協議会 need that basis (`_outside_council`). Cheaper than `visible` on a page that already holds
+    the case."""
     access = access_of(case)
     if access is None or _scope(actor) is None:
         return qs.none()
     qs = qs.filter(case_id=case.pk)
     if hasattr(qs.model, "archived_at"):
         qs = qs.filter(archived_at__isnull=True)
-    in_council = getattr(case, f"basis_{B.CHILD_PROTECTION_COUNCIL}", access.basis == B.CHILD_PROTECTION_COUNCIL)
-    if hasattr(qs.model, "compartment") and not in_council:
-        qs = qs.filter(compartment="")
+    kind = KINDS.get(qs.model)
+    if kind is not None and kind.own_compartment:
+        in_council = getattr(case, f"basis_{B.CHILD_PROTECTION_COUNCIL}", access.basis == B.CHILD_PROTECTION_COUNCIL)
+        qs = qs.filter(_outside_council(B.CHILD_PROTECTION_COUNCIL if in_council else access.basis))
     return qs
 
 
-def _consultation_conditions(scope: Scope) -> dict[str, Q]:
-    """A consultation is seen by the agency that took it, with the case it led to, or with its person — except on
-    an emergency disclosure, which opens the providing agency's cases, not every consultation about her.
-    One taken under the council is seen on that basis only."""
-    case_q = scope.case_conditions("case__")
-    person_q = scope.person_conditions("person_id")
-    normal = Q(compartment="")
-    conditions = {b: case_q[b] if b == B.VITAL_INTEREST else case_q[b] | person_q[b] for b in ORDER}
-    conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
-    return {b: (q if b == B.CHILD_PROTECTION_COUNCIL else normal & q) for b, q in conditions.items()}
-
-
-def _referral_conditions(scope: Scope) -> dict[str, Q]:
-    """The sender always sees what it sent. The receiver sees it while it has a basis for the person (or, for a
-    household referral, the case): a referral carries personal data, so withdrawn consent hides it too."""
-    person_q = scope.person_conditions("person_id")
-    case_q = scope.case_conditions("case__")
-    conditions = {}
-    for b in ORDER:
-        subject = (Q(person__isnull=False) & person_q[b]) | (
-            Q(person__isnull=True) & case_q[b]
-        )
-        received = Q(to_agency_id=scope.agency_id) & subject
-        conditions[b] = (Q(from_agency_id=scope.agency_id) | received) if b == B.OWN_AGENCY else received
-    return conditions
+_ACCESS = "_policy_access"  # on a row passed to `log_reads` without basis_* flags: the Access found for it
 
 
 def access_of(obj: Model) -> Access | None:
     """The first basis (in ORDER) found for a row from `visible(with_basis=True)` or passed to `log_reads`."""
-    attached = getattr(obj, "_policy_access", None)
+    attached: Access | None = getattr(obj, _ACCESS, None)
     if attached is not None:
         return attached
     for basis in ORDER:
@@ -487,20 +572,20 @@ def access_of(obj: Model) -> Access | None:
 
 
 def _detail(basis: str) -> str:
-    return SharingBasis(basis).label
+    return str(SharingBasis(basis).label)
 
 
-def _attach_access(actor, objs: list[Model]) -> None:
+def _attach_access(actor: Acting, objs: list[Model]) -> None:
     """One query per model for the rows that do not carry their bases yet."""
-    by_model: dict = {}
+    by_model: dict[type[Model], list[Model]] = {}
     for obj in objs:
-        if not hasattr(obj, f"basis_{B.OWN_AGENCY}") and not hasattr(obj, "_policy_access"):
+        if not hasattr(obj, f"basis_{B.OWN_AGENCY}") and not hasattr(obj, _ACCESS):
             by_model.setdefault(type(obj), []).append(obj)
     for model, rows in by_model.items():
-        flagged = visible(model.objects.filter(pk__in=[r.pk for r in rows]), actor, with_basis=True).only("pk")
+        flagged = visible(model._default_manager.filter(pk__in=[r.pk for r in rows]), actor, with_basis=True).only("pk")
         found = {row.pk: access_of(row) for row in flagged}
         for row in rows:
-            row._policy_access = found.get(row.pk)
+            setattr(row, _ACCESS, found.get(row.pk))
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -508,13 +593,11 @@ def _attach_access(actor, objs: list[Model]) -> None:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str = "", queryset: QuerySet | None = None):
+def get_or_404(model: type[M], actor: Actor, pk: int | str | None, *, action: str = AccessAction.VIEW, path: str = "",
+               queryset: "QuerySet[M] | None" = None) -> M:
     """The row if the actor has a basis for it, else Http404. The read is logged with the basis found."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    obj = checked(model, actor, pk, queryset=queryset)
+    key = _int_or_none(pk)
+    obj = checked(model, actor, key, queryset=queryset) if key is not None else None
     if obj is None:
         raise Http404
     log_reads(actor, [obj], action=action, path=path)
@@ -523,7 +606,17 @@ def get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str =
     return obj
 
 
-def visible_case_ids(actor, case_ids) -> list[int]:
+def _int_or_none(pk: int | str | None) -> int | None:
+    """A key as the URL or the API gave it; None when it is not a number."""
+    if pk is None:
+        return None
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        return None
+
+
+def visible_case_ids(actor: Acting, case_ids: Iterable[int | str]) -> list[int]:
     """Of `case_ids`, the cases the actor may see: for plug-ins that add rows about cases to a page (timeline
     entries, panels). Remembered on the actor for the request, and seeded by `get_or_404`, so the plug-ins of a
     page that already holds its case ask no SQL."""
@@ -536,36 +629,34 @@ def visible_case_ids(actor, case_ids) -> list[int]:
     return sorted(i for i in ids if known[i])
 
 
-def _request_memo(actor) -> dict:
+def _request_memo(actor: Acting) -> dict[str, dict[int, bool]]:
     """Per-request answers kept on the actor, dropped when this process writes a sharing basis."""
     memo = getattr(actor, "_policy_memo", None)
     if memo is None or memo[0] != _generation[0]:
         memo = (_generation[0], {})
         with suppress(AttributeError):
             object.__setattr__(actor, "_policy_memo", memo)
-    return memo[1]
+    return cast(dict[str, dict[int, bool]], memo[1])
 
 
-def checked(model, actor, pk: int, *, queryset: QuerySet | None = None):
+def checked(model: type[M], actor: Acting, pk: int | str | None, *, queryset: "QuerySet[M] | None" = None) -> M | None:
     """The row with its basis_* flags (as `visible(with_basis=True)` sets them), or None without a basis. NOT
     logged: for a page that logs it with the other rows it shows (`log_reads`); otherwise use get_or_404.
 
-    A Person, Household or Case is read alone and its bases checked in Python (`Scope.bases_of`)."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
+    A model whose rules are data (`KINDS`: Person, Household, Case) is read alone and checked in Python."""
+    key = _int_or_none(pk)
+    if key is None:
         return None
-    if model not in (Person, Household, Case):
-        qs = queryset if queryset is not None else model.objects.all()
-        return visible(qs, actor, with_basis=True).filter(pk=pk).first()
+    qs = queryset if queryset is not None else model._default_manager.all()
+    if _kind(model).rules is None:
+        return visible(qs, actor, with_basis=True).filter(pk=key).first()
     if _scope(actor) is None:
         return None
-    qs = queryset if queryset is not None else model.objects.all()
-    obj = qs.filter(pk=pk).first()
+    obj = qs.filter(pk=key).first()
     return next(iter(checked_rows(actor, [obj] if obj is not None else [])), None)
 
 
-def checked_rows(actor, rows: list) -> list:
+def checked_rows(actor: Acting, rows: Iterable[M]) -> list[M]:
     """Of Person, Household or Case rows already loaded, those the actor may see (archived ones left out), each
     with its basis_* flags — the same rules as `visible`, checked in Python (`Scope.bases_of`), no query. For a
     page that reads a few rows by a plain key (a household's members) and logs them with `log_reads`."""
@@ -574,7 +665,7 @@ def checked_rows(actor, rows: list) -> list:
         return []
     shown = []
     for obj in rows:
-        if type(obj) not in (Person, Household, Case):
+        if _kind(type(obj)).rules is None:
             raise TypeError(f"checked_rows does not know {type(obj).__name__}")
         if getattr(obj, "archived_at", None) is not None:
             continue
@@ -586,18 +677,18 @@ def checked_rows(actor, rows: list) -> list:
     return shown
 
 
-def basis_for(obj: Model, actor, *, today: date | None = None) -> Access | None:
+def basis_for(obj: Model, actor: Acting, *, today: date | None = None) -> Access | None:
     """Which basis lets the actor see `obj` (without logging). None: no basis, the caller must 404."""
-    row = visible(type(obj).objects.filter(pk=obj.pk), actor, today=today, with_basis=True).first()
+    row = visible(type(obj)._default_manager.filter(pk=obj.pk), actor, today=today, with_basis=True).first()
     return access_of(row) if row is not None else None
 
 
-def log_reads(actor, objs, *, action: str = AccessAction.VIEW, path: str = "") -> int:
+def log_reads(actor: Actor, objs: Iterable[Model], *, action: str = AccessAction.VIEW, path: str = "") -> int:
     """Logs reads of rows returned by `visible`, each with its basis (looked up for the given rows only)."""
-    objs = list(objs)
-    _attach_access(actor, objs)
+    rows = list(objs)
+    _attach_access(actor, rows)
     reads = []
-    for obj in objs:
+    for obj in rows:
         access = access_of(obj)
         if access is not None:
             reads.append((obj, access.basis, access.detail))
@@ -611,12 +702,12 @@ def log_reads(actor, objs, *, action: str = AccessAction.VIEW, path: str = "") -
 # ----------------------------------------------------------------------------------------------------------
 
 
-def may_edit(obj: Model, actor) -> bool:
+def may_edit(obj: Model, actor: Acting) -> bool:
     """Edit rights on a row the actor can already see (see the module docstring for the rules)."""
     if _scope(actor) is None:
         return False
     if isinstance(obj, CaseNote):
-        return obj.agency_id == actor.agency_id
+        return bool(obj.agency_id == actor.agency_id)
     if isinstance(obj, SupportPlan):
         obj = obj.case
     if isinstance(obj, Case):
@@ -634,7 +725,8 @@ def _key(text: str) -> str:
     return search_key(text).replace("|", "")
 
 
-def search_persons(actor, text: str, *, queryset: QuerySet | None = None, with_basis: bool = False) -> QuerySet:
+def search_persons(actor: Acting, text: str, *, queryset: "QuerySet[Person] | None" = None,
+                   with_basis: bool = False) -> "QuerySet[Person]":
     """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored).
     `with_basis` as for `visible`: a page that logs what it shows saves the bases' own query."""
     key = _key(text)
@@ -643,13 +735,13 @@ def search_persons(actor, text: str, *, queryset: QuerySet | None = None, with_b
     return visible(search_index.containing(qs, key) if key else qs, actor, with_basis=with_basis)
 
 
-def search_households(actor, text: str, *, with_basis: bool = False) -> QuerySet:
+def search_households(actor: Acting, text: str, *, with_basis: bool = False) -> "QuerySet[Household]":
     key = _key(text)
     qs = search_index.containing(Household.objects.all(), key) if key else Household.objects.all()
     return visible(qs, actor, with_basis=with_basis)
 
 
-def suggest_own_persons(actor, text: str, limit: int = 8) -> list[Person]:
+def suggest_own_persons(actor: Actor, text: str, limit: int = 8) -> list[Person]:
     """Intake suggestions: the acting agency's own matching records only (logged as 候補表示)."""
     key = _key(text)
     if len(key) < 2:
@@ -662,7 +754,7 @@ def suggest_own_persons(actor, text: str, limit: int = 8) -> list[Person]:
     return rows
 
 
-def known_elsewhere(actor, text: str, *, birth_date: date | None = None) -> bool:
+def known_elsewhere(actor: Acting, text: str, *, birth_date: date | None = None) -> bool:
     """True when a person matching `text` exists in records the actor may NOT see. Nothing more is revealed."""
     scope = _scope(actor)
     key = _key(text)
@@ -696,17 +788,18 @@ class _AgencyActor:
     role: str = Role.WORKER
 
 
-def agency_may_see(agency, obj: Model, *, today: date | None = None) -> Access | None:
+def agency_may_see(agency: Agency, obj: Model, *, today: date | None = None) -> Access | None:
     return basis_for(obj, _AgencyActor(agency.pk), today=today)
 
 
-def referral_target_allowed(*, case: Case, person: Person | None, to_agency) -> bool:
+def referral_target_allowed(*, case: Case, person: Person | None, to_agency: Agency) -> bool:
     """A referral can be sent only to an agency some basis covers for its subject."""
-    subject = person if person is not None else case
+    subject: Model = person if person is not None else case
     return agency_may_see(to_agency, subject) is not None
 
 
-def disclosure_log(actor, objs, *, to_agency, access: Access, what: str, path: str = "") -> int:
+def disclosure_log(actor: Actor, objs: Iterable[Model], *, to_agency: Agency, access: Access, what: str,
+                   path: str = "") -> int:
     """Logs a disclosure the actor's agency made (a 移管, a meeting's agenda item or member): each row opened to
     `to_agency`, under the basis that agency holds (`access`, from `agency_may_see`)."""
     detail = f"{what} → {to_agency.name}（{access.label}）"
@@ -714,23 +807,26 @@ def disclosure_log(actor, objs, *, to_agency, access: Access, what: str, path: s
                              action=AccessAction.DISCLOSE, path=path)
 
 
-def agencies_covering(obj: Model, agencies) -> list:
+def agencies_covering(obj: Model, agencies: Iterable[Agency]) -> list[Agency]:
     """The agencies (of `agencies`) that some basis covers for `obj`: the referral form offers only these."""
     return [a for a in agencies if agency_may_see(a, obj) is not None]
 
 
 # ==========================================================================================================
-# Meetings, 重層的支援会議 consent and アウトリーチ — added by the meetings issue. Purely additive: nothing above
-# is changed, and these functions only reuse Scope and the bases defined above.
+# Meetings: who reads a meeting's record, and on which basis; 重層的支援会議 consent; アウトリーチ
 # ==========================================================================================================
 
 # What a member reads a meeting's record (minutes, decisions, agenda talk) on. Other kinds share nothing
 # personal by law, so a member reads their record as her own agency's business.
-MEETING_BASIS = {
+MEETING_BASIS: dict[str, str] = {
     MeetingKind.SUPPORT_MEETING: B.SUPPORT_MEETING,
     MeetingKind.CHILD_PROTECTION_COUNCIL: B.CHILD_PROTECTION_COUNCIL,
     MeetingKind.MULTI_AGENCY_MEETING: B.CONSENT,
 }
+
+
+def _meeting_basis(meeting: Meeting) -> str:
+    return MEETING_BASIS.get(meeting.kind, B.OWN_AGENCY)
 
 
 def seated(today: date) -> Q:
@@ -741,35 +837,37 @@ def seated(today: date) -> Q:
     return _current("joined_on", "left_on", today) & Q(confidentiality_pledged_on__lte=today)
 
 
-def _current_member_meetings(agency_id: int, today: date) -> QuerySet:
-    return MeetingMember.objects.filter(seated(today), agency_id=agency_id).values("meeting_id")
-
-
-def visible_meetings(qs: QuerySet, actor, *, today: date | None = None) -> QuerySet:
+def visible_meetings(qs: "QuerySet[Meeting]", actor: Acting, *, today: date | None = None) -> "QuerySet[Meeting]":
     """Meetings whose record the actor may read: her agency is a current member whose pledge is recorded
     (`seated`). Former members keep their duty of confidentiality, not their access; the administrator reads
     none."""
     scope = _scope(actor, today)
     if scope is None:
         return qs.none()
-    return qs.filter(pk__in=_current_member_meetings(scope.agency_id, scope.today))
+    return qs.filter(pk__in=MeetingMember.objects.filter(seated(scope.today), agency_id=scope.agency_id).values("meeting_id"))
 
 
-def meeting_access(meeting, actor, *, today: date | None = None) -> Access | None:
-    if not visible_meetings(type(meeting).objects.filter(pk=meeting.pk), actor, today=today).exists():
+def meeting_access(meeting: Meeting, actor: Acting, *, today: date | None = None) -> Access | None:
+    if not visible_meetings(Meeting.objects.filter(pk=meeting.pk), actor, today=today).exists():
         return None
-    basis = MEETING_BASIS.get(meeting.kind, B.OWN_AGENCY)
-    return Access(basis, f"会議の構成員（{meeting.title}）"[:200])
+    return Access(_meeting_basis(meeting), f"会議の構成員（{meeting.title}）"[:200])
 
 
-def meeting_get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, path: str = ""):
-    """A meeting (model=Meeting) or one of its sittings (any model with a `meeting` FK) for a current member;
-    Http404 otherwise. The read is logged with the meeting's basis."""
+MeetingRow = TypeVar("MeetingRow", Meeting, Sitting)
+
+
+def meeting_get_or_404(model: type[MeetingRow], actor: Actor, pk: int | str | None, *,
+                       action: str = AccessAction.VIEW, path: str = "") -> MeetingRow:
+    """A meeting (model=Meeting) or one of its sittings (model=Sitting) for a current member; Http404 otherwise.
+    The read is logged with the meeting's basis."""
+    key = _int_or_none(pk)
+    if key is None:
+        raise Http404
     try:
-        obj = model.objects.select_related(*([] if model.__name__ == "Meeting" else ["meeting"])).get(pk=int(pk))
-    except (TypeError, ValueError, model.DoesNotExist):
+        obj = model._default_manager.select_related(*([] if model is Meeting else ["meeting"])).get(pk=key)
+    except model.DoesNotExist:
         raise Http404 from None
-    meeting = obj if model.__name__ == "Meeting" else obj.meeting
+    meeting = obj if isinstance(obj, Meeting) else obj.meeting
     access = meeting_access(meeting, actor)
     if access is None:
         raise Http404
@@ -777,41 +875,42 @@ def meeting_get_or_404(model, actor, pk, *, action: str = AccessAction.VIEW, pat
     return obj
 
 
-def meeting_change_logged(actor, meeting, objs, *, detail: str, path: str = "") -> int:
+def meeting_change_logged(actor: Actor, meeting: Meeting, objs: Iterable[Model], *, detail: str, path: str = "") -> int:
     """A change to a meeting's members, pledges or agenda, or a proposal to its agenda, in the access log: each
     changed row, on the meeting's basis, as an edit."""
-    basis = MEETING_BASIS.get(meeting.kind, B.OWN_AGENCY)
+    basis = _meeting_basis(meeting)
     return access_log_record(actor=actor, reads=[(obj, basis, f"{detail}（{meeting.title}）"[:200]) for obj in objs],
                              action=AccessAction.EDIT, path=path)
 
 
-def meeting_disclosure_logged(actor, item, *, path: str = "") -> int:
+def meeting_disclosure_logged(actor: Actor, item: AgendaItem, *, path: str = "") -> int:
     """An agenda item of a 支援会議 or 要対協 opens its case or household to every seated member: a disclosure,
     logged on the meeting's legal basis. An agenda item of another kind opens nothing (each member reads it on
     a basis of her own), so nothing is logged."""
     meeting = item.meeting
     if meeting.kind not in (MeetingKind.SUPPORT_MEETING, MeetingKind.CHILD_PROTECTION_COUNCIL):
         return 0
-    subject = item.case if item.case_id else item.household
+    subject: Model | None = item.case if item.case_id else item.household
+    if subject is None:
+        return 0
     detail = f"検討事項として構成員に提供（{meeting.title}）"[:200]
-    return access_log_record(actor=actor, reads=[(subject, MEETING_BASIS[meeting.kind], detail)],
+    return access_log_record(actor=actor, reads=[(subject, _meeting_basis(meeting), detail)],
                              action=AccessAction.DISCLOSE, path=path)
 
 
-def consent_missing(obj: Model, agency_ids, *, today: date | None = None) -> list[int]:
+def consent_missing(obj: Case | Household, agency_ids: Iterable[int], *, today: date | None = None) -> list[int]:
     """重層的支援会議: the agencies (of `agency_ids`) that neither hold `obj` (a Case or Household) as their own
     nor are named in an active 本人同意 covering it. Empty means the case may be taken up with consent."""
     today = today or timezone.localdate()
     missing = []
     for agency_id in agency_ids:
-        scope = Scope(agency_id, today)
-        conditions = scope.case_conditions() if isinstance(obj, Case) else scope.household_conditions()
-        if not type(obj).objects.filter(conditions[B.OWN_AGENCY] | conditions[B.CONSENT], pk=obj.pk).exists():
+        conditions = _conditions_for(type(obj), Scope(agency_id, today))
+        if not type(obj)._default_manager.filter(conditions[B.OWN_AGENCY] | conditions[B.CONSENT], pk=obj.pk).exists():
             missing.append(agency_id)
     return missing
 
 
-def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> QuerySet:
+def visible_outreach(qs: "QuerySet[M]", actor: Acting, *, today: date | None = None) -> "QuerySet[M]":
     """アウトリーチ records: the agency that recorded one sees it; others see it only with a basis for the person
     or household it is about (an entry about someone not yet identified stays with its agency)."""
     scope = _scope(actor, today)
@@ -820,7 +919,7 @@ def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> Query
     # on the entry's own person and household columns (joined), not "person_id IN (every person the agency may
     # see)": the entries are a few hundred, the agency's persons ten thousand
     person_q, household_q = scope.person_conditions("person_id"), scope.household_conditions("household_id")
-    conditions = {b: person_q[b] | household_q[b] for b in ORDER}
+    conditions: Conditions = {b: person_q[b] | household_q[b] for b in ORDER}
     conditions[B.VITAL_INTEREST] = Q(pk__in=[])  # an emergency disclosure opens the provider's cases, not these
     conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
     return _annotated(qs.filter(archived_at__isnull=True), conditions)
@@ -831,7 +930,7 @@ def visible_outreach(qs: QuerySet, actor, *, today: date | None = None) -> Query
 # ---------------------------------------------------------------------------------------------------------
 
 
-def linkage_review_persons(actor, ids, *, path: str = "") -> dict[int, Person]:
+def linkage_review_persons(actor: Actor, ids: Iterable[int], *, path: str = "") -> dict[int, Person]:
     """The identity fields of the persons in 名寄せ review pairs, for the coordinator only.
 
     Deciding whether two agencies' rows are one person needs both rows side by side, before any other basis can
@@ -841,11 +940,11 @@ def linkage_review_persons(actor, ids, *, path: str = "") -> dict[int, Person]:
     """
     if not actor.is_coordinator:
         return {}
-    ids = set(ids)
+    wanted = set(ids)
     base = Person.objects.select_related("agency").filter(archived_at__isnull=True)
-    shown = {p.pk: p for p in visible(base.filter(pk__in=ids), actor)}
+    shown = {p.pk: p for p in visible(base.filter(pk__in=wanted), actor)}
     log_reads(actor, shown.values(), action=AccessAction.VIEW, path=path)
-    others = list(base.filter(pk__in=ids - shown.keys()))
+    others = list(base.filter(pk__in=wanted - shown.keys()))
     if others:
         access_log_record(actor=actor, reads=[(p, SharingBasis.LINKAGE_REVIEW, "名寄せの確認") for p in others],
                           action=AccessAction.VIEW, path=path)
