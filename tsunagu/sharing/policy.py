@@ -48,13 +48,15 @@ Decisions:
 
 Where each part lives: the rules of a person, household and case are data (`Scope.person_rules`, …), compiled to
 SQL by `_to_q` and checked on a loaded row by `_holds`; `KINDS` is the one table from a model to its rules (the rows
-about a case follow it); the 要対協 compartment is `_council_only`.
+about a case follow it); the 要対協 compartment is `_council_only`; what is remembered while one actor acts — her
+agency's Scope, the cases she may see — is her `PolicyContext`. tests/sharing/test_basis_model.py pins each basis
+on each kind of row, and its end.
 """
 
 import uuid
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
 from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast
@@ -367,7 +369,7 @@ def _holds(alternatives: Rule, obj: Model) -> bool:
 # The Scope of a request
 # ----------------------------------------------------------------------------------------------------------
 
-_generation = [0]  # this process's own writes: a Scope cached on an actor is rebuilt after one, mid-request
+_generation = [0]  # this process's own writes of a basis: a request's remembered answers are dropped after one
 _scopes: dict[tuple[int, date], tuple[str, Scope]] = {}  # (agency, day) -> (token it was built under, Scope)
 _SCOPES_KEPT = 500
 _VERSION_ROW = 1
@@ -390,20 +392,52 @@ def _current_token() -> str | None:
     return SharingVersion.objects.filter(pk=_VERSION_ROW).values_list("token", flat=True).first()
 
 
+@dataclass
+class PolicyContext:
+    """What the policy remembers for one actor while she acts — one request, as the request's actor is made per
+    request — until this process writes a basis (`generation`): her agency's Scope per day, so that a page
+    builds it once, and the cases she may see (`visible_case_ids`, seeded by `get_or_404`)."""
+
+    generation: int
+    scopes: dict[date, Scope] = field(default_factory=dict)
+    cases: dict[int, bool] = field(default_factory=dict)
+
+
+# id(actor) -> her context. By identity, not equality: the actors of two requests by the same staff member are
+# equal, and must not share answers. The entry goes when the actor does (weakref.finalize), with her request.
+_contexts: dict[int, PolicyContext] = {}
+
+
+def _context(actor: object) -> PolicyContext:
+    """The actor's PolicyContext, a fresh one once this process has written a basis since it was made."""
+    key = id(actor)
+    known = _contexts.get(key)
+    if known is not None and known.generation == _generation[0]:
+        return known
+    context = PolicyContext(_generation[0])
+    if known is None:
+        try:
+            weakref.finalize(actor, _contexts.pop, key, None)
+        except TypeError:  # an object that cannot be referred to weakly: nothing is remembered for it
+            return context
+    _contexts[key] = context
+    return context
+
+
 def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
     """None when the actor has no basis at all: no acting agency, or acting as system administrator.
 
     An agency's Scope is shared by its requests in this process while the SharingVersion token is unchanged (one
-    indexed read per request instead of a dozen id-list queries); within a request it is kept on the actor
-    unless this process has written a basis since."""
+    indexed read per request instead of a dozen id-list queries); within a request it is kept in the actor's
+    PolicyContext unless this process has written a basis since."""
     agency_id = actor.agency_id if actor is not None else None
     if actor is None or agency_id is None or actor.role == Role.ADMIN:
         return None
     today = today or timezone.localdate()
-    key = (agency_id, today, _generation[0])
-    cached = getattr(actor, "_sharing_scope", None)
-    if cached is not None and cached[0] == key:
-        return cast(Scope, cached[1])
+    context = _context(actor)
+    scope = context.scopes.get(today)
+    if scope is not None:
+        return scope
     token = _current_token()
     shared = _scopes.get((agency_id, today))
     if token is not None and shared is not None and shared[0] == token:
@@ -414,8 +448,7 @@ def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
             if len(_scopes) >= _SCOPES_KEPT:
                 _scopes.clear()
             _scopes[(agency_id, today)] = (token, scope)
-    with suppress(AttributeError):  # Actor is a frozen dataclass; a plain object may refuse
-        object.__setattr__(actor, "_sharing_scope", (key, scope))
+    context.scopes[today] = scope
     return scope
 
 
@@ -602,7 +635,7 @@ def get_or_404(model: type[M], actor: Actor, pk: int | str | None, *, action: st
         raise Http404
     log_reads(actor, [obj], action=action, path=path)
     if model is Case:
-        _request_memo(actor).setdefault("cases", {})[obj.pk] = True
+        _context(actor).cases[obj.pk] = True
     return obj
 
 
@@ -618,25 +651,15 @@ def _int_or_none(pk: int | str | None) -> int | None:
 
 def visible_case_ids(actor: Acting, case_ids: Iterable[int | str]) -> list[int]:
     """Of `case_ids`, the cases the actor may see: for plug-ins that add rows about cases to a page (timeline
-    entries, panels). Remembered on the actor for the request, and seeded by `get_or_404`, so the plug-ins of a
-    page that already holds its case ask no SQL."""
+    entries, panels). Remembered in the actor's PolicyContext for the request, and seeded by `get_or_404`, so the
+    plug-ins of a page that already holds its case ask no SQL."""
     ids = {int(i) for i in case_ids}
-    known = _request_memo(actor).setdefault("cases", {})
+    known = _context(actor).cases
     unknown = ids - known.keys()
     if unknown:
         found = set(visible(Case.objects.filter(pk__in=unknown), actor).values_list("pk", flat=True))
         known.update({i: i in found for i in unknown})
     return sorted(i for i in ids if known[i])
-
-
-def _request_memo(actor: Acting) -> dict[str, dict[int, bool]]:
-    """Per-request answers kept on the actor, dropped when this process writes a sharing basis."""
-    memo = getattr(actor, "_policy_memo", None)
-    if memo is None or memo[0] != _generation[0]:
-        memo = (_generation[0], {})
-        with suppress(AttributeError):
-            object.__setattr__(actor, "_policy_memo", memo)
-    return cast(dict[str, dict[int, bool]], memo[1])
 
 
 def checked(model: type[M], actor: Acting, pk: int | str | None, *, queryset: "QuerySet[M] | None" = None) -> M | None:
