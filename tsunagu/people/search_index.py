@@ -12,12 +12,15 @@ migration builds it for existing rows.
 """
 
 import time
+from typing import Any
 
-from django.db.models import BigAutoField, Count, Lookup, QuerySet
+from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
-_GRAMS = {Person: (PersonGram, "person_id"), Household: (HouseholdGram, "household_id")}
+# model → (its gram model, the gram's column naming the row); Any: the two gram models share no base of their own
+_GRAMS: dict[type[Model], tuple[Any, str]] = {
+    Person: (PersonGram, "person_id"), Household: (HouseholdGram, "household_id")}
 
 
 def grams(key: str) -> set[str]:

@@ -94,7 +94,7 @@ def _activity_rows(ctx, rng, districts) -> list[dict]:
 
 def _insert(ctx, rng, rows, municipality, agencies) -> None:
     shakyo = agencies.get("shakyo")
-    organizations = {}
+    organizations: dict[str, Organization] = {}
     for row in rows:
         organizations.setdefault(row["org"], Organization(name=row["org"], description=row["org"]))
     Organization.objects.bulk_create(organizations.values(), batch_size=1000)
@@ -118,9 +118,12 @@ def _insert(ctx, rng, rows, municipality, agencies) -> None:
             opens, closes = row["hours"] or ("", "")
             schedules.append(Schedule(service=service, freq="WEEKLY" if row["days"] else "", byday=row["days"],
                                       opens_at=opens, closes_at=closes, wkst="MO"))
-    for model, objects in ((Service, services), (Location, locations), (Address, addresses),
-                           (ServiceAtLocation, links), (Phone, phones), (Schedule, schedules)):
-        model.objects.bulk_create(objects, batch_size=1000)
+    Service.objects.bulk_create(services, batch_size=1000)
+    Location.objects.bulk_create(locations, batch_size=1000)
+    Address.objects.bulk_create(addresses, batch_size=1000)
+    ServiceAtLocation.objects.bulk_create(links, batch_size=1000)
+    Phone.objects.bulk_create(phones, batch_size=1000)
+    Schedule.objects.bulk_create(schedules, batch_size=1000)
 
 
 def _service(ctx, rng, row, organization, maintainer) -> Service:

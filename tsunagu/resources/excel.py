@@ -34,7 +34,7 @@ COLUMNS = [
     ("eligibility_description", "利用できる人・条件"), ("capacity", "定員"), ("vacancy", "空き"),
     ("keywords", "検索用キーワード"),
 ]
-CHOICES = {
+CHOICES: dict[str, dict[str, str]] = {
     "kind": dict(ResourceKind.choices), "visibility": {Visibility.PUBLIC: "公開", Visibility.STAFF: "職員のみ"},
     "fields": dict(Field.choices), "targets": dict(Target.choices), "days": dict(WEEKDAYS),
 }
@@ -106,7 +106,8 @@ def _read_rows(data: bytes) -> list[tuple[int, dict]]:
 
 def read_workbook(data: bytes) -> list[tuple[int, str, dict]]:
     """(row number, existing id or "", form data) per row; raises HsdsImportError with every problem."""
-    errors, parsed = [], []
+    errors: list[str] = []
+    parsed: list[tuple[int, str, dict]] = []
     for number, raw in _read_rows(data):
         where = f"{number}行目"
         values = {name: _value(name, raw.get(name), where, errors) for name, _ in COLUMNS if name != "id"}

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from tsunagu.agencies.models import Field
@@ -28,7 +30,7 @@ class SearchForm(JapaneseForm):
 
     def __init__(self, *args, districts: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", "すべての地区"), *[(d, d) for d in districts]]
+        cast(forms.ChoiceField, self.fields["district"]).choices = [("", "すべての地区"), *[(d, d) for d in districts]]
 
     def filters(self) -> Filters:
         if not self.is_valid():
@@ -55,7 +57,8 @@ class ServiceForm(JapaneseForm):
     visibility = forms.ChoiceField(label="公開範囲", choices=Visibility.choices, widget=forms.RadioSelect,
                                    help_text="「公開」にすると、ログイン不要の住民向けページに載ります。個人の連絡先は載せないでください。")
     is_consultation_window = forms.BooleanField(label="相談窓口として「どこに聞いたらいいか」に載せる", required=False)
-    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+    # a form field called "fields" (分野): the form class moves it into self.fields, as any field
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,  # type: ignore[assignment]
                                        required=False)
     targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
                                         required=False)
@@ -142,7 +145,8 @@ class OfferForm(JapaneseForm):
     contact_note = forms.CharField(label="連絡方法（職員のみ）", max_length=200, required=False)
     description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     availability = forms.CharField(label="空いている日時", max_length=100, required=False)
-    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+    # a form field called "fields" (分野): the form class moves it into self.fields, as any field
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,  # type: ignore[assignment]
                                        required=False)
     targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
                                         required=False)
@@ -152,7 +156,8 @@ class OfferForm(JapaneseForm):
 class NeedForm(JapaneseForm):
     description = forms.CharField(label="足りないもの・困りごと", max_length=200,
                                   help_text="個人が特定される内容は書かないでください。例：平日夜に通える若者の居場所がない")
-    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,
+    # a form field called "fields" (分野): the form class moves it into self.fields, as any field
+    fields = forms.MultipleChoiceField(label="分野", choices=Field.choices, widget=forms.CheckboxSelectMultiple,  # type: ignore[assignment]
                                        required=False)
     targets = forms.MultipleChoiceField(label="対象者", choices=Target.choices, widget=forms.CheckboxSelectMultiple,
                                         required=False)

@@ -105,8 +105,7 @@ def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int
     """One page of results. A text search finds the matching ids once (one ranked query) and loads only the page's
     rows, instead of searching once for the count and again for the page."""
     if not filters.query:
-        page = Paginator(with_row_details(filtered(queryset, filters)), per_page)
-        return page.get_page(page_number)
+        return Paginator(with_row_details(filtered(queryset, filters)), per_page).get_page(page_number)
     ids = list(filtered(queryset, filters).values_list("id", flat=True))
     page = Paginator(ids, per_page).get_page(page_number)
     loaded = with_row_details(Service.objects.filter(pk__in=list(page.object_list)))
@@ -164,7 +163,7 @@ def open_needs() -> QuerySet:
 
 def needs_by_district() -> list[dict]:
     """Open needs per district and field, beside the number of active resources there: where a resource is wanted."""
-    rows = {}
+    rows: dict[tuple[str, str], dict] = {}
     for need in open_needs():
         for field_key in tokens_to_list(need.fields) or [""]:
             key = (need.district, field_key)

@@ -90,7 +90,7 @@ def _apply_profile(service: Service, data: dict) -> None:
     service.fields = list_to_tokens(data.get("fields", []))
     service.targets = list_to_tokens(data.get("targets", []))
     # HSDS needs a provider for every service; without one named, the maintaining agency provides it.
-    fallback = service.maintainer.name if service.maintainer_id else "提供主体未登録"
+    fallback = service.maintainer.name if service.maintainer is not None else "提供主体未登録"
     service.organization = _organization_for(data.get("organization_name", "") or fallback)
     service.status = service.status or "active"
     now = timezone.now()

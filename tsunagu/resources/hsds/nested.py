@@ -44,7 +44,7 @@ PLANS = {
     "flat": [],
 }
 # (plan, property) → the plan of the object nested there, where it is not that object's own plan.
-NESTED_PLANS = {
+NESTED_PLANS: dict[tuple[str | None, str], str] = {
     ("service_list", "organization"): "flat", ("service_list", "program"): "flat",
     ("service_at_location_list", "location"): "flat",
     # An organization's locations, phones and contacts may belong to staff-only entries (see organizations_json):
@@ -66,8 +66,8 @@ def _one_column(prop: str) -> str:
     return "taxonomy_id" if prop == "taxonomy_detail" else f"{prop}_id"
 
 
-def _load(table_name: str, column: str, values: set) -> list[dict]:
-    values = [v for v in values if v]
+def _load(table_name: str, column: str, wanted: set) -> list[dict]:
+    values = [v for v in wanted if v]
     if not values:
         return []
     model = spec.model_for(table_name)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -293,7 +294,8 @@ def _upsert(table: spec.Table, rows: list[dict], visibility: str) -> tuple[int, 
     existing = set()
     for start in range(0, len(ids), 900):
         existing.update(model.objects.filter(pk__in=ids[start:start + 900]).values_list("pk", flat=True))
-    new, old = [], []
+    new: list[Any] = []  # instances of the table's model
+    old: list[Any] = []
     for row in rows:
         values = _coerce(table, row)
         instance = model(**values)
@@ -315,7 +317,7 @@ def _upsert(table: spec.Table, rows: list[dict], visibility: str) -> tuple[int, 
 
 def _apply_profiles(service_rows: list[dict], attributes: dict[str, list]) -> None:
     ids = [r["id"] for r in service_rows]
-    services = []
+    services: list[Service] = []
     for start in range(0, len(ids), 900):
         services.extend(Service.objects.filter(pk__in=ids[start:start + 900]).select_related("organization"))
     for service in services:
