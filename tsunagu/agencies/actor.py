@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 
 from .models import Agency, Membership, Role, Staff
@@ -61,7 +62,7 @@ def acting_memberships(staff: Staff) -> list[Membership]:
     return memberships
 
 
-def actor_for(staff: Staff, session=None) -> Actor:
+def actor_for(staff: Staff, session: SessionBase | None = None) -> Actor:
     """The staff member's acting membership: the one chosen in this session, else her first active one."""
     memberships = acting_memberships(staff)
     chosen_id = session.get(SESSION_KEY) if session is not None else None

@@ -1,6 +1,10 @@
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from .actor import ActorRequest
 from .models import Agency
 
 PREFIX = "agencies/"
@@ -39,12 +43,12 @@ class MeOut(Schema):
 
 
 @router.get("/", response=list[AgencyOut], summary="関係機関の一覧")
-def agency_list(request, active: bool = True):
+def agency_list(request: ActorRequest, active: bool = True) -> QuerySet[Agency]:
     return Agency.objects.filter(active=active)
 
 
 @router.get("/me", response=MeOut, summary="認証中の職員と所属")
-def me(request):
+def me(request: ActorRequest) -> dict[str, Any]:
     actor = request.actor
     return {
         "login_id": actor.staff.login_id,
@@ -59,5 +63,5 @@ def me(request):
 
 
 @router.get("/{agency_id}", response=AgencyOut, summary="関係機関の詳細")
-def agency_detail(request, agency_id: int):
+def agency_detail(request: ActorRequest, agency_id: int) -> Agency:
     return get_object_or_404(Agency, pk=agency_id)

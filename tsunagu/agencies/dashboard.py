@@ -1,11 +1,12 @@
 from tsunagu.core.dashboard import Panel
 
+from .actor import Actor
 from .queries import MEMBERSHIP_CHANGE_DAYS, admin_locked_staff, failed_sign_in_locks, membership_changes
 
 _SHOWN = 20
 
 
-def panels(actor) -> list[Panel]:
+def panels(actor: Actor) -> list[Panel]:
     if actor.is_admin:
         failed = failed_sign_in_locks()
         by_admin = list(admin_locked_staff())

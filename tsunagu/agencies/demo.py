@@ -1,5 +1,7 @@
 """Demo agencies, job roles and staff for the town and city profiles (fictional names throughout)."""
 
+import random
+
 from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,7 +25,8 @@ DEMO_ADMIN_TOTP_KEY = "3132333435363738393031323334353637383930"
 DEMO_BACKUP_CODES = ["tsunagu01", "tsunagu02", "tsunagu03", "tsunagu04", "tsunagu05"]
 
 # (key, name, kana, kind, operation, fields)
-TOWN_AGENCIES = [
+AgencySpec = tuple[str, str, str, AgencyKind, Operation, list[Field]]
+TOWN_AGENCIES: list[AgencySpec] = [
     ("welfare", "さくら野町役場 福祉課 福祉係", "さくらのちょうやくば ふくしか", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.COMMUNITY, F.POVERTY]),
     ("health", "さくら野町役場 福祉課 健康推進係", "さくらのちょうやくば けんこう", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.HEALTH]),
     ("care_office", "さくら野町役場 介護課 障がい支援係", "さくらのちょうやくば かいごか", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.DISABILITY, F.ELDERLY]),
@@ -45,8 +48,8 @@ TOWN_AGENCIES = [
 CITY_DISTRICT_CENTRES = ["東部", "西部", "中央", "北部", "南部", "港", "丘の上"]
 
 
-def _city_agencies() -> list[tuple]:
-    rows = [
+def _city_agencies() -> list[AgencySpec]:
+    rows: list[AgencySpec] = [
         ("welfare", "うみかぜ市 福祉総合相談課", "うみかぜし ふくしそうごう", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.COMMUNITY]),
         ("konkyu", "うみかぜ市 生活支援課 自立相談支援窓口", "うみかぜし せいかつしえん", K.SELF_RELIANCE, Op.DIRECT, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
         ("care_office", "うみかぜ市 障害福祉課", "うみかぜし しょうがいふくし", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.DISABILITY]),
@@ -123,7 +126,7 @@ def _municipality(ctx: DemoContext) -> Municipality:
     return Municipality.objects.create(name="さくら野町", kana="さくらのちょう", prefecture="架空県", population=15_000)
 
 
-def _demo_logins(agencies, roles, password) -> list[Staff]:
+def _demo_logins(agencies: dict[str, Agency], roles: dict[str, JobRole], password: str) -> list[Staff]:
     created = []
     for login_id, name, kana, agency_key, job_role, role in DEMO_LOGINS:
         staff = Staff.objects.create(login_id=login_id, name=name, kana=kana, password=password)
@@ -136,7 +139,8 @@ def _demo_logins(agencies, roles, password) -> list[Staff]:
     return created
 
 
-def _generated_staff(ctx, rng, agencies, roles, password) -> list[Staff]:
+def _generated_staff(ctx: DemoContext, rng: random.Random, agencies: dict[str, Agency], roles: dict[str, JobRole],
+                     password: str) -> list[Staff]:
     low, high = STAFF_PER_AGENCY[ctx.profile]
     professional = [r for r in roles.values() if r.is_professional and r.name != "管理者"]
     new_staff, memberships = [], []

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,12 +14,12 @@ class LoginForm(AuthenticationForm):
         "locked": "システム管理者がこのアカウントをロックしています。解除はシステム管理者に依頼してください。",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "ログインID"
         self.fields["password"].label = "パスワード"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except forms.ValidationError:
@@ -38,8 +40,10 @@ class OtpTokenForm(forms.Form):
     )
 
 
-class AgencyForm(forms.ModelForm):
-    fields = forms.MultipleChoiceField(
+class AgencyForm(forms.ModelForm[Agency]):
+    # The model's 分野 column is called `fields`; the form's metaclass moves this declaration into
+    # declared_fields, so BaseForm.fields (the bound fields) is untouched, whatever its class attribute says.
+    fields = forms.MultipleChoiceField(  # type: ignore[assignment]
         label="分野", choices=Field.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -49,7 +53,7 @@ class AgencyForm(forms.ModelForm):
         fields = ["name", "kana", "kind", "operation", "fields", "address", "phone", "active"]
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(forms.ModelForm[Staff]):
     class Meta:
         model = Staff
         fields = ["login_id", "name", "kana", "email", "is_active"]
@@ -59,8 +63,9 @@ class StaffCreateForm(StaffForm):
     password = forms.CharField(label="初期パスワード", widget=forms.PasswordInput, strip=False,
                                help_text="10文字以上で、ログインIDや氏名に似ていないもの。")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         password = data.get("password")
         if password:
             # judged against this new account's own login id, name, kana and e-mail address
@@ -86,17 +91,17 @@ class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label="権限", choices=Role.choices)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
         fields = ["agency", "job_role", "role", "started_on"]
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(active=True)
-        self.fields["job_role"].queryset = JobRole.objects.all()
-        self.fields["role"].choices = Role.choices
+        cast("forms.ModelChoiceField[Agency]", self.fields["agency"]).queryset = Agency.objects.filter(active=True)
+        cast("forms.ModelChoiceField[JobRole]", self.fields["job_role"]).queryset = JobRole.objects.all()
+        cast(forms.ChoiceField, self.fields["role"]).choices = Role.choices
 
 
 class ApiTokenForm(forms.Form):

@@ -1,5 +1,7 @@
 """Agencies (関係機関), staff (職員) and what each staff member does where (所属)."""
 
+from typing import Any
+
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -43,7 +45,7 @@ class AgencyKind(models.TextChoices):
 
     @classmethod
     def group_of(cls, kind: str) -> str:
-        groups = {
+        groups: dict[str, str] = {
             cls.MUNICIPAL_OFFICE: "行政",
             cls.CARE_MANAGEMENT: "福祉関係機関",
             cls.WELFARE_CORPORATION: "福祉関係機関",
@@ -130,7 +132,7 @@ class Role(models.TextChoices):
 class StaffManager(BaseUserManager["Staff"]):
     use_in_migrations = True
 
-    def create_user(self, login_id: str, password: str | None = None, **fields) -> "Staff":
+    def create_user(self, login_id: str, password: str | None = None, **fields: Any) -> "Staff":
         """Every account made here has a password that passes the validators (createsuperuser --noinput and any
         script included), judged against the new account's own login id and name."""
         staff = self.model(login_id=login_id, **fields)
@@ -140,7 +142,7 @@ class StaffManager(BaseUserManager["Staff"]):
         staff.save(using=self._db)
         return staff
 
-    def create_superuser(self, login_id: str, password: str | None = None, **fields) -> "Staff":
+    def create_superuser(self, login_id: str, password: str | None = None, **fields: Any) -> "Staff":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(login_id, password, **fields)
@@ -225,11 +227,11 @@ class MembershipChangeKind(models.TextChoices):
     ENDED = "ended", "所属の終了"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet["MembershipChange"]):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError("所属の変更記録は変更できません。")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("所属の変更記録は削除できません。")
 
 
@@ -261,12 +263,12 @@ class MembershipChange(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.staff_id}@{self.agency_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("所属の変更記録は変更できません。")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("所属の変更記録は削除できません。")
 
 
@@ -289,6 +291,6 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-def active_memberships_of(staff_id) -> models.QuerySet:
+def active_memberships_of(staff_id: int) -> models.QuerySet[Membership]:
     """A staff member's current memberships (those not ended), with their agencies and 職種."""
     return Membership.objects.filter(staff_id=staff_id, ended_on__isnull=True).select_related("agency", "job_role")

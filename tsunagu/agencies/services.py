@@ -1,5 +1,8 @@
 """Writes for agencies and staff. Views parse and render; the rules live here."""
 
+from datetime import date
+from typing import Any
+
 from axes.utils import reset as axes_reset
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth import password_validation
@@ -10,16 +13,16 @@ from django.utils import timezone
 
 from tsunagu.core.locking import save_versioned
 
-from .models import Agency, ApiToken, Membership, MembershipChange, MembershipChangeKind, Role, Staff
+from .models import Agency, ApiToken, JobRole, Membership, MembershipChange, MembershipChangeKind, Role, Staff
 
 AGENCY_FIELDS = ["name", "kana", "kind", "operation", "fields", "address", "phone", "active"]
 
 
-def agency_create(*, data: dict) -> Agency:
+def agency_create(*, data: dict[str, Any]) -> Agency:
     return Agency.objects.create(**{f: data[f] for f in AGENCY_FIELDS if f in data})
 
 
-def agency_update(*, agency: Agency, data: dict, expected_version: int) -> Agency:
+def agency_update(*, agency: Agency, data: dict[str, Any], expected_version: int) -> Agency:
     for f in AGENCY_FIELDS:
         if f in data:
             setattr(agency, f, data[f])
@@ -99,7 +102,8 @@ def _record(membership: Membership, kind: str, *, before: str = "", after: str =
 
 
 @transaction.atomic
-def membership_add(*, staff: Staff, agency, job_role, role: str, started_on=None, by: Staff | None) -> Membership:
+def membership_add(*, staff: Staff, agency: Agency, job_role: JobRole | None, role: str, started_on: date | None = None,
+                   by: Staff | None) -> Membership:
     """Adds a membership (`by`: the admin doing it, recorded and shown to the agency's managers)."""
     staff = _locked_staff(staff)
     _check_roles(staff, role, by=by)
@@ -127,7 +131,7 @@ def membership_change_role(*, membership: Membership, role: str, by: Staff | Non
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, ended_on=None, by: Staff | None) -> Membership:
+def membership_end(*, membership: Membership, ended_on: date | None = None, by: Staff | None) -> Membership:
     """Ends a membership (部署異動・退職). The row stays: who worked where is part of the record."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_on is not None:
@@ -177,7 +181,7 @@ def sessions_end(*, staff: Staff) -> int:
 def staff_unlock(*, staff: Staff) -> int:
     """Lifts both locks: the failed sign-ins of the login id from every address, and an admin's lock (its API
     tokens work again). Returns how many failure records were cleared."""
-    cleared = axes_reset(username=staff.login_id)
+    cleared: int = axes_reset(username=staff.login_id)  # django-axes is untyped
     if staff.locked_at is not None:
         staff.locked_at, staff.locked_by, staff.lock_reason = None, None, ""
         staff.save(update_fields=["locked_at", "locked_by", "lock_reason"])

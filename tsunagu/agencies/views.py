@@ -1,4 +1,5 @@
 from base64 import b32encode
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,11 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -24,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tsunagu.core.forms import EditOutcome, save_or_conflict
 
 from . import services
-from .actor import SESSION_KEY, acting_memberships
+from .actor import SESSION_KEY, ActorRequest, acting_memberships
 from .forms import (
     AgencyForm,
     ApiTokenForm,
@@ -37,7 +39,7 @@ from .forms import (
     StaffForm,
     StaffLockForm,
 )
-from .middleware import ALREADY_ENROLLED
+from .middleware import ALREADY_ENROLLED, second_factor_passed
 from .models import Agency, ApiToken, Membership, Role, Staff
 from .permissions import admin_required
 from .queries import failed_sign_in_locks, locked_login_ids
@@ -50,7 +52,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "failure_limit": settings.AXES_FAILURE_LIMIT}
 
 
@@ -58,19 +60,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "agencies/password_change.html"
     success_url = "/account/"
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         messages.success(self.request, "パスワードを変更しました。")
         return super().form_valid(form)
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any,
+               **kwargs: Any) -> HttpResponse:
     """django-axes calls this once a login id has failed too often from this address."""
-    cool_off = get_cool_off(request)
+    cool_off: timedelta | None = get_cool_off(request)  # django-axes is untyped
     minutes = int(cool_off.total_seconds() // 60) if cool_off is not None else None
     return render(request, "agencies/locked_out.html", {"cool_off_minutes": minutes}, status=403)
 
 
-def _safe_next(request, default="dashboard"):
+def _safe_next(request: HttpRequest, default: str = "dashboard") -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -78,7 +81,7 @@ def _safe_next(request, default="dashboard"):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: ActorRequest) -> HttpResponse:
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].strip())
@@ -89,23 +92,28 @@ def otp_verify(request):
     return render(request, "agencies/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
-def may_enrol(user) -> bool:
+def may_enrol(user: Staff) -> bool:
     """A new authenticator may be paired by a user with no confirmed device, or in a session that passed one."""
-    return user.is_verified() or not user_has_device(user, confirmed=True)
+    return second_factor_passed(user) or not user_has_device(user, confirmed=True)
 
 
 _PENDING_DEVICE_KEY = "otp_setup_device"
 
 
-def _pending_device(request, *, create: bool) -> TOTPDevice | None:
-    """This session's unconfirmed device, kept while the page is reopened so the QR code stays the same.
+def _pending_device(request: ActorRequest) -> TOTPDevice | None:
+    """This session's unconfirmed device, kept while the page is reopened so the QR code stays the same."""
+    pk = request.session.get(_PENDING_DEVICE_KEY)
+    return TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
+
+
+def _device_to_pair(request: ActorRequest) -> TOTPDevice:
+    """This session's unconfirmed device, or a new one.
 
     A secret is shown to one session only: a new one replaces every unconfirmed device the user had (left by an
     earlier attempt or another session), so there is at most one, and it is confirmed only by a correct code.
     """
-    pk = request.session.get(_PENDING_DEVICE_KEY)
-    device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first() if pk else None
-    if device is None and create:
+    device = _pending_device(request)
+    if device is None:
         TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=request.user, name="認証アプリ", confirmed=False)
         request.session[_PENDING_DEVICE_KEY] = device.pk
@@ -113,7 +121,7 @@ def _pending_device(request, *, create: bool) -> TOTPDevice | None:
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: ActorRequest) -> HttpResponse:
     """Pairs an authenticator app: shows a QR code (drawn here, never fetched) and confirms one code.
 
     Only while the user has no confirmed device, or once this session has passed one (to add a device); anyone
@@ -122,7 +130,7 @@ def otp_setup(request):
     if not may_enrol(request.user):
         messages.info(request, ALREADY_ENROLLED)
         return redirect("otp_verify")
-    adding = request.user.is_verified()
+    adding = second_factor_passed(request.user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -131,12 +139,12 @@ def otp_setup(request):
             if not may_enrol(request.user):
                 messages.info(request, ALREADY_ENROLLED)
                 return redirect("otp_verify")
-            device = _pending_device(request, create=False)
+            device = _pending_device(request)
             confirmed = device is not None and device.verify_token(form.cleaned_data["token"].strip())
-            if confirmed:
+            if device is not None and confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-        if confirmed:
+        if device is not None and confirmed:
             request.session.pop(_PENDING_DEVICE_KEY, None)
             otp_login(request, device)
             messages.success(request, "認証アプリを追加しました。これまでの端末のコードも引き続き使えます。" if adding
@@ -146,7 +154,7 @@ def otp_setup(request):
             form.add_error("token", "設定をやり直しました。新しい QR コードを読み取ってから、表示されたコードを入力してください。")
         else:
             form.add_error("token", "確認コードが正しくありません。時刻のずれがないか確かめてください。")
-    device = _pending_device(request, create=True)
+    device = _device_to_pair(request)
     svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
     secret = b32encode(device.bin_key).decode()
     return render(request, "agencies/otp_setup.html",
@@ -155,7 +163,7 @@ def otp_setup(request):
 
 @login_required
 @require_POST
-def switch_agency(request):
+def switch_agency(request: ActorRequest) -> HttpResponse:
     membership = next((m for m in acting_memberships(request.user) if str(m.pk) == request.POST.get("membership")), None)
     if membership is None:
         raise Http404
@@ -165,7 +173,7 @@ def switch_agency(request):
 
 
 @login_required
-def account(request):
+def account(request: ActorRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -176,14 +184,14 @@ def account(request):
 
 @login_required
 @require_POST
-def token_revoke(request, pk: int):
+def token_revoke(request: ActorRequest, pk: int) -> HttpResponse:
     api_token_revoke(token=get_object_or_404(ApiToken, pk=pk, staff=request.user))
     messages.success(request, "APIトークンを失効させました。")
     return redirect("agencies:account")
 
 
 @admin_required
-def admin_home(request):
+def admin_home(request: ActorRequest) -> HttpResponse:
     context = {
         "agency_count": Agency.objects.filter(active=True).count(),
         "staff_count": Staff.objects.filter(is_active=True).count(),
@@ -193,16 +201,16 @@ def admin_home(request):
 
 
 @admin_required
-def agency_list(request):
+def agency_list(request: ActorRequest) -> HttpResponse:
     agencies = Agency.objects.all()
     return render(request, "agencies/agency_list.html", {"agencies": agencies})
 
 
 @admin_required
-def agency_edit(request, pk: int | None = None):
+def agency_edit(request: ActorRequest, pk: int | None = None) -> HttpResponse:
     agency = get_object_or_404(Agency, pk=pk) if pk else None
     form = AgencyForm(request.POST or None, instance=agency, initial={"version": agency.version if agency else 1})
-    outcome: EditOutcome[Agency] = EditOutcome()
+    outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         outcome = save_or_conflict(lambda: _agency_save(agency, form.cleaned_data), form, conflict_on_form=True)
         if outcome.saved:
@@ -218,7 +226,7 @@ def _agency_save(agency: Agency | None, data: dict[str, Any]) -> Agency:
 
 
 @admin_required
-def staff_list(request):
+def staff_list(request: ActorRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     staff = Staff.objects.prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.filter(ended_on__isnull=True).select_related("agency"))
@@ -231,7 +239,7 @@ def staff_list(request):
 
 
 @admin_required
-def staff_create(request):
+def staff_create(request: ActorRequest) -> HttpResponse:
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,7 +257,7 @@ def staff_create(request):
 
 
 @admin_required
-def staff_detail(request, pk: int):
+def staff_detail(request: ActorRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(Staff, pk=pk)
     form = StaffForm(request.POST or None, instance=staff, prefix="staff")
     membership_form = MembershipForm(prefix="m")
@@ -258,13 +266,12 @@ def staff_detail(request, pk: int):
         messages.success(request, "職員情報を保存しました。")
         return redirect("agencies:staff_detail", pk=staff.pk)
     memberships = list(staff.memberships.select_related("agency", "job_role").order_by("-started_on"))
-    for m in memberships:
-        m.role_form = (MembershipRoleForm(initial={"role": m.role}, auto_id=f"id_role{m.pk}_%s")
-                       if m.ended_on is None else None)
+    rows = [(m, None if m.ended_on else MembershipRoleForm(initial={"role": m.role}, auto_id=f"id_role{m.pk}_%s"))
+            for m in memberships]
     current_roles = {m.role for m in memberships if m.ended_on is None}
     is_admin_account = staff.is_superuser or Role.ADMIN in current_roles
     context = {
-        "staff": staff, "form": form, "membership_form": membership_form, "memberships": memberships,
+        "staff": staff, "form": form, "membership_form": membership_form, "memberships": rows,
         "failed_locks": failed_sign_in_locks(staff.login_id),
         "lock_form": StaffLockForm(), "password_form": PasswordSetForm(),
         "is_admin_account": is_admin_account,
@@ -279,7 +286,7 @@ def staff_detail(request, pk: int):
 
 @admin_required
 @require_POST
-def membership_add(request, pk: int):
+def membership_add(request: ActorRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(Staff, pk=pk)
     form = MembershipForm(request.POST, prefix="m")
     if form.is_valid():
@@ -290,13 +297,13 @@ def membership_add(request, pk: int):
         else:
             messages.success(request, "所属を追加しました。この機関の管理者のダッシュボードに表示されます。")
     else:
-        messages.error(request, "所属を追加できませんでした: " + " ".join(m for e in form.errors.values() for m in e))
+        messages.error(request, "所属を追加できませんでした: " + " ".join(str(m) for e in form.errors.values() for m in e))
     return redirect("agencies:staff_detail", pk=staff.pk)
 
 
 @admin_required
 @require_POST
-def membership_role(request, pk: int):
+def membership_role(request: ActorRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, ended_on__isnull=True)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
@@ -313,7 +320,7 @@ def membership_role(request, pk: int):
 
 @admin_required
 @require_POST
-def membership_end(request, pk: int):
+def membership_end(request: ActorRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership, pk=pk, ended_on__isnull=True)
     services.membership_end(membership=membership, by=request.user)
     messages.success(request, "所属を終了しました（記録は残ります）。")
@@ -322,7 +329,7 @@ def membership_end(request, pk: int):
 
 @admin_required
 @require_POST
-def staff_unlock(request, pk: int):
+def staff_unlock(request: ActorRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(Staff, pk=pk)
     services.staff_unlock(staff=staff)
     messages.success(request, f"{staff.name} さんのロックを解除しました。")
@@ -331,7 +338,7 @@ def staff_unlock(request, pk: int):
 
 @admin_required
 @require_POST
-def staff_lock(request, pk: int):
+def staff_lock(request: ActorRequest, pk: int) -> HttpResponse:
     """Locks an account outright (suspected compromise): its sessions end now and its API tokens are refused."""
     staff = get_object_or_404(Staff, pk=pk)
     form = StaffLockForm(request.POST)
@@ -350,7 +357,7 @@ def staff_lock(request, pk: int):
 
 @admin_required
 @require_POST
-def staff_password(request, pk: int):
+def staff_password(request: ActorRequest, pk: int) -> HttpResponse:
     """The admin sets a new password for someone (forgotten, or after a lock); her sessions end."""
     staff = get_object_or_404(Staff, pk=pk)
     form = PasswordSetForm(request.POST)
@@ -368,7 +375,7 @@ def staff_password(request, pk: int):
 
 @admin_required
 @require_POST
-def staff_tokens_revoke(request, pk: int):
+def staff_tokens_revoke(request: ActorRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(Staff, pk=pk)
     revoked = services.api_tokens_revoke_all(staff=staff)
     messages.success(request, f"{staff.name} さんの API トークン {revoked} 件を失効させました。")

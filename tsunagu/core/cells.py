@@ -25,9 +25,15 @@ Not through here, on purpose:
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,10 +48,11 @@ def csv_text(value: Any) -> Any:
 class CsvWriter:
     """`csv.writer` whose every cell goes through `csv_text`."""
 
-    def __init__(self, out, **options):
+    def __init__(self, out: "SupportsWrite[str]", **options: Any) -> None:
         self._writer = csv.writer(out, **options)
 
-    def writerow(self, row: Iterable[Any]):
+    def writerow(self, row: Iterable[Any]) -> Any:
+        """What the underlying writer's write returned (a streamed response yields it)."""
         return self._writer.writerow([csv_text(value) for value in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
@@ -53,11 +60,11 @@ class CsvWriter:
             self.writerow(row)
 
 
-def csv_writer(out, **options) -> CsvWriter:
+def csv_writer(out: "SupportsWrite[str]", **options: Any) -> CsvWriter:
     return CsvWriter(out, **options)
 
 
-def _as_text(cell, text: str):
+def _as_text(cell: Cell, text: str) -> Cell:
     cell.value = text  # openpyxl refuses characters a workbook cannot hold, then types "=…" as a formula …
     cell.data_type = "s"  # … which it is not: a string cell, whatever it starts with
     if text.startswith(FORMULA_STARTS):
@@ -65,18 +72,18 @@ def _as_text(cell, text: str):
     return cell
 
 
-def xlsx_cell(sheet, value: Any) -> Any:
+def xlsx_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
     """A value for `sheet.append` (an ordinary or a write-only sheet): text as a string cell, the rest as is."""
     return _as_text(WriteOnlyCell(sheet), value) if isinstance(value, str) else value
 
 
-def xlsx_row(sheet, values: Iterable[Any]) -> list[Any]:
+def xlsx_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> list[Any]:
     return [xlsx_cell(sheet, value) for value in values]
 
 
-def xlsx_put(sheet, row: int, column: int, value: Any):
+def xlsx_put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """`sheet.cell(row, column, value)` of an ordinary sheet, text as a string cell. Returns the cell."""
-    cell = sheet.cell(row=row, column=column)
+    cell = cast(Cell, sheet.cell(row=row, column=column))  # not a MergedCell: the app writes only anchor cells
     if isinstance(value, str):
         return _as_text(cell, value)
     cell.value = value

@@ -19,7 +19,7 @@ def _networks(configured: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, .
     return tuple(ip_network(entry.strip(), strict=False) for entry in configured if entry.strip())
 
 
-def _trusted(address: str, networks) -> bool:
+def _trusted(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
     try:
         parsed = ip_address(address)
     except ValueError:
@@ -37,11 +37,12 @@ def _valid(address: str) -> bool:
 
 def client_address(request: HttpRequest) -> str | None:
     """The client's IP address (see the module's docstring); None when the request carries none."""
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     networks = _networks(tuple(getattr(settings, "TSUNAGU_TRUSTED_PROXIES", ()) or ()))
     if remote is None or not networks or not _trusted(remote, networks):
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     for hop in reversed(forwarded):
         if not _valid(hop):
             return remote

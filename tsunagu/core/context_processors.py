@@ -1,7 +1,11 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from .navigation import nav_for
 
 
-def shell(request) -> dict:
+def shell(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     if actor is None:
         return {}

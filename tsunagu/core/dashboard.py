@@ -1,6 +1,7 @@
 """The dashboard: panels contributed by each app's `dashboard.py`, for the acting staff member's role."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .registry import app_modules
 
@@ -11,12 +12,13 @@ class Panel:
 
     title: str
     template: str
-    context: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
     count: int | None = None
 
 
-def panels_for(actor) -> list[Panel]:
+def panels_for(actor: object) -> list[Panel]:
+    """`actor` is the acting staff member (agencies.actor.Actor), handed to each app's panels as it is."""
     panels: list[Panel] = []
     for module in app_modules("dashboard"):
         if module.__name__ == __name__:

@@ -8,6 +8,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -17,14 +18,18 @@ PROFILES = ("town", "city")
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105 -- printed by `make run`; demo deployments only
 
 
+class Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 @dataclass
 class DemoContext:
     profile: str
     seed: int
     today: date
     rng: random.Random
-    out: object = None  # a stream with .write(), for progress lines
-    data: dict = field(default_factory=dict)  # what one app's generator hands to the next
+    out: Writer | None = None  # a stream for progress lines
+    data: dict[str, Any] = field(default_factory=dict)  # what one app's generator hands to the next
 
     @property
     def is_city(self) -> bool:
@@ -39,7 +44,8 @@ class DemoContext:
             self.out.write(message + "\n")
 
 
-def demo_generate(*, profile: str, seed: int = 2026, today: date | None = None, out=None) -> DemoContext:
+def demo_generate(*, profile: str, seed: int = 2026, today: date | None = None,
+                  out: Writer | None = None) -> DemoContext:
     if profile not in PROFILES:
         raise ValueError(f"プロファイルは {' / '.join(PROFILES)} のいずれかです: {profile}")
     ctx = DemoContext(profile=profile, seed=seed, today=today or date(2026, 11, 1), rng=random.Random(seed), out=out)

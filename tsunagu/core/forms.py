@@ -3,15 +3,13 @@ version, and an edit conflict shown field by field."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from .locking import EditConflict
-
-T = TypeVar("T")
 
 
 def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -24,23 +22,23 @@ def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 @dataclass(frozen=True)
-class EditOutcome(Generic[T]):
+class EditOutcome:
     """What an edit came to: `saved`, with what the service returned as `value`; or not saved, with the newer
-    version someone stored meanwhile as `conflict`, or with the service's refusal already told (see
-    save_or_conflict)."""
+    version someone stored meanwhile as `conflict` (a row of whichever model was edited, for the page to show
+    field by field), or with the service's refusal already told (see save_or_conflict)."""
 
     saved: bool = False
-    value: T | None = None
-    conflict: models.Model | None = None
+    value: Any = None
+    conflict: Any = None
 
     def conflict_answer(self, *fields: str) -> dict[str, Any]:
         """An API's 409 body: what happened, and `fields` of the version stored meanwhile."""
         return {"detail": EditConflict.message, "current": {f: getattr(self.conflict, f) for f in fields}}
 
 
-def save_or_conflict(save: Callable[[], T], form: forms.BaseForm | None = None, *,
+def save_or_conflict(save: Callable[[], object], form: forms.BaseForm | None = None, *,
                      invalid: Callable[[ValidationError], object] | None = None,
-                     conflict_on_form: bool = False) -> EditOutcome[T]:
+                     conflict_on_form: bool = False) -> EditOutcome:
     """Runs `save`, a service call that states the version the edit began from (core.locking), for every edit
     page and endpoint. A newer version saved meanwhile overwrites nothing and is not an error: it comes back as
     `conflict`, for the page to show beside what the user typed (`conflict_on_form` also puts EditConflict's

@@ -1,10 +1,11 @@
 import json
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -28,6 +29,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 NULL_CHARACTER_MESSAGE = "送られた内容に使えない文字（NUL 文字）が含まれています。入力を確かめてください。"
 _JSON_PREFIXES = ("/api/", "/hsds/")
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 class RejectNullCharactersMiddleware:
     """Answers 400 to a request whose address, query or JSON body carries a NUL character (U+0000).
@@ -36,10 +39,10 @@ class RejectNullCharactersMiddleware:
     where nothing can show it. Forms refuse it field by field (Django's CharField validator); this covers what
     reaches a query without a form: search boxes, filters, ids in the address, and the JSON API's bodies."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if self._carries_nul(request):
             if request.path.startswith(_JSON_PREFIXES):
                 return JsonResponse({"detail": NULL_CHARACTER_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False})
@@ -47,7 +50,7 @@ class RejectNullCharactersMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def _carries_nul(request) -> bool:
+    def _carries_nul(request: HttpRequest) -> bool:
         if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
                                         for key, values in request.GET.lists()):
             return True
@@ -64,7 +67,8 @@ def _json_strings(body: bytes) -> str:
         document = json.loads(body)
     except ValueError:
         return ""
-    found, stack = [], [document]
+    found: list[str] = []
+    stack = [document]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -78,10 +82,10 @@ def _json_strings(body: bytes) -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
@@ -96,10 +100,10 @@ class IdleTimeoutMiddleware:
     KEY = "last_seen"
     WRITE_EVERY = 60
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             now = int(time.time())
             last_seen = request.session.get(self.KEY, now)

@@ -1,8 +1,25 @@
 """The areas in the navigation bar. An entry whose URL does not exist yet is left out."""
 
 from dataclasses import dataclass
+from typing import Protocol, TypedDict
 
 from django.urls import NoReverseMatch, reverse
+
+
+class Roles(Protocol):
+    """What the navigation asks of the acting staff member (agencies.actor.Actor answers it)."""
+
+    @property
+    def is_admin(self) -> bool: ...
+
+    @property
+    def is_coordinator(self) -> bool: ...
+
+
+class NavEntry(TypedDict):
+    label: str
+    url: str
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -32,8 +49,8 @@ NAV = [
 ]
 
 
-def nav_for(actor, current_path: str) -> list[dict]:
-    items = []
+def nav_for(actor: Roles, current_path: str) -> list[NavEntry]:
+    items: list[NavEntry] = []
     for item in NAV:
         if item.admin_only and not actor.is_admin:
             continue

@@ -9,13 +9,17 @@ For searches, whose filter is the cost. A list read newest-first off an index is
 Paginator: its count walks the index, and its page stops after 25 rows, which a window count would not let it do.
 """
 
+from typing import Any, TypeVar
+
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Model, QuerySet, Window
+
+M = TypeVar("M", bound=Model)
 
 _TOTAL = "_page_total"
 
 
-def page_of(qs: QuerySet, number, per_page: int) -> Page:
+def page_of(qs: QuerySet[M], number: Any, per_page: int) -> Page[M]:
     """Like `Paginator(qs, per_page).get_page(number)`: a bad or too-large number gives the first or last page."""
     paginator = Paginator(qs, per_page)
     try:

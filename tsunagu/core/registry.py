@@ -7,6 +7,7 @@ Each Tsunagu app may have `dashboard.py` (a `panels(actor)` function), `api.py` 
 from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
+from types import ModuleType
 
 from django.apps import apps
 
@@ -16,7 +17,7 @@ def tsunagu_apps() -> list[str]:
 
 
 @cache
-def app_modules(submodule: str) -> tuple:
+def app_modules(submodule: str) -> tuple[ModuleType, ...]:
     found = []
     for name in tsunagu_apps():
         if find_spec(f"{name}.{submodule}") is not None:

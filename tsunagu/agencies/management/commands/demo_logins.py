@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django_otp.oath import totp
 
@@ -9,7 +11,7 @@ from tsunagu.core.demo import DEMO_PASSWORD
 class Command(BaseCommand):
     help = "デモ用のログインIDとパスワードを表示します。"
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         present = set(Staff.objects.filter(login_id__in=[row[0] for row in DEMO_LOGINS]).values_list("login_id", flat=True))
         if not present:
             self.stdout.write("デモ用アカウントはありません（デモデータが読み込まれていません）。")

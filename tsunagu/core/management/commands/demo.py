@@ -1,4 +1,6 @@
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -15,13 +17,13 @@ def data_present() -> bool:
 class Command(BaseCommand):
     help = "架空のデモ自治体（town: 当別町規模 / city: 苫小牧市規模）のデータを生成します。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--profile", choices=PROFILES, default="town")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--if-empty", action="store_true", help="データがすでにあれば何もしない")
         parser.add_argument("--flush", action="store_true", help="既存のデータをすべて消してから生成する（デモ環境専用）")
 
-    def handle(self, *args, profile, seed, if_empty, flush, **options):
+    def handle(self, *args: Any, profile: str, seed: int, if_empty: bool, flush: bool, **options: Any) -> None:
         if data_present():
             if if_empty:
                 self.stdout.write("データベースにデータがあるため、デモデータの生成を省略しました。")
