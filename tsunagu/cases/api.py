@@ -1,7 +1,7 @@
 """/api/cases/… — intake, cases, notes and referrals through the same services and sharing policy as the pages."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
@@ -59,12 +59,20 @@ def _one_of(choices, *, blank: bool = False) -> object:
     return Literal[tuple([""] * blank + list(choices.values))]
 
 
-RouteValue = _one_of(Route)
-ConsulterValue = _one_of(Consulter)
-ConcernValue = _one_of(Concern)
-ConcernOrBlank = _one_of(Concern, blank=True)
-UrgencyValue = _one_of(Urgency)
-OutcomeValue = _one_of(Outcome)
+if TYPE_CHECKING:  # to the type checker each is a string; the schema checks the value against the choices
+    RouteValue = str
+    ConsulterValue = str
+    ConcernValue = str
+    ConcernOrBlank = str
+    UrgencyValue = str
+    OutcomeValue = str
+else:
+    RouteValue = _one_of(Route)
+    ConsulterValue = _one_of(Consulter)
+    ConcernValue = _one_of(Concern)
+    ConcernOrBlank = _one_of(Concern, blank=True)
+    UrgencyValue = _one_of(Urgency)
+    OutcomeValue = _one_of(Outcome)
 
 
 class ConsultationIn(Schema):

@@ -222,7 +222,7 @@ def case_transfer(request, pk: int):
             form)
         if outcome.conflict is not None:
             messages.error(request, EditConflict.message)
-        if outcome.saved:
+        if outcome.saved and access is not None:  # case_transfer refuses a receiver without a basis
             policy.disclosure_log(request.actor, [case, case.subject], to_agency=to_agency, access=access,
                                   what="移管", path=request.path)
             messages.success(request, f"{to_agency.name}に移管しました。")
@@ -243,7 +243,7 @@ def note_add(request, pk: int):
         else:
             messages.success(request, "経過記録を追加しました。")
     else:
-        messages.error(request, "経過記録: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "経過記録: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("cases:case_detail", case.pk)
 
 

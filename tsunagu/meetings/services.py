@@ -343,7 +343,7 @@ def proposal_accept(*, actor, proposal: AgendaProposal) -> AgendaItem:
     if proposer.pk not in current_member_agency_ids(meeting, seated_only=True):
         raise ValidationError(f"提案した{proposer.name}は、いまはこの会議の構成員ではありません。受け入れられません。")
     subject = proposal.case if proposal.case_id else proposal.household
-    if policy.agency_may_see(proposer, subject) is None:
+    if subject is None or policy.agency_may_see(proposer, subject) is None:
         raise ValidationError(f"提案した{proposer.name}には、いまはこの支援ケース・世帯を閲覧する根拠がありません。受け入れられません。")
     item = _item_create(actor, meeting, proposal.case, proposal.household if not proposal.case_id else None,
                         proposal=proposal)
@@ -394,7 +394,7 @@ def sitting_schedule(*, actor, meeting: Meeting, held_on: date, starts_at: time 
     if not 1 <= repeat <= 24:
         raise ValidationError({"repeat": "繰り返しは1〜24回で指定してください。"})
     profile = getattr(meeting, "profile", None)
-    months = RECURRENCE_MONTHS.get(profile.recurrence if profile else "", 0)
+    months = RECURRENCE_MONTHS.get(profile.recurrence, 0) if profile else 0
     if repeat > 1 and not months:
         raise ValidationError({"repeat": "繰り返すには、会議の開催周期（毎月・3か月ごと）を設定してください。"})
     first = _next_number(meeting)
@@ -459,7 +459,8 @@ def action_add(*, actor, sitting: Sitting, description: str, owner_agency: Agenc
     _same_meeting(actor, sitting, agenda_item)
     if owner_agency.pk not in current_member_agency_ids(sitting.meeting, seated_only=True):
         raise ValidationError({"owner_agency": f"{owner_agency.name}はこの会議の構成員ではないか、守秘義務の誓約がまだ記録されていません。"})
-    if agenda_item is not None and policy.agency_may_see(owner_agency, agenda_item.case or agenda_item.household) is None:
+    subject = agenda_item.case or agenda_item.household if agenda_item is not None else None
+    if agenda_item is not None and (subject is None or policy.agency_may_see(owner_agency, subject) is None):
         raise ValidationError({"owner_agency": f"{owner_agency.name}には、この検討事項の支援ケース・世帯を閲覧する根拠がありません。"
                                                "ほかの担当機関を選ぶか、検討事項を「会議全体」にしてください。"})
     if owner_staff is not None and not owner_staff.memberships.filter(agency=owner_agency, ended_on__isnull=True).exists():

@@ -25,9 +25,9 @@ def case_for(actor, case_pk, *, path: str = "") -> Case:
 
 def persons_for(case: Case, actor) -> list[Person]:
     """The person of a person case, or the household members the actor may see."""
-    if case.person_id:
+    if case.person is not None:
         return [case.person]
-    members = Person.objects.filter(household_memberships__household_id=case.household_id)
+    members = Person.objects.filter(household_memberships__household=case.household)
     return list(policy.visible(members, actor).order_by("id"))
 
 

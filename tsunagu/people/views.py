@@ -148,7 +148,7 @@ def household_member_add(request, pk: int):
     form = MemberAddForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, "".join(error))
+            messages.error(request, "".join(str(message) for message in error))
         return redirect("people:household_detail", household.pk)
     data = form.cleaned_data
     try:
