@@ -23,7 +23,8 @@ from .models import Notification, Referral, ReferralStatus
 def suggested_agencies(fields: list[str], *, exclude: int | None = None) -> list[Agency]:
     """Agencies whose 分野 match the household's needs (J2), consultation agencies first."""
     wanted = set(fields)
-    agencies = [a for a in Agency.objects.filter(active=True).exclude(pk=exclude) if wanted & set(a.fields)]
+    active = Agency.objects.filter(active=True)
+    agencies = [a for a in (active if exclude is None else active.exclude(pk=exclude)) if wanted & set(a.fields)]
     return sorted(agencies, key=lambda a: (-len(wanted & set(a.fields)), a.group != "相談機関", a.kana))[:8]
 
 
@@ -47,7 +48,9 @@ def overdue_referrals(today: date | None = None) -> QuerySet:
             .select_related("from_agency", "to_agency").order_by("due_on", "pk"))
 
 
-def unread_notifications(agency_id: int | None) -> QuerySet:
+def unread_notifications(agency_id: int | None) -> QuerySet[Notification]:
+    if agency_id is None:  # an account acting for no agency has no notifications
+        return Notification.objects.none()
     return Notification.objects.filter(agency_id=agency_id, read_at__isnull=True).select_related("referral")
 
 

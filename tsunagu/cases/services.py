@@ -5,6 +5,7 @@ Access is checked by the caller through tsunagu.sharing.policy; referral_send ad
 agency's Access from that policy, so no path can send a referral to an agency no basis covers.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ def _require(text: str, field: str, label: str, limit: int = MAX_TEXT) -> str:
 @transaction.atomic
 def consultation_record(*, actor, route: str, consulter: str, main_complaint: str, received_on: date | None = None,
                         consulter_name: str = "", person: Person | None = None, household: Household | None = None,
-                        new_person: dict | None = None, concerns: list[str] = (), primary_concern: str = "",
+                        new_person: dict | None = None, concerns: Sequence[str] = (), primary_concern: str = "",
                         urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY) -> Consultation:
     """Records one consultation; a new person is created with it, and 継続支援 opens a case at once.
 
@@ -114,7 +115,7 @@ CASE_FIELDS = ["title", "summary", "status", "closed_on"]
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
     # Compare with the stored status: a bound ModelForm may already have changed the instance in memory.
-    stored_status, stored_lead = Case.objects.filter(pk=case.pk).values_list("status", "lead_agency_id").first()
+    stored_status, stored_lead = Case.objects.values_list("status", "lead_agency_id").get(pk=case.pk)
     lead = fields.get("lead_agency")
     if lead is not None and getattr(lead, "pk", lead) != stored_lead:
         # the lead agency sees the case's subject as its own: a change is a 移管, with its basis and reason
@@ -179,7 +180,7 @@ def assessment_record(*, actor, case: Case, areas: dict[str, str], summary: str 
 
 @transaction.atomic
 def plan_create(*, actor, case: Case, goals: str, person_wishes: str = "", review_on: date | None = None,
-                actions: list[dict] = ()) -> SupportPlan:
+                actions: Sequence[dict] = ()) -> SupportPlan:
     """A new revision; the previous agreed plan is kept as 改訂済み (superseded)."""
     goals = _require(goals, "goals", "目標")
     last = case.plans.order_by("-revision").first()

@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tsunagu.identity.features import INPUT_COLUMNS
@@ -100,7 +100,7 @@ def _rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
             raise InputError(f"{reader.line_num}行目: CSVとして読めません（{error}）。") from error
 
 
-def _check_columns(fieldnames: list[str] | None) -> None:
+def _check_columns(fieldnames: Sequence[str] | None) -> None:
     if not fieldnames:
         raise InputError("入力ファイルが空です。1行目に列名（" + ", ".join(INPUT_COLUMNS) + "）が必要です。")
     missing = [c for c in INPUT_COLUMNS if c not in [f.strip() for f in fieldnames]]

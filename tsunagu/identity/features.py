@@ -48,7 +48,8 @@ class PreparedRecord:
         self.sex = normalize_sex(_text(raw, "sex"))
         self.lot, self.room, self.town = address.lot_key, address.room, address.town
         self.phone = normalize_phone(_text(raw, "phone"))
-        self.fields = tuple(raw.get("fields") or ())
+        fields = raw.get("fields") or ()
+        self.fields: tuple[str, ...] = tuple(str(f) for f in fields) if isinstance(fields, Iterable) else ()
 
     @property
     def dwelling(self) -> str:

@@ -32,7 +32,7 @@ from tsunagu.identity.features import (
     is_twin_pair,
 )
 from tsunagu.identity.households import Household, build_households
-from tsunagu.identity.model import LINK, NON_MATCH, REVIEW, Explanation, Model, band, probability, train
+from tsunagu.identity.model import LINK, NON_MATCH, REVIEW, Explanation, Model, Vector, band, probability, train
 
 _TWIN_HOMES = (DWELL_BOTH, DWELL_ADDRESS, DWELL_OTHER_ROOM, DWELL_PHONE)
 
@@ -102,10 +102,14 @@ def link_records(
     return LinkageResult(prepared, model, families, person_of, household_of, households, pairs)
 
 
-def _compare_candidates(records: list[PreparedRecord]) -> tuple[tuple[array, array, array], list[tuple]]:
+# left record, right record, vector id (quoted: array is not subscriptable at run time before Python 3.12)
+PairIndex = tuple["array[int]", "array[int]", "array[int]"]
+
+
+def _compare_candidates(records: list[PreparedRecord]) -> tuple[PairIndex, list[Vector]]:
     """Comparison vectors of every candidate pair, kept as three int arrays and a table of distinct vectors."""
     left, right, vector_ids = array("i"), array("i"), array("i")
-    vector_index: dict[tuple, int] = {}
+    vector_index: dict[Vector, int] = {}
     for i, j in candidate_pairs(records):
         vector = comparison_vector(records[i], records[j])
         left.append(i)
@@ -114,8 +118,8 @@ def _compare_candidates(records: list[PreparedRecord]) -> tuple[tuple[array, arr
     return (left, right, vector_ids), list(vector_index)
 
 
-def _score(records: list[PreparedRecord], model: Model, pair_index: tuple[array, array, array],
-           vectors: list[tuple]) -> list[ScoredPair]:
+def _score(records: list[PreparedRecord], model: Model, pair_index: PairIndex,
+           vectors: list[Vector]) -> list[ScoredPair]:
     """The pairs above the non-match band; non-matches are dropped to keep memory bounded."""
     base = [model.prior_weight + sum(model.level_weights(v)) for v in vectors]
     kept: list[ScoredPair] = []

@@ -101,7 +101,7 @@ class Model:
 
 
 def probability(weight: float) -> float:
-    return 1.0 / (1.0 + 2.0 ** (-max(min(weight, 60.0), -60.0)))
+    return 1.0 / (1.0 + math.pow(2.0, -max(min(weight, 60.0), -60.0)))
 
 
 def band(p: float, twin: bool = False) -> str:

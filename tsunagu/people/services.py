@@ -1,5 +1,6 @@
 """Writes for persons and households. Each is one transaction; bad input raises ValidationError in Japanese."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -89,7 +90,7 @@ def person_update(*, actor, person: Person, expected_version: int, **fields) -> 
 
 @transaction.atomic
 def household_create(*, actor, name: str, address: str = "", notes: str = "",
-                     members: list[tuple[Person, str, bool]] = ()) -> Household:
+                     members: Sequence[tuple[Person, str, bool]] = ()) -> Household:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "世帯名を入力してください（例: 高橋さん世帯）。"})

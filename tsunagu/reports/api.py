@@ -2,9 +2,10 @@
 (tsunagu.workspace.permissions) may ask for every agency or one; anyone else gets her own agency's, and 404 for
 another's. Counts only: no person is named, nothing is logged."""
 
-from ninja import Query, Router, Schema
+from ninja import P, QueryEx, Router, Schema
 from ninja.errors import HttpError
 
+from tsunagu.agencies.actor import ActorRequest
 from tsunagu.core.fiscal import EARLIEST_YEAR
 
 from .figures import FIGURES, NOT_YET, agency_in_scope, yearly_figures
@@ -37,7 +38,8 @@ class FiguresOut(Schema):
 
 
 @router.get("/figures", response=FiguresOut, summary="年度の実績（月別・機関別）")
-def figures(request, year: int = Query(..., ge=EARLIEST_YEAR, le=2100), agency_id: int | None = Query(None, ge=1, le=2**31 - 1)):
+def figures(request: ActorRequest, year: QueryEx[int, P(ge=EARLIEST_YEAR, le=2100)],
+            agency_id: QueryEx[int | None, P(ge=1, le=2**31 - 1)] = None) -> dict[str, object]:
     agency, as_asked = agency_in_scope(request.actor, agency_id) if request.actor.agency else (None, False)
     if not as_asked:
         raise HttpError(404, "見つかりません。")
@@ -50,6 +52,6 @@ def figures(request, year: int = Query(..., ge=EARLIEST_YEAR, le=2100), agency_i
                      "months": [None if v == NOT_YET else v for v in row["months"]], "year": row["year"]}
                     for row in table.rows_by_month(agency_id)],
         "agencies": [] if agency_id is not None else [
-            {"agency_id": row["agency"].pk, "name": row["agency"].name,
-             "year": {f.key: v for f, v in zip(FIGURES, row["values"], strict=True)}} for row in table.rows_by_agency()],
+            {"agency_id": one["agency"].pk, "name": one["agency"].name,
+             "year": {f.key: v for f, v in zip(FIGURES, one["values"], strict=True)}} for one in table.rows_by_agency()],
     }

@@ -10,6 +10,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.core.cells import xlsx_row
 
@@ -22,7 +23,7 @@ ALL_AGENCIES = "全機関"
 def workbook(table: Table, scope_label: str) -> bytes:
     """Texts (agency names among them) are string cells, never formulas (tsunagu.core.cells)."""
     book = Workbook()
-    by_month = book.active
+    by_month: Worksheet = book.worksheets[0]  # a new workbook's one sheet
     by_month.title = "月別"
     by_month.append(xlsx_row(by_month, [f"{table.label} 包括的支援体制の実績（{scope_label}）"]))
     by_month["A1"].font = Font(bold=True, size=13)
@@ -36,15 +37,15 @@ def workbook(table: Table, scope_label: str) -> bytes:
                                         "複合課題世帯数は各機関が受付で把握した世帯です（名寄せによる把握は含みません）。"
                                         "回答日数は最初の受理・辞退までの暦日数の中央値で、未回答のつなぎは未回答件数に数えます。"]))
 
-    by_agency = book.create_sheet("機関別")
+    by_agency: Worksheet = book.create_sheet("機関別")
     by_agency.append(xlsx_row(by_agency, ["機関", *[f.label for f in FIGURES]]))
-    for row in table.rows_by_agency():
-        by_agency.append(xlsx_row(by_agency, [row["agency"].name, *row["values"]]))
+    for agency_row in table.rows_by_agency():
+        by_agency.append(xlsx_row(by_agency, [agency_row["agency"].name, *agency_row["values"]]))
     total = "計（全機関）" if scope_label == ALL_AGENCIES else "計"
     by_agency.append(xlsx_row(by_agency, [total, *[table.value(f.key) for f in FIGURES]]))
     _header(by_agency, 1)
 
-    long = book.create_sheet("機関別・月別")
+    long: Worksheet = book.create_sheet("機関別・月別")
     long.append(xlsx_row(long, ["年度", "月", "機関", "項目", "値"]))
     for agency in table.agencies:
         for figure in FIGURES:
@@ -60,11 +61,11 @@ def workbook(table: Table, scope_label: str) -> bytes:
     return out.getvalue()
 
 
-def _header(sheet, row: int) -> None:
+def _header(sheet: Worksheet, row: int) -> None:
     for cell in sheet[row]:
         cell.font = HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=2)
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=2).coordinate
     for index, column in enumerate(sheet.iter_cols(min_row=row), start=1):
         width = max((len(str(c.value)) for c in column if c.value is not None), default=4)
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width * 2 if index == 1 else width + 4, 8), 40)

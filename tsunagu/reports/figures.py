@@ -26,11 +26,13 @@ compartment included: the figures are the whole of each agency's work, and no ro
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, SupportPlan
@@ -64,8 +66,22 @@ FIGURES = [
 BY_KEY = {f.key: f for f in FIGURES}
 NOT_YET = ""  # a month of the year still to come
 
+Value = int | float  # a count, or a median of days
+Cell = Value | None  # None: a median with nothing answered
 
-def agency_in_scope(actor, wanted) -> tuple[Agency | None, bool]:
+
+class MonthRow(TypedDict):
+    figure: Figure
+    months: list[Cell | str]  # str: NOT_YET
+    year: Cell
+
+
+class AgencyRow(TypedDict):
+    agency: Agency
+    values: list[Cell]
+
+
+def agency_in_scope(actor: Actor, wanted: int | str | None) -> tuple[Agency | None, bool]:
     """Whose figures the actor reads (None: every agency together), and whether that is what she asked for.
     The planner (tsunagu.workspace.permissions) may ask for every agency or any one; anyone else reads her own."""
     if not is_planner(actor):
@@ -85,9 +101,10 @@ class Table:
     agency_id None for all agencies together."""
 
     fiscal_year: int
-    agencies: list  # the agencies that have any figure, by kana
-    cells: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
-    year: dict = field(default_factory=lambda: defaultdict(dict))
+    agencies: list[Agency]  # the agencies that have any figure, by kana
+    cells: defaultdict[int | None, defaultdict[str, dict[date, Value]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
+    year: defaultdict[int | None, dict[str, Value]] = field(default_factory=lambda: defaultdict(dict))
 
     @property
     def label(self) -> str:
@@ -97,14 +114,14 @@ class Table:
     def months(self) -> list[date]:
         return month_starts(self.fiscal_year)
 
-    def value(self, figure: str, agency_id: int | None = None, month: date | None = None):
+    def value(self, figure: str, agency_id: int | None = None, month: date | None = None) -> Cell:
         """A count (0 when nothing happened), or for the median a number of days (None when nothing was answered)."""
         empty = None if BY_KEY[figure].median else 0
         if month is None:
             return self.year[agency_id].get(figure, empty)
         return self.cells[agency_id][figure].get(month, empty)
 
-    def rows_by_month(self, agency_id: int | None = None, *, today: date | None = None) -> list[dict]:
+    def rows_by_month(self, agency_id: int | None = None, *, today: date | None = None) -> list[MonthRow]:
         """One row per figure: its label, twelve monthly values and the year's. A month still to come has
         NOT_YET instead of a 0 that would read as "nothing happened"."""
         first_of_this_month = (today or timezone.localdate()).replace(day=1)
@@ -112,7 +129,7 @@ class Table:
                                          for m in self.months],
                  "year": self.value(f.key, agency_id)} for f in FIGURES]
 
-    def rows_by_agency(self) -> list[dict]:
+    def rows_by_agency(self) -> list[AgencyRow]:
         """One row per agency: the year's value of each figure."""
         return [{"agency": a, "values": [self.value(f.key, a.pk) for f in FIGURES]} for a in self.agencies]
 
@@ -153,7 +170,7 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     return table
 
 
-def _count(table: Table, key: str, qs: QuerySet, agency: str, when: str, *, distinct: str | None = None) -> None:
+def _count(table: Table, key: str, qs: QuerySet[Any], agency: str, when: str, *, distinct: str | None = None) -> None:
     """Per agency and month, then the year per agency and for all (persons and households once each)."""
     counted = Count(distinct, distinct=True) if distinct else Count("pk")
     per_month = (qs.annotate(month=TruncMonth(when), by=F(agency)).values("by", "month")
@@ -184,7 +201,7 @@ def _answer_days(table: Table, answers: list[ReferralAnswer]) -> None:
             groups[group].append(answer)
     for (agency_id, month), grouped in groups.items():
         days = referral_answer_days(grouped)
-        values = {"unanswered_referrals": days.unanswered}
+        values: dict[str, Value] = {"unanswered_referrals": days.unanswered}
         if days.median is not None:
             values["answer_days"] = days.median
         for key, value in values.items():
@@ -194,8 +211,8 @@ def _answer_days(table: Table, answers: list[ReferralAnswer]) -> None:
                 table.cells[agency_id][key][month] = value
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     """TruncMonth gives a date for a DateField and an aware datetime (local time) for a DateTimeField."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value

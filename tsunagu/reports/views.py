@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tsunagu.agencies.actor import ActorRequest
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner, staff_required
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year
@@ -13,7 +14,7 @@ from . import excel
 from .figures import FIGURES, agency_in_scope, yearly_figures
 
 
-def _choice(request):
+def _choice(request: ActorRequest) -> tuple[int, Agency | None, str]:
     """(fiscal year, agency or None for all, a message for bad input)."""
     this_year = fiscal_year(timezone.localdate())
     message = ""
@@ -31,7 +32,7 @@ def _choice(request):
 
 
 @staff_required
-def index(request):
+def index(request: ActorRequest) -> HttpResponse:
     year, agency, message = _choice(request)
     planner = is_planner(request.actor)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
@@ -44,7 +45,7 @@ def index(request):
 
 
 @staff_required
-def export(request):
+def export(request: ActorRequest) -> HttpResponse:
     year, agency, _ = _choice(request)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
     content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES)

@@ -25,6 +25,7 @@ from .models import (
     MeetingInventory,
     RoadmapActivity,
     TaskInventory,
+    TaskInventoryColumn,
     TaskRow,
     WorksheetResponse,
 )
@@ -34,7 +35,7 @@ from .models import (
 
 @dataclass
 class ColumnStats:
-    column: object
+    column: TaskInventoryColumn
     own_done: int = 0
     own_not_done: int = 0
     anyone: int = 0
