@@ -5,6 +5,8 @@ her own agency's 業務棚卸表 and 会議・研修一覧 rows, every staff mem
 else gets 404. Nothing here is personal data: worksheet answers are served without their respondent fields.
 """
 
+from typing import TypeVar, cast
+
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
@@ -60,6 +62,16 @@ def _require(allowed: bool) -> None:
         raise HttpError(404, NOT_FOUND)
 
 
+T = TypeVar("T")
+
+
+def _found(row: T | None) -> T:
+    """The row, or 404 when there is none."""
+    if row is None:
+        raise HttpError(404, NOT_FOUND)
+    return row
+
+
 def _staff(request):
     _require(request.actor.agency is not None)
     return request.actor
@@ -110,8 +122,7 @@ def roadmap_create(request, payload: ActivityIn):
             summary="取り組みの更新（version が最新でなければ 409）")
 def roadmap_update(request, payload: ActivityUpdate, activity_id: int = Path(..., ge=1, le=MAX_ID)):
     _planner(request)
-    activity = RoadmapActivity.objects.filter(pk=activity_id).first()
-    _require(activity is not None)
+    activity = _found(RoadmapActivity.objects.filter(pk=activity_id).first())
     return _activity_save(request, activity, payload, payload.version)
 
 
@@ -120,8 +131,8 @@ def roadmap_update(request, payload: ActivityUpdate, activity_id: int = Path(...
 
 def _inventory(request, inventory_id: int) -> TaskInventory:
     actor = _staff(request)
-    inventory = TaskInventory.objects.select_related("agency").filter(pk=inventory_id).first()
-    _require(inventory is not None and inventory_visible(actor, inventory))
+    inventory = _found(TaskInventory.objects.select_related("agency").filter(pk=inventory_id).first())
+    _require(inventory_visible(actor, inventory))
     return inventory
 
 
@@ -174,12 +185,11 @@ def inventory_analysis(request, inventory_id: int = Path(..., ge=1, le=MAX_ID)):
 def inventory_cell_set(request, payload: CellIn, inventory_id: int = Path(..., ge=1, le=MAX_ID), row_id: int = Path(..., ge=1, le=MAX_ID), column_id: int = Path(..., ge=1, le=MAX_ID)):
     inventory = _inventory(request, inventory_id)
     _require(inventory_editable(request.actor, inventory.agency_id))
-    row = TaskRow.objects.filter(pk=row_id, inventory=inventory).first()
-    _require(row is not None)
+    row = _found(TaskRow.objects.filter(pk=row_id, inventory=inventory).first())
     try:
         return services.task_cell_set(row=row, column_id=column_id, mark=payload.mark, was=payload.was)
     except EditConflict as conflict:
-        current = conflict.current.marks.get(str(column_id), "")
+        current = cast(TaskRow, conflict.current).marks.get(str(column_id), "")
         return Status(409, {"detail": f"この欄は他の人が「{current or '空欄'}」に変更していました。確認してからもう一度選んでください。",
                            "current": current})
     except ValueError as error:
@@ -272,8 +282,7 @@ def workshop_list(request, year: int | None = Query(None, ge=2000, le=2100)):
             summary="ワークシートの回答のまとめ（回答者の氏名・所属は含みません）")
 def workshop_summary(request, workshop_id: int = Path(..., ge=1, le=MAX_ID)):
     _planner(request)
-    workshop = Workshop.objects.filter(pk=workshop_id).first()
-    _require(workshop is not None)
+    workshop = _found(Workshop.objects.filter(pk=workshop_id).first())
     sheets = []
     for section in queries.workshop_summary(workshop):
         questions = []

@@ -1,6 +1,8 @@
 """The seed's own sheets and findings, offered as built-ins (created on first use, editable afterwards)."""
 
-WORKSHEETS = [
+from typing import Any
+
+WORKSHEETS: list[dict[str, Any]] = [
     {
         "key": "workshop_sheet",
         "name": "ワークショップシート",

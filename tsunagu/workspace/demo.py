@@ -2,6 +2,7 @@
 responses, 業務棚卸表 with time use, the 会議・研修一覧, the grand design and three months of trial observations."""
 
 from datetime import date, time, timedelta
+from typing import Any
 
 from tsunagu.agencies.models import JobRole
 from tsunagu.core.demo import DemoContext
@@ -109,7 +110,7 @@ def _workshops(ctx, rng, year, agencies, templates) -> list[Workshop]:
 def _responses(rng, workshop, template, count: int) -> None:
     rows = []
     for _ in range(count):
-        answers = {}
+        answers: dict[str, Any] = {}
         for q in template.questions:
             if q.get("kind") == "rows":
                 answers[q["key"]] = [dict(zip(q["columns"], ["会議", "連絡調整会議", "包括と自治体との情報共有", "包括職員", "月1回", "市独自", "重要"], strict=False))]

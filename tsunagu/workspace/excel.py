@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.core.cells import xlsx_put
 from tsunagu.core.fiscal import fiscal_year_label
@@ -177,6 +178,7 @@ def write_inventory_sheet(inventory, columns, rows) -> bytes:
     string cells (tsunagu.core.cells): a task typed as 「=…」 is written, and read back, as that text."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one sheet, the active one
     ws.title = "業務整理表"
     title = xlsx_put(ws, 1, 1, f"{fiscal_year_label(inventory.fiscal_year)} 業務整理表【{inventory.agency.name}】")
     title.font = Font(bold=True, size=14)
@@ -190,11 +192,11 @@ def write_inventory_sheet(inventory, columns, rows) -> bytes:
     line = header + 1
     line = _write_figures(ws, line, columns)
     _write_tasks(ws, line, columns, rows)
-    for col, width in zip("ABCD", (5, 22, 5, 44), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCD", (5, 22, 5, 44), strict=True):
+        ws.column_dimensions[letter].width = width
     for i in range(len(columns)):
         ws.column_dimensions[get_column_letter(FIRST_ROLE_COLUMN + i)].width = 11
-    ws.freeze_panes = ws.cell(row=header + 1, column=FIRST_ROLE_COLUMN)
+    ws.freeze_panes = ws.cell(row=header + 1, column=FIRST_ROLE_COLUMN).coordinate
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

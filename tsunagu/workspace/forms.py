@@ -159,7 +159,7 @@ class InventoryUploadForm(forms.Form):
 
 
 class TimeUseForm(forms.Form):
-    job_role = forms.ModelChoiceField(label="職種", queryset=None)
+    job_role: forms.ModelChoiceField = forms.ModelChoiceField(label="職種", queryset=None)
     label = forms.CharField(label="職員（記号。氏名は書かないでください）", max_length=50)
 
     def __init__(self, *args, roles=None, **kwargs):
