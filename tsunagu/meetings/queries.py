@@ -115,7 +115,7 @@ def open_actions_with_overdue(actor, *, limit: int) -> tuple[list[ActionItem], i
 @dataclass
 class AgendaRow:
     item: AgendaItem
-    subject: object | None  # the case or household, or None when the actor has no basis for it
+    subject: Case | Household | None  # the case or household, or None when the actor has no basis for it
 
     @property
     def label(self) -> str:
@@ -144,8 +144,8 @@ def _subject_of(row, cases: dict, households: dict):
 
 def agenda_rows(meeting: Meeting, actor, *, current_only: bool = True) -> list[AgendaRow]:
     """The agenda as the actor may read it (`readable`); the caller logs the subjects it shows."""
-    items = meeting.agenda_items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
-    items = list(items.order_by("-added_on", "pk"))
+    annotated = meeting.agenda_items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
+    items = list(annotated.order_by("-added_on", "pk"))
     if current_only:
         today = timezone.localdate()
         items = [i for i in items if i.removed_on is None or i.removed_on > today]
@@ -200,7 +200,7 @@ def history(meeting: Meeting, actor, *, limit: int = 50) -> list[HistoryRow]:
         Q(agenda_item__isnull=True, proposal__isnull=False) & readable(actor, "proposal__"))
     events = list(meeting.events.select_related("staff", "agency", "member__agency", "agenda_item", "proposal")
                   .annotate(may_read=ExpressionWrapper(may_read, output_field=BooleanField())).order_by("-at", "-pk")[:limit])
-    subjects = [e.agenda_item or e.proposal for e in events if e.may_read]
+    subjects = [subject for e in events if e.may_read and (subject := e.agenda_item or e.proposal) is not None]
     cases, households = _subjects(subjects, {s.pk for s in subjects})
     return [HistoryRow(e, _subject_of(e.agenda_item or e.proposal, cases, households) if e.may_read else None)
             for e in events]
