@@ -4,11 +4,13 @@ Every endpoint authenticates, then reads through the same services, queries and 
 """
 
 import re
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import DataError
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -21,13 +23,13 @@ AUTHENTICATION = [method for module in app_modules("authentication") for method 
 AUTHENTICATION_REQUIRED = "認証が必要です。API トークンを指定してください。"
 
 
-def signed_in(view):
+def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The API's description (/api/docs, /api/openapi.json) is for staff, as the API is: an API token or a
     signed-in session that may use the API. Anyone else is sent to the login page (docs) or answered 401 (the
     document). The public directory's own API (/hsds/) is not this one and stays open."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if any(method(request) for method in AUTHENTICATION):
             return view(request, *args, **kwargs)
         if request.path.endswith(".json"):
@@ -68,7 +70,7 @@ _FIELD_MESSAGES = {
 }
 
 
-def japanese_error(error: dict) -> dict:
+def japanese_error(error: dict[str, Any]) -> dict[str, Any]:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path")]
     field = ".".join(loc) or "リクエスト"
     message = _FIELD_MESSAGES.get(error.get("type", ""), "値が正しくありません")
@@ -77,14 +79,14 @@ def japanese_error(error: dict) -> dict:
     return {"field": field, "loc": list(error.get("loc", ())), "message": f"{field}: {message}"}
 
 
-def _choices(error: dict) -> str:
+def _choices(error: dict[str, Any]) -> str:
     """pydantic's "'low', 'medium' or 'high'" as 「（low、medium、high のいずれか）」 (a blank choice left out)."""
     values = [v for v in re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", ""))) if v]
     return f"（{'、'.join(values)} のいずれか）" if values else ""
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [japanese_error(e) for e in exc.errors]
     return api.create_response(
         request, {"detail": "入力内容に誤りがあります。", "errors": errors}, status=422
@@ -92,7 +94,7 @@ def validation_error(request, exc: ValidationError):
 
 
 @api.exception_handler(DataError)
-def data_error(request, exc: DataError):
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # A value the database cannot hold (PostgreSQL enforces lengths that SQLite does not). The transaction has
     # rolled back, so nothing was written.
     return api.create_response(
@@ -101,12 +103,12 @@ def data_error(request, exc: DataError):
 
 
 @api.exception_handler(AuthenticationError)
-def authentication_error(request, exc):
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": AUTHENTICATION_REQUIRED}, status=401)
 
 
 @api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -6,7 +6,7 @@ class Config(AppConfig):
     name = "tsunagu.sharing"
     label = "sharing"
 
-    def ready(self):
+    def ready(self) -> None:
         # Any write that can change a sharing basis invalidates the Scopes cached on actors (sharing.policy).
         from tsunagu.cases.models import Case  # noqa: PLC0415 — models load only once the app registry is ready
         from tsunagu.meetings.models import AgendaItem, MeetingMember  # noqa: PLC0415 — models load only once the app registry is ready

@@ -42,7 +42,7 @@ def consent_add(request: ActorRequest, pk: int) -> HttpResponse:
                                       access=policy.Access(SharingBasis.CONSENT), what="本人同意", path=request.path)
             messages.success(request, "本人同意を記録しました。")
     else:
-        messages.error(request, "同意の入力内容を確かめてください: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "同意の入力内容を確かめてください: " + " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("people:person_detail", person.pk)
 
 
