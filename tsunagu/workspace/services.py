@@ -1,44 +1,28 @@
-"""Writes for the workspace. Each is one transaction: bad input writes nothing, and says why in Japanese
-(ValidationError). Who may write is checked here too (workspace.permissions), as the pages' gates do.
-
-An edit made through a ModelForm is saved from the form's instance, which carries the edited values; `data` (the
-form's cleaned data) names the fields edited and holds the many-to-many values."""
+"""Writes for the workspace. Each is one transaction: bad input writes nothing."""
 
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
-from tsunagu.agencies.permissions import is_planner
-from tsunagu.core.fiscal import fiscal_year_label
 from tsunagu.core.locking import EditConflict, save_versioned
 
 from . import builtins, text
 from .excel import ParsedSheet, SheetError, heading_cell, normalize_heading
 from .models import (
-    DesignItem,
-    GrandDesign,
-    InvitationReply,
     Mark,
-    MeetingInventory,
-    RoadmapActivity,
-    TaskInterview,
     TaskInventory,
     TaskInventoryColumn,
     TaskRow,
     Theme,
-    TimeUse,
     TrialCode,
-    TrialObservation,
     WorksheetResponse,
     WorksheetTemplate,
     Workshop,
     WorkshopInvitation,
 )
-from .permissions import inventory_editable, keeps_inventories
 
 # Headings of the seed's sheets that abbreviate a 職種.
 ROLE_ALIASES = {
