@@ -7,13 +7,15 @@ else gets 404. Nothing here is personal data: worksheet answers are served witho
 
 from typing import TypeVar, cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 from ninja.errors import HttpError
 
-from tsunagu.agencies.permissions import is_planner
+from tsunagu.agencies.permissions import acts_for_agency, is_planner
 from tsunagu.core.fiscal import fiscal_year
+from tsunagu.core.forms import save_or_conflict
 from tsunagu.core.locking import EditConflict
 
 from . import queries, services
@@ -73,7 +75,7 @@ def _found(row: T | None) -> T:
 
 
 def _staff(request):
-    _require(request.actor.agency is not None)
+    _require(acts_for_agency(request.actor))
     return request.actor
 
 
@@ -106,10 +108,11 @@ def _activity_save(request, activity: RoadmapActivity, payload: ActivityIn, vers
     form = RoadmapActivityForm(data={k: v for k, v in data.items() if v is not None}, instance=activity)
     if not form.is_valid():
         _form_errors(form)
-    try:
-        return services.versioned_save(form.instance, expected_version=version, fields=list(form.Meta.fields))
-    except EditConflict as conflict:
-        return Status(409, {"detail": EditConflict.message, "current": conflict.current})
+    outcome = save_or_conflict(lambda: services.roadmap_activity_save(
+        actor=request.actor, activity=form.instance, data=form.cleaned_data, expected_version=version))
+    if outcome.conflict is not None:
+        return Status(409, {"detail": EditConflict.message, "current": outcome.conflict})
+    return outcome.value
 
 
 @router.post("/roadmap", response={201: ActivityOut, 422: ErrorOut}, summary="検討スケジュールに取り組みを追加")
@@ -186,14 +189,18 @@ def inventory_cell_set(request, payload: CellIn, inventory_id: int = Path(..., g
     inventory = _inventory(request, inventory_id)
     _require(inventory_editable(request.actor, inventory.agency_id))
     row = _found(TaskRow.objects.filter(pk=row_id, inventory=inventory).first())
-    try:
-        return services.task_cell_set(row=row, column_id=column_id, mark=payload.mark, was=payload.was)
-    except EditConflict as conflict:
-        current = cast(TaskRow, conflict.current).marks.get(str(column_id), "")
+    outcome = save_or_conflict(
+        lambda: services.task_cell_set(row=row, column_id=column_id, mark=payload.mark, was=payload.was),
+        invalid=_unprocessable)
+    if outcome.conflict is not None:
+        current = cast(TaskRow, outcome.conflict).marks.get(str(column_id), "")
         return Status(409, {"detail": f"この欄は他の人が「{current or '空欄'}」に変更していました。確認してからもう一度選んでください。",
                            "current": current})
-    except ValueError as error:
-        raise HttpError(422, str(error)) from None
+    return outcome.value
+
+
+def _unprocessable(error: ValidationError) -> None:
+    raise HttpError(422, " ".join(error.messages)) from None
 
 
 # ---- 会議・研修一覧 ----------------------------------------------------------------------------------------
@@ -251,7 +258,8 @@ def observation_create(request, payload: ObservationIn):
     form = TrialObservationForm(data=data)
     if not form.is_valid():
         _form_errors(form)
-    return Status(201, form.save())
+    return Status(201, services.trial_observation_save(actor=request.actor, observation=form.instance,
+                                                       data=form.cleaned_data))
 
 
 @router.get("/trial/codes", response=list[CodeSummaryOut], summary="コードごとの集計と、その根拠の記録")

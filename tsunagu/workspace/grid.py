@@ -3,7 +3,8 @@
 managers on the same inventory never silently overwrite each other (see services.task_cell_set)."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.permissions import staff_required
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import save_or_conflict
 
 from . import queries, services
 from .models import Mark, TaskRow
@@ -84,10 +85,9 @@ def inventory_cell(request, pk):
     if column is None or mark not in MARKS or was not in MARKS:
         return _status(request, "印は ◎・×・○ のいずれか、または空欄です。", 422)
     context = {"row": row, "column": column}
-    try:
-        row = services.task_cell_set(row=row, column_id=column.pk, mark=mark, was=was)
-    except EditConflict as conflict:
-        current = conflict.current.marks.get(str(column.pk), "")
+    outcome = save_or_conflict(lambda: services.task_cell_set(row=row, column_id=column.pk, mark=mark, was=was))
+    if outcome.conflict is not None:
+        current = outcome.conflict.marks.get(str(column.pk), "")
         cell = cell_html(row.pk, column.pk, current, reverse("workspace:inventory_cell", args=[inventory.pk]))
         html = render_to_string("workspace/_grid_cell_conflict.html", {**context, "mark": current, "cell": cell}, request=request)
         return _answer(request, html, 409)
@@ -117,8 +117,8 @@ def inventory_row_add(request, pk):
     try:
         row = services.task_row_add(inventory=inventory, category=request.POST.get("category", "")[:200],
                                     task=request.POST.get("task", "")[:300])
-    except ValueError as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('workspace:inventory_grid', args=[pk])}#add-row")
     messages.success(request, f"「{row.task}」を追加しました。")
     return redirect(f"{reverse('workspace:inventory_grid', args=[pk])}#t-{row.pk}")
@@ -129,7 +129,7 @@ def _figures_from(request, columns) -> list[dict]:
     for c in columns:
         caseload, was_caseload = (request.POST.get(f"{k}-{c.pk}", "").strip() for k in ("caseload", "was_caseload"))
         if caseload and not caseload.isdigit():
-            raise ValueError(f"{c.heading}の担当件数は 0 以上の整数で書いてください。")
+            raise ValidationError(f"{c.heading}の担当件数は 0 以上の整数で書いてください。")
         figures.append({
             "column": c.pk, "caseload": int(caseload) if caseload else None,
             "was_caseload": int(was_caseload) if was_caseload.isdigit() else None,
@@ -140,17 +140,20 @@ def _figures_from(request, columns) -> list[dict]:
 
 @staff_required
 @require_POST
-def inventory_figures(request, pk):
+def inventory_figures(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = _editable_inventory(request, pk)
     columns = list(inventory.columns.all())
-    try:
-        services.task_inventory_figures_set(inventory=inventory, figures=_figures_from(request, columns))
-    except EditConflict as conflict:
-        typed = {"caseload": request.POST.get(f"caseload-{conflict.current.pk}", ""),
-                 "share": request.POST.get(f"share-{conflict.current.pk}", "")}
-        context = _grid_context(inventory, conflict=conflict.current, typed=typed)
-        return render(request, "workspace/inventory_grid.html", context, status=409)
-    except ValueError as error:
-        return render(request, "workspace/inventory_grid.html", _grid_context(inventory, figures_error=str(error)), status=422)
+    errors: list[str] = []
+    outcome = save_or_conflict(lambda: services.task_inventory_figures_set(inventory=inventory,
+                                                                           figures=_figures_from(request, columns)),
+                               invalid=lambda error: errors.extend(error.messages))
+    if errors:
+        return render(request, "workspace/inventory_grid.html", _grid_context(inventory, figures_error=" ".join(errors)),
+                      status=422)
+    if outcome.conflict is not None:
+        current = outcome.conflict
+        typed = {"caseload": request.POST.get(f"caseload-{current.pk}", ""), "share": request.POST.get(f"share-{current.pk}", "")}
+        return render(request, "workspace/inventory_grid.html", _grid_context(inventory, conflict=current, typed=typed),
+                      status=409)
     messages.success(request, "担当件数・割合を保存しました。")
     return redirect(f"{reverse('workspace:inventory_grid', args=[pk])}#figures-h")

@@ -1,28 +1,44 @@
-"""Writes for the workspace. Each is one transaction: bad input writes nothing."""
+"""Writes for the workspace. Each is one transaction: bad input writes nothing, and says why in Japanese
+(ValidationError). Who may write is checked here too (workspace.permissions), as the pages' gates do.
+
+An edit made through a ModelForm is saved from the form's instance, which carries the edited values; `data` (the
+form's cleaned data) names the fields edited and holds the many-to-many values."""
 
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, JobRole
+from tsunagu.agencies.permissions import is_planner
+from tsunagu.core.fiscal import fiscal_year_label
 from tsunagu.core.locking import EditConflict, save_versioned
 
 from . import builtins, text
 from .excel import ParsedSheet, SheetError, heading_cell, normalize_heading
 from .models import (
+    DesignItem,
+    GrandDesign,
+    InvitationReply,
     Mark,
+    MeetingInventory,
+    RoadmapActivity,
+    TaskInterview,
     TaskInventory,
     TaskInventoryColumn,
     TaskRow,
     Theme,
+    TimeUse,
     TrialCode,
+    TrialObservation,
     WorksheetResponse,
     WorksheetTemplate,
     Workshop,
     WorkshopInvitation,
 )
+from .permissions import inventory_editable, keeps_inventories
 
 # Headings of the seed's sheets that abbreviate a 職種.
 ROLE_ALIASES = {
@@ -36,12 +52,54 @@ ROLE_ALIASES = {
 }
 
 
+NOT_PLANNER = "検討スケジュール・研修・ワークシート・グランドデザイン・試行検証を記録するのは、計画担当（行政の管理者・推進員）です。"
+NOT_KEEPER = "業務棚卸表と会議・研修一覧を記録するのは、その機関の管理者か計画担当です。"
+
+
+def _planner_only(actor) -> None:
+    if not is_planner(actor):
+        raise PermissionDenied(NOT_PLANNER)
+
+
+def _keeper_only(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(NOT_KEEPER)
+
+
 def versioned_save(instance, *, expected_version: int | None, fields: list[str]):
     """New rows are simply saved; edits state the version they began from (core.locking)."""
     if instance.pk is None:
         instance.save()
         return instance
     return save_versioned(instance, expected_version=expected_version, fields=fields)
+
+
+def _form_save(instance: models.Model, data: dict[str, Any], *, expected_version: int | None):
+    """Saves a row as a ModelForm edited it: its columns among `data` (with the version the edit began from, when
+    it is not new), then its many-to-many fields among `data`."""
+    columns: list[str] = []
+    relations: list[str] = []
+    for name in data:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # the form's own fields: the version it began from, the invited agencies, …
+        (relations if field.many_to_many else columns).append(name)
+    versioned_save(instance, expected_version=expected_version, fields=columns)
+    for name in relations:
+        getattr(instance, name).set(data[name])
+    return instance
+
+
+# ---- roadmap -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_activity_save(*, actor, activity: RoadmapActivity, data: dict[str, Any],
+                          expected_version: int | None = None) -> RoadmapActivity:
+    """An activity of the 検討スケジュール, new or edited."""
+    _planner_only(actor)
+    return _form_save(activity, data, expected_version=expected_version)
 
 
 # ---- worksheets --------------------------------------------------------------------------------------------
@@ -75,12 +133,12 @@ def questions_from_text(source: str) -> list[dict]:
             label, _, cols = line[2:].partition("|")
             columns = [c.strip() for c in cols.replace("、", ",").split(",") if c.strip()]
             if not columns:
-                raise ValueError(f"「{line}」: 表の列を「表: 見出し | 列1, 列2」の形で書いてください。")
+                raise ValidationError(f"「{line}」: 表の列を「表: 見出し | 列1, 列2」の形で書いてください。")
             questions.append({"key": key, "label": label.strip() or "表", "kind": "rows", "columns": columns})
         else:
             questions.append({"key": key, "label": line, "kind": "text"})
     if not questions:
-        raise ValueError("設問を1行に1つずつ書いてください。")
+        raise ValidationError("設問を1行に1つずつ書いてください。")
     return questions
 
 
@@ -97,8 +155,14 @@ def questions_to_text(questions: list[dict]) -> str:
 
 
 @transaction.atomic
-def worksheet_template_save(*, template: WorksheetTemplate, questions_text: str, expected_version: int | None) -> WorksheetTemplate:
-    new_questions = questions_from_text(questions_text)
+def worksheet_template_save(*, actor, template: WorksheetTemplate, questions_text: str,
+                            expected_version: int | None) -> WorksheetTemplate:
+    """A worksheet (its name and description as the form set them) with its questions written out as text."""
+    _planner_only(actor)
+    try:
+        new_questions = questions_from_text(questions_text)
+    except ValidationError as error:
+        raise ValidationError({"questions_text": error.messages}) from None
     # Keys of questions whose label is unchanged are kept, so earlier answers stay attached to them.
     old_keys = {q["label"]: q["key"] for q in template.questions}
     taken = set()
@@ -118,10 +182,10 @@ def worksheet_response_record(
     respondent_affiliation: str = "", channel: str = "staff", response: WorksheetResponse | None = None,
 ) -> WorksheetResponse:
     if not workshop.templates.filter(pk=template.pk).exists():
-        raise ValueError("このワークシートはこの研修で使われていません。")
+        raise ValidationError("このワークシートはこの研修で使われていません。")
     cleaned = _clean_answers(template, answers)
     if not any(cleaned.values()):
-        raise ValueError("回答が空です。少なくとも一つの設問に記入してください。")
+        raise ValidationError("回答が空です。少なくとも一つの設問に記入してください。")
     response = response or WorksheetResponse(workshop=workshop, template=template, channel=channel)
     response.answers = cleaned
     response.terms = {k: text.terms_of(v) for k, v in cleaned.items() if isinstance(v, str)}
@@ -163,9 +227,49 @@ def workshop_program_set(*, workshop: Workshop, items: list[dict]) -> None:
 
 
 @transaction.atomic
+def workshop_save(*, actor, workshop: Workshop, data: dict[str, Any], invited: list[Agency], program: list[dict],
+                  expected_version: int | None = None) -> Workshop:
+    """A workshop with its 参集機関 and programme: all saved, or nothing when someone saved it meanwhile."""
+    _planner_only(actor)
+    _form_save(workshop, data, expected_version=expected_version)
+    workshop_invitations_set(workshop=workshop, agencies=invited)
+    workshop_program_set(workshop=workshop, items=program)
+    return workshop
+
+
+@transaction.atomic
+def workshop_replies_set(*, actor, workshop: Workshop, replies: dict[int, tuple[str, int]]) -> None:
+    """出欠: the reply and the number attending of each of the workshop's invitations in `replies` (by id)."""
+    _planner_only(actor)
+    for invitation in workshop.invitations.filter(pk__in=list(replies)):
+        reply, attendees = replies[invitation.pk]
+        if reply not in InvitationReply.values or attendees < 0:
+            raise ValidationError("出欠は「未回答・出席・欠席」から選び、人数は0以上の整数で書いてください。")
+        invitation.reply, invitation.attendees = reply, attendees
+        invitation.save(update_fields=["reply", "attendees"])
+
+
+@transaction.atomic
 def theme_adopt(*, workshop: Workshop, title: str, area: str, terms: list[str], quotes: list[dict]) -> Theme:
     order = workshop.themes.count() + 1
     return Theme.objects.create(workshop=workshop, title=title.strip() or "・".join(terms[:3]), area=area, terms=terms, quotes=quotes, order=order)
+
+
+@transaction.atomic
+def theme_update(*, actor, theme: Theme, title: str, area: str, keep: set[int]) -> Theme:
+    """The planner names a theme, files it under an area and keeps the quotes she chose (by their place)."""
+    _planner_only(actor)
+    theme.title, theme.area = title, area
+    theme.quotes = [quote for i, quote in enumerate(theme.quotes) if i in keep]
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_remove(*, actor, theme: Theme) -> None:
+    """A theme is the planner's reading of the answers: removing it leaves the answers as they are."""
+    _planner_only(actor)
+    theme.delete()
 
 
 # ---- 業務棚卸 ----------------------------------------------------------------------------------------------
@@ -218,7 +322,7 @@ def task_row_marks_set(*, row: TaskRow, marks: dict[str, str]) -> TaskRow:
     columns = {str(pk) for pk in row.inventory.columns.values_list("pk", flat=True)}
     for column, mark in marks.items():
         if column not in columns or (mark and mark not in valid):
-            raise ValueError("印は ◎・×・○ のいずれか、または空欄です。")
+            raise ValidationError("印は ◎・×・○ のいずれか、または空欄です。")
     row.marks = {c: m for c, m in marks.items() if m}
     row.save(update_fields=["marks"])
     return row
@@ -230,10 +334,10 @@ def task_cell_set(*, row: TaskRow, column_id: int, mark: str, was: str) -> TaskR
     cells never collide; changing a cell someone else changed meanwhile raises EditConflict with the stored row,
     so nothing is silently overwritten."""
     if mark and mark not in {m.value for m in Mark}:
-        raise ValueError("印は ◎・×・○ のいずれか、または空欄です。")
+        raise ValidationError("印は ◎・×・○ のいずれか、または空欄です。")
     locked = TaskRow.objects.select_for_update().get(pk=row.pk)
     if not locked.inventory.columns.filter(pk=column_id).exists():
-        raise ValueError("この職種の列はこの業務棚卸表にありません。")
+        raise ValidationError("この職種の列はこの業務棚卸表にありません。")
     key = str(column_id)
     if locked.marks.get(key, "") != was:
         raise EditConflict(locked)
@@ -246,6 +350,22 @@ def task_cell_set(*, row: TaskRow, column_id: int, mark: str, was: str) -> TaskR
     return locked
 
 
+@transaction.atomic
+def time_use_add(*, actor, inventory: TaskInventory, job_role: JobRole, label: str, hours: dict[str, float]) -> TimeUse:
+    """1日の動き of one worker, by a role label (never a name)."""
+    _keeper_only(inventory_editable(actor, inventory.agency_id))
+    return TimeUse.objects.create(inventory=inventory, job_role=job_role, label=label, hours=hours)
+
+
+@transaction.atomic
+def task_interview_add(*, actor, inventory: TaskInventory, interview: TaskInterview) -> TaskInterview:
+    """業務ヒアリング: `interview` as the form filled it in, added to the inventory."""
+    _keeper_only(inventory_editable(actor, inventory.agency_id))
+    interview.inventory = inventory
+    interview.save()
+    return interview
+
+
 def _touch(inventory_id: int) -> None:
     """最終更新 of the inventory, without bumping its version (cell edits are compare-and-set on their own)."""
     TaskInventory.objects.filter(pk=inventory_id).update(updated_at=timezone.now())
@@ -256,7 +376,7 @@ def task_row_add(*, inventory: TaskInventory, category: str, task: str) -> TaskR
     """A new 業務内容 at the end of its カテゴリー (a new カテゴリー goes last), numbered like the seed's sheets."""
     category, task = category.strip(), task.strip()
     if not category or not task:
-        raise ValueError("カテゴリーと業務内容の両方を書いてください。")
+        raise ValidationError("カテゴリーと業務内容の両方を書いてください。")
     rows = list(inventory.rows.select_for_update().order_by("order", "pk"))
     same = [r for r in rows if r.category == category]
     if same:
@@ -276,9 +396,9 @@ def task_column_figures_set(*, column: TaskInventoryColumn, caseload: int | None
     """担当件数 and 割合 of one 職種 column, compare-and-set like a cell."""
     share = share.strip()
     if caseload is not None and not 0 <= caseload <= 100000:
-        raise ValueError("担当件数は 0 以上の整数で書いてください。")
+        raise ValidationError("担当件数は 0 以上の整数で書いてください。")
     if len(share) > 20:
-        raise ValueError("割合は20文字以内で書いてください（例: 40%）。")
+        raise ValidationError("割合は20文字以内で書いてください（例: 40%）。")
     locked = TaskInventoryColumn.objects.select_for_update().get(pk=column.pk)
     if (locked.caseload, locked.share) != (was_caseload, was_share):
         raise EditConflict(locked)
@@ -296,13 +416,54 @@ def task_inventory_figures_set(*, inventory: TaskInventory, figures: list[dict])
     for f in figures:
         column = columns.get(f["column"])
         if column is None:
-            raise ValueError("この職種の列はこの業務棚卸表にありません。")
+            raise ValidationError("この職種の列はこの業務棚卸表にありません。")
         if (f["caseload"], f["share"].strip()) != (f["was_caseload"], f["was_share"]):
             task_column_figures_set(column=column, caseload=f["caseload"], share=f["share"],
                                     was_caseload=f["was_caseload"], was_share=f["was_share"])
 
 
+# ---- 会議・研修一覧 ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_inventory_save(*, actor, entry: MeetingInventory, data: dict[str, Any],
+                           expected_version: int | None = None) -> MeetingInventory:
+    """A row of the 会議・研修一覧: the planner's, or a manager's row of her own agency."""
+    _keeper_only(keeps_inventories(actor) and (is_planner(actor) or entry.reported_by_id == actor.agency_id))
+    return _form_save(entry, data, expected_version=expected_version)
+
+
+# ---- グランドデザイン --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def design_item_save(*, actor, item: DesignItem, fiscal_year: int) -> DesignItem:
+    """An item of the グランドデザイン; the year's design is made with the first item of that year."""
+    _planner_only(actor)
+    if item.design_id is None:
+        item.design, _ = GrandDesign.objects.get_or_create(
+            fiscal_year=fiscal_year, defaults={"title": f"{fiscal_year_label(fiscal_year)} 体制整備のグランドデザイン"})
+    item.save()
+    return item
+
+
 # ---- 試行検証 ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trial_observation_save(*, actor, observation: TrialObservation, data: dict[str, Any],
+                           expected_version: int | None = None) -> TrialObservation:
+    """A 試行検証記録 with its codes, new or edited."""
+    _planner_only(actor)
+    return _form_save(observation, data, expected_version=expected_version)
+
+
+@transaction.atomic
+def trial_code_save(*, actor, code: TrialCode) -> TrialCode:
+    """A code (所見) of the codebook, as the form set it."""
+    _planner_only(actor)
+    code.save()
+    return code
 
 
 @transaction.atomic

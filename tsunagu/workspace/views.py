@@ -3,8 +3,9 @@
 import io
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from tsunagu.agencies.models import Agency, JobRole
 from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
 from tsunagu.core import cells
 from tsunagu.core.fiscal import FISCAL_MONTHS, fiscal_year, fiscal_year_label
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
 
 from . import charts, queries, services
 from .excel import SheetError, read_inventory_sheet, write_inventory_sheet
@@ -38,12 +39,12 @@ from .models import (
     DesignItem,
     DesignSection,
     GrandDesign,
+    InvitationReply,
     MeetingInventory,
     RoadmapActivity,
     Step,
     TaskInventory,
     Theme,
-    TimeUse,
     TrialCode,
     TrialObservation,
     WorksheetTemplate,
@@ -63,23 +64,14 @@ def _year(request) -> int:
         return current_fiscal_year()
 
 
-def _save_versioned_form(request, form, fields, done_url, template, context):
-    """Saves an edit with optimistic locking; on a conflict, shows the stored version beside the user's."""
-    try:
-        services.versioned_save(form.instance, expected_version=form.cleaned_data.get("expected_version"), fields=fields)
-    except EditConflict as conflict:
-        context.update(form=form, conflict=conflict.current)
-        return render(request, template, context, status=409)
-    _save_m2m(form)
-    messages.success(request, "保存しました。")
-    return redirect(done_url)
-
-
-def _save_m2m(form) -> None:
-    """Many-to-many fields of a form whose instance was saved through services (not form.save())."""
-    for field in form.instance._meta.many_to_many:
-        if field.name in form.cleaned_data:
-            getattr(form.instance, field.name).set(form.cleaned_data[field.name])
+def _saved_or_shown(request, outcome: EditOutcome, done_url, template, context):
+    """After an edit: on to `done_url` once saved; else the form again — with the version stored meanwhile beside
+    the user's (409), or with the service's refusal on it."""
+    if outcome.saved:
+        messages.success(request, "保存しました。")
+        return redirect(done_url)
+    return render(request, template, {**context, "conflict": outcome.conflict},
+                  status=409 if outcome.conflict is not None else 200)
 
 
 # ---- index -------------------------------------------------------------------------------------------------
@@ -123,8 +115,11 @@ def roadmap_edit(request, pk=None):
     form = RoadmapActivityForm(request.POST or None, instance=activity)
     context = {"form": form, "activity": activity}
     if request.method == "POST" and form.is_valid():
+        outcome = save_or_conflict(lambda: services.roadmap_activity_save(
+            actor=request.actor, activity=form.instance, data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("expected_version")), form)
         url = f"{_url('workspace:roadmap')}?year={form.instance.fiscal_year}"
-        return _save_versioned_form(request, form, list(form.Meta.fields), url, "workspace/roadmap_form.html", context)
+        return _saved_or_shown(request, outcome, url, "workspace/roadmap_form.html", context)
     return render(request, "workspace/roadmap_form.html", context)
 
 
@@ -150,17 +145,11 @@ def workshop_edit(request, pk=None):
     program = ProgramForm(request.POST or None, initial={"program": _program_text(workshop)} if pk else None)
     context = {"form": form, "program_form": program, "workshop": workshop}
     if request.method == "POST" and form.is_valid() and program.is_valid():
-        try:
-            services.versioned_save(form.instance, expected_version=form.cleaned_data.get("expected_version"),
-                                    fields=[f for f in form.Meta.fields if f != "templates"])
-        except EditConflict as conflict:
-            context["conflict"] = conflict.current
-            return render(request, "workspace/workshop_form.html", context, status=409)
-        _save_m2m(form)
-        services.workshop_invitations_set(workshop=form.instance, agencies=list(form.cleaned_data["invited"]))
-        services.workshop_program_set(workshop=form.instance, items=program.cleaned_data["program"])
-        messages.success(request, "保存しました。")
-        return redirect("workspace:workshop_detail", form.instance.pk)
+        outcome = save_or_conflict(lambda: services.workshop_save(
+            actor=request.actor, workshop=form.instance, data=form.cleaned_data, invited=list(form.cleaned_data["invited"]),
+            program=program.cleaned_data["program"], expected_version=form.cleaned_data.get("expected_version")), form)
+        url = _url("workspace:workshop_detail", form.instance.pk) if outcome.saved else ""
+        return _saved_or_shown(request, outcome, url, "workspace/workshop_form.html", context)
     return render(request, "workspace/workshop_form.html", context)
 
 
@@ -190,14 +179,20 @@ def workshop_detail(request, pk):
 def workshop_invitation_reply(request, pk):
     workshop = get_object_or_404(Workshop, pk=pk)
     if request.method == "POST":
-        for inv in workshop.invitations.all():
-            reply = request.POST.get(f"reply-{inv.pk}")
-            attendees = request.POST.get(f"attendees-{inv.pk}", "0")
-            if reply in {"pending", "attending", "absent"} and attendees.isdigit():
-                inv.reply, inv.attendees = reply, int(attendees)
-                inv.save(update_fields=["reply", "attendees"])
+        services.workshop_replies_set(actor=request.actor, workshop=workshop, replies=_replies(request.POST))
         messages.success(request, "出欠を保存しました。")
     return redirect("workspace:workshop_detail", pk)
+
+
+def _replies(post: QueryDict) -> dict[int, tuple[str, int]]:
+    """`reply-<invitation>` and `attendees-<invitation>` pairs; a pair that is not a reply and a count is left out."""
+    replies = {}
+    for key, reply in post.items():
+        pk = key.removeprefix("reply-")
+        attendees = post.get(f"attendees-{pk}", "0")
+        if key.startswith("reply-") and pk.isdigit() and reply in InvitationReply.values and attendees.isdigit():
+            replies[int(pk)] = (reply, int(attendees))
+    return replies
 
 
 def _response_form(request, workshop, template, *, public):
@@ -211,8 +206,8 @@ def _response_form(request, workshop, template, *, public):
                 respondent_name=data.get("respondent_name", ""), respondent_affiliation=data.get("respondent_affiliation", ""),
                 channel="link" if public else "staff",
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as error:
+            add_validation_errors(form, error)
         else:
             return None
     return form
@@ -284,7 +279,8 @@ def workshop_themes(request, pk):
             p = proposals[index]
             quotes = [{"response": a.response_id, "key": a.key, "text": a.text} for a in p.answers[:20]]
             area = request.POST.get("area") if request.POST.get("area") in {"consultation", "participation"} else p.area
-            services.theme_adopt(workshop=workshop, title=request.POST.get("title", ""), area=area, terms=p.terms, quotes=quotes)
+            services.theme_adopt(workshop=workshop, title=request.POST.get("title", ""), area=area, terms=p.terms,
+                                 quotes=quotes)
             messages.success(request, "テーマとして採用しました。")
         return redirect("workspace:workshop_themes", pk)
     adopted = {tuple(t.terms) for t in workshop.themes.all()}
@@ -298,15 +294,14 @@ def workshop_themes(request, pk):
 def theme_edit(request, pk):
     theme = get_object_or_404(Theme, pk=pk)
     if request.method == "POST" and request.POST.get("delete"):
-        workshop_id = theme.workshop_id
-        theme.delete()
+        services.theme_remove(actor=request.actor, theme=theme)
         messages.success(request, "テーマを外しました（回答そのものは残っています）。")
-        return redirect("workspace:workshop_summary", workshop_id)
+        return redirect("workspace:workshop_summary", theme.workshop_id)
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
-        keep = set(request.POST.getlist("keep"))
-        theme.quotes = [q for i, q in enumerate(theme.quotes) if str(i) in keep]
-        form.save()
+        keep = {int(i) for i in request.POST.getlist("keep") if i.isdigit()}
+        services.theme_update(actor=request.actor, theme=theme, title=form.cleaned_data["title"],
+                              area=form.cleaned_data["area"], keep=keep)
         messages.success(request, "保存しました。")
         return redirect("workspace:workshop_summary", theme.workshop_id)
     return render(request, "workspace/theme_form.html", {"form": form, "theme": theme})
@@ -324,17 +319,10 @@ def template_edit(request, pk=None):
     form = WorksheetTemplateForm(request.POST or None, instance=template)
     context = {"form": form, "template_obj": template}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.worksheet_template_save(template=form.instance, questions_text=form.cleaned_data["questions_text"],
-                                             expected_version=form.cleaned_data.get("expected_version"))
-        except ValueError as exc:
-            form.add_error("questions_text", str(exc))
-        except EditConflict as conflict:
-            context["conflict"] = conflict.current
-            return render(request, "workspace/template_form.html", context, status=409)
-        else:
-            messages.success(request, "保存しました。")
-            return redirect("workspace:templates")
+        outcome = save_or_conflict(lambda: services.worksheet_template_save(
+            actor=request.actor, template=form.instance, questions_text=form.cleaned_data["questions_text"],
+            expected_version=form.cleaned_data.get("expected_version")), form)
+        return _saved_or_shown(request, outcome, _url("workspace:templates"), "workspace/template_form.html", context)
     return render(request, "workspace/template_form.html", context)
 
 
@@ -423,8 +411,8 @@ def time_use_add(request, pk):
     roles = JobRole.objects.filter(pk__in=inventory.columns.values("job_role"))
     form = TimeUseForm(request.POST or None, roles=roles if roles.exists() else JobRole.objects.all())
     if request.method == "POST" and form.is_valid():
-        TimeUse.objects.create(inventory=inventory, job_role=form.cleaned_data["job_role"], label=form.cleaned_data["label"],
-                               hours=form.cleaned_data["hours"])
+        services.time_use_add(actor=request.actor, inventory=inventory, job_role=form.cleaned_data["job_role"],
+                              label=form.cleaned_data["label"], hours=form.cleaned_data["hours"])
         messages.success(request, "1日の動きを登録しました。")
         return redirect("workspace:inventory_detail", pk)
     return render(request, "workspace/simple_form.html", {"form": form, "title": "1日の動きを追加", "back": _url("workspace:inventory_detail", pk)})
@@ -436,8 +424,7 @@ def interview_add(request, pk):
     check(inventory_editable(request.actor, inventory.agency_id))
     form = TaskInterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.instance.inventory = inventory
-        form.save()
+        services.task_interview_add(actor=request.actor, inventory=inventory, interview=form.instance)
         messages.success(request, "業務ヒアリングを登録しました。")
         return redirect("workspace:inventory_detail", pk)
     return render(request, "workspace/simple_form.html", {"form": form, "title": "業務ヒアリングを追加", "back": _url("workspace:inventory_detail", pk)})
@@ -469,9 +456,11 @@ def meeting_inventory_edit(request, pk=None):
     form = MeetingInventoryForm(request.POST or None, instance=entry)
     context = {"form": form, "entry": entry}
     if request.method == "POST" and form.is_valid():
+        outcome = save_or_conflict(lambda: services.meeting_inventory_save(
+            actor=actor, entry=form.instance, data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("expected_version")), form)
         url = f"{_url('workspace:meeting_inventory')}?year={form.instance.fiscal_year}"
-        return _save_versioned_form(request, form, [f for f in form.Meta.fields if f != "attending"], url,
-                                    "workspace/meeting_inventory_form.html", context)
+        return _saved_or_shown(request, outcome, url, "workspace/meeting_inventory_form.html", context)
     return render(request, "workspace/meeting_inventory_form.html", context)
 
 
@@ -502,13 +491,10 @@ def design(request):
 @planner_required
 def design_item_edit(request, pk=None):
     year = _year(request)
-    item = get_object_or_404(DesignItem, pk=pk) if pk else None
-    if item is None:
-        plan, _ = GrandDesign.objects.get_or_create(fiscal_year=year, defaults={"title": f"{fiscal_year_label(year)} 体制整備のグランドデザイン"})
-        item = DesignItem(design=plan)
+    item = get_object_or_404(DesignItem, pk=pk) if pk else DesignItem()
     form = DesignItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        item = services.design_item_save(actor=request.actor, item=form.instance, fiscal_year=year)
         messages.success(request, "保存しました。")
         return redirect(f"{_url('workspace:design')}?year={item.design.fiscal_year}")
     return render(request, "workspace/simple_form.html", {"form": form, "title": "グランドデザインの項目", "back": _url("workspace:design")})
@@ -537,7 +523,7 @@ def trial(request):
     codes = TrialCode.objects.prefetch_related("observations")
     form = TrialObservationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.trial_observation_save(actor=request.actor, observation=form.instance, data=form.cleaned_data)
         messages.success(request, "記録しました。")
         return redirect("workspace:trial")
     return render(request, "workspace/trial.html", {"observations": observations, "codes": codes, "form": form})
@@ -549,8 +535,10 @@ def trial_edit(request, pk):
     form = TrialObservationForm(request.POST or None, instance=observation)
     context = {"form": form, "title": "試行検証記録の修正", "back": _url("workspace:trial")}
     if request.method == "POST" and form.is_valid():
-        return _save_versioned_form(request, form, ["observed_on", "site", "heard", "event", "effect"], _url("workspace:trial"),
-                                    "workspace/simple_form.html", context)
+        outcome = save_or_conflict(lambda: services.trial_observation_save(
+            actor=request.actor, observation=form.instance, data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("expected_version")), form)
+        return _saved_or_shown(request, outcome, _url("workspace:trial"), "workspace/simple_form.html", context)
     return render(request, "workspace/simple_form.html", context)
 
 
@@ -559,7 +547,7 @@ def trial_code_edit(request, pk=None):
     code = get_object_or_404(TrialCode, pk=pk) if pk else TrialCode()
     form = TrialCodeForm(request.POST or None, instance=code)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.trial_code_save(actor=request.actor, code=form.instance)
         messages.success(request, "コードを保存しました。")
         return redirect("workspace:trial")
     return render(request, "workspace/simple_form.html", {"form": form, "title": "コード（所見）", "back": _url("workspace:trial")})
