@@ -1,5 +1,8 @@
 """Consent records, emergency disclosures and 照会 — the facts tsunagu.sharing.policy reasons about."""
 
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -33,7 +36,7 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.given_on}"
 
-    def is_active(self, today) -> bool:
+    def is_active(self, today: date) -> bool:
         return (
             self.given_on <= today
             and (self.withdrawn_on is None or self.withdrawn_on > today)
@@ -140,11 +143,11 @@ class ElsewhereAnswer(models.TextChoices):
     LIMITED = "limited", "上限のため確認せず"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet["ElsewhereCheck"]):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError("この記録は変更できません。")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("この記録は削除できません。")
 
 
@@ -172,10 +175,10 @@ class ElsewhereCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.staff_id} {self.answer}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("この記録は変更できません。")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("この記録は削除できません。")

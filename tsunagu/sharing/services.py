@@ -1,6 +1,7 @@
 """Writes for consents, emergency disclosures and 照会. Withdrawal and expiry take effect on the next read; and the
 recorded, rationed ask of the 「他機関で把握されている可能性」 signal."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -9,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tsunagu.agencies.models import Staff
-from tsunagu.cases.models import Case, Notification
+from tsunagu.agencies.actor import Actor
+from tsunagu.agencies.models import Agency, Staff
+from tsunagu.cases.models import Case, Consultation, Notification
 from tsunagu.identity.normalize import search_key
+from tsunagu.people.models import Person
 
 from . import policy
 from .models import (
@@ -29,8 +32,15 @@ VITAL_INTEREST_DAYS_UNCONFIRMED = 3  # access ends at the end of the third day (
 VITAL_INTEREST_DAYS = 14  # at most, once the coordinator has confirmed it
 
 
+def _acting_agency(actor: Actor) -> Agency:
+    """The agency a write is recorded for; an actor without one (the administrator) writes nothing here."""
+    if actor.agency is None:
+        raise ValidationError("所属機関として操作しているときだけ記録できます。")
+    return actor.agency
+
+
 @transaction.atomic
-def consent_record(*, actor, person, agencies, given_on: date | None = None, method: str = "written",
+def consent_record(*, actor: Actor, person: Person, agencies: Iterable[Agency], given_on: date | None = None, method: str = "written",
                    expires_on: date | None = None) -> Consent:
     agencies = list(agencies)
     if not agencies:
@@ -38,14 +48,14 @@ def consent_record(*, actor, person, agencies, given_on: date | None = None, met
     given_on = given_on or timezone.localdate()
     if expires_on is not None and expires_on < given_on:
         raise ValidationError({"expires_on": "有効期限が同意日より前です。"})
-    consent = Consent.objects.create(person=person, recorded_by_id=actor.agency_id, taken_by=actor.staff,
+    consent = Consent.objects.create(person=person, recorded_by=_acting_agency(actor), taken_by=actor.staff,
                                      given_on=given_on, method=method, expires_on=expires_on)
     consent.agencies.set(agencies)
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, actor, consent: Consent, note: str = "", withdrawn_on: date | None = None) -> Consent:
+def consent_withdraw(*, actor: Actor, consent: Consent, note: str = "", withdrawn_on: date | None = None) -> Consent:
     """Access through the consent ends from `withdrawn_on` (today by default) — the policy checks it on every read."""
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.withdrawal_note = note
@@ -54,7 +64,7 @@ def consent_withdraw(*, actor, consent: Consent, note: str = "", withdrawn_on: d
 
 
 @transaction.atomic
-def vital_interest_disclose(*, actor, person, to_agency, ground: str, reason: str) -> VitalInterestDisclosure:
+def vital_interest_disclose(*, actor: Actor, person: Person, to_agency: Agency | None, ground: str, reason: str) -> VitalInterestDisclosure:
     """Break the glass. The caller has checked that the person is the acting agency's own (recorded by it, or the
     subject of a case it leads): an agency provides what it holds. Access ends at the end of the third day unless
     the coordinator confirms it; the person's lead agencies are told at once."""
@@ -67,25 +77,25 @@ def vital_interest_disclose(*, actor, person, to_agency, ground: str, reason: st
         raise ValidationError({"to_agency": "提供先の機関を一つ選んでください（自機関は選べません）。"})
     today = timezone.localdate()
     disclosure = VitalInterestDisclosure.objects.create(
-        person=person, from_agency_id=actor.agency_id, to_agency=to_agency, disclosed_by=actor.staff, ground=ground,
+        person=person, from_agency=_acting_agency(actor), to_agency=to_agency, disclosed_by=actor.staff, ground=ground,
         reason=reason[:5000], expires_on=today + timedelta(days=VITAL_INTEREST_DAYS_UNCONFIRMED - 1),
     )
     _tell_lead_agencies(disclosure, actor)
     return disclosure
 
 
-def _tell_lead_agencies(disclosure: VitalInterestDisclosure, actor) -> None:
+def _tell_lead_agencies(disclosure: VitalInterestDisclosure, actor: Actor) -> None:
     """The agencies for which the person is their own (her recording agency, the leads of her cases) hear of it."""
     person = disclosure.person
     agencies = {person.agency_id, *Case.objects.filter(person=person, archived_at__isnull=True)
                 .values_list("lead_agency_id", flat=True)} - {actor.agency_id}
-    message = (f"緊急時の情報提供: {actor.agency.name}が{person.name}さんの情報を{disclosure.to_agency.name}に提供しました"
+    message = (f"緊急時の情報提供: {_acting_agency(actor).name}が{person.name}さんの情報を{disclosure.to_agency.name}に提供しました"
                f"（{disclosure.get_ground_display()}）")[:200]
     Notification.objects.bulk_create([Notification(agency_id=a, message=message) for a in sorted(agencies)])
 
 
 @transaction.atomic
-def vital_interest_review(*, actor, disclosure: VitalInterestDisclosure, decision: str = VitalReview.CONFIRMED,
+def vital_interest_review(*, actor: Actor, disclosure: VitalInterestDisclosure, decision: str = VitalReview.CONFIRMED,
                           note: str = "") -> VitalInterestDisclosure:
     """The coordinator's review: confirming lets access run to the 14th day from the disclosure; ending stops it
     from today. Either way the disclosure leaves the queue."""
@@ -110,20 +120,21 @@ def vital_interest_review(*, actor, disclosure: VitalInterestDisclosure, decisio
 
 
 @transaction.atomic
-def inquiry_send(*, actor, query: str, message: str = "", holder_agency_ids: list[int] = (), consultation=None) -> Inquiry:
+def inquiry_send(*, actor: Actor, query: str, message: str = "", holder_agency_ids: Sequence[int] = (),
+                 consultation: Consultation | None = None) -> Inquiry:
     """照会 to the coordinators. `holder_agency_ids` comes from sharing.policy.holder_agencies and is never shown
     to the asker."""
     query = (query or "").strip()
     if not query:
         raise ValidationError({"query": "照会する方の氏名などを入力してください。"})
-    inquiry = Inquiry.objects.create(from_agency_id=actor.agency_id, from_staff=actor.staff, query=query[:300],
+    inquiry = Inquiry.objects.create(from_agency=_acting_agency(actor), from_staff=actor.staff, query=query[:300],
                                      message=message[:5000], consultation=consultation)
     inquiry.holder_agencies.set([a for a in holder_agency_ids if a != actor.agency_id])
     return inquiry
 
 
 @transaction.atomic
-def inquiry_answer(*, actor, inquiry: Inquiry, answer: str, status: str = InquiryStatus.TAKEN_UP) -> Inquiry:
+def inquiry_answer(*, actor: Actor, inquiry: Inquiry, answer: str, status: str = InquiryStatus.TAKEN_UP) -> Inquiry:
     if not actor.is_coordinator:
         raise ValidationError("照会への回答は相談支援包括化推進員が行います。")
     inquiry.answer = answer
@@ -149,7 +160,7 @@ def elsewhere_daily_limit() -> int:
     return int(getattr(settings, "KNOWN_ELSEWHERE_DAILY_LIMIT", ELSEWHERE_DAILY_LIMIT))
 
 
-def known_elsewhere_ask(*, actor, text: str, path: str = "") -> ElsewhereResult:
+def known_elsewhere_ask(*, actor: Actor, text: str, path: str = "") -> ElsewhereResult:
     """policy.known_elsewhere, asked on the record: whether a person matching `text` is in records the actor may
     not see says whether a named resident is somebody's client, so every ask is kept (ElsewhereCheck: who, for
     which agency, the text, when, the answer) and a staff member has `elsewhere_daily_limit()` asks a day (from
@@ -175,6 +186,6 @@ def known_elsewhere_ask(*, actor, text: str, path: str = "") -> ElsewhereResult:
     return ElsewhereResult(known)
 
 
-def _elsewhere_record(actor, text: str, answer: str, path: str) -> None:
+def _elsewhere_record(actor: Actor, text: str, answer: str, path: str) -> None:
     ElsewhereCheck.objects.create(staff=actor.staff, agency_id=actor.agency_id, text=text, answer=answer,
                                   path=path[:300])
