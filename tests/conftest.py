@@ -55,6 +55,17 @@ def coordinator(city_hall):
 
 
 @pytest.fixture
+def planner(city_hall):
+    """The municipality's planner (計画担当): a manager at a 行政 agency."""
+    return factories.staff(city_hall, role="manager", login_id="planner", name="計画 はじめ", job_role="行政職員")
+
+
+@pytest.fixture
+def own_manager(own_agency):
+    return factories.staff(own_agency, role="manager", login_id="alice_mgr", name="有栖 課長", job_role="管理者")
+
+
+@pytest.fixture
 def admin_staff(city_hall):
     return factories.staff(city_hall, role="admin", login_id="sysadmin", name="管理 太郎", job_role="行政職員")
 

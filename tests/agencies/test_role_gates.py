@@ -35,19 +35,8 @@ GATES = {
 
 
 @pytest.fixture
-def own_manager(own_agency):
-    return factories.staff(own_agency, role="manager", login_id="alice_mgr", name="有栖 課長", job_role="管理者")
-
-
-@pytest.fixture
 def city_worker(city_hall):
     return factories.staff(city_hall, login_id="cityworker", name="市役 一郎", job_role="行政職員")
-
-
-@pytest.fixture
-def planner(city_hall):
-    """A manager at a 行政 agency: the municipality's 計画担当."""
-    return factories.staff(city_hall, role="manager", login_id="planner", name="計画 はじめ", job_role="行政職員")
 
 
 @pytest.fixture

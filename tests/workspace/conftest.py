@@ -3,19 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from tests import factories
 from tsunagu.agencies.models import JobRole
-
-
-@pytest.fixture
-def planner(city_hall):
-    """The municipality's planner: a manager at a 行政 agency."""
-    return factories.staff(city_hall, role="manager", login_id="planner", name="計画 はじめ", job_role="行政職員")
-
-
-@pytest.fixture
-def own_manager(own_agency):
-    return factories.staff(own_agency, role="manager", login_id="alice_mgr", name="有栖 課長", job_role="管理者")
 
 
 @pytest.fixture
