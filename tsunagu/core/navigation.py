@@ -1,4 +1,6 @@
-"""The areas in the navigation bar. An entry whose URL does not exist yet is left out."""
+"""The areas in the navigation bar. An entry whose URL does not exist yet is left out, and so is one whose screen
+answers 404 to the actor: `admin_only` and `coordinator_only` mirror agencies.permissions' gates of the same names
+(core imports no app, so the rule is restated here; tests/core/test_navigation.py holds the two together)."""
 
 from dataclasses import dataclass
 from typing import Protocol, TypedDict
@@ -54,7 +56,7 @@ def nav_for(actor: Roles, current_path: str) -> list[NavEntry]:
     for item in NAV:
         if item.admin_only and not actor.is_admin:
             continue
-        if item.coordinator_only and not (actor.is_coordinator or actor.is_admin):
+        if item.coordinator_only and not actor.is_coordinator:  # as agencies.permissions.coordinator_required
             continue
         try:
             items.append({"label": item.label, "url": reverse(item.url_name), "active": False})
