@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from tests import factories
 from tests.resources.helpers import resource
-from tests.workspace.conftest import job_roles, own_manager, planner, seed_sheet  # noqa: F401
+from tests.workspace.conftest import job_roles, seed_sheet  # noqa: F401
 from tsunagu.agencies.actor import actor_for
 from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
