@@ -227,7 +227,9 @@ class MembershipChangeKind(models.TextChoices):
     ENDED = "ended", "所属の終了"
 
 
-class AppendOnlyQuerySet(models.QuerySet["MembershipChange"]):
+class MembershipChangeQuerySet(models.QuerySet["MembershipChange"]):
+    """Append-only. (Named for its model: django-stubs tells managers made by as_manager() apart by class name.)"""
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("所属の変更記録は変更できません。")
 
@@ -253,7 +255,7 @@ class MembershipChange(models.Model):
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="変更した職員"
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = MembershipChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "所属の変更記録"
