@@ -1,8 +1,8 @@
 """/api/workspace/… — the 体制整備 reads and a few writes, through the same forms, services and rules as the pages.
 
-Same permissions as the pages (agencies.permissions, workspace.permissions): the planner runs it all, an agency's manager keeps
-her own agency's 業務棚卸表 and 会議・研修一覧 rows, every staff member reads the roadmap and the network; anyone
-else gets 404. Nothing here is personal data: worksheet answers are served without their respondent fields.
+Same permissions as the pages (agencies.permissions, workspace.permissions): the planner runs it all, an agency's
+manager keeps her own agency's 業務棚卸表 and 会議・研修一覧 rows, every staff member reads the roadmap and the
+network; anyone else gets 404. Nothing here is personal data: worksheet answers are served without their respondent fields.
 """
 
 from typing import TypeVar, cast
