@@ -2,7 +2,8 @@
 
 Same permissions as the pages (agencies.permissions, workspace.permissions): the planner runs it all, an agency's
 manager keeps her own agency's 業務棚卸表 and 会議・研修一覧 rows, every staff member reads the roadmap and the
-network; anyone else gets 404. Nothing here is personal data: worksheet answers are served without their respondent fields.
+network; anyone else gets 404. Nothing here is personal data: worksheet answers are served without their
+respondent fields.
 """
 
 from typing import TypeVar, cast
