@@ -1,5 +1,5 @@
 """/api/reports/figures — the yearly figures (J12) as JSON, with the page's rules: the planner
-(tsunagu.workspace.permissions) may ask for every agency or one; anyone else gets her own agency's, and 404 for
+(tsunagu.agencies.permissions.is_planner) may ask for every agency or one; anyone else gets her own agency's, and 404 for
 another's. Counts only: no person is named, nothing is logged."""
 
 from ninja import P, QueryEx, Router, Schema

@@ -83,7 +83,7 @@ class AgencyRow(TypedDict):
 
 def agency_in_scope(actor: Actor, wanted: int | str | None) -> tuple[Agency | None, bool]:
     """Whose figures the actor reads (None: every agency together), and whether that is what she asked for.
-    The planner (tsunagu.workspace.permissions) may ask for every agency or any one; anyone else reads her own."""
+    The planner (tsunagu.agencies.permissions.is_planner) may ask for every agency or any one; anyone else reads her own."""
     if not is_planner(actor):
         return actor.agency, wanted in (None, "", actor.agency_id, str(actor.agency_id))
     if wanted in (None, ""):

@@ -1,4 +1,4 @@
-"""集計: the yearly figures (J12). The planner (tsunagu.workspace.permissions) sees every agency and each one
+"""集計: the yearly figures (J12). The planner (tsunagu.agencies.permissions.is_planner) sees every agency and each one
 alone; everyone else sees her own agency's figures. Counts only: no person is shown, nothing is logged."""
 
 from django.http import HttpResponse
