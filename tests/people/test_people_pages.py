@@ -79,3 +79,16 @@ def test_vital_interest_disclosure_through_the_page_is_reviewed_by_the_coordinat
     disclosure.refresh_from_db()
     assert disclosure.reviewed_by == coordinator
     assert client_for(alice).post(f"/cases/disclosures/{disclosure.pk}/review/", {"note": "x"}).status_code == 404
+
+
+def test_an_expired_consent_reads_as_expired_not_in_force(world, alice, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    world.consent.given_on = timezone.localdate() - timedelta(days=400)
+    world.consent.expires_on = timezone.localdate() - timedelta(days=1)
+    world.consent.save()
+    page = client_for(alice).get(f"/people/{world.son.pk}/").content.decode()
+    row = page[page.index("本人同意の一覧"):page.index("</table>", page.index("本人同意の一覧"))]
+    assert "期限切れ" in row and "有効" not in row.split("</thead>")[1]

@@ -16,6 +16,7 @@ def person(request: ActorRequest, person: Person) -> list[Section]:
     consents = Consent.objects.filter(person=person).prefetch_related("agencies").select_related("recorded_by")
     return [Section("sharing/_person_consents.html", {
         "consents": consents, "consent_form": ConsentForm(), "vital_form": VitalInterestForm(),
+        "today": timezone.localdate(),
     }, order=20)]
 
 
