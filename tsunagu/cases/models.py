@@ -96,6 +96,11 @@ class Consultation(models.Model):
     compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # 取消: a consultation recorded by mistake leaves the live 集計 and stays in the history, with who and why
+    voided_at = models.DateTimeField("取消日時", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="取り消した職員")
+    void_reason = models.TextField("取消の理由", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
@@ -111,6 +116,41 @@ class Consultation(models.Model):
     def concern_labels(self) -> list[str]:
         labels = dict(Concern.choices)
         return [("◎" if c == self.primary_concern else "") + labels.get(c, c) for c in self.concerns]
+
+
+class ConcernSource(models.TextChoices):
+    INTAKE = "intake", "受付"
+    ASSESSMENT = "assessment", "アセスメント"
+
+
+class PersonConcern(models.Model):
+    """世帯員ごとの課題: one member's concern, from the intake or an assessment — the rows of a household case's
+    member × need view, from which its 複合課題 follows (tsunagu.rules.household). It names a person, so a reader
+    needs a basis for her (sharing.policy), not only for the case."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="concerns", verbose_name="世帯員")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="世帯")
+    case = models.ForeignKey("Case", on_delete=models.PROTECT, null=True, blank=True, related_name="person_concerns",
+                             verbose_name="支援ケース")
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="person_concerns", verbose_name="相談受付")
+    concern = models.CharField("課題", max_length=30, choices=Concern.choices)
+    source = models.CharField("把握した場面", max_length=20, choices=ConcernSource.choices, default=ConcernSource.INTAKE)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="記録した機関")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    noted_on = models.DateField("把握日", default=timezone.localdate)
+    compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
+    archived_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "世帯員ごとの課題"
+        ordering = ["noted_on", "id"]
+        indexes = [models.Index(fields=["case", "person"]), models.Index(fields=["household", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_concern_display()}"
 
 
 class CaseStatus(models.TextChoices):
@@ -136,6 +176,8 @@ class Case(models.Model):
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="本人")
     household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="世帯")
+    name = models.CharField("呼び名", max_length=60, blank=True,
+                            help_text="一覧・印刷で使う短い名前（例: 十河さん世帯）。空なら本人・世帯の名前から作ります。")
     title = models.CharField("ケース名", max_length=200)
     summary = models.TextField("概要", blank=True)
     status = models.CharField("状況", max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE, db_index=True)
@@ -169,7 +211,12 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What lists, prints and previews call the case: its 呼び名 (「十河さん世帯」), never the 主訴 sentence."""
+        return self.name or self.title
 
     @property
     def subject(self):
@@ -256,6 +303,7 @@ class SupportPlanAction(models.Model):
     resource_name = models.CharField("社会資源", max_length=200, blank=True)
     due_on = models.DateField("期日", null=True, blank=True)
     done_on = models.DateField("完了日", null=True, blank=True)
+    members = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="対象の世帯員")
     history = HistoricalRecords()
 
     class Meta:
@@ -274,6 +322,9 @@ class CaseNote(models.Model):
     written_on = models.DateField("日付", default=timezone.localdate)
     kind = models.CharField("種別", max_length=20, blank=True)
     body = models.TextField("内容")
+    # 世帯の一人ひとり: a note about a household case may name the members it is about; a reader needs a basis for
+    # each member it names (sharing.policy), one naming no one follows its case
+    members = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="対象の世帯員")
     compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -99,14 +99,22 @@ def _leads_case(actor, **subject) -> bool:
 
 @transaction.atomic
 def case_open(*, actor, title: str, person: Person | None = None, household: Household | None = None,
-              summary: str = "", lead_agency=None, compartment: str = "") -> Case:
+              summary: str = "", lead_agency=None, compartment: str = "", name: str = "") -> Case:
     if (person is None) == (household is None):
         raise ValidationError("支援ケースは、本人か世帯のどちらか一方について作成します。")
     return Case.objects.create(
+        name=(name.strip() or case_default_name(person=person, household=household))[:60],
         agency_id=actor.agency_id, lead_agency=lead_agency or actor.agency, person=person, household=household,
         title=_require(title, "title", "ケース名", 200), summary=summary[:MAX_TEXT], worker=actor.staff,
         compartment=compartment,
     )
+
+
+def case_default_name(*, person: Person | None = None, household: Household | None = None) -> str:
+    """The 呼び名 a case gets unless the worker gives one: the household's name (「十河さん世帯」) or the person's."""
+    if household is not None:
+        return household.name
+    return person.name if person is not None else ""
 
 
 CASE_FIELDS = ["title", "summary", "status", "closed_on"]

@@ -77,6 +77,10 @@ class AgendaItem(models.Model):
     )
     added_on = models.DateField("付議日", default=timezone.localdate)
     removed_on = models.DateField("終了日", null=True, blank=True)
+    # the members the item is about; for a 重層的支援会議 on a household, the members whose consent covers every
+    # member agency — the others are left out (`left_out`, why, in words every member may read)
+    members = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="対象の世帯員")
+    left_out = models.CharField("共有しない世帯員について", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -212,6 +216,7 @@ class ActionItem(models.Model):
     status = models.CharField("状況", max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     done_on = models.DateField("完了日", null=True, blank=True)
     result = models.TextField("結果", blank=True)
+    members = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="対象の世帯員")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()

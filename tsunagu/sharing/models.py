@@ -14,12 +14,22 @@ class ConsentMethod(models.TextChoices):
     ORAL = "oral", "口頭（記録あり）"
 
 
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", "同意"
+    REFUSED = "refused", "不同意"
+
+
 class Consent(models.Model):
-    """本人同意: the person agrees that the listed agencies may share her records. Ends at expiry or withdrawal,
-    at once: the policy checks the dates on every read."""
+    """本人同意 — or 不同意: the person agrees (GIVEN) that the listed agencies may share her records, or refuses
+    (REFUSED). A consent ends at expiry or withdrawal, at once: the policy checks the dates on every read. A refusal
+    outweighs every consent to the same agency given before it (a consent given after it outweighs the refusal);
+    it blocks the CONSENT basis and 重層的支援会議 for those agencies only — 支援会議, 要対協 and an emergency
+    disclosure are bases without consent, and a refusal does not touch them."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="consents", verbose_name="本人")
     agencies = models.ManyToManyField("agencies.Agency", related_name="consents", verbose_name="共有先の機関")
+    decision = models.CharField("意思", max_length=10, choices=ConsentDecision.choices, default=ConsentDecision.GIVEN)
+    reason = models.TextField("理由（任意）", blank=True)
     recorded_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="同意を得た機関")
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="同意を得た職員")
     given_on = models.DateField("同意日", default=timezone.localdate)
@@ -36,9 +46,14 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.person} {self.given_on}"
 
+    @property
+    def is_refusal(self) -> bool:
+        return self.decision == ConsentDecision.REFUSED
+
     def is_active(self, today: date) -> bool:
         return (
-            self.given_on <= today
+            self.decision == ConsentDecision.GIVEN
+            and self.given_on <= today
             and (self.withdrawn_on is None or self.withdrawn_on > today)
             and (self.expires_on is None or self.expires_on >= today)
         )
