@@ -70,7 +70,11 @@ def readable(actor, prefix: str = "") -> Q:
     households = policy.visible(Household.objects.filter(pk=OuterRef(f"{prefix}household_id")), actor)
     if cases.query.is_empty():  # no basis at all (the administrator)
         return Q(pk__in=[])
-    return (Q(**{f"{prefix}case__isnull": False}) & Exists(cases)) | (Q(**{f"{prefix}case__isnull": True}) & Exists(households))
+    subject = (Q(**{f"{prefix}case__isnull": False}) & Exists(cases)) | (Q(**{f"{prefix}case__isnull": True}) & Exists(households))
+    if prefix in ("", "agenda_item__"):
+        # 世帯の一人ひとり: an item naming members needs a basis for each of them too
+        subject &= policy.names_visible(actor, AgendaItem, "pk" if not prefix else "agenda_item_id")
+    return subject
 
 
 def readable_agenda_item_ids(actor, items) -> set[int]:
@@ -83,7 +87,8 @@ def on_readable_items(qs: QuerySet, actor) -> QuerySet:
     """Decisions or action items the actor may read, of meetings she sits on (the caller's query says which):
     those about an agenda item she may read (`readable`), and those about the meeting as a whole (no item) —
     the meeting's own business, for its seated members."""
-    return qs.filter(Q(agenda_item__isnull=True) | readable(actor, "agenda_item__"))
+    qs = qs.filter(Q(agenda_item__isnull=True) | readable(actor, "agenda_item__"))
+    return qs.filter(policy.names_visible(actor, ActionItem)) if qs.model is ActionItem else qs
 
 
 def sitting_record(sitting: Sitting, actor) -> tuple[list[Decision], list[ActionItem]]:
@@ -125,7 +130,7 @@ class AgendaRow:
 def _label(subject) -> str:
     if subject is None:
         return "（閲覧の根拠がないため表示しません）"
-    return getattr(subject, "title", None) or subject.name
+    return subject.label if isinstance(subject, Case) else subject.name
 
 
 def _subjects(rows, readable_pks: set[int]) -> tuple[dict, dict]:

@@ -275,9 +275,11 @@ def _seen_by(actor, subject) -> policy.Access:
 def _item_create(actor, meeting: Meeting, case, household, *, proposal=None) -> AgendaItem:
     if _open_item(meeting, case, household) is not None:
         raise ValidationError("この会議ではすでに検討事項になっています。")
-    if meeting.kind == MeetingKind.MULTI_AGENCY_MEETING:
-        _require_consent(meeting, case or household)
-    item = AgendaItem.objects.create(meeting=meeting, case=case, household=household, added_on=timezone.localdate())
+    coverage = _require_consent(meeting, case or household) if meeting.kind == MeetingKind.MULTI_AGENCY_MEETING else None
+    item = AgendaItem.objects.create(meeting=meeting, case=case, household=household, added_on=timezone.localdate(),
+                                     left_out=coverage.left_out_summary()[:300] if coverage else "")
+    if coverage is not None and (household is not None or (case is not None and case.household_id)):
+        item.members.set(coverage.members)  # 世帯の一人ひとり: only the members whose consent covers every agency
     _record(actor, meeting, Event.AGENDA_ADDED, changed=[item], agenda_item=item, proposal=proposal,
             note=f"{proposal.proposed_by_agency.name}の提案" if proposal is not None else "")
     policy.meeting_disclosure_logged(actor, item)
@@ -294,16 +296,21 @@ def agenda_add(*, actor, meeting: Meeting, case=None, household=None) -> AgendaI
     return _item_create(actor, meeting, case, household)
 
 
-def _require_consent(meeting: Meeting, subject) -> None:
-    missing_ids = policy.consent_missing(subject, current_member_agency_ids(meeting))
-    if missing_ids:
-        missing = list(Agency.objects.filter(pk__in=missing_ids).order_by("kana"))
+def _require_consent(meeting: Meeting, subject) -> "policy.ConsentCoverage":
+    """重層的支援会議 rests on consent, member by member: a household is taken up with the members whose consent
+    covers every member agency, the others left out (the item says so); with none, or for a person without it,
+    AgendaRefused names the agencies."""
+    coverage = policy.consent_coverage(subject, current_member_agency_ids(meeting))
+    if coverage.missing:
+        missing = list(Agency.objects.filter(pk__in=coverage.missing).order_by("kana"))
         names = "、".join(a.name for a in missing)
+        who = "どの世帯員についても、" if coverage.left_out else ""
         raise AgendaRefused(
-            f"重層的支援会議は本人の同意にもとづいて開きます。次の構成機関について、同意の記録がありません: {names}。"
+            f"重層的支援会議は本人の同意にもとづいて開きます。{who}次の構成機関について、同意の記録がありません: {names}。"
             "同意を得てから付議するか、同意なしで情報を共有できる支援会議（社会福祉法106条の6）で検討してください。",
             missing,
         )
+    return coverage
 
 
 @transaction.atomic

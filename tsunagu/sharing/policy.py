@@ -61,7 +61,7 @@ from datetime import date
 from functools import wraps
 from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast
 
-from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -69,13 +69,13 @@ from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency, Role
 from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
-from tsunagu.cases.models import Case, CaseNote, Consultation, Referral, SupportPlan
+from tsunagu.cases.models import Case, CaseNote, Consultation, PersonConcern, Referral, SupportPlan
 from tsunagu.identity.normalize import search_key
 from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
 from tsunagu.people import search_index
 from tsunagu.people.models import Household, HouseholdMember, Person
 
-from .models import Consent, SharingVersion, VitalInterestDisclosure
+from .models import Consent, ConsentDecision, SharingVersion, VitalInterestDisclosure
 
 B = SharingBasis
 ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
@@ -231,11 +231,29 @@ class Scope:
     @property
     @_memo
     def consent_persons(self) -> list[int]:
-        return _ids(Consent.objects.filter(
-            _current("given_on", "withdrawn_on", self.today),
-            Q(expires_on__isnull=True) | Q(expires_on__gte=self.today),
-            agencies=self.agency_id,
-        ).values_list("person_id", flat=True))
+        """The persons whose consent names the agency today: an active consent (given, not expired, not withdrawn)
+        not outweighed by a refusal (不同意) to the agency recorded on or after it. A refusal blocks this basis
+        for the agencies it names only; a consent given after it outweighs it in turn."""
+        active = (Q(decision=ConsentDecision.GIVEN) & _current("given_on", "withdrawn_on", self.today)
+                  & (Q(expires_on__isnull=True) | Q(expires_on__gte=self.today)))
+        rows = Consent.objects.filter(active | Q(decision=ConsentDecision.REFUSED), agencies=self.agency_id,
+                                      given_on__lte=self.today).values_list("person_id", "decision", "given_on", "pk")
+        given: dict[int, tuple[date, int]] = {}
+        refused: dict[int, tuple[date, int]] = {}
+        for person_id, decision, given_on, pk in rows:
+            latest = refused if decision == ConsentDecision.REFUSED else given
+            latest[person_id] = max(latest.get(person_id, (given_on, pk)), (given_on, pk))
+        return sorted(p for p, when in given.items() if p not in refused or refused[p] < when)
+
+    def names_visible(self, model: type[Model], ref: str = "pk") -> Q:
+        """世帯の一人ひとり: on rows of `model` (one with a `members` relation to Person — notes, plan rows, agenda
+        and action items), or on rows pointing to one through `ref`: no member the row names is beyond the
+        agency's bases. A row naming no one follows what it belongs to; a row naming members needs a basis for
+        each of them."""
+        through = model._meta.get_field("members").remote_field.through  # type: ignore[union-attr]
+        own = next(f.attname for f in through._meta.fields if f.related_model is model)
+        hidden = through.objects.filter(**{own: OuterRef(ref)}).exclude(_any(self.person_conditions("person_id")))
+        return ~Exists(hidden)  # type: ignore[return-value]
 
     def _vital(self) -> "QuerySet[VitalInterestDisclosure]":
         return VitalInterestDisclosure.objects.filter(
@@ -458,16 +476,37 @@ def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
 
 
 def _following_case(scope: Scope) -> Conditions:
-    """A note or plan is seen with its case."""
+    """A plan is seen with its case."""
     return scope.case_conditions("case__")
 
 
+def _note_conditions(scope: Scope) -> Conditions:
+    """A note is seen with its case — one naming members (世帯の一人ひとり) only by a reader with a basis for each
+    of them, or by the agency that wrote it."""
+    named = Q(agency_id=scope.agency_id) | scope.names_visible(CaseNote)
+    return {b: q & named for b, q in scope.case_conditions("case__").items()}
+
+
 def _consultation_conditions(scope: Scope) -> Conditions:
-    """A consultation is seen by the agency that took it, with the case it led to, or with its person — except on
-    an emergency disclosure, which opens the providing agency's cases, not every consultation about her."""
+    """A consultation is seen by the agency that took it, with its person, or with the case it led to — through a
+    household case only if the reader also has a basis for the member it names, if it names one. Not on an
+    emergency disclosure, which opens the providing agency's cases, not every consultation about her."""
     case_q = scope.case_conditions("case__")
     person_q = scope.person_conditions("person_id")
-    conditions: Conditions = {b: case_q[b] if b == B.VITAL_INTEREST else case_q[b] | person_q[b] for b in ORDER}
+    with_case = {b: case_q[b] & (Q(person__isnull=True) | _any(person_q)) for b in ORDER}
+    conditions: Conditions = {b: with_case[b] if b == B.VITAL_INTEREST else with_case[b] | person_q[b] for b in ORDER}
+    conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
+    return conditions
+
+
+def _person_concern_conditions(scope: Scope) -> Conditions:
+    """世帯員ごとの課題: seen by the agency that recorded it, and by a reader with a basis for the member it names
+    and for its case (if it belongs to one) — an emergency disclosure only within the providing agency's cases."""
+    person_q = scope.person_conditions("person_id")
+    case_q = scope.case_conditions("case__")
+    any_case = _any(case_q)
+    conditions: Conditions = {b: person_q[b] & (Q(case__isnull=True) | any_case) for b in ORDER}
+    conditions[B.VITAL_INTEREST] = person_q[B.VITAL_INTEREST] & case_q[B.VITAL_INTEREST]
     conditions[B.OWN_AGENCY] |= Q(agency_id=scope.agency_id)
     return conditions
 
@@ -508,9 +547,10 @@ KINDS: dict[type[Model], _Kind] = {
     Person: _Kind(Scope.person_conditions, Scope.person_rules),
     Household: _Kind(Scope.household_conditions, Scope.household_rules),
     Case: _Kind(Scope.case_conditions, Scope.case_rules),
-    CaseNote: _Kind(_following_case, own_compartment=True),
+    CaseNote: _Kind(_note_conditions, own_compartment=True),
     SupportPlan: _Kind(_following_case),
     Consultation: _Kind(_consultation_conditions, own_compartment=True),
+    PersonConcern: _Kind(_person_concern_conditions, own_compartment=True),
     Referral: _Kind(_referral_conditions),
 }
 
@@ -587,7 +627,40 @@ def within_case(qs: "QuerySet[M]", actor: Acting, case: Case) -> "QuerySet[M]":
     if kind is not None and kind.own_compartment:
         in_council = getattr(case, f"basis_{B.CHILD_PROTECTION_COUNCIL}", access.basis == B.CHILD_PROTECTION_COUNCIL)
         qs = qs.filter(_outside_council(B.CHILD_PROTECTION_COUNCIL if in_council else access.basis))
-    return qs
+    return qs.filter(_naming_within_case(qs.model, actor))
+
+
+def _naming_within_case(model: type[Model], actor: Acting) -> Q:
+    """世帯の一人ひとり within a case the actor holds: a row naming members needs a basis for each, unless her agency
+    recorded it."""
+    scope = _scope(actor)
+    if scope is None:
+        return Q(pk__in=[])
+    if model is CaseNote:
+        return Q(agency_id=scope.agency_id) | scope.names_visible(CaseNote)
+    if model in (Consultation, PersonConcern):
+        return Q(agency_id=scope.agency_id) | Q(person__isnull=True) | _any(scope.person_conditions("person_id"))
+    return Q()
+
+
+def named_rows(qs: "QuerySet[M]", actor: Acting, *, recorded_by: str = "") -> "QuerySet[M]":
+    """Of rows that may name members (`members`: plan rows, agenda and action items) and that the actor reads
+    through something she already holds (the plan of a case she sees, a meeting she sits on), those whose every
+    named member she has a basis for — or that her agency recorded (`recorded_by`: the agency column, e.g.
+    "plan__agency_id"). The one rule of 世帯の一人ひとり for rows outside `KINDS`."""
+    scope = _scope(actor)
+    if scope is None:
+        return qs.none()
+    allowed = scope.names_visible(qs.model)
+    if recorded_by:
+        allowed = Q(**{recorded_by: scope.agency_id}) | allowed
+    return qs.filter(allowed)
+
+
+def names_visible(actor: Acting, model: type[Model], ref: str = "pk") -> Q:
+    """`Scope.names_visible` for the actor (no basis at all: no row)."""
+    scope = _scope(actor)
+    return scope.names_visible(model, ref) if scope is not None else Q(pk__in=[])
 
 
 _ACCESS = "_policy_access"  # on a row passed to `log_reads` without basis_* flags: the Access found for it
@@ -919,6 +992,58 @@ def meeting_disclosure_logged(actor: Actor, item: AgendaItem, *, path: str = "")
     detail = f"検討事項として構成員に提供（{meeting.title}）"[:200]
     return access_log_record(actor=actor, reads=[(subject, _meeting_basis(meeting), detail)],
                              action=AccessAction.DISCLOSE, path=path)
+
+
+@dataclass(frozen=True)
+class ConsentCoverage:
+    """What a 重層的支援会議 may share of a case or household (`consent_coverage`).
+
+    `missing`: the agencies that block the item altogether — for a person, those holding neither her as their
+    own nor her consent; for a household, every agency when no member is covered. `members`: the household's
+    members whose consent (or own record) covers every member agency — the only ones the item shares.
+    `left_out`: the others, each with why (不同意 / 同意の記録なし), for readers who may see them."""
+
+    missing: list[int]
+    members: list[int] = field(default_factory=list)
+    left_out: dict[int, str] = field(default_factory=dict)
+
+    def left_out_summary(self) -> str:
+        """Who is left out, in words every member of the meeting may read: counts, never names."""
+        if not self.left_out:
+            return ""
+        refused = sum(1 for why in self.left_out.values() if why == LEFT_OUT_REFUSED)
+        parts = [f"{LEFT_OUT_REFUSED}{refused}名"] if refused else []
+        if len(self.left_out) - refused:
+            parts.append(f"{LEFT_OUT_NO_CONSENT}{len(self.left_out) - refused}名")
+        return f"世帯員{len(self.left_out)}名（{'、'.join(parts)}）は、本人同意がないため共有していません。"
+
+
+LEFT_OUT_REFUSED = "不同意"
+LEFT_OUT_NO_CONSENT = "同意の記録なし"
+
+
+def consent_coverage(obj: Case | Household, agency_ids: Iterable[int], *, today: date | None = None) -> ConsentCoverage:
+    """重層的支援会議 rests on consent, member by member (世帯の一人ひとり). A case about one person is covered when
+    every agency holds her as its own or holds her consent (`consent_missing`). A household — a household case,
+    or a household alone — is shared only through the members whose consent covers every agency; the others
+    are left out, and a refusal (不同意) to any of the agencies says why."""
+    today = today or timezone.localdate()
+    agency_ids = sorted(set(agency_ids))
+    household = obj.household if isinstance(obj, Case) else obj
+    if household is None:
+        return ConsentCoverage(consent_missing(obj, agency_ids, today=today), [obj.person_id] if isinstance(obj, Case) else [])
+    members = [m.person for m in HouseholdMember.objects.filter(
+        _current("joined_on", "left_on", today), household=household, person__archived_at__isnull=True,
+    ).select_related("person").order_by("pk")]
+    scopes = [Scope(a, today) for a in agency_ids]
+    lacking = {p.pk: [s.agency_id for s in scopes if not {B.OWN_AGENCY, B.CONSENT} & set(s.bases_of(p))] for p in members}
+    refusals = set(Consent.objects.filter(person_id__in=list(lacking), decision=ConsentDecision.REFUSED,
+                                          given_on__lte=today, agencies__in=agency_ids or [0])
+                   .values_list("person_id", "agencies"))
+    covered = [p for p, missing in lacking.items() if not missing]
+    left_out = {p: LEFT_OUT_REFUSED if any((p, a) in refusals for a in missing) else LEFT_OUT_NO_CONSENT
+                for p, missing in lacking.items() if missing}
+    return ConsentCoverage([] if covered else agency_ids, covered, left_out)
 
 
 def consent_missing(obj: Case | Household, agency_ids: Iterable[int], *, today: date | None = None) -> list[int]:
