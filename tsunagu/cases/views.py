@@ -358,7 +358,7 @@ def plan_print(request, pk: int):
 @login_required
 def consultation_print(request, pk: int):
     consultation = policy.get_or_404(Consultation, request.actor, pk, action=AccessAction.PRINT, path=request.path,
-                                     queryset=Consultation.objects.select_related("person", "agency", "staff"))
+                                     queryset=Consultation.objects.select_related("person", "household", "agency", "staff"))
     return render(request, "cases/consultation_print.html", {"c": consultation, "areas": ASSESSMENT_AREAS})
 
 
