@@ -120,3 +120,9 @@ def test_staff_changes_her_password_and_weak_ones_are_refused(alice, client_for)
                                        "new_password2": "a-much-longer-passphrase"})
     alice.refresh_from_db()
     assert alice.check_password("a-much-longer-passphrase")
+
+
+def test_a_wrong_password_is_said_once(alice):
+    html = _login(Client(), "alice", "wrong-password").content.decode()
+    assert html.count("ログインIDまたはパスワードが正しくありません") == 1
+    assert 'role="alert"' in html

@@ -79,7 +79,7 @@ def test_print(world, personas, client_for, persona):
 def test_lists_and_search(world, personas, client_for, persona):
     client = client_for(personas[persona])
     sees = persona in SEES
-    assert (world.case.title in client.get("/cases/").content.decode()) == sees
+    assert (world.case.label in client.get("/cases/").content.decode()) == sees
     assert (world.son.name in client.get("/people/", {"q": "けんいち"}).content.decode()) == sees
     assert (world.household.name in client.get("/people/", {"q": "高橋"}).content.decode()) == sees
     referrals = client.get("/cases/referrals/").content.decode()
@@ -92,7 +92,7 @@ def test_export(world, personas, client_for, persona):
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert (world.case.title in titles) == (persona in SEES)
+    assert (world.case.label in titles) == (persona in SEES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -34,7 +34,7 @@ def test_a_consent_holder_sees_the_household_but_only_the_member_who_consented(w
 
 def test_the_household_page_logs_the_household_its_members_and_its_cases(world, alice, client_for):
     page = client_for(alice).get(f"/ecomap/households/{world.household.pk}/").content.decode()
-    assert world.grandson.name in page and world.case.title in page
+    assert world.grandson.name in page and world.case.label in page
     logged = {(row.object_type, row.object_id) for row in AccessLog.objects.filter(staff=alice)}
     assert ("people.household", str(world.household.pk)) in logged
     assert {str(p.pk) for p in (world.father, world.mother, world.son, world.grandson)} <= {

@@ -18,7 +18,7 @@ def test_the_badge_counts_every_overdue_followup_while_the_panel_shows_eight(wor
     page = client_for(alice).get("/").content.decode()
     assert "期限切れ 10 件" in page
     panel = page.split("フォローアップ（つながり続ける支援）", 1)[1].split("</section>", 1)[0]
-    assert len(re.findall(r"<li>", panel)) == 8 and world.case.title not in panel  # the oldest eight, soonest first
+    assert len(re.findall(r"<li>", panel)) == 8 and world.case.label not in panel  # the oldest eight, soonest first
     assert AccessLog.objects.filter(staff=alice, object_type="cases.case", object_id=str(world.son_case.pk), path="/").exists()
 
 
@@ -26,7 +26,7 @@ def test_no_badge_without_overdue_followups(world, alice, client_for):
     services.schedule_create(actor=actor(alice), case=world.son_case, starts_on=timezone.localdate() + timedelta(days=3),
                              occurrences=1)
     page = client_for(alice).get("/").content.decode()
-    assert "期限切れ" not in page and world.son_case.title in page
+    assert "期限切れ" not in page and world.son_case.label in page
 
 
 def test_another_agencys_followups_are_not_shown(world, alice, bob, client_for):

@@ -48,7 +48,7 @@ def test_j5_follow_ups_overdue_on_dashboard_and_handover(page, live_server, worl
     page.goto(f"{live_server.url}/")
     panel = page.locator("section", has_text="フォローアップ（つながり続ける支援）").first
     expect(panel).to_contain_text("期限切れ")
-    expect(panel).to_contain_text(world.son_case.title)
+    expect(panel).to_contain_text(world.son_case.label)
     assert_accessible(page)
     page.get_by_role("link", name="フォローアップの一覧").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("フォローアップ")

@@ -45,7 +45,7 @@ def test_closing_with_a_reason(world, alice):
 def test_overdue_followup_reaches_dashboard_and_gap_list(world, alice, coordinator, client_for):
     services.schedule_create(actor=actor(alice), case=world.son_case, starts_on=timezone.localdate() - timedelta(days=40))
     dashboard = client_for(alice).get("/").content.decode()
-    assert "期限切れ" in dashboard and world.son_case.title in dashboard
+    assert "期限切れ" in dashboard and world.son_case.label in dashboard
     gaps = client_for(coordinator).get("/followups/gaps/").content.decode()
     assert "期限を過ぎたフォローアップ" in gaps and "外れる条件" in gaps
     # The coordinator has no basis for the son: the row names the agency, not the person.
@@ -110,7 +110,7 @@ def test_the_followups_page_logs_its_cases_and_outreach_in_one_write(world, alic
                                  household=world.household)
     with CaptureQueriesContext(connection) as queries:
         page = client_for(alice).get("/followups/").content.decode()
-    assert world.son_case.title in page and "旭町3丁目の男性" in page
+    assert world.son_case.label in page and "旭町3丁目の男性" in page
     writes = [q["sql"] for q in queries if "audit_accesslog" in q["sql"] and q["sql"].lstrip().upper().startswith("INSERT")]
     assert len(writes) == 1
     logged = set(AccessLog.objects.filter(staff=alice, path="/followups/", action="list").values_list("object_type", "object_id"))

@@ -58,7 +58,7 @@ def test_a_case_whose_referrals_were_all_declined_is_listed_until_one_is_live(wo
                            expected_version=world.referral.version, comment="対象外のため")
     rows = _sections(coordinator)["declined"].rows
     assert len(rows) == 1 and "つなぎ 1 件がすべて辞退され" in rows[0].reason and rows[0].since == TODAY()
-    assert world.son_case.title not in rows[0].subject  # no basis for the coordinator
+    assert world.son_case.label not in rows[0].subject  # no basis for the coordinator
     partner = bob.memberships.get().agency
     cases.referral_send(actor=actor(alice), case=world.son_case, person=world.son, to_agency=partner, reason="再度の依頼",
                         request="就労支援", due_on=TODAY() + timedelta(days=7),
@@ -120,8 +120,8 @@ def test_a_kinds_own_list_pages_through_all_its_rows_oldest_first(world, alice, 
     first = client.get("/followups/gaps/followups/").content.decode()
     second = client.get("/followups/gaps/followups/?page=2").content.decode()
     assert "期限を過ぎたフォローアップ（2件）" in first and "1 / 2 ページ（全 2 件）" in first
-    assert world.son_case.title in first and world.case.title not in first  # the oldest first
-    assert world.son_case.title not in second and "古い順" in second
+    assert world.son_case.label in first and world.case.label not in first  # the oldest first
+    assert world.son_case.label not in second and "古い順" in second
     assert "2 / 2 ページ" in second
     assert "2 / 2 ページ" in client.get("/followups/gaps/followups/?page=9").content.decode()  # past the end: the last
     assert "1 / 2 ページ" in client.get("/followups/gaps/followups/?page=x").content.decode()

@@ -23,9 +23,9 @@ def test_overdue_and_coming_followups_are_listed_apart_with_their_case(world, al
     services.schedule_create(actor=a, case=world.case, starts_on=timezone.localdate() + timedelta(days=5), occurrences=1)
     overdue, due = _tables(client_for(alice).get("/followups/").content.decode())
     late = FollowUp.objects.get(case=world.son_case)
-    assert "期限切れ" in overdue and world.son_case.title in overdue and world.son.name in overdue
+    assert "期限切れ" in overdue and world.son_case.label in overdue and world.son.name in overdue
     assert f'href="/followups/{late.pk}/record/"' in overdue and alice.name in overdue
-    assert "期限切れ" not in due and world.case.title in due and world.household.name in due  # a household case
+    assert "期限切れ" not in due and world.case.label in due and world.household.name in due  # a household case
 
 
 def test_values_are_escaped_and_a_followup_without_a_worker_says_so(world, alice, client_for):

@@ -74,12 +74,12 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
     assert_accessible(page)
     page.get_by_role("button", name="受け入れる").click()
     expect(page.locator(".messages")).to_contain_text("検討事項にしました")
-    expect(page.get_by_role("link", name=world.case.title)).to_be_visible()
+    expect(page.get_by_role("link", name=world.case.label)).to_be_visible()
 
     # A member sees the household case while it is on the agenda, and records minutes, a decision and an action.
     _as(page, live_server, "bob")
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
-    page.get_by_role("link", name=world.case.title).click()
+    page.get_by_role("link", name=world.case.label).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(world.case.title)
     expect(page.get_by_text("閲覧の根拠: 支援会議")).to_be_visible()
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")

@@ -127,7 +127,7 @@ def test_a_member_who_sees_a_case_only_through_consent_cannot_open_it_to_every_m
     assert proposal.status == ProposalStatus.PENDING and proposal.proposer_basis == SharingBasis.CONSENT
     assert client_for(dave).get(f"/cases/{world.son_case.pk}/").status_code == 404
     page = client_for(convener).get(f"/meetings/{world.meeting.pk}/").content.decode()
-    assert "検討事項の提案（判断待ち）" in page and world.son_case.title in page and "受け入れる" in page
+    assert "検討事項の提案（判断待ち）" in page and world.son_case.label in page and "受け入れる" in page
 
     # the convener accepts: now an agenda item, logged as a disclosure on the meeting's basis
     assert client_for(convener).post(f"/meetings/proposals/{proposal.pk}/accept/").status_code == 302

@@ -23,6 +23,7 @@ router = Router(tags=["相談・支援ケース・つなぎ"])
 
 class CaseOut(Schema):
     id: int
+    name: str  # 呼び名: what lists call the case (「十河さん世帯」)
     title: str
     status: str
     status_label: str

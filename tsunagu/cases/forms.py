@@ -54,7 +54,9 @@ class IntakeForm(forms.Form):
 
 
 class CaseForm(VersionedForm):
-    title = forms.CharField(label="ケース名", max_length=200)
+    name = forms.CharField(label="呼び名", max_length=60, required=False,
+                           help_text="一覧・印刷で使う短い名前（例: 十河さん世帯）。空にすると本人・世帯の名前になります。")
+    title = forms.CharField(label="ケース名（主訴）", max_length=200)
     summary = forms.CharField(label="概要", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=100_000)
     status = forms.ChoiceField(label="状況", choices=CaseStatus.choices)
 

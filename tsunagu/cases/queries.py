@@ -37,7 +37,8 @@ def case_list(qs: QuerySet, *, status: str = "", mine_only: bool = False, agency
     if mine_only and agency_id:
         qs = qs.filter(lead_agency_id=agency_id)
     if query:
-        qs = qs.filter(Q(title__icontains=query) | Q(person__name__icontains=query) | Q(household__name__icontains=query))
+        qs = qs.filter(Q(name__icontains=query) | Q(title__icontains=query) | Q(person__name__icontains=query)
+                       | Q(household__name__icontains=query))
     return qs.select_related("lead_agency", "person", "household").order_by("-updated_at", "-pk")
 
 

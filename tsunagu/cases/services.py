@@ -117,7 +117,7 @@ def case_default_name(*, person: Person | None = None, household: Household | No
     return person.name if person is not None else ""
 
 
-CASE_FIELDS = ["title", "summary", "status", "closed_on"]
+CASE_FIELDS = ["name", "title", "summary", "status", "closed_on"]
 
 
 @transaction.atomic
@@ -133,6 +133,7 @@ def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
         if field in fields:
             setattr(case, field, fields[field])
     case.title = _require(case.title, "title", "ケース名", 200)
+    case.name = (case.name or "").strip()[:60] or case_default_name(person=case.person, household=case.household)
     if case.status not in CaseStatus.values:
         raise ValidationError({"status": "状況の値が正しくありません。"})
     if closing and not case.closures.exists():

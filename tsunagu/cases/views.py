@@ -161,9 +161,10 @@ def export(request):
     book = Workbook()
     sheet = book.active
     sheet.title = "支援ケース"
-    sheet.append(cells.xlsx_row(sheet, ["ID", "ケース名", "本人・世帯", "主担当機関", "状況", "開始日", "終結日", "最終更新"]))
+    sheet.append(cells.xlsx_row(sheet, ["ID", "呼び名", "ケース名（主訴）", "本人・世帯", "主担当機関", "状況", "開始日", "終結日",
+                                         "最終更新"]))
     for c in cases:
-        sheet.append(cells.xlsx_row(sheet, [c.pk, c.title, str(c.subject), c.lead_agency.name, c.get_status_display(),
+        sheet.append(cells.xlsx_row(sheet, [c.pk, c.label, c.title, str(c.subject), c.lead_agency.name, c.get_status_display(),
                                             c.opened_on, c.closed_on, timezone.localtime(c.updated_at).replace(tzinfo=None)]))
     out = BytesIO()
     book.save(out)
@@ -188,8 +189,8 @@ def case_detail(request, pk: int):
 @login_required
 def case_edit(request, pk: int):
     case = _editable(Case, request, pk)
-    form = CaseForm(request.POST or None, initial={"title": case.title, "summary": case.summary, "status": case.status,
-                                                   "version": case.version})
+    form = CaseForm(request.POST or None, initial={"name": case.name, "title": case.title, "summary": case.summary,
+                                                   "status": case.status, "version": case.version})
     outcome = EditOutcome()
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -199,7 +200,7 @@ def case_edit(request, pk: int):
         if outcome.saved:
             messages.success(request, "保存しました。")
             return redirect("cases:case_detail", case.pk)
-    rows = conflict_rows(outcome.conflict, form, ["title", "summary", "status"])
+    rows = conflict_rows(outcome.conflict, form, ["name", "title", "summary", "status"])
     return render(request, "cases/case_form.html", {"form": form, "case": case, "conflict": outcome.conflict,
                                                     "conflict_rows": rows})
 

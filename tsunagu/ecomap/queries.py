@@ -135,4 +135,4 @@ def case_ecomap(case: Case, actor, *, member_count: int | None = None) -> tuple[
         age = case.person.age_on(timezone.localdate())
         centre = [case.person.name] + ([f"{age}歳"] if age is not None else [])
     nodes = case_nodes([case])
-    return ecomap_svg.render(title=case.title, centre=centre, nodes=nodes), nodes
+    return ecomap_svg.render(title=case.label, centre=centre, nodes=nodes), nodes

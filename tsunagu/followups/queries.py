@@ -71,7 +71,7 @@ def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 20
     overdue = planned.filter(due_on__lt=today).count() if rows[0].due_on < today else 0
     # the lists name the case and its person or household; nothing else of them is read
     cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={f.case_id for f in rows}), actor, with_basis=True)
-             .select_related("person", "household").only("title", "person__name", "household__name")}
+             .select_related("person", "household").only("name", "title", "person__name", "household__name")}
     shown = []
     for f in rows:
         if f.case_id in cases:
@@ -113,7 +113,7 @@ class GapSection:
 def _names(actor, case_ids=(), household_ids=()) -> tuple[dict, dict]:
     """Names the actor may see, by id (one query each), each row carrying its basis for the caller's log_reads."""
     cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in=list(case_ids)), actor, with_basis=True)
-             .only("pk", "title")} if case_ids else {}
+             .only("pk", "name", "title")} if case_ids else {}
     households = {h.pk: h for h in policy.visible(Household.objects.filter(pk__in=list(household_ids)), actor,
                                                   with_basis=True).only("pk", "name")} if household_ids else {}
     return cases, households
@@ -247,7 +247,7 @@ def _household_label(pk: int, agency_name: str, households) -> tuple[str, str]:
 
 def _case_label(case_id: int, agency_name: str, cases) -> tuple[str, str]:
     if case_id in cases:
-        return cases[case_id].title, reverse("cases:case_detail", args=[case_id])
+        return cases[case_id].label, reverse("cases:case_detail", args=[case_id])
     return _hidden(agency_name), ""
 
 

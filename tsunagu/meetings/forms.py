@@ -78,7 +78,7 @@ class CaseProposalForm(forms.Form):
 
     def __init__(self, *args, cases=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].choices = [(c.pk, c.title) for c in cases]
+        self.fields["case"].choices = [(c.pk, c.label) for c in cases]
 
 
 class DeclineForm(forms.Form):

@@ -49,7 +49,7 @@ def _followup_row(f, today) -> str:
     overdue = '<span class="tag tag--danger">期限切れ</span> ' if f.due_on < today else ""
     case = f.case
     who = case.person.name if case.person_id else case.household.name
-    title = escape(case.title)
+    title = escape(case.label)
     staff = escape(f.staff.name) if f.staff_id and f.staff.name else "未定"
     return (f"<tr><td>{overdue}{due}</td>\n"
             f'<td><a href="{reverse("cases:case_detail", args=[f.case_id])}">{title}</a><br><small>{escape(who)}</small></td>\n'
