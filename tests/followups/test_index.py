@@ -30,7 +30,7 @@ def test_overdue_and_coming_followups_are_listed_apart_with_their_case(world, al
 
 def test_values_are_escaped_and_a_followup_without_a_worker_says_so(world, alice, client_for):
     a = actor(alice)
-    case = cases.case_open(actor=a, person=world.son, title="<script>alert(1)</script>の見守り")
+    case = cases.case_open(actor=a, person=world.son, title="見守り", name="<script>alert(1)</script>の見守り")
     services.schedule_create(actor=a, case=case, starts_on=timezone.localdate() + timedelta(days=1), occurrences=1)
     FollowUp.objects.filter(case=case).update(staff=None)
     _, due = _tables(client_for(alice).get("/followups/").content.decode())
