@@ -418,6 +418,10 @@ def minutes_save(*, actor, sitting: Sitting, expected_version: int, minutes: str
     _member_only(actor, sitting.meeting)
     if status not in SittingStatus.values:
         raise ValidationError({"status": "状態の値が正しくありません。"})
+    if status == SittingStatus.HELD and sitting.held_on > timezone.localdate():
+        day = sitting.held_on
+        raise ValidationError({"status": f"開催日（{day.year}年{day.month}月{day.day}日）より前に「開催済み」にはできません。"
+                                         "開催日になってから記録するか、状態を「予定」のままにしてください。"})
     for text, label in ((minutes, "議事録"), (events, "会議・研修の予定"), (topics, "課題・話題")):
         if len(text) > MAX_TEXT:
             raise ValidationError(f"{label}は{MAX_TEXT:,}文字以内で入力してください。")

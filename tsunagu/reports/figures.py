@@ -11,7 +11,8 @@ household once over the year, which is not the sum of the months.
                             once); not the 名寄せ's flag across agencies (tsunagu.rules.household says why)
     プラン作成件数          support plans first made (第1版), by the agency that made them
     プラン見直し件数        later revisions of a plan
-    支援会議 開催回数       sittings held of the 支援会議, by the convening agency
+    支援会議 開催回数       sittings held of the 支援会議 (marked 開催済み, dated today or before), by the convening
+                            agency
     重層的支援会議 開催回数 the same, of the 重層的支援会議
     つなぎ件数              referrals sent (依頼日), by the sending agency
     つなぎの回答日数        calendar days from sending to the first 受理 or 辞退, median of those answered
@@ -142,7 +143,9 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
 
     consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True)
     plans = SupportPlan.objects.filter(created_at__gte=since, created_at__lt=until)
-    held = Sitting.objects.filter(status=SittingStatus.HELD, held_on__range=(start, end))
+    # a sitting counts once it has taken place: one marked 開催済み ahead of its date is not counted before that date
+    held = Sitting.objects.filter(status=SittingStatus.HELD, held_on__range=(start, end),
+                                  held_on__lte=timezone.localdate())
     referrals = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until)
     placements = Placement.objects.filter(started_on__range=(start, end))
     if agency_id is not None:
