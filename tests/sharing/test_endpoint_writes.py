@@ -704,6 +704,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "admin/staff/<int:pk>/tokens/revoke/": ro(NON_PERSONAL, pk="staff"),
     "admin/memberships/<int:pk>/role/": ro(NON_PERSONAL, pk="membership"),
     "admin/memberships/<int:pk>/end/": ro(NON_PERSONAL, pk="membership"),
+    "account/date-style/": ro(NON_PERSONAL),
     # the API's own pages (its operations are in API_TABLE)
     "api/openapi.json": ro(), "api/docs": ro(), "api/": ro(),
     "audit/": ro(), "audit/export.csv": ro(),

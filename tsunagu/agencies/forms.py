@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from tsunagu.core.dates import DateField, DateStyle
+
 from .models import Agency, Field, JobRole, Membership, Role, Staff
 
 
@@ -95,13 +97,17 @@ class MembershipForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
         fields = ["agency", "job_role", "role", "started_on"]
-        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"started_on": DateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ModelChoiceField[Agency]", self.fields["agency"]).queryset = Agency.objects.filter(active=True)
         cast("forms.ModelChoiceField[JobRole]", self.fields["job_role"]).queryset = JobRole.objects.all()
         cast(forms.ChoiceField, self.fields["role"]).choices = Role.choices
+
+
+class DateStyleForm(forms.Form):
+    date_style = forms.ChoiceField(label="日付の表示", choices=DateStyle.choices, widget=forms.RadioSelect)
 
 
 class ApiTokenForm(forms.Form):

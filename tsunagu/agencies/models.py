@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.dates import DateStyle
+
 
 class Field(models.TextChoices):
     """分野: the fields of support, used by agencies, concerns and resources alike."""
@@ -166,6 +168,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
         verbose_name="ロックした管理者",
     )
     lock_reason = models.CharField("ロックの理由", max_length=200, blank=True, editable=False)
+    # How she reads dates on pages and prints (core.dates): 和暦 unless she chose 西暦 on her account page.
+    date_style = models.CharField("日付の表示", max_length=10, choices=DateStyle.choices, default=DateStyle.WAREKI)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = StaffManager()

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tsunagu.core.dates import DateStyle
 from tsunagu.core.locking import save_versioned
 
 from .models import Agency, ApiToken, JobRole, Membership, MembershipChange, MembershipChangeKind, Role, Staff
@@ -49,6 +50,15 @@ def staff_set_password(*, staff: Staff, password: str) -> Staff:
     password_check(password, staff=staff)
     staff.set_password(password)
     staff.save(update_fields=["password"])
+    return staff
+
+
+def staff_set_date_style(*, staff: Staff, date_style: str) -> Staff:
+    """How she reads dates on pages and prints: 和暦 or 西暦 (core.dates.DateStyle)."""
+    if date_style not in DateStyle.values:
+        raise ValidationError({"date_style": "日付の表示は和暦か西暦から選んでください。"})
+    staff.date_style = date_style
+    staff.save(update_fields=["date_style"])
     return staff
 
 

@@ -14,6 +14,7 @@ urlpatterns_root = [
 app_name = "agencies"
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("account/date-style/", views.date_style_set, name="date_style_set"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/switch-agency/", views.switch_agency, name="switch_agency"),
     path("admin/", views.admin_home, name="admin_home"),

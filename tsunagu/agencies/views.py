@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.core.dates import DateStyle
 from tsunagu.core.forms import EditOutcome, save_or_conflict
 
 from . import services
@@ -30,6 +31,7 @@ from .actor import SESSION_KEY, ActorRequest, acting_memberships
 from .forms import (
     AgencyForm,
     ApiTokenForm,
+    DateStyleForm,
     LoginForm,
     MembershipForm,
     MembershipRoleForm,
@@ -179,7 +181,21 @@ def account(request: ActorRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, new_key = api_token_issue(staff=request.user, name=form.cleaned_data["name"])
     tokens = ApiToken.objects.filter(staff=request.user, revoked_at__isnull=True)
-    return render(request, "agencies/account.html", {"form": form, "tokens": tokens, "new_key": new_key})
+    date_style_form = DateStyleForm(initial={"date_style": request.user.date_style})
+    return render(request, "agencies/account.html",
+                  {"form": form, "tokens": tokens, "new_key": new_key, "date_style_form": date_style_form})
+
+
+@login_required
+@require_POST
+def date_style_set(request: ActorRequest) -> HttpResponse:
+    form = DateStyleForm(request.POST)
+    if form.is_valid():
+        services.staff_set_date_style(staff=request.user, date_style=form.cleaned_data["date_style"])
+        messages.success(request, f"日付を{'西暦' if request.user.date_style == DateStyle.SEIREKI else '和暦'}で表示します。")
+    else:
+        messages.error(request, "日付の表示は和暦か西暦から選んでください。")
+    return redirect("agencies:account")
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django import forms
 
+from tsunagu.core.dates import DateField
+
 from .models import SharingBasis
 
 
@@ -8,8 +10,8 @@ class AccessLogSearchForm(forms.Form):
     object_type = forms.CharField(label="対象の種類（例: people.person）", required=False, max_length=50)
     object_id = forms.CharField(label="対象ID", required=False, max_length=40)
     basis = forms.ChoiceField(label="根拠", required=False, choices=[("", "すべて"), *SharingBasis.choices])
-    date_from = forms.DateField(label="期間（から）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="期間（まで）", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label="期間（から）", required=False)
+    date_to = DateField(label="期間（まで）", required=False)
 
     def clean(self):
         data = super().clean()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
+from tsunagu.core.dates import DateField
 from tsunagu.people.forms import BirthDateField, VersionedForm
 from tsunagu.people.models import Sex
 
@@ -18,7 +19,7 @@ NOTE_KINDS = ["電話", "訪問", "来所面談", "同行支援", "関係機関�
 class IntakeForm(forms.Form):
     """相談受付・申込票, short enough to fill during the call."""
 
-    received_on = forms.DateField(label="受付日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    received_on = DateField(label="受付日", initial=timezone.localdate)
     route = forms.ChoiceField(label="経路", choices=Route.choices, widget=forms.RadioSelect, initial=Route.PHONE)
     consulter = forms.ChoiceField(label="相談者", choices=Consulter.choices, widget=forms.RadioSelect, initial=Consulter.SELF)
     consulter_name = forms.CharField(label="相談者の氏名・関係", max_length=100, required=False)
@@ -74,7 +75,7 @@ class CaseTransferForm(VersionedForm):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=[(k, k) for k in NOTE_KINDS], required=False)
-    written_on = forms.DateField(label="日付", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    written_on = DateField(label="日付", initial=timezone.localdate)
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000)
 
 
@@ -85,7 +86,7 @@ class NoteCorrectForm(VersionedForm):
 class PlanForm(VersionedForm):
     goals = forms.CharField(label="目標", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
     person_wishes = forms.CharField(label="本人の意向", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=100_000)
-    review_on = forms.DateField(label="見直し予定日", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    review_on = DateField(label="見直し予定日", required=False)
 
 
 class PlanCreateForm(PlanForm):
@@ -96,7 +97,7 @@ class PlanActionForm(forms.Form):
     description = forms.CharField(label="支援内容", max_length=300, required=False)
     agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.filter(active=True), required=False)
     resource_name = forms.CharField(label="社会資源", max_length=200, required=False)
-    due_on = forms.DateField(label="期日", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    due_on = DateField(label="期日", required=False)
 
 
 PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
@@ -104,7 +105,7 @@ PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
 
 class PlanAgreeForm(VersionedForm):
     agreed_by = forms.CharField(label="同意した人（本人・家族の氏名）", max_length=100)
-    agreed_on = forms.DateField(label="同意日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    agreed_on = DateField(label="同意日", initial=timezone.localdate)
 
 
 class ReferralForm(forms.Form):
@@ -112,7 +113,7 @@ class ReferralForm(forms.Form):
                                        help_text="情報共有の根拠（本人同意・支援会議など）がある機関だけが表示されます。")
     reason = forms.CharField(label="つなぐ理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
     request = forms.CharField(label="依頼内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
-    due_on = forms.DateField(label="回答期日", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label="回答期日")
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +135,7 @@ class CaseFilterForm(forms.Form):
 class AssessmentForm(forms.Form):
     """インテーク・アセスメントシート: one free-text box per area; only the areas written in are kept."""
 
-    assessed_on = forms.DateField(label="実施日", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    assessed_on = DateField(label="実施日", initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,11 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from tsunagu.agencies.models import Staff
+from tsunagu.core.dates import DateField
 from tsunagu.people.forms import VersionedForm
 
 from .models import FollowUpMethod, FollowUpStatus, NoticedBy, OutreachStatus
-
-DATE = {"type": "date"}
 
 
 def _staff_of(agency_id):
@@ -15,7 +14,7 @@ def _staff_of(agency_id):
 
 
 class ScheduleForm(forms.Form):
-    starts_on = forms.DateField(label="初回の予定日", widget=forms.DateInput(attrs=DATE))
+    starts_on = DateField(label="初回の予定日")
     interval_months = forms.IntegerField(label="間隔（か月）", min_value=1, max_value=12, initial=1)
     occurrences = forms.IntegerField(label="回数", min_value=1, max_value=24, initial=6)
     method = forms.ChoiceField(label="方法", choices=FollowUpMethod.choices)
@@ -28,8 +27,8 @@ class CloseForm(VersionedForm):
 
     MODE_CHOICES = [("schedule", "フォローアップの予定を立てて終結する"), ("reason", "フォローアップをしない理由を記録して終結する")]
     mode = forms.ChoiceField(label="終結のしかた", choices=MODE_CHOICES, widget=forms.RadioSelect, initial="schedule")
-    closed_on = forms.DateField(label="終結日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
-    starts_on = forms.DateField(label="初回の予定日", widget=forms.DateInput(attrs=DATE), required=False)
+    closed_on = DateField(label="終結日", initial=timezone.localdate)
+    starts_on = DateField(label="初回の予定日", required=False)
     interval_months = forms.IntegerField(label="間隔（か月）", min_value=1, max_value=12, initial=1, required=False)
     occurrences = forms.IntegerField(label="回数", min_value=1, max_value=24, initial=6, required=False)
     method = forms.ChoiceField(label="方法", choices=FollowUpMethod.choices, required=False)
@@ -55,7 +54,7 @@ class CloseForm(VersionedForm):
 class RecordForm(VersionedForm):
     status = forms.ChoiceField(label="結果", widget=forms.RadioSelect, initial=FollowUpStatus.DONE, choices=[
         (FollowUpStatus.DONE, "実施した"), (FollowUpStatus.NO_CONTACT, "連絡がとれなかった"), (FollowUpStatus.CANCELLED, "取りやめ")])
-    done_on = forms.DateField(label="実施日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    done_on = DateField(label="実施日", initial=timezone.localdate)
     note = forms.CharField(label="様子・記録", required=False, max_length=100_000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -64,11 +63,11 @@ class OutreachForm(forms.Form):
     signs = forms.CharField(label="気づいたこと", max_length=100_000, widget=forms.Textarea(attrs={"rows": 3}),
                             help_text="例: 新聞がたまっている、夜も電気がつかない、ごみが出ていない")
     noticed_by = forms.ChoiceField(label="気づいた人", choices=NoticedBy.choices)
-    noticed_on = forms.DateField(label="気づいた日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    noticed_on = DateField(label="気づいた日", initial=timezone.localdate)
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="訪問日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    visited_on = DateField(label="訪問日", initial=timezone.localdate)
     met = forms.BooleanField(label="本人に会えた", required=False)
     note = forms.CharField(label="様子", max_length=100_000, widget=forms.Textarea(attrs={"rows": 2}))
 

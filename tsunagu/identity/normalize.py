@@ -16,6 +16,13 @@ from functools import lru_cache
 
 import jntajis
 
+# 和暦 has its home in rules.wareki; 名寄せ and its tests read these names here too.
+from tsunagu.rules.wareki import ERAS as ERAS
+from tsunagu.rules.wareki import DateFormatError, DateTextError, read_date
+from tsunagu.rules.wareki import Era as Era
+from tsunagu.rules.wareki import kanji_to_int as kanji_to_int
+from tsunagu.rules.wareki import wareki as wareki
+
 # All four MJ縮退マップ schemes: 髙→高, 齋→斎, 邉→辺, 﨑→崎, 𠮷→吉 … The first candidate is the most
 # shrunk form, which is what two agencies writing the same name differently have in common.
 _MJ_SCHEMES = (
@@ -137,29 +144,6 @@ def kana_romaji(kana: str) -> str:
 
 
 @dataclass(frozen=True)
-class Era:
-    name: str
-    letter: str
-    start: dt.date
-    end: dt.date  # last day, inclusive
-
-    @property
-    def last_year(self) -> int:
-        return self.end.year - self.start.year + 1
-
-
-ERAS = (
-    Era("明治", "M", dt.date(1868, 10, 23), dt.date(1912, 7, 29)),
-    Era("大正", "T", dt.date(1912, 7, 30), dt.date(1926, 12, 24)),
-    Era("昭和", "S", dt.date(1926, 12, 25), dt.date(1989, 1, 7)),
-    Era("平成", "H", dt.date(1989, 1, 8), dt.date(2019, 4, 30)),
-    Era("令和", "R", dt.date(2019, 5, 1), dt.date(9999, 12, 31)),
-)
-_ERA_BY_TOKEN = {token: era for era in ERAS for token in (era.name, era.name[0], era.letter)}
-_NEXT_ERA = {ERAS[i].name: ERAS[i + 1].name for i in range(len(ERAS) - 1)}
-
-
-@dataclass(frozen=True)
 class BirthDate:
     """Either `iso` (YYYY-MM-DD) or `error` (a Japanese message for the person who typed it)."""
 
@@ -172,105 +156,29 @@ class BirthDate:
         return dt.date.fromisoformat(self.iso) if self.iso else None
 
 
-_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANJI_NUMBER = re.compile(r"[〇零一二三四五六七八九十百千]+")
-
-
-def kanji_to_int(text: str) -> int:
-    """三 → 3, 十五 → 15, 二十 → 20, 一九四〇 → 1940 (positional digits are read as written)."""
-    if not any(c in _KANJI_UNITS for c in text):
-        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
-    total, current = 0, 0
-    for char in text:
-        if char in _KANJI_UNITS:
-            total += (current or 1) * _KANJI_UNITS[char]
-            current = 0
-        else:
-            current = current * 10 + _KANJI_DIGITS[char]
-    return total + current
-
-
-def _kanji_numerals_to_digits(text: str) -> str:
-    return _KANJI_NUMBER.sub(lambda m: str(kanji_to_int(m.group())), text)
-
-
-_ERA_DATE = re.compile(
-    r"^(明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR])\.?\s*(\d+|元)\s*[年./\-]\s*(\d+)\s*[月./\-]\s*(\d+)\s*日?$"
-)
-_WESTERN_DATE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
 def parse_birth_date(text: str | None, *, today: dt.date | None = None) -> BirthDate:
-    """Read a 生年月日 as agencies write it: ISO, slashes, 和暦 in kanji or letters, full-width digits.
+    """Read a 生年月日 as agencies write it: every form of `rules.wareki.read_date` (ISO, slashes, 和暦 in kanji or
+    letters, full-width digits), with 生まれ after it; then what a birth date cannot be (in the future, before 明治).
 
     Impossible dates are rejected with a message, never guessed: 平成32年 does not exist (平成 ended
     in its 31st year), so it gets 「平成は31年（令和元年）までです」 rather than being moved into 令和.
     """
     original = text or ""
-    cleaned = _clean_date_text(original)
+    cleaned = re.sub(r"(生まれ|生|うまれ)$", "", _nfkc(original)).strip()
     if not cleaned:
         return BirthDate(original, error="生年月日が空です")
-    if match := _ERA_DATE.match(cleaned):
-        return _era_date(original, match, today or dt.date.today())
-    match = _WESTERN_DATE.match(cleaned) or _COMPACT_DATE.match(cleaned)
-    if not match:
-        return BirthDate(original, error=f"生年月日「{original}」を読み取れません（例: 1940-03-02、昭和15年3月2日、S15.3.2）")
-    year, month, day = (int(g) for g in match.groups())
-    return _checked(original, year, month, day, today or dt.date.today())
-
-
-def _clean_date_text(text: str) -> str:
-    cleaned = _nfkc(text).upper()
-    cleaned = re.sub(r"(生まれ|生|うまれ)$", "", cleaned).strip()
-    return _kanji_numerals_to_digits(cleaned)
-
-
-def _era_date(original: str, match: re.Match[str], today: dt.date) -> BirthDate:
-    era = _ERA_BY_TOKEN[match.group(1)]
-    era_year = 1 if match.group(2) == "元" else int(match.group(2))
-    month, day = int(match.group(3)), int(match.group(4))
-    if era_year < 1:
-        return BirthDate(original, error=f"{era.name}0年はありません（{era.name}は元年から数えます）")
-    if era_year > era.last_year:
-        return BirthDate(original, error=_era_overflow_message(era))
-    result = _checked(original, era.start.year + era_year - 1, month, day, today)
-    if result.date and not era.start <= result.date <= era.end:
-        span = f"{era.start:%Y年%m月%d日}から" + ("" if era is ERAS[-1] else f"{era.end:%Y年%m月%d日}まで")
-        return BirthDate(original, error=f"{era.name}{_year_label(era_year)}{month}月{day}日は{era.name}の期間外です（{span}）")
-    return result
-
-
-def _era_overflow_message(era: Era) -> str:
-    following = _NEXT_ERA.get(era.name, "")
-    return f"{era.name}は{era.last_year}年（{following}元年）までです"
-
-
-def _checked(original: str, year: int, month: int, day: int, today: dt.date) -> BirthDate:
+    today = today or dt.date.today()
     try:
-        date = dt.date(year, month, day)
-    except ValueError:
-        return BirthDate(original, error=f"{year}年{month}月{day}日は存在しない日付です")
+        date = read_date(cleaned, today=today)
+    except DateFormatError:
+        return BirthDate(original, error=f"生年月日「{original}」を読み取れません（例: 1940-03-02、昭和15年3月2日、S15.3.2）")
+    except DateTextError as error:
+        return BirthDate(original, error=error.message)
     if date > today:
         return BirthDate(original, error=f"生年月日 {date.isoformat()} が未来の日付です")
     if date < dt.date(1868, 1, 1):
         return BirthDate(original, error=f"生年月日 {date.isoformat()} は古すぎます（明治より前）")
     return BirthDate(original, iso=date.isoformat())
-
-
-def _year_label(era_year: int) -> str:
-    return "元年" if era_year == 1 else f"{era_year}年"
-
-
-def wareki(date: dt.date | str) -> str:
-    """Display a date in 和暦: 1940-03-02 → 昭和15年3月2日, 2019-05-01 → 令和元年5月1日."""
-    if isinstance(date, str):
-        date = dt.date.fromisoformat(date)
-    for era in reversed(ERAS):
-        if date >= era.start:
-            return f"{era.name}{_year_label(date.year - era.start.year + 1)}{date.month}月{date.day}日"
-    return f"{date.year}年{date.month}月{date.day}日"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,11 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, Staff
+from tsunagu.core.dates import DateField
 from tsunagu.people.forms import VersionedForm
 
 from .models import ActionStatus, MeetingKind, PledgeMethod, Recurrence, SittingStatus
-
-DATE = {"type": "date"}
 
 
 def _agencies():
@@ -30,7 +29,7 @@ class MeetingForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     agency = forms.ModelChoiceField(label="加える機関", queryset=Agency.objects.none())
-    joined_on = forms.DateField(label="加入日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate,
+    joined_on = DateField(label="加入日", initial=timezone.localdate,
                                 required=False, help_text="空欄なら今日。今日より前にするには理由が必要です。")
     joined_reason = forms.CharField(label="加入日を遡る理由", required=False, max_length=2_000,
                                     widget=forms.Textarea(attrs={"rows": 2}))
@@ -42,7 +41,7 @@ class MemberAddForm(forms.Form):
 
 class PledgeForm(forms.Form):
     staff = forms.ModelChoiceField(label="誓約した職員", queryset=Staff.objects.none())
-    pledged_on = forms.DateField(label="誓約日", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    pledged_on = DateField(label="誓約日", initial=timezone.localdate)
     method = forms.ChoiceField(label="方法", choices=PledgeMethod.choices)
 
     def __init__(self, *args, agency=None, only_staff=None, **kwargs):
@@ -86,7 +85,7 @@ class DeclineForm(forms.Form):
 
 
 class SittingForm(forms.Form):
-    held_on = forms.DateField(label="開催日", widget=forms.DateInput(attrs=DATE))
+    held_on = DateField(label="開催日")
     starts_at = forms.TimeField(label="開始時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="会場", max_length=200, required=False)
     repeat = forms.IntegerField(label="回数（開催周期で繰り返す）", min_value=1, max_value=24, initial=1)
@@ -136,7 +135,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(label="役割・やること", max_length=300)
     owner_agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.none())
     owner_staff = forms.ModelChoiceField(label="担当者（任意）", queryset=Staff.objects.none(), required=False)
-    due_on = forms.DateField(label="期日", widget=forms.DateInput(attrs=DATE))
+    due_on = DateField(label="期日")
 
     def __init__(self, *args, member_ids=(), agenda_rows=(), **kwargs):
         super().__init__(*args, **kwargs)

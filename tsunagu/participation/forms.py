@@ -1,5 +1,6 @@
 from django import forms
 
+from tsunagu.core.dates import DateField
 from tsunagu.resources.forms import JapaneseForm
 
 from .models import PlacementPurpose
@@ -12,7 +13,7 @@ class PlacementForm(JapaneseForm):
     arrangement = forms.CharField(label="オーダーメイドの内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="本人に合わせて調整したこと（時間・役割・配慮など）")
     host_contact = forms.CharField(label="受け入れ先の担当者・連絡先", max_length=200, required=False)
-    started_on = forms.DateField(label="開始日", widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = DateField(label="開始日")
 
     def __init__(self, *args, services, persons, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,10 +22,10 @@ class PlacementForm(JapaneseForm):
 
 
 class CheckInForm(JapaneseForm):
-    on = forms.DateField(label="日付", widget=forms.DateInput(attrs={"type": "date"}))
+    on = DateField(label="日付")
     note = forms.CharField(label="様子", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PlacementEndForm(JapaneseForm):
-    ended_on = forms.DateField(label="終了日", widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = DateField(label="終了日")
     reason = forms.CharField(label="終了の理由", max_length=200)

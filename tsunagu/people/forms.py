@@ -1,33 +1,35 @@
+from datetime import date
+
 from django import forms
 
+from tsunagu.core.dates import DateField
 from tsunagu.identity.normalize import parse_birth_date
 
 from .models import RelationshipKind, Sex
 
 
-class BirthDateField(forms.CharField):
+class BirthDateField(DateField):
     """生年月日 as people write it: 1940-03-02, 1940/3/2, 昭和15年3月2日, S15.3.2, 平成元年… → a date.
 
-    Impossible 和暦 such as 平成32年 are rejected with the reason (平成は31年までです), never converted.
+    Read as every date input is (`rules.wareki`, through `identity.normalize.parse_birth_date`), and then refused if
+    it cannot be a birth date (in the future, before 明治). Impossible 和暦 such as 平成32年 are rejected with the
+    reason (平成は31年までです), never converted.
     """
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "生年月日")
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", "例: 昭和15年3月2日、S15.3.2、1940-03-02")
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
-        return value.isoformat() if hasattr(value, "isoformat") else value
-
-    def clean(self, value):
-        text = super().clean(value)
-        if not text:
+    def to_python(self, value):
+        if value in self.empty_values:
             return None
-        result = parse_birth_date(text)
+        if isinstance(value, date):
+            return value
+        result = parse_birth_date(str(value))
         if result.error:
-            raise forms.ValidationError(result.error)
+            raise forms.ValidationError(result.error, code="invalid")
         return result.date
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from tsunagu.agencies.models import Agency
+from tsunagu.core.dates import DateField
 
 from .models import ConsentMethod, VitalGround
 
@@ -8,9 +9,9 @@ from .models import ConsentMethod, VitalGround
 class ConsentForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(label="共有先の機関", queryset=Agency.objects.filter(active=True),
                                               widget=forms.CheckboxSelectMultiple)
-    given_on = forms.DateField(label="同意日", widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = DateField(label="同意日")
     method = forms.ChoiceField(label="方法", choices=ConsentMethod.choices)
-    expires_on = forms.DateField(label="有効期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = DateField(label="有効期限", required=False)
 
 
 class VitalInterestForm(forms.Form):

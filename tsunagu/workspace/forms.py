@@ -3,6 +3,7 @@ from datetime import time
 from django import forms
 
 from tsunagu.agencies.models import Agency
+from tsunagu.core.dates import DateField
 from tsunagu.core.fiscal import FISCAL_MONTHS
 
 from .models import (
@@ -59,8 +60,8 @@ class WorkshopForm(VersionedForm):
         model = Workshop
         fields = ["fiscal_year", "series_no", "title", "kind", "held_on", "starts_at", "ends_at", "method", "place", "aims",
                   "attendance", "templates", "accepting_responses"]
+        field_classes = {"held_on": DateField}
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
             "starts_at": forms.TimeInput(attrs={"type": "time"}),
             "ends_at": forms.TimeInput(attrs={"type": "time"}),
             "templates": forms.CheckboxSelectMultiple,
@@ -196,15 +197,15 @@ class DesignItemForm(forms.ModelForm):
     class Meta:
         model = DesignItem
         fields = ["section", "title", "means", "owner", "review_on", "status", "order"]
-        widgets = {"review_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"review_on": DateField}
 
 
 class TrialObservationForm(VersionedForm):
     class Meta:
         model = TrialObservation
         fields = ["observed_on", "site", "heard", "event", "effect", "codes"]
+        field_classes = {"observed_on": DateField}
         widgets = {
-            "observed_on": forms.DateInput(attrs={"type": "date"}),
             "event": forms.Textarea(attrs={"rows": 3}),
             "effect": forms.Textarea(attrs={"rows": 3}),
             "codes": forms.CheckboxSelectMultiple,

@@ -8,6 +8,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from tsunagu.core.dates import DateStyle, date_short
+
 from ..queries import case_panel
 
 register = template.Library()
@@ -15,37 +17,40 @@ register = template.Library()
 
 @register.inclusion_tag("followups/_case_panel.html", takes_context=True)
 def case_followups(context, case):
-    return {"followup_panel": case_panel(case, context["request"].actor)}
+    return {"followup_panel": case_panel(case, context["request"].actor),
+            "date_style": context.get("date_style", DateStyle.WAREKI)}
 
 
-@register.simple_tag
-def gap_rows(section) -> SafeString:
+@register.simple_tag(takes_context=True)
+def gap_rows(context, section) -> SafeString:
     """A section's rows as <tr> markup. Written here rather than as a template loop: the list has up to six
     hundred rows of five cells, and the template engine spent more time on them than the queries did. Every
     value is escaped."""
     if not section.rows:
         return mark_safe('<tr><td colspan="5">ありません。</td></tr>')  # noqa: S308 -- constant markup
-    return mark_safe("\n".join(_gap_row(r) for r in section.rows))  # noqa: S308 -- each value escaped in _gap_row
+    style = context.get("date_style", DateStyle.WAREKI)
+    return mark_safe("\n".join(_gap_row(r, style) for r in section.rows))  # noqa: S308 -- each value escaped in _gap_row
 
 
-def _gap_row(r) -> str:
+def _gap_row(r, style) -> str:
     subject = f'<a href="{escape(r.url)}">{escape(r.subject)}</a>' if r.url else escape(r.subject)
-    since = r.since.isoformat() if r.since else ""
+    since = date_short(r.since, style) if r.since else ""
     return (f"<tr><td>{subject}</td><td>{escape(r.agency)}</td><td>{since}</td><td>{escape(r.reason)}</td>"
             f"<td>{escape(r.remedy)}</td></tr>")
 
 
-@register.simple_tag
-def followup_rows(rows, today, empty: str) -> SafeString:
+@register.simple_tag(takes_context=True)
+def followup_rows(context, rows, today, empty: str) -> SafeString:
     """Follow-ups as <tr> markup (up to three hundred rows: written here for the same reason as gap_rows). Every
     value is escaped."""
     if not rows:
         return mark_safe(f'<tr><td colspan="5">{escape(empty)}</td></tr>')  # noqa: S308 -- escaped
-    return mark_safe("\n".join(_followup_row(f, today) for f in rows))  # noqa: S308 -- each value escaped
+    style = context.get("date_style", DateStyle.WAREKI)
+    return mark_safe("\n".join(_followup_row(f, today, style) for f in rows))  # noqa: S308 -- each value escaped
 
 
-def _followup_row(f, today) -> str:
-    due = f.due_on.isoformat()
+def _followup_row(f, today, style) -> str:
+    due = date_short(f.due_on, style)
     overdue = '<span class="tag tag--danger">期限切れ</span> ' if f.due_on < today else ""
     case = f.case
     who = case.person.name if case.person_id else case.household.name
