@@ -63,3 +63,26 @@ def test_overdue_referrals_are_listed_for_the_coordinator_only(world, alice, coo
     assert world.referral.to_agency.name in page and world.son.name not in page
     assert client_for(alice).get("/cases/referrals/overdue/").status_code == 404
     assert "期日を過ぎたつなぎ" in client_for(coordinator).get("/").content.decode()
+
+
+def test_received_referrals_put_the_newest_waiting_first_and_filter_by_status(world, alice, bob, client_for):
+    to_agency = bob.memberships.get().agency
+    now = timezone.now()
+    older = world.referral
+    newer = Referral.objects.create(case=world.son_case, person=world.son, from_agency=older.from_agency,
+                                    to_agency=to_agency, from_staff=alice, reason="r", request="新しい依頼（依頼中）",
+                                    due_on=older.due_on, sent_at=now)
+    answered = Referral.objects.create(case=world.son_case, person=world.son, from_agency=older.from_agency,
+                                       to_agency=to_agency, from_staff=alice, reason="r", request="受理した依頼",
+                                       due_on=older.due_on, sent_at=now + timedelta(minutes=1),
+                                       status=ReferralStatus.ACCEPTED)
+    Referral.objects.filter(pk=older.pk).update(sent_at=now - timedelta(days=3), request="古い依頼（依頼中）")
+    client = client_for(bob)
+    received = client.get("/cases/referrals/").content.decode().split("<h2>送った依頼</h2>")[0]
+    order = [received.index(f"/cases/referrals/{r.pk}/") for r in (newer, older, answered)]
+    assert order == sorted(order)  # 依頼中 first, newest first; then the answered
+    accepted = client.get("/cases/referrals/", {"status": "accepted"}).content.decode().split("<h2>送った依頼</h2>")[0]
+    assert f"/cases/referrals/{answered.pk}/" in accepted and f"/cases/referrals/{newer.pk}/" not in accepted
+    assert '<option value="accepted" selected>受理</option>' in accepted
+    unknown = client.get("/cases/referrals/", {"status": "nonsense"}).content.decode()
+    assert f"/cases/referrals/{older.pk}/" in unknown  # an unknown status filters nothing out

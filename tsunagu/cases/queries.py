@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
@@ -40,6 +41,15 @@ def case_list(qs: QuerySet, *, status: str = "", mine_only: bool = False, agency
         qs = qs.filter(Q(name__icontains=query) | Q(title__icontains=query) | Q(person__name__icontains=query)
                        | Q(household__name__icontains=query))
     return qs.select_related("lead_agency", "person", "household").order_by("-updated_at", "-pk")
+
+
+def received_referrals(qs: QuerySet, *, agency_id: int, status: str = "") -> QuerySet:
+    """受けた依頼: those waiting for an answer (依頼中) first, the newest first within each; `status` narrows to one."""
+    qs = qs.filter(to_agency_id=agency_id)
+    if status:
+        qs = qs.filter(status=status)
+    waiting = SqlCase(When(status=ReferralStatus.REQUESTED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(waiting, "-sent_at", "-pk")
 
 
 def overdue_referrals(today: date | None = None) -> QuerySet:

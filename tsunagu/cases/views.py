@@ -402,10 +402,13 @@ def referral_create(request, pk: int):
 def referrals(request):
     actor = request.actor
     visible = policy.visible(Referral.objects.all(), actor).select_related("from_agency", "to_agency", "case", "person")
-    received = list(visible.filter(to_agency_id=actor.agency_id).order_by("status", "due_on")[:100])
+    status = request.GET.get("status", "")
+    status = status if status in ReferralStatus.values else ""
+    received = list(queries.received_referrals(visible, agency_id=actor.agency_id, status=status)[:100])
     sent = list(visible.filter(from_agency_id=actor.agency_id).order_by("-sent_at")[:100])
     policy.log_reads(actor, received + sent, action=AccessAction.LIST, path=request.path)
-    return render(request, "cases/referrals.html", {"received": received, "sent": sent, "today": timezone.localdate()})
+    return render(request, "cases/referrals.html", {"received": received, "sent": sent, "today": timezone.localdate(),
+                                                    "status": status, "statuses": ReferralStatus.choices})
 
 
 @login_required
