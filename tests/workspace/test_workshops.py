@@ -1,8 +1,9 @@
 """Workshops and worksheets (J10): responses by staff and by link, anonymous summaries and themes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from tsunagu.workspace import services
 from tsunagu.workspace.models import Theme, WorksheetResponse, WorksheetTemplate, Workshop
@@ -147,3 +148,12 @@ def test_workshop_list_queries_do_not_grow(client_for, planner, django_assert_nu
     client.get("/workspace/workshops/")
     with django_assert_num_queries(3):
         assert client.get("/workspace/workshops/").status_code == 200
+
+
+def test_the_list_shows_the_next_workshop_first_then_the_latest_held(client_for, planner):
+    today = timezone.localdate()
+    for title, days in [("昨年の研修", -300), ("先月の研修", -30), ("来月の研修", 30), ("来週の研修", 7), ("半年後の研修", 180)]:
+        Workshop.objects.create(fiscal_year=2026, title=title, held_on=today + timedelta(days=days))
+    html = client_for(planner).get("/workspace/workshops/").content.decode()
+    order = ["これからの研修", "来週の研修", "来月の研修", "半年後の研修", "実施した研修", "先月の研修", "昨年の研修"]
+    assert [html.index(t) for t in order] == sorted(html.index(t) for t in order)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, When
+from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
 from tsunagu.cases.queries import referral_flows
@@ -28,6 +29,7 @@ from .models import (
     TaskInventoryColumn,
     TaskRow,
     WorksheetResponse,
+    Workshop,
 )
 
 # ---- 業務棚卸 analysis -------------------------------------------------------------------------------------
@@ -213,6 +215,23 @@ def _form_and_saving(a, b, purpose: float, sessions: int, people: int) -> tuple[
         return "共催", saved, f"{sessions}回 ×（{people}人 ×（重なる議題{shorter / 2:g}時間＋移動{TRAVEL_HOURS:g}時間）＋準備{PREP_HOURS / 2:g}時間）"
     saved = sessions * people * TRAVEL_HOURS
     return "同日同会場で時間をずらして", saved, f"{sessions}回 × {people}人 × 移動{TRAVEL_HOURS:g}時間"
+
+
+# ---- workshops ---------------------------------------------------------------------------------------------
+
+
+def workshops_by_date(fiscal_year: int | None = None) -> QuerySet:
+    """研修・ワークショップ as a planner reads them: those still to come first, the next one at the top (the one she
+    is preparing: invitations, worksheets), then those held, the latest first (the one whose answers she is
+    summarising). `upcoming` marks the two groups. Counted rows (`n_responses`, `n_invited`) lose the model's
+    ordering in a GROUP BY, so the order is stated here."""
+    today = timezone.localdate()
+    qs = Workshop.objects.all() if fiscal_year is None else Workshop.objects.filter(fiscal_year=fiscal_year)
+    return qs.annotate(
+        n_responses=Count("responses", distinct=True), n_invited=Count("invitations", distinct=True),
+        upcoming=ExpressionWrapper(Q(held_on__gte=today), output_field=BooleanField()),
+    ).order_by("-upcoming", Case(When(held_on__gte=today, then=F("held_on"))).asc(), F("held_on").desc(),
+               F("starts_at").asc(nulls_first=True), "pk")
 
 
 # ---- worksheet summaries -----------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def index(request):
     return render(request, "workspace/index.html", {
         "year": year, "year_label": fiscal_year_label(year), "planner": is_planner(actor),
         "steps": Step.choices, "activities": RoadmapActivity.objects.filter(fiscal_year=year).count(),
-        "workshops": Workshop.objects.filter(fiscal_year=year).annotate(n=Count("responses")),
+        "workshops": queries.workshops_by_date(year),
         "inventories": inventories[:20], "meeting_rows": MeetingInventory.objects.filter(fiscal_year=year).count(),
         "observations": TrialObservation.objects.count(),
     })
@@ -132,8 +132,7 @@ def _url(name, *args):
 
 @planner_required
 def workshop_list(request):
-    workshops = Workshop.objects.annotate(n_responses=Count("responses", distinct=True), n_invited=Count("invitations", distinct=True))
-    return render(request, "workspace/workshop_list.html", {"workshops": workshops})
+    return render(request, "workspace/workshop_list.html", {"workshops": queries.workshops_by_date()})
 
 
 @planner_required
