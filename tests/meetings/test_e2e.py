@@ -121,11 +121,11 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
 
     # The son consents (scope: three agencies) — recorded on his page.
     page.goto(f"{live_server.url}/people/{world.son.pk}/")
-    page.get_by_text("本人同意を記録する").click()
+    page.get_by_text("本人同意・不同意を記録する").click()
     for agency in (partner, poverty, coordinator.memberships.get().agency):
         page.get_by_role("checkbox", name=agency.name).check()
-    page.get_by_label("同意日").fill("2026-11-25")
-    page.get_by_role("button", name="同意を記録").click()
+    page.get_by_label("同意・不同意の日").fill("2026-11-25")
+    page.get_by_role("button", name="記録する", exact=True).click()
     assert Consent.objects.filter(person=world.son).count() == 2
 
     page.goto(f"{live_server.url}/meetings/agenda/add/?case={world.son_case.pk}")

@@ -90,5 +90,5 @@ def test_an_expired_consent_reads_as_expired_not_in_force(world, alice, client_f
     world.consent.expires_on = timezone.localdate() - timedelta(days=1)
     world.consent.save()
     page = client_for(alice).get(f"/people/{world.son.pk}/").content.decode()
-    row = page[page.index("本人同意の一覧"):page.index("</table>", page.index("本人同意の一覧"))]
+    row = page[page.index("本人同意・不同意の一覧"):page.index("</table>", page.index("本人同意・不同意の一覧"))]
     assert "期限切れ" in row and "有効" not in row.split("</thead>")[1]

@@ -314,6 +314,10 @@ def own_case_moved(receiver: str, *, via: str = "transfer", consented: bool = Fa
     return requests
 
 
+def person_concern_add(s):
+    yield s.post(f"/cases/{s.p.case.pk}/concerns/", {"person": s.p.person.pk, "concerns": ["care", "debt"]})
+
+
 def note_add(s):
     yield s.post(f"/cases/{s.p.case.pk}/notes/", {"kind": "電話", "written_on": s.today, "body": "電話で近況を確認。"})
 
@@ -389,6 +393,15 @@ def consent_form(s) -> dict:
 
 def consent_for_subject(s):
     yield s.post(f"/people/{s.p.person.pk}/consents/", consent_form(s))
+
+
+def refusal_for_subject(s):
+    yield s.post(f"/people/{s.p.person.pk}/consents/", {**consent_form(s), "decision": "refused", "reason": "話したくない"})
+
+
+def consent_dated_ahead(s):
+    """Refused: a consent dated ahead would read 有効 and open nothing — or open later without anyone looking."""
+    yield s.post(f"/people/{s.p.person.pk}/consents/", {**consent_form(s), "given_on": s.days(3)})
 
 
 def consent_on_own_person(s):
@@ -695,6 +708,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "login/": ro(NON_PERSONAL), "logout/": ro(NON_PERSONAL), "account/otp/": ro(NON_PERSONAL),
     "account/password/": ro(NON_PERSONAL), "account/2fa/setup/": ro(NON_PERSONAL), "account/": ro("API tokens"),
     "account/tokens/<int:pk>/revoke/": ro(NON_PERSONAL, pk=MISSING), "account/switch-agency/": ro(NON_PERSONAL),
+    "account/date-style/": ro(NON_PERSONAL),
     "admin/": ro(NON_PERSONAL), "admin/agencies/": ro(NON_PERSONAL), "admin/agencies/new/": ro(NON_PERSONAL),
     "admin/agencies/<int:pk>/": ro(NON_PERSONAL, pk="agency"), "admin/staff/": ro(NON_PERSONAL),
     "admin/staff/new/": ro(NON_PERSONAL), "admin/staff/<int:pk>/": ro(NON_PERSONAL, pk="staff"),
@@ -704,7 +718,6 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "admin/staff/<int:pk>/tokens/revoke/": ro(NON_PERSONAL, pk="staff"),
     "admin/memberships/<int:pk>/role/": ro(NON_PERSONAL, pk="membership"),
     "admin/memberships/<int:pk>/end/": ro(NON_PERSONAL, pk="membership"),
-    "account/date-style/": ro(NON_PERSONAL),
     # the API's own pages (its operations are in API_TABLE)
     "api/openapi.json": ro(), "api/docs": ro(), "api/": ro(),
     "audit/": ro(), "audit/export.csv": ro(),
@@ -715,8 +728,11 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "people/<int:pk>/edit/": writes(W("edit the subject", person_edit)),
     "people/<int:pk>/consents/": writes(
         W("consent for the subject to the outsider", consent_for_subject),
-        W("own person consents to the outsider", consent_on_own_person, allowed=consent_to_outsider)),
+        W("own person consents to the outsider", consent_on_own_person, allowed=consent_to_outsider),
+        W("the subject refuses sharing with the outsider", refusal_for_subject),
+        W("a consent dated ahead", consent_dated_ahead)),
     "people/<int:pk>/consents/<int:consent_pk>/withdraw/": writes(W("withdraw the son's consent", consent_withdraw)),
+    "people/<int:pk>/consents/sheet/": ro(pk="person"),
     "people/<int:pk>/vital-interest/": writes(
         W("emergency disclosure of the subject to the outsider", emergency_disclosure, allowed=emergency_to_outsider)),
     "people/households/new/": writes(W("own household", own_household)),
@@ -747,6 +763,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
         W("own person consents to the outsider, her case 移管 to it", own_case_moved("outsider", consented=True),
           allowed=consented_and_transferred)),
     "cases/<int:pk>/notes/": writes(W("note on the subject's case", note_add)),
+    "cases/<int:pk>/concerns/": writes(W("a member's concerns on the subject's case", person_concern_add)),
     "cases/<int:pk>/plans/new/": writes(W("plan on the subject's case", plan_create)),
     "cases/<int:pk>/referrals/new/": writes(W("referral to the recorder", referral_to("recorder")),
                                             W("referral to the outsider", referral_to("outsider"))),

@@ -9,8 +9,12 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
+
 from tsunagu.agencies.models import Membership
 from tsunagu.core.demo import DemoContext
+from tsunagu.people.models import Household, Person
 from tsunagu.rules.household import concern_fields
 
 from .models import (
@@ -116,10 +120,19 @@ def _cases(ctx, rng, specs):
                           closed_on=closed, worker_id=c.staff_id, created_at=_at(c.received_on),
                           updated_at=_at(closed or min(ctx.today, c.received_on + timedelta(days=rng.randint(0, 120))))))
     Case.objects.bulk_create(cases, batch_size=5000)
+    _name_cases()
     for c, case in zip(specs, cases, strict=True):
         c.case_id = case.pk
     Consultation.objects.bulk_update(specs, ["case"], batch_size=5000)
     return cases
+
+
+def _name_cases() -> None:
+    """Each case's 呼び名, as case_open gives it: the household's name or the person's (one UPDATE per kind)."""
+    households = Household.objects.filter(pk=OuterRef("household_id")).values("name")[:1]
+    persons = Person.objects.filter(pk=OuterRef("person_id")).values("name")[:1]
+    Case.objects.filter(household__isnull=False, name="").update(name=Substr(Subquery(households), 1, 60))
+    Case.objects.filter(person__isnull=False, name="").update(name=Substr(Subquery(persons), 1, 60))
 
 
 def _notes(ctx, rng, cases, staff_by_agency, mean):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from tsunagu.agencies.models import Agency
 from tsunagu.core.dates import DateField
 from tsunagu.people.forms import BirthDateField, VersionedForm
-from tsunagu.people.models import Sex
+from tsunagu.people.models import Person, Sex
 
 from .models import ASSESSMENT_AREAS, CaseStatus, Concern, Consulter, Outcome, Route, Urgency
 
@@ -49,6 +49,19 @@ class IntakeForm(forms.Form):
             self.add_error("name", "本人の氏名（わからなければ「高橋さん（向かいの家）」など）を入力するか、候補から選んでください。")
         return data
 
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        for m in self.members:  # 世帯の一人ひとり: each member's own concerns, when the consultation is about a household
+            self.fields[f"member_{m.pk}"] = forms.MultipleChoiceField(
+                label=m.name, choices=Concern.choices, required=False, widget=forms.CheckboxSelectMultiple)
+
+    def member_fields(self):
+        return [self[f"member_{m.pk}"] for m in self.members]
+
+    def member_concerns(self) -> dict:
+        return {m: self.cleaned_data.get(f"member_{m.pk}") or [] for m in self.members}
+
     def new_person(self) -> dict:
         d = self.cleaned_data
         return {k: d.get(k) or ("" if k != "birth_date" else None) for k in ("name", "kana", "birth_date", "sex", "address", "phone")}
@@ -73,10 +86,33 @@ class CaseTransferForm(VersionedForm):
         self.fields["to_agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("kana")
 
 
+class MembersField(forms.ModelMultipleChoiceField):
+    """世帯の一人ひとり: the household members a row is about, of those the writer sees (`members`)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
+def _offer_members(form: forms.BaseForm, members) -> None:
+    field = form.fields["members"]
+    if len(members) < 2:  # a person case, or one member: the row is about her, nothing to choose
+        del form.fields["members"]
+        return
+    field.queryset = Person.objects.filter(pk__in=[m.pk for m in members]).order_by("pk")
+
+
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label="種別", choices=[(k, k) for k in NOTE_KINDS], required=False)
     written_on = DateField(label="日付", initial=timezone.localdate)
+    members = MembersField(label="対象の世帯員（選ばなければ世帯全体）", queryset=Person.objects.none(), required=False,
+                           help_text="世帯員を選んだ記録は、その全員について共有の根拠がある機関だけが読めます。")
     body = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=100_000)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_members(self, members)
 
 
 class NoteCorrectForm(VersionedForm):
@@ -95,12 +131,31 @@ class PlanCreateForm(PlanForm):
 
 class PlanActionForm(forms.Form):
     description = forms.CharField(label="支援内容", max_length=300, required=False)
+    members = MembersField(label="対象の世帯員", queryset=Person.objects.none(), required=False)
     agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.filter(active=True), required=False)
     resource_name = forms.CharField(label="社会資源", max_length=200, required=False)
     due_on = DateField(label="期日", required=False)
 
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_members(self, members)
 
-PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=3, max_num=20)
+
+PLAN_ROWS_MAX = 100
+PlanActionFormSet = forms.formset_factory(PlanActionForm, extra=0, min_num=1, max_num=PLAN_ROWS_MAX,
+                                          absolute_max=PLAN_ROWS_MAX)
+
+
+class PersonConcernForm(forms.Form):
+    """世帯員ごとの課題 found after intake (アセスメント)."""
+
+    person = forms.ModelChoiceField(label="世帯員", queryset=Person.objects.none())
+    concerns = forms.MultipleChoiceField(label="課題", choices=Concern.choices, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(pk__in=[m.pk for m in members]).order_by("pk")
+        self.fields["person"].label_from_instance = lambda p: p.name
 
 
 class PlanAgreeForm(VersionedForm):

@@ -8,7 +8,7 @@ waiting (`ReferralStatus.REQUESTED`) is counted apart as unanswered, never as a 
 before any answer is neither."""
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -16,9 +16,11 @@ from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from tsunagu.agencies.models import Agency
+from tsunagu.agencies.models import Agency, Field
+from tsunagu.people.models import Person
+from tsunagu.rules.household import concern_fields
 
-from .models import Notification, Referral, ReferralStatus
+from .models import Concern, Notification, PersonConcern, Referral, ReferralStatus
 
 
 def suggested_agencies(fields: list[str], *, exclude: int | None = None) -> list[Agency]:
@@ -147,3 +149,26 @@ def referral_flows(since: datetime, until: datetime) -> dict[tuple[int, int], Re
         if (answer := referral_answer(src, dst, status, sent_at, answered_at)) is not None:
             flow.answers.append(answer)
     return flows
+
+
+@dataclass
+class MemberNeeds:
+    """One row of a household case's member × need view (世帯の一人ひとり)."""
+
+    person: Person
+    concerns: list[str]  # labels, in the order first recorded
+    fields: list[str]  # the 分野 they point to (tsunagu.rules.household), as labels
+
+
+def member_needs(members: Sequence[Person], rows: Iterable[PersonConcern]) -> list[MemberNeeds]:
+    """The member × need view from `rows` (PersonConcern the reader may read): one row per member she sees, those
+    without a recorded concern included, so the view shows who has none yet."""
+    labels = dict(Concern.choices)
+    field_labels = dict(Field.choices)
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row.person_id, [])
+        if row.concern not in found[row.person_id]:
+            found[row.person_id].append(row.concern)
+    return [MemberNeeds(m, [labels.get(c, c) for c in found.get(m.pk, [])],
+                        [field_labels.get(f, f) for f in concern_fields(found.get(m.pk, []))]) for m in members]

@@ -5,7 +5,7 @@ Access is checked by the caller through tsunagu.sharing.policy; referral_send ad
 agency's Access from that policy, so no path can send a referral to an agency no basis covers.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tsunagu.core.locking import save_versioned
 from tsunagu.people.models import Household, Person
 from tsunagu.people.services import household_mark_multi_issue, household_own_record, person_create, person_own_record
-from tsunagu.rules.household import concern_fields
+from tsunagu.rules.household import household_fields
 
 from .models import (
     REFERRAL_TRANSITIONS,
@@ -25,9 +25,11 @@ from .models import (
     CaseStatus,
     CaseTransfer,
     Concern,
+    ConcernSource,
     Consultation,
     Notification,
     Outcome,
+    PersonConcern,
     PlanStatus,
     Referral,
     ReferralEvent,
@@ -55,7 +57,8 @@ def _require(text: str, field: str, label: str, limit: int = MAX_TEXT) -> str:
 def consultation_record(*, actor, route: str, consulter: str, main_complaint: str, received_on: date | None = None,
                         consulter_name: str = "", person: Person | None = None, household: Household | None = None,
                         new_person: dict | None = None, concerns: Sequence[str] = (), primary_concern: str = "",
-                        urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY) -> Consultation:
+                        urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY,
+                        member_concerns: Mapping[Person, Sequence[str]] | None = None) -> Consultation:
     """Records one consultation; a new person is created with it, and 継続支援 opens a case at once.
 
     The consultation is the taking agency's own record, and so is what it is about: a person or household another
@@ -74,6 +77,8 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         person = person_own_record(actor=actor, person=person)
     if household is not None and not _leads_case(actor, household=household):
         household = household_own_record(actor=actor, household=household, person=person)
+    needs = _member_needs(member_concerns or {}, household)
+    concerns = list(dict.fromkeys([*concerns, *(c for cs in needs.values() for c in cs)]))
     consultation = Consultation.objects.create(
         agency_id=actor.agency_id, staff=actor.staff, received_on=received_on or timezone.localdate(), route=route,
         consulter=consulter, consulter_name=consulter_name[:100], person=person, household=household,
@@ -81,12 +86,59 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         first_response=first_response[:MAX_TEXT], outcome=outcome,
     )
     if household is not None and concerns:
-        household_mark_multi_issue(household=household, fields=concern_fields(concerns))
+        household_mark_multi_issue(household=household, fields=household_fields(concerns, needs.values()))
     if outcome in (Outcome.CONTINUE, Outcome.REFERRAL) and (person or household):
         consultation.case = case_open(actor=actor, person=None if household else person, household=household,
                                       title=main_complaint[:60])
         consultation.save(update_fields=["case"])
+    PersonConcern.objects.bulk_create([
+        PersonConcern(person=member, household=household, case=consultation.case, consultation=consultation,
+                      concern=concern, source=ConcernSource.INTAKE, agency_id=actor.agency_id, staff=actor.staff,
+                      noted_on=consultation.received_on)
+        for member, member_needs in needs.items() for concern in member_needs])
     return consultation
+
+
+def _member_needs(member_concerns: Mapping[Person, Sequence[str]], household: Household | None) -> dict[Person, list[str]]:
+    """世帯の一人ひとり: each member's concerns, checked — known concerns only, and only members of the household the
+    consultation is recorded on (the agency's own record of it)."""
+    needs = {p: [c for c in dict.fromkeys(cs) if c in Concern.values] for p, cs in member_concerns.items()}
+    needs = {p: cs for p, cs in needs.items() if cs}
+    if not needs:
+        return {}
+    if household is None:
+        raise ValidationError("世帯員ごとの課題は、世帯についての相談で記録します。")
+    members = set(household.members.filter(left_on__isnull=True).values_list("person_id", flat=True))
+    strangers = [p.name for p in needs if p.pk not in members]
+    if strangers:
+        raise ValidationError(f"{'、'.join(strangers)}さんは、この機関が記録した「{household.name}」の世帯員ではありません。"
+                              "世帯の記録に世帯員を加えてから、課題を記録してください。")
+    return needs
+
+
+@transaction.atomic
+def person_concern_record(*, actor, case: Case, person: Person, concerns: Sequence[str],
+                          source: str = ConcernSource.ASSESSMENT, noted_on: date | None = None) -> list[PersonConcern]:
+    """A member's concerns found after intake (アセスメント) on a household case: the member × need view grows, and
+    the household's 複合課題 follows it. A concern already recorded for the member on the case is not repeated."""
+    if case.household_id is None:
+        raise ValidationError("世帯員ごとの課題は、世帯の支援ケースで記録します。")
+    if not case.household.members.filter(person=person, left_on__isnull=True).exists():
+        raise ValidationError({"person": f"{person.name}さんは、この世帯の世帯員ではありません。"})
+    known = set(PersonConcern.objects.filter(case=case, person=person, archived_at__isnull=True)
+                .values_list("concern", flat=True))
+    wanted = [c for c in dict.fromkeys(concerns) if c in Concern.values and c not in known]
+    if not wanted:
+        raise ValidationError({"concerns": "新しく記録する課題を一つ以上選んでください（記録済みの課題は選べません）。"})
+    rows = PersonConcern.objects.bulk_create([
+        PersonConcern(person=person, household_id=case.household_id, case=case, concern=c, source=source,
+                      agency_id=actor.agency_id, staff=actor.staff, noted_on=noted_on or timezone.localdate(),
+                      compartment=case.compartment)
+        for c in wanted])
+    all_concerns = PersonConcern.objects.filter(case=case, archived_at__isnull=True).values_list("concern", flat=True)
+    household_mark_multi_issue(household=case.household, fields=household_fields(all_concerns, []))
+    _touch(case)
+    return rows
 
 
 def _leads_case(actor, **subject) -> bool:
@@ -198,9 +250,11 @@ def plan_create(*, actor, case: Case, goals: str, person_wishes: str = "", revie
                                       person_wishes=person_wishes[:MAX_TEXT], review_on=review_on)
     for action in actions:
         if (action.get("description") or "").strip():
-            SupportPlanAction.objects.create(plan=plan, description=action["description"].strip()[:300],
-                                             agency=action.get("agency"), resource_name=action.get("resource_name", ""),
-                                             due_on=action.get("due_on"))
+            row = SupportPlanAction.objects.create(plan=plan, description=action["description"].strip()[:300],
+                                                   agency=action.get("agency"),
+                                                   resource_name=action.get("resource_name", ""),
+                                                   due_on=action.get("due_on"))
+            row.members.set(_case_members(case, action.get("members") or (), "actions"))
     if last is not None and last.status == PlanStatus.AGREED:
         SupportPlan.objects.filter(pk=last.pk).update(status=PlanStatus.SUPERSEDED)
     if case.status in (CaseStatus.INTAKE, CaseStatus.ASSESSMENT):
@@ -233,12 +287,32 @@ def plan_agree(*, actor, plan: SupportPlan, expected_version: int, agreed_by: st
 
 @transaction.atomic
 def note_add(*, actor, case: Case, body: str, written_on: date | None = None, kind: str = "",
-             compartment: str = "") -> CaseNote:
+             compartment: str = "", members: Sequence[Person] = ()) -> CaseNote:
+    """A note; on a household case it may name the members it is about (a reader then needs a basis for each)."""
+    members = _case_members(case, members, "members")
     note = CaseNote.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff,
                                    body=_require(body, "body", "内容"), written_on=written_on or timezone.localdate(),
                                    kind=kind[:20], compartment=compartment or case.compartment)
+    note.members.set(members)
     _touch(case)
     return note
+
+
+def _case_members(case: Case, members: Sequence[Person], field: str) -> list[Person]:
+    """The members a row of `case` names: each a member of the case's household (a person case names its person,
+    or no one). The caller has checked the writer sees each of them through the policy."""
+    members = list(dict.fromkeys(members))
+    if not members:
+        return []
+    if case.household_id is None:
+        if [p.pk for p in members] != [case.person_id]:
+            raise ValidationError({field: "本人の支援ケースでは、本人以外を対象にできません。"})
+        return members
+    belonging = set(case.household.members.values_list("person_id", flat=True))
+    strangers = [p.name for p in members if p.pk not in belonging]
+    if strangers:
+        raise ValidationError({field: f"{'、'.join(strangers)}さんは、この世帯の世帯員ではありません。"})
+    return members
 
 
 @transaction.atomic
@@ -266,6 +340,7 @@ def referral_send(*, actor, case: Case, to_agency, reason: str, request: str, du
         raise ValidationError({"to_agency": "自機関にはつなげません。"})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": "回答期日が過去の日付です。"})
+    person = _referral_member(case, person)
     referral = Referral.objects.create(case=case, person=person, from_agency_id=actor.agency_id, to_agency=to_agency,
                                        from_staff=actor.staff, reason=_require(reason, "reason", "つなぐ理由"),
                                        request=_require(request, "request", "依頼内容"), due_on=due_on)
@@ -274,6 +349,20 @@ def referral_send(*, actor, case: Case, to_agency, reason: str, request: str, du
     _notify(to_agency.pk, referral, f"{actor.agency.name}からつなぎの依頼が届きました（期日 {due_on:%m月%d日}）")
     _touch(case)
     return referral
+
+
+def _referral_member(case: Case, person: Person | None) -> Person:
+    """世帯の一人ひとり: a referral names exactly one member — a person case its person, a household case one of its
+    current members — so the receiver sees her, not the household."""
+    if case.person_id is not None:
+        if person is not None and person.pk != case.person_id:
+            raise ValidationError({"person": "本人の支援ケースでは、本人についてつなぎます。"})
+        return case.person
+    if person is None:
+        raise ValidationError({"person": "どの世帯員についてつなぐのかを選んでください。"})
+    if not case.household.members.filter(person=person, left_on__isnull=True).exists():
+        raise ValidationError({"person": f"{person.name}さんは、この世帯の世帯員ではありません。"})
+    return person
 
 
 _RECEIVER_MOVES = {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED}

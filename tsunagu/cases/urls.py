@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/transfer/", views.case_transfer, name="case_transfer"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/concerns/", views.person_concern_add, name="person_concern_add"),
     path("<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
     path("notes/<int:pk>/", views.note_edit, name="note_edit"),

@@ -22,12 +22,13 @@ from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
 from tsunagu.sharing import services as sharing_services
 from tsunagu.sharing.models import Inquiry, InquiryStatus, VitalInterestDisclosure
-from tsunagu.sharing.queries import open_inquiries, unreviewed_disclosures
+from tsunagu.sharing.queries import inquiry_household_id, member_consents, open_inquiries, unreviewed_disclosures
 from tsunagu.sharing.services import inquiry_send
 
 from . import queries, services
 from .forms import (
     NOTE_TEMPLATES,
+    PLAN_ROWS_MAX,
     AssessmentForm,
     CaseFilterForm,
     CaseForm,
@@ -35,6 +36,7 @@ from .forms import (
     IntakeForm,
     NoteCorrectForm,
     NoteForm,
+    PersonConcernForm,
     PlanActionFormSet,
     PlanAgreeForm,
     PlanCreateForm,
@@ -49,6 +51,7 @@ from .models import (
     CaseNote,
     Consultation,
     Outcome,
+    PersonConcern,
     Referral,
     ReferralStatus,
     SupportPlan,
@@ -70,14 +73,24 @@ def _editable(model, request, pk):
 
 @login_required
 def intake(request):
-    form = IntakeForm(request.POST or None, initial={"household": request.GET.get("household")})
-    household_pk = form["household"].value()
+    household_pk = (request.POST if request.method == "POST" else request.GET).get("household")
     household = policy.get_or_404(Household, request.actor, household_pk, path=request.path) if household_pk else None
+    form = IntakeForm(request.POST or None, initial={"household": household_pk},
+                      members=_household_members(request, household) if household is not None else ())
     if request.method == "POST" and form.is_valid():
         consultation = _intake_save(request, form, household)
         if consultation is not None:
             return _after_intake(request, consultation)
     return render(request, "cases/intake.html", {"form": form, "household": household})
+
+
+def _household_members(request, household: Household) -> list[Person]:
+    """The household's current members the reader has a basis for, for the intake's member × need rows."""
+    rows = Person.objects.filter(household_memberships__household=household,
+                                 household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
+    members = policy.checked_rows(request.actor, list(rows))
+    policy.log_reads(request.actor, members, action=AccessAction.LIST, path=request.path)
+    return members
 
 
 def _intake_save(request, form, household):
@@ -89,7 +102,8 @@ def _intake_save(request, form, household):
             consulter_name=data["consulter_name"], person=person, household=household,
             new_person=None if person else form.new_person(),
             main_complaint=data["main_complaint"], concerns=data["concerns"], primary_concern=data["primary_concern"],
-            urgency=data["urgency"], first_response=data["first_response"], outcome=data["outcome"])
+            urgency=data["urgency"], first_response=data["first_response"], outcome=data["outcome"],
+            member_concerns=form.member_concerns())
     except ValidationError as error:
         add_validation_errors(form, error)
         return None
@@ -178,12 +192,61 @@ def case_detail(request, pk: int):
     case = policy.get_or_404(Case, request.actor, pk, path=request.path,
                              queryset=Case.objects.select_related("lead_agency", "person", "household", "worker"))
     plans = SupportPlan.objects.filter(case=case).prefetch_related("actions__agency")
-    referrals = list(policy.visible(case.referrals.all(), request.actor).select_related("from_agency", "to_agency"))
+    referrals = list(policy.visible(case.referrals.all(), request.actor).select_related("from_agency", "to_agency", "person"))
+    members = case_members(request, case)
+    may_edit = policy.may_edit(case, request.actor)
     return render(request, "cases/case_detail.html", {
-        "case": case, "access": policy.access_of(case), "may_edit": policy.may_edit(case, request.actor),
-        "timeline": case_timeline([case.pk], request.actor, case=case, referrals=referrals), "note_form": NoteForm(),
-        "plans": plans, "note_templates": NOTE_TEMPLATES, "referrals": referrals,
+        "case": case, "access": policy.access_of(case), "may_edit": may_edit,
+        "timeline": case_timeline([case.pk], request.actor, case=case, referrals=referrals),
+        "note_form": NoteForm(members=members), "plans": plans, "note_templates": NOTE_TEMPLATES, "referrals": referrals,
+        "needs": member_needs(request, case, members) if case.household_id else [],
+        "concern_form": PersonConcernForm(members=members) if case.household_id and may_edit else None,
+        "refusals": _refusals(members) if case.household_id else [],
     })
+
+
+def case_members(request, case: Case) -> list[Person]:
+    """世帯の一人ひとり: who a row of the case may name — a person case its person; a household case the current
+    members the reader has a basis for (each checked through the policy, read logged with the page)."""
+    if case.person_id:
+        return [case.person]
+    rows = Person.objects.filter(household_memberships__household_id=case.household_id,
+                                 household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
+    members = policy.checked_rows(request.actor, list(rows))
+    policy.log_reads(request.actor, members, action=AccessAction.LIST, path=request.path)
+    return members
+
+
+def member_needs(request, case: Case, members: list[Person]) -> list[queries.MemberNeeds]:
+    """The member × need view: each member the reader sees with the concerns recorded for her on the case (or at
+    the intake that opened it) that the reader may read, and the 分野 they point to."""
+    rows = policy.within_case(PersonConcern.objects.filter(case=case), request.actor, case)
+    return queries.member_needs(members, rows)
+
+
+def _refusals(members: list[Person]) -> list[tuple[Person, list]]:
+    standing = member_consents([m.pk for m in members])
+    return [(m, standing[m.pk].refusals) for m in members if m.pk in standing and standing[m.pk].refusals]
+
+
+@login_required
+@require_POST
+def person_concern_add(request, pk: int):
+    """A member's concerns found by assessment, added to the member × need view."""
+    case = _editable(Case, request, pk)
+    members = case_members(request, case)
+    form = PersonConcernForm(request.POST, members=members)
+    if form.is_valid():
+        try:
+            services.person_concern_record(actor=request.actor, case=case, person=form.cleaned_data["person"],
+                                           concerns=form.cleaned_data["concerns"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{form.cleaned_data['person'].name}さんの課題を記録しました。")
+    else:
+        messages.error(request, "世帯員と課題を選んでください。")
+    return redirect("cases:case_detail", case.pk)
 
 
 @login_required
@@ -235,7 +298,7 @@ def case_transfer(request, pk: int):
 @require_POST
 def note_add(request, pk: int):
     case = policy.get_or_404(Case, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, members=case_members(request, case))
     if form.is_valid():
         try:
             services.note_add(actor=request.actor, case=case, **form.cleaned_data)
@@ -291,8 +354,17 @@ def assessment_create(request, pk: int):
 @login_required
 def plan_create(request, pk: int):
     case = _editable(Case, request, pk)
+    members = case_members(request, case)
+    if request.method == "POST" and "add_row" in request.POST:  # 行を追加: the same form, one more row, nothing saved
+        data = request.POST.copy()
+        rows = int(data.get("actions-TOTAL_FORMS") or 1)
+        data["actions-TOTAL_FORMS"] = str(min(rows + 1, PLAN_ROWS_MAX))
+        form = PlanCreateForm(initial={k: request.POST.get(k, "") for k in ("goals", "person_wishes", "review_on")})
+        actions = PlanActionFormSet(data, prefix="actions", form_kwargs={"members": members})
+        return render(request, "cases/plan_form.html", {"form": form, "actions": actions, "case": case,
+                                                        "rows_max": PLAN_ROWS_MAX})
     form = PlanCreateForm(request.POST or None)
-    actions = PlanActionFormSet(request.POST or None, prefix="actions")
+    actions = PlanActionFormSet(request.POST or None, prefix="actions", form_kwargs={"members": members})
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         rows = [a.cleaned_data for a in actions if a.cleaned_data.get("description")]
         try:
@@ -302,7 +374,8 @@ def plan_create(request, pk: int):
         else:
             messages.success(request, "支援プランを作成しました。")
             return redirect("cases:case_detail", case.pk)
-    return render(request, "cases/plan_form.html", {"form": form, "actions": actions, "case": case})
+    return render(request, "cases/plan_form.html", {"form": form, "actions": actions, "case": case,
+                                                    "rows_max": PLAN_ROWS_MAX})
 
 
 @login_required
@@ -366,21 +439,24 @@ def consultation_print(request, pk: int):
 # ---- つなぎ ----
 
 
-def _referral_subject(case: Case, request) -> Person | None:
-    pid = request.POST.get("person") or request.GET.get("person")
+def _referral_subject(case: Case, request, members: list[Person]) -> Person | None:
+    """世帯の一人ひとり: a referral names one member — the person of a person case, or the member chosen (`person`)
+    among those the sender sees."""
     if case.person_id:
         return case.person
-    if pid:
-        return policy.get_or_404(Person, request.actor, pid, path=request.path)
-    return None
+    pid = request.POST.get("person") or request.GET.get("person")
+    return next((m for m in members if str(m.pk) == pid), None)
 
 
 @login_required
 def referral_create(request, pk: int):
     case = policy.get_or_404(Case, request.actor, pk, path=request.path)
-    subject = _referral_subject(case, request)
+    members = case_members(request, case)
+    subject = _referral_subject(case, request, members)
+    if subject is None:  # a household case: first, whom to refer
+        return render(request, "cases/referral_form.html", {"case": case, "members": members, "choose": True})
     candidates = Agency.objects.filter(active=True).exclude(pk=request.actor.agency_id)
-    allowed = policy.agencies_covering(subject or case, candidates)
+    allowed = policy.agencies_covering(subject, candidates)
     form = ReferralForm(request.POST or None, agencies=allowed)
     if request.method == "POST" and form.is_valid():
         to_agency = form.cleaned_data["to_agency"]
@@ -388,14 +464,14 @@ def referral_create(request, pk: int):
             services.referral_send(actor=request.actor, case=case, person=subject, to_agency=to_agency,
                                    reason=form.cleaned_data["reason"], request=form.cleaned_data["request"],
                                    due_on=form.cleaned_data["due_on"],
-                                   receiver_access=policy.agency_may_see(to_agency, subject or case))
+                                   receiver_access=policy.agency_may_see(to_agency, subject))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, f"{to_agency.name}につなぎました。回答があるとお知らせします。")
             return redirect("cases:case_detail", case.pk)
     return render(request, "cases/referral_form.html", {"form": form, "case": case, "subject": subject,
-                                                        "no_targets": not allowed})
+                                                        "no_targets": not allowed, "members": members})
 
 
 @login_required
@@ -477,8 +553,17 @@ def disclosure_review(request, pk: int):
 
 @coordinator_required
 def inquiries(request):
-    return render(request, "cases/inquiries.html", {"inquiries": open_inquiries()[:100],
-                                                    "disclosures": unreviewed_disclosures()[:100]})
+    """The coordinator's 照会: who asked and when, the name as the asker typed it, the agencies holding a possible
+    match — and, for a request about a household, its name only when she has a basis for it herself (read through
+    the policy and logged); otherwise the text as sent."""
+    rows = list(open_inquiries()[:100])
+    wanted = {pk for pk in map(inquiry_household_id, rows) if pk is not None}
+    households = {h.pk: h for h in policy.visible(Household.objects.filter(pk__in=wanted), request.actor,
+                                                  with_basis=True)} if wanted else {}
+    policy.log_reads(request.actor, households.values(), action=AccessAction.LIST, path=request.path)
+    return render(request, "cases/inquiries.html", {
+        "inquiries": [(i, inquiry_household_id(i), households.get(inquiry_household_id(i) or 0)) for i in rows],
+        "disclosures": unreviewed_disclosures()[:100]})
 
 
 @login_required

@@ -150,7 +150,7 @@ def _subject_of(row, cases: dict, households: dict):
 def agenda_rows(meeting: Meeting, actor, *, current_only: bool = True) -> list[AgendaRow]:
     """The agenda as the actor may read it (`readable`); the caller logs the subjects it shows."""
     annotated = meeting.agenda_items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
-    items = list(annotated.order_by("-added_on", "pk"))
+    items = list(annotated.prefetch_related("members").order_by("-added_on", "pk"))
     if current_only:
         today = timezone.localdate()
         items = [i for i in items if i.removed_on is None or i.removed_on > today]

@@ -48,6 +48,12 @@ def concern_fields(concerns: Iterable[str]) -> list[str]:
     return sorted({f for c in concerns for f in CONCERN_FIELDS.get(c, ())})
 
 
+def household_fields(concerns: Iterable[str], member_concerns: Iterable[Iterable[str]]) -> list[str]:
+    """The 分野 of a household's needs: those of the concerns recorded for the household as a whole and those of
+    each member's own (世帯の一人ひとり) — the member × need view, from which 複合課題 follows."""
+    return concern_fields([*concerns, *(c for member in member_concerns for c in member)])
+
+
 def is_multi_issue(fields: Collection[str]) -> bool:
     """複合課題世帯: needs in two or more distinct 分野."""
     return len(set(fields)) >= MULTI_ISSUE_MIN_FIELDS

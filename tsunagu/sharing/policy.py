@@ -28,8 +28,15 @@ Bases (tsunagu.audit.models.SharingBasis), tried in this order:
 - SUPPORT_MEETING — a current member of a 支援会議 that has the case or household on its agenda (today between
   `added_on` and `removed_on`). Former members keep their duty of confidentiality, not their access.
 - CONSENT — an active 本人同意 (given, not expired, not withdrawn — checked on each read, so withdrawal ends
-  access at once) lists the agency. It covers the person, her cases, and the households she lives in with their
-  cases (世帯としての支援は世帯員の同意で足りる — the household page then lists only the members the agency may see).
+  access at once) lists the agency, and no 不同意 to the agency recorded on or after it. It covers the person, her
+  cases, and the households she lives in with their cases (世帯としての支援は世帯員の同意で足りる — the household
+  page then lists only the members the agency may see).
+
+世帯の一人ひとり: a row of a case that names members (`members`: notes, plan rows, agenda and action items; the
+person of a consultation, a PersonConcern or a referral) needs a basis for each member it names, whatever opens the
+case (`Scope.names_visible`); a row naming no one follows its case. So one member's consent opens her, the household
+(listing her) and the rows naming her or no one — never a row about her brother. A 重層的支援会議 on a household
+shares only the members whose consent covers every member agency (`consent_coverage`).
 - VITAL_INTEREST — an emergency disclosure to the agency, with a written reason, until it expires; every one is
   listed for the coordinator's review. It covers the person and the cases about her that the providing agency
   recorded or leads — what it holds: not her household, nor other agencies' cases or consultations.

@@ -9,11 +9,11 @@ from tsunagu.people.models import Household, HouseholdMember, Person
 
 from .forms import ConsentForm, VitalInterestForm
 from .models import Consent
-from .queries import persons_with_active_consent
+from .queries import member_consents, support_meeting_asked
 
 
 def person(request: ActorRequest, person: Person) -> list[Section]:
-    consents = Consent.objects.filter(person=person).prefetch_related("agencies").select_related("recorded_by")
+    consents = Consent.objects.filter(person=person).prefetch_related("agencies").select_related("recorded_by", "taken_by")
     return [Section("sharing/_person_consents.html", {
         "consents": consents, "consent_form": ConsentForm(), "vital_form": VitalInterestForm(),
         "today": timezone.localdate(),
@@ -21,9 +21,18 @@ def person(request: ActorRequest, person: Person) -> list[Section]:
 
 
 def household(request: ActorRequest, household: Household, members: list[HouseholdMember]) -> list[Section]:
-    """The members the reader sees (`members`) who are adults and have no consent in force."""
-    consented = persons_with_active_consent({m.person_id for m in members})
+    """世帯の一人ひとり: each member the reader sees (`members`) with her consents and refusals in force; and, for a
+    multi-issue household, the adults without a consent — with the request for a 支援会議 unless the household is
+    already on a 支援会議's agenda or asked for."""
+    standing = member_consents({m.person_id for m in members})
     today = timezone.localdate()
-    without_consent = [m for m in members if m.person_id not in consented and (m.person.age_on(today) or 0) >= 18]
-    return [Section("sharing/_household_without_consent.html", {"without_consent": without_consent}, order=20,
-                    slot="multi_issue")]
+    rows = [(m, standing.get(m.person_id)) for m in members]
+    without_consent = [m for m, s in rows if not (s and s.consented) and (m.person.age_on(today) or 0) >= 18]
+    return [
+        Section("sharing/_household_consents.html", {"rows": rows}, order=15),
+        Section("sharing/_household_without_consent.html", {
+            "without_consent": without_consent,
+            "refused": [m for m, s in rows if s and s.refusals],
+            "meeting_asked": support_meeting_asked(household),
+        }, order=20, slot="multi_issue"),
+    ]

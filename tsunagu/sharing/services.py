@@ -19,6 +19,7 @@ from tsunagu.people.models import Person
 from . import policy
 from .models import (
     Consent,
+    ConsentDecision,
     ElsewhereAnswer,
     ElsewhereCheck,
     Inquiry,
@@ -41,15 +42,29 @@ def _acting_agency(actor: Actor) -> Agency:
 
 @transaction.atomic
 def consent_record(*, actor: Actor, person: Person, agencies: Iterable[Agency], given_on: date | None = None, method: str = "written",
-                   expires_on: date | None = None) -> Consent:
+                   expires_on: date | None = None, decision: str = ConsentDecision.GIVEN, reason: str = "") -> Consent:
+    """本人同意 — or 不同意 (`decision`): per person, per receiving agency. The date is the day she said it: never
+    ahead of today (a consent dated ahead would read 有効 and open nothing). A refusal outweighs every earlier
+    consent to the agencies it names (sharing.policy); it has no expiry."""
     agencies = list(agencies)
+    if decision not in ConsentDecision.values:
+        raise ValidationError({"decision": "同意か不同意かを選んでください。"})
+    refused = decision == ConsentDecision.REFUSED
     if not agencies:
-        raise ValidationError({"agencies": "共有先の機関を一つ以上選んでください。"})
-    given_on = given_on or timezone.localdate()
+        raise ValidationError({"agencies": "共有先の機関を一つ以上選んでください。"
+                               if not refused else "共有を断られた機関を一つ以上選んでください。"})
+    today = timezone.localdate()
+    given_on = given_on or today
+    if given_on > today:
+        raise ValidationError({"given_on": f"{'不同意' if refused else '同意'}の日付が未来です（{given_on:%Y-%m-%d}）。"
+                                           "本人から聞き取った日を入力してください。"})
+    if refused:
+        expires_on = None
     if expires_on is not None and expires_on < given_on:
         raise ValidationError({"expires_on": "有効期限が同意日より前です。"})
     consent = Consent.objects.create(person=person, recorded_by=_acting_agency(actor), taken_by=actor.staff,
-                                     given_on=given_on, method=method, expires_on=expires_on)
+                                     given_on=given_on, method=method, expires_on=expires_on, decision=decision,
+                                     reason=(reason or "").strip()[:5000])
     consent.agencies.set(agencies)
     return consent
 
@@ -57,6 +72,10 @@ def consent_record(*, actor: Actor, person: Person, agencies: Iterable[Agency], 
 @transaction.atomic
 def consent_withdraw(*, actor: Actor, consent: Consent, note: str = "", withdrawn_on: date | None = None) -> Consent:
     """Access through the consent ends from `withdrawn_on` (today by default) — the policy checks it on every read."""
+    if consent.decision != ConsentDecision.GIVEN:
+        raise ValidationError("撤回できるのは同意の記録だけです。不同意のあとに同意を得たときは、同意を記録してください。")
+    if consent.withdrawn_on is not None:
+        raise ValidationError("この同意はすでに撤回されています。")
     consent.withdrawn_on = withdrawn_on or timezone.localdate()
     consent.withdrawal_note = note
     consent.save(update_fields=["withdrawn_on", "withdrawal_note"])
