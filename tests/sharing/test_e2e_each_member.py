@@ -187,7 +187,8 @@ def test_the_seed_household_member_by_member(page, live_server, alice, coordinat
     assert set(item.members.values_list("name", flat=True)) == {"十河 清", "十河 ヨシ子"}
     _as(page, live_server, "alice")
     page.goto(f"{live_server.url}/meetings/{multi.pk}/")
-    row = page.locator("tr", has_text="十河さん世帯")
+    agenda = page.locator("section", has=page.get_by_role("heading", name="検討事項（世帯・ケース）"))
+    row = agenda.locator("tbody tr", has_text="十河さん世帯")
     expect(row).to_contain_text("十河 清")
     expect(row).to_contain_text("世帯員2名（不同意1名、同意の記録なし1名）は、本人同意がないため共有していません。")
     assert_accessible(page)

@@ -26,9 +26,11 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
         entries.append(TimelineEntry(c.received_on, "相談受付", f"{c.get_route_display()}・{c.get_consulter_display()}",
                                      c.main_complaint, reverse("cases:consultation_print", args=[c.pk]), c.agency.name,
                                      "、".join(c.concern_labels)))
-    for n in rows(CaseNote.objects.filter(case_id__in=case_ids)).select_related("agency", "staff")[:limit]:
-        entries.append(TimelineEntry(n.written_on, "経過記録", n.kind or "記録", n.body, reverse("cases:note_edit", args=[n.pk]),
-                                     n.agency.name, "要対協" if n.compartment else ""))
+    notes = rows(CaseNote.objects.filter(case_id__in=case_ids)).select_related("agency", "staff").prefetch_related("members")
+    for n in notes[:limit]:
+        about = "、".join(m.name for m in n.members.all())  # every member it names is one the reader has a basis for
+        entries.append(TimelineEntry(n.written_on, "経過記録", (n.kind or "記録") + (f"（{about}）" if about else ""), n.body,
+                                     reverse("cases:note_edit", args=[n.pk]), n.agency.name, "要対協" if n.compartment else ""))
     visible_cases = policy.visible_case_ids(actor, case_ids)
     for p in SupportPlan.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
         entries.append(TimelineEntry(p.created_at.date(), "支援プラン", f"第{p.revision}版（{p.get_status_display()}）", p.goals,

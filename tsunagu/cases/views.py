@@ -400,7 +400,15 @@ def plan_edit(request, pk: int):
                 return redirect("cases:case_detail", plan.case_id)
     rows = conflict_rows(outcome.conflict, form, ["goals", "person_wishes"])
     return render(request, "cases/plan_edit.html", {"form": form, "plan": plan, "may_edit": may_edit, "agree": agree,
-                                                    "conflict": outcome.conflict, "conflict_rows": rows})
+                                                    "conflict": outcome.conflict, "conflict_rows": rows,
+                                                    "actions": plan_actions(request, plan)})
+
+
+def plan_actions(request, plan: SupportPlan):
+    """A plan's rows as the reader may read them: one naming members needs a basis for each (世帯の一人ひとり), unless
+    her agency made the plan."""
+    rows = plan.actions.select_related("agency").prefetch_related("members")
+    return policy.named_rows(rows, request.actor, recorded_by="plan__agency_id")
 
 
 @login_required
@@ -426,7 +434,7 @@ def plan_print(request, pk: int):
     plan = policy.get_or_404(SupportPlan, request.actor, pk, action=AccessAction.PRINT, path=request.path,
                              queryset=SupportPlan.objects.select_related("case__lead_agency", "case__person", "case__household", "staff"))
     return render(request, "cases/plan_print.html", {"plan": plan, "case": plan.case,
-                                                     "actions": plan.actions.select_related("agency")})
+                                                     "actions": plan_actions(request, plan)})
 
 
 @login_required
