@@ -294,3 +294,31 @@ def test_intake_member_concerns_make_the_household_multi_issue_from_who_has_whic
     with pytest.raises(ValidationError, match="世帯員ではありません"):
         cases.consultation_record(actor=r, route="phone", consulter="self", main_complaint="x", household=household,
                                   member_concerns={w.persons["G"]: ["withdrawal"]})
+
+
+# ---- through the pages and the API ----
+
+
+def test_the_plan_print_leaves_out_a_row_naming_a_member_the_reader_has_no_basis_for(w, client_for):
+    w.decide("S")
+    plan = w.case.plans.get()
+    page = client_for(w.receiver_staff).get(f"/cases/plans/{plan.pk}/print/").content.decode()
+    assert "就労の相談" in page and "世帯の見守り" in page
+    assert "登校の支援" not in page and "十河 蓮" not in page
+    own = client_for(w.recorder_staff).get(f"/cases/plans/{plan.pk}/print/").content.decode()
+    assert "登校の支援（対象: 十河 蓮）" in own
+
+
+def test_the_api_writes_a_note_naming_a_member_and_shows_it_only_to_a_reader_with_a_basis_for_her(w, client_for):
+    w.decide("S")
+    grandchild = w.persons["G"]
+    response = client_for(w.recorder_staff).post(f"/api/cases/{w.case.pk}/notes",
+                                                 {"body": "孫の登校を確認", "member_ids": [grandchild.pk]},
+                                                 content_type="application/json")
+    assert response.status_code == 201 and response.json()["member_ids"] == [grandchild.pk]
+    bodies = [n["body"] for n in client_for(w.receiver_staff).get(f"/api/cases/{w.case.pk}/notes").json()]
+    assert "孫の登校を確認" not in bodies and len(bodies) == 2  # N_none and N_S
+    stranger = people.person_create(actor=actor_for(w.recorder_staff), name="他人 花子", kana="たにん はなこ")
+    refused = client_for(w.recorder_staff).post(f"/api/cases/{w.case.pk}/notes",
+                                                {"body": "x", "member_ids": [stranger.pk]}, content_type="application/json")
+    assert refused.status_code == 422 and "世帯員ではありません" in refused.json()["detail"]

@@ -47,12 +47,18 @@ class NoteOut(Schema):
     kind: str
     body: str
     version: int
+    member_ids: list[int]  # the members the note names (世帯の一人ひとり); empty: the whole case
+
+    @staticmethod
+    def resolve_member_ids(obj: CaseNote) -> list[int]:
+        return sorted(m.pk for m in obj.members.all())
 
 
 class NoteIn(Schema):
     body: str
     kind: str = ""
     written_on: date | None = None
+    member_ids: list[int] = []
 
 
 def _one_of(choices, *, blank: bool = False) -> object:
@@ -152,7 +158,7 @@ def case_get(request, case_id: int):
 @router.get("/{int:case_id}/notes", response=list[NoteOut], summary="経過記録")
 def note_list(request, case_id: int):
     case = policy.get_or_404(Case, request.actor, case_id, action=AccessAction.API, path=request.path)
-    rows = list(policy.visible(CaseNote.objects.filter(case=case), request.actor)[:500])
+    rows = list(policy.visible(CaseNote.objects.filter(case=case), request.actor).prefetch_related("members")[:500])
     policy.log_reads(request.actor, rows, action=AccessAction.API, path=request.path)
     return rows
 
@@ -160,9 +166,10 @@ def note_list(request, case_id: int):
 @router.post("/{int:case_id}/notes", response={201: NoteOut}, summary="経過記録の追加")
 def note_create(request, case_id: int, payload: NoteIn):
     case = policy.get_or_404(Case, request.actor, case_id, action=AccessAction.EDIT, path=request.path)
+    members = [policy.get_or_404(Person, request.actor, pk, path=request.path) for pk in dict.fromkeys(payload.member_ids)]
     try:
         note = services.note_add(actor=request.actor, case=case, body=payload.body, kind=payload.kind,
-                                 written_on=payload.written_on)
+                                 written_on=payload.written_on, members=members)
     except ValidationError as error:
         _raise(error)
     return Status(201, note)
