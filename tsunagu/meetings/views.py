@@ -63,7 +63,9 @@ def index(request):
 def create(request):
     if not request.actor.is_manager:
         raise PermissionDenied("会議をつくるのは、機関の管理者または相談支援包括化推進員です。")
-    form = MeetingForm(request.POST or None)
+    # 「支援会議を開く」 from a 照会 names the kind and the agencies to invite (the asker and the possible holders)
+    initial = {"kind": request.GET.get("kind", ""), "member_agencies": request.GET.getlist("member_agencies")}
+    form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
