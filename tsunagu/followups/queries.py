@@ -14,7 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.models import Field
-from tsunagu.cases.models import OPEN_STATUSES, Case, CaseStatus, Outcome, Referral, ReferralStatus
+from tsunagu.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    Outcome,
+    PlanStatus,
+    Referral,
+    ReferralStatus,
+    SupportPlan,
+)
 from tsunagu.people.models import Household
 from tsunagu.sharing import policy
 
@@ -86,6 +95,36 @@ def outreach_for(actor, *, active_only: bool = True) -> QuerySet:
         qs = qs.filter(status__in=ACTIVE_OUTREACH)
     last = OutreachVisit.objects.filter(outreach=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
     return qs.select_related("agency", "staff").annotate(last_visit=Subquery(last)).order_by("-noticed_on", "-pk")
+
+
+# ---- 終結の前に ----
+
+OPEN_REFERRAL_STATUSES = [ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
+
+
+@dataclass
+class ClosingWarnings:
+    """What is still open on a case the worker is about to close. Closing is still allowed: she is told, not stopped."""
+
+    plans: list  # SupportPlan rows 作成中
+    referrals: list  # Referral rows 依頼中・受理・対応中, with their receiving agency
+
+    def __bool__(self) -> bool:
+        return bool(self.plans or self.referrals)
+
+
+def closing_warnings(case: Case) -> ClosingWarnings:
+    """The open plan and open referrals of `case`, for the 終結 screen (the caller read the case through the policy).
+
+    A plan is open while it is 作成中: neither 合意済み nor 改訂済み, so the person never agreed to it. (An agreed plan
+    with actions lacking a 完了日 is not counted: no screen records an action's 完了日, so every agreed plan would
+    warn.) A referral is open while 依頼中, 受理 or 対応中. Only a plan's 版 and a referral's agency, status and date
+    are shown: nothing that names a member."""
+    plans = list(SupportPlan.objects.filter(case=case, status=PlanStatus.DRAFT).order_by("-revision"))
+    referrals = list(Referral.objects.filter(case=case, status__in=OPEN_REFERRAL_STATUSES)
+                     .select_related("to_agency").only("pk", "status", "sent_at", "due_on", "to_agency__name")
+                     .order_by("sent_at", "pk"))
+    return ClosingWarnings(plans, referrals)
 
 
 # ---- 制度の狭間 ----

@@ -78,7 +78,8 @@ def close(request, case_id: int):
             messages.success(request, "終結しました。" + ("フォローアップの予定はダッシュボードに表示されます。" if form.schedule() else ""))
             return redirect("cases:case_detail", case.pk)
     return render(request, "followups/close_form.html", {"form": form, "case": case, "conflict": outcome.conflict,
-                                                         "pending": services.case_closure_check(case)})
+                                                         "pending": services.case_closure_check(case),
+                                                         "warnings": queries.closing_warnings(case)})
 
 
 def _followup(request, pk: int) -> FollowUp:
