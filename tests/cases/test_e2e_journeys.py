@@ -42,7 +42,8 @@ def test_j1_intake_with_known_elsewhere_signal_and_inquiry(page, live_server, wo
     page.get_by_label("最も困っていること（◎）").select_option(label="認知症")
     page.get_by_label("継続支援（支援ケースへ）").check()
     page.get_by_role("button", name="受け付ける").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("向かいの高橋さん夫婦")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("髙橋 清")  # the case is named by its 呼び名
+    expect(page.locator("dl")).to_contain_text("向かいの高橋さん夫婦")
     assert_accessible(page)
     consultation = Consultation.objects.get(route="phone", consulter="neighbour")
     assert consultation.person == world.father and consultation.case is not None

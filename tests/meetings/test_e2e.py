@@ -80,7 +80,7 @@ def test_j3_support_meeting_then_consent_then_multi_agency_meeting(page, live_se
     _as(page, live_server, "bob")
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     page.get_by_role("link", name=world.case.label).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(world.case.title)
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.case.label)
     expect(page.get_by_text("閲覧の根拠: 支援会議")).to_be_visible()
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     page.get_by_label("開催日").fill("2026-11-20")

@@ -40,7 +40,7 @@ def generate(ctx: DemoContext) -> None:
 
 def _seed_household(ctx: DemoContext) -> None:
     household = ctx.data.get("seed_household")
-    case = Case.objects.filter(household=household).order_by("pk").first() if household is not None else None
+    case = Case.objects.filter(household=household).order_by("-opened_on", "-pk").first() if household is not None else None
     agencies = ctx.data.get("agencies", {})
     if case is None or not all(k in agencies for k in ("houkatsu", "shougai", "konkyu", "child_support")):
         return
