@@ -322,3 +322,16 @@ def test_the_api_writes_a_note_naming_a_member_and_shows_it_only_to_a_reader_wit
     refused = client_for(w.recorder_staff).post(f"/api/cases/{w.case.pk}/notes",
                                                 {"body": "x", "member_ids": [stranger.pk]}, content_type="application/json")
     assert refused.status_code == 422 and "世帯員ではありません" in refused.json()["detail"]
+
+
+def test_a_refusal_shows_on_the_case_with_the_support_meeting_route_offered_once(w, client_for):
+    w.decide("S", ConsentDecision.REFUSED)
+    owner = client_for(w.recorder_staff)
+    page = owner.get(f"/cases/{w.case.pk}/").content.decode()
+    assert "十河 健一さん</strong>は共有に同意していません" in page
+    assert page.count("支援会議での検討を推進員に依頼") == 1
+    owner.post(f"/people/households/{w.household.pk}/propose-meeting/")
+    page = owner.get(f"/cases/{w.case.pk}/").content.decode()
+    assert "支援会議での検討を推進員に依頼" not in page and "推進員に検討を依頼済みです" in page
+    household_page = owner.get(f"/people/households/{w.household.pk}/").content.decode()
+    assert "支援会議での検討を推進員に依頼" not in household_page

@@ -97,6 +97,7 @@ class MembersField(forms.ModelMultipleChoiceField):
 
 def _offer_members(form: forms.BaseForm, members) -> None:
     field = form.fields["members"]
+    assert isinstance(field, MembersField)
     if len(members) < 2:  # a person case, or one member: the row is about her, nothing to choose
         del form.fields["members"]
         return

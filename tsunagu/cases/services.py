@@ -121,9 +121,10 @@ def person_concern_record(*, actor, case: Case, person: Person, concerns: Sequen
                           source: str = ConcernSource.ASSESSMENT, noted_on: date | None = None) -> list[PersonConcern]:
     """A member's concerns found after intake (アセスメント) on a household case: the member × need view grows, and
     the household's 複合課題 follows it. A concern already recorded for the member on the case is not repeated."""
-    if case.household_id is None:
+    household = case.household
+    if household is None:
         raise ValidationError("世帯員ごとの課題は、世帯の支援ケースで記録します。")
-    if not case.household.members.filter(person=person, left_on__isnull=True).exists():
+    if not household.members.filter(person=person, left_on__isnull=True).exists():
         raise ValidationError({"person": f"{person.name}さんは、この世帯の世帯員ではありません。"})
     known = set(PersonConcern.objects.filter(case=case, person=person, archived_at__isnull=True)
                 .values_list("concern", flat=True))
@@ -136,7 +137,7 @@ def person_concern_record(*, actor, case: Case, person: Person, concerns: Sequen
                       compartment=case.compartment)
         for c in wanted])
     all_concerns = PersonConcern.objects.filter(case=case, archived_at__isnull=True).values_list("concern", flat=True)
-    household_mark_multi_issue(household=case.household, fields=household_fields(all_concerns, []))
+    household_mark_multi_issue(household=household, fields=household_fields(all_concerns, []))
     _touch(case)
     return rows
 
@@ -144,6 +145,30 @@ def person_concern_record(*, actor, case: Case, person: Person, concerns: Sequen
 def _leads_case(actor, **subject) -> bool:
     """The agency leads a case about this person or household (after a 移管): it is the agency's own business."""
     return Case.objects.filter(lead_agency_id=actor.agency_id, archived_at__isnull=True, **subject).exists()
+
+
+def consultation_may_void(actor, consultation: Consultation) -> bool:
+    """Who may take back (取消) a consultation: the staff member who took it, acting for the agency that recorded
+    it, or a manager of that agency (agencies: `Actor.is_manager`)."""
+    if actor.agency_id != consultation.agency_id:
+        return False
+    return actor.is_manager or consultation.staff_id == actor.staff.pk
+
+
+@transaction.atomic
+def consultation_void(*, actor, consultation: Consultation, reason: str) -> Consultation:
+    """取消 of a consultation recorded by mistake: it leaves the live 集計 (reports.figures) and stays in the history,
+    marked with who took it back, when and why. Once only; the case it opened, if any, is closed on its own screen."""
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.voided_at is not None:
+        raise ValidationError("この相談受付は、すでに取り消されています。")
+    if not consultation_may_void(actor, locked):
+        raise ValidationError("相談受付を取り消せるのは、受け付けた職員か、受け付けた機関の管理者です。")
+    locked.void_reason = _require(reason, "void_reason", "取消の理由")
+    locked.voided_at = timezone.now()
+    locked.voided_by = actor.staff
+    save_versioned(locked, expected_version=locked.version, fields=["voided_at", "voided_by", "void_reason"])
+    return locked
 
 
 # ---- 支援ケース ----
@@ -304,7 +329,7 @@ def _case_members(case: Case, members: Sequence[Person], field: str) -> list[Per
     members = list(dict.fromkeys(members))
     if not members:
         return []
-    if case.household_id is None:
+    if case.household is None:
         if [p.pk for p in members] != [case.person_id]:
             raise ValidationError({field: "本人の支援ケースでは、本人以外を対象にできません。"})
         return members
@@ -354,13 +379,13 @@ def referral_send(*, actor, case: Case, to_agency, reason: str, request: str, du
 def _referral_member(case: Case, person: Person | None) -> Person:
     """世帯の一人ひとり: a referral names exactly one member — a person case its person, a household case one of its
     current members — so the receiver sees her, not the household."""
-    if case.person_id is not None:
+    if case.person is not None:
         if person is not None and person.pk != case.person_id:
             raise ValidationError({"person": "本人の支援ケースでは、本人についてつなぎます。"})
         return case.person
     if person is None:
         raise ValidationError({"person": "どの世帯員についてつなぐのかを選んでください。"})
-    if not case.household.members.filter(person=person, left_on__isnull=True).exists():
+    if case.household is None or not case.household.members.filter(person=person, left_on__isnull=True).exists():
         raise ValidationError({"person": f"{person.name}さんは、この世帯の世帯員ではありません。"})
     return person
 

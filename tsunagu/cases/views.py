@@ -22,7 +22,13 @@ from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
 from tsunagu.sharing import services as sharing_services
 from tsunagu.sharing.models import Inquiry, InquiryStatus, VitalInterestDisclosure
-from tsunagu.sharing.queries import inquiry_household_id, member_consents, open_inquiries, unreviewed_disclosures
+from tsunagu.sharing.queries import (
+    inquiry_household_id,
+    member_consents,
+    open_inquiries,
+    support_meeting_asked,
+    unreviewed_disclosures,
+)
 from tsunagu.sharing.services import inquiry_send
 
 from . import queries, services
@@ -201,16 +207,17 @@ def case_detail(request, pk: int):
         "note_form": NoteForm(members=members), "plans": plans, "note_templates": NOTE_TEMPLATES, "referrals": referrals,
         "needs": member_needs(request, case, members) if case.household_id else [],
         "concern_form": PersonConcernForm(members=members) if case.household_id and may_edit else None,
-        "refusals": _refusals(members) if case.household_id else [],
+        "refusals": (refusals := _refusals(members) if case.household_id else []),
+        "meeting_asked": bool(refusals) and case.household is not None and support_meeting_asked(case.household),
     })
 
 
 def case_members(request, case: Case) -> list[Person]:
     """世帯の一人ひとり: who a row of the case may name — a person case its person; a household case the current
     members the reader has a basis for (each checked through the policy, read logged with the page)."""
-    if case.person_id:
+    if case.person is not None:
         return [case.person]
-    rows = Person.objects.filter(household_memberships__household_id=case.household_id,
+    rows = Person.objects.filter(household_memberships__household=case.household,
                                  household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
     members = policy.checked_rows(request.actor, list(rows))
     policy.log_reads(request.actor, members, action=AccessAction.LIST, path=request.path)
@@ -357,8 +364,8 @@ def plan_create(request, pk: int):
     members = case_members(request, case)
     if request.method == "POST" and "add_row" in request.POST:  # 行を追加: the same form, one more row, nothing saved
         data = request.POST.copy()
-        rows = int(data.get("actions-TOTAL_FORMS") or 1)
-        data["actions-TOTAL_FORMS"] = str(min(rows + 1, PLAN_ROWS_MAX))
+        shown = int(data.get("actions-TOTAL_FORMS") or 1) if (data.get("actions-TOTAL_FORMS") or "").isdigit() else 1
+        data["actions-TOTAL_FORMS"] = str(min(shown + 1, PLAN_ROWS_MAX))
         form = PlanCreateForm(initial={k: request.POST.get(k, "") for k in ("goals", "person_wishes", "review_on")})
         actions = PlanActionFormSet(data, prefix="actions", form_kwargs={"members": members})
         return render(request, "cases/plan_form.html", {"form": form, "actions": actions, "case": case,
@@ -440,8 +447,26 @@ def plan_print(request, pk: int):
 @login_required
 def consultation_print(request, pk: int):
     consultation = policy.get_or_404(Consultation, request.actor, pk, action=AccessAction.PRINT, path=request.path,
-                                     queryset=Consultation.objects.select_related("person", "household", "agency", "staff"))
-    return render(request, "cases/consultation_print.html", {"c": consultation, "areas": ASSESSMENT_AREAS})
+                                     queryset=Consultation.objects.select_related("person", "household", "agency", "staff",
+                                                                                  "voided_by"))
+    return render(request, "cases/consultation_print.html", {
+        "c": consultation, "areas": ASSESSMENT_AREAS,
+        "may_void": consultation.voided_at is None and services.consultation_may_void(request.actor, consultation)})
+
+
+@login_required
+@require_POST
+def consultation_void(request, pk: int):
+    """取消 of a consultation recorded by mistake (the recorder or a manager of her agency, with a reason)."""
+    consultation = policy.get_or_404(Consultation, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    try:
+        services.consultation_void(actor=request.actor, consultation=consultation,
+                                   reason=request.POST.get("reason", "")[:5000])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "相談受付を取り消しました。集計から外れ、履歴には取消として残ります。")
+    return redirect("cases:consultation_print", consultation.pk)
 
 
 # ---- つなぎ ----

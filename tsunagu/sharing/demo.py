@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tsunagu.agencies.models import Agency
 from tsunagu.cases.models import Case, ConcernSource, PersonConcern, Referral, ReferralEvent, ReferralStatus
 from tsunagu.core.demo import DemoContext
 from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind
-from tsunagu.people.models import Household, HouseholdMember
+from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.rules.household import household_fields, is_multi_issue
 
 from . import policy
@@ -40,11 +41,15 @@ def generate(ctx: DemoContext) -> None:
 
 def _seed_household(ctx: DemoContext) -> None:
     household = ctx.data.get("seed_household")
-    case = Case.objects.filter(household=household).order_by("-opened_on", "-pk").first() if household is not None else None
+    if household is None:
+        return
+    case = Case.objects.filter(household=household).order_by("-opened_on", "-pk").first()
     agencies = ctx.data.get("agencies", {})
     if case is None or not all(k in agencies for k in ("houkatsu", "shougai", "konkyu", "child_support")):
         return
     staff = case.worker_id
+    if staff is None:
+        return
     today = ctx.today
     members = {m.relation_to_head: m.person for m in HouseholdMember.objects.filter(household=household).select_related("person")}
     PersonConcern.objects.bulk_create([
@@ -56,7 +61,7 @@ def _seed_household(ctx: DemoContext) -> None:
     fields = household_fields([], SEED_NEEDS.values())
     Household.objects.filter(pk=household.pk).update(multi_issue=is_multi_issue(fields), multi_issue_fields=fields)
 
-    def decide(person, to, decision, days_ago, reason=""):
+    def decide(person: Person, to: list[Agency], decision: str, days_ago: int, reason: str = "") -> None:
         row = Consent.objects.create(person=person, recorded_by=houkatsu, taken_by_id=staff, decision=decision,
                                      given_on=today - timedelta(days=days_ago), reason=reason)
         row.agencies.set(to)

@@ -1038,7 +1038,8 @@ def consent_coverage(obj: Case | Household, agency_ids: Iterable[int], *, today:
     agency_ids = sorted(set(agency_ids))
     household = obj.household if isinstance(obj, Case) else obj
     if household is None:
-        return ConsentCoverage(consent_missing(obj, agency_ids, today=today), [obj.person_id] if isinstance(obj, Case) else [])
+        subject = [obj.person_id] if isinstance(obj, Case) and obj.person_id is not None else []
+        return ConsentCoverage(consent_missing(obj, agency_ids, today=today), subject)
     members = [m.person for m in HouseholdMember.objects.filter(
         _current("joined_on", "left_on", today), household=household, person__archived_at__isnull=True,
     ).select_related("person").order_by("pk")]
