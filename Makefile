@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 6
 
-.PHONY: setup run serve test test-fast lint bench bench-linkage demo-city clean
+.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage demo-city clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ tsunagu/static/vendor/.stamp: $(NODE_STAMP)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/axe-core/axe.min.js node_modules/cytoscape/dist/cytoscape.min.js tsunagu/static/vendor/
 	touch $@
 
-setup: $(STAMP) tsunagu/static/vendor/.stamp
+# Debian packages beside Python (scripts/debian-packages.txt: WeasyPrint's Pango and HarfBuzz, the Japanese fonts,
+# poppler-utils for the tests); installs only what is missing, with sudo when not root.
+system-packages:
+	scripts/install-system-packages.sh
+
+setup: system-packages $(STAMP) tsunagu/static/vendor/.stamp
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0
