@@ -12,7 +12,6 @@ from tests.sharing.world import actor
 from tsunagu.ecomap import services
 from tsunagu.ecomap.models import EcomapTie, TieKind, TieStrength
 
-
 CONTRAST = """b => {
     const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
     const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })

@@ -3,7 +3,9 @@ the worker confirms; closing is still allowed."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
+from tests.conftest import assert_accessible, browser_login
 from tests.sharing.world import actor
 from tsunagu.cases import services as cases
 from tsunagu.cases.models import CaseStatus, ReferralStatus
@@ -59,3 +61,12 @@ def test_the_warning_does_not_stop_the_closing(world, alice, client_for):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_warning_reads_well_in_chromium(page, live_server, world, alice):
+    browser_login(page, live_server, "alice")
+    page.goto(f"{live_server.url}/followups/cases/{world.son_case.pk}/close/")
+    expect(page.get_by_role("heading", name=HEADING)).to_be_visible()
+    assert_accessible(page)

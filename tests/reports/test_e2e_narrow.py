@@ -34,7 +34,7 @@ def test_on_a_phone_the_table_keeps_its_month_and_row_labels(page, live_server, 
     total = row.locator("td").last
     expect(total).to_be_in_viewport()
     box = label.bounding_box()
-    assert 0 <= box["x"] and box["x"] + box["width"] <= 390
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.evaluate("""() => { const l = document.querySelector('#by-month tbody th').getBoundingClientRect();
         return document.elementFromPoint(l.left + 4, l.top + l.height / 2).closest('th') !== null; }""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
