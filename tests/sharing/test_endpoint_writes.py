@@ -365,6 +365,10 @@ def assessment(s):
                                                              "summary": "生活の立て直しが必要"})
 
 
+def consultation_void(s):
+    yield s.post(f"/cases/consultations/{s.w.consultation.pk}/void/", {"reason": "別の方の相談を誤って登録した"})
+
+
 def inquiry_answer(s):
     yield s.post(f"/cases/inquiries/{s.w.inquiry.pk}/answer/", {"answer": "支援会議で検討します"})
 
@@ -554,6 +558,20 @@ def minutes_save(s):
     yield s.post(f"/meetings/sittings/{sitting.pk}/", {
         "status": "held", "attendees": [s.agency.pk], "minutes": "各機関の状況を共有した。", "events": "", "topics": "",
         "version": sitting.version, **items})
+
+
+def action_add_naming_member(s):
+    """An action about the meeting's item that names the persona's person (a member of the item's household)."""
+    item = AgendaItem.objects.filter(meeting=s.p.sitting.meeting_id).order_by("pk").first()
+    yield s.post(f"/meetings/sittings/{s.p.sitting.pk}/actions/", {
+        "agenda_item": item.pk, "members": [s.p.person.pk], "description": "本人に電話で様子を聞く",
+        "owner_agency": s.agency.pk, "owner_staff": "", "due_on": s.days(14)})
+
+
+def sitting_items_choose(s):
+    """The meeting's governors choose what the sitting takes up (a record of the meeting; it opens nothing)."""
+    items = list(AgendaItem.objects.filter(meeting=s.p.sitting.meeting_id).values_list("pk", flat=True))
+    yield s.post(f"/meetings/sittings/{s.p.sitting.pk}/items/", {"agenda_items": items})
 
 
 def decision_add(s):
@@ -772,6 +790,8 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "cases/plans/<int:pk>/agree/": writes(W("record agreement to the plan", plan_agree)),
     "cases/plans/<int:pk>/print/": ro(pk="plan"),
     "cases/consultations/<int:pk>/print/": ro(pk="consultation"),
+    "cases/consultations/<int:pk>/void/": writes(W("取消 of the recorder's consultation", consultation_void),
+                                                 W("取消 as a manager", consultation_void, role="manager")),
     "cases/referrals/": ro(), "cases/referrals/overdue/": ro(),
     "cases/referrals/<int:pk>/": writes(W("accept the referral", referral_accept, allowed=referral_accepted)),
     "cases/<int:pk>/assessments/new/": writes(W("assessment of the subject's case", assessment)),
@@ -806,7 +826,10 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "meetings/members/<int:pk>/pledge/": writes(W("pledge for the persona's manager", pledge_manager, role="manager")),
     "meetings/sittings/<int:pk>/": writes(W("save the minutes", minutes_save)),
     "meetings/sittings/<int:pk>/decisions/": writes(W("record a decision", decision_add)),
-    "meetings/sittings/<int:pk>/actions/": writes(W("assign an action", action_add)),
+    "meetings/sittings/<int:pk>/actions/": writes(W("assign an action", action_add),
+                                                  W("assign an action naming a household member", action_add_naming_member)),
+    "meetings/sittings/<int:pk>/items/": writes(W("choose the items the sitting takes up", sitting_items_choose,
+                                                  role="manager")),
     "meetings/sittings/<int:pk>/print/": ro(pk="sitting"),
     # フォローアップ・アウトリーチ・引継ぎ・制度の狭間
     "followups/": ro(), "followups/gaps/": ro(), "followups/gaps/<slug:kind>/": ro(kind="no_lead"),

@@ -23,9 +23,12 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
     entries: list[TimelineEntry] = []
     cons_q = Q(case_id__in=case_ids) | (consultations_q or Q(pk__in=[]))
     for c in rows(Consultation.objects.filter(cons_q)).select_related("agency")[:limit]:
-        entries.append(TimelineEntry(c.received_on, "相談受付", f"{c.get_route_display()}・{c.get_consulter_display()}",
-                                     c.main_complaint, reverse("cases:consultation_print", args=[c.pk]), c.agency.name,
-                                     "、".join(c.concern_labels)))
+        voided = c.voided_at is not None  # 取消: it stays in the history, marked, with its reason
+        entries.append(TimelineEntry(c.received_on, "相談受付",
+                                     ("【取消】" if voided else "") + f"{c.get_route_display()}・{c.get_consulter_display()}",
+                                     f"取消の理由: {c.void_reason}\n{c.main_complaint}" if voided else c.main_complaint,
+                                     reverse("cases:consultation_print", args=[c.pk]), c.agency.name,
+                                     "取消" if voided else "、".join(c.concern_labels)))
     notes = rows(CaseNote.objects.filter(case_id__in=case_ids)).select_related("agency", "staff").prefetch_related("members")
     for n in notes[:limit]:
         about = "、".join(m.name for m in n.members.all())  # every member it names is one the reader has a basis for

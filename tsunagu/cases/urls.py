@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
     path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("consultations/<int:pk>/print/", views.consultation_print, name="consultation_print"),
+    path("consultations/<int:pk>/void/", views.consultation_void, name="consultation_void"),
     path("referrals/", views.referrals, name="referrals"),
     path("referrals/overdue/", views.overdue, name="overdue"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),

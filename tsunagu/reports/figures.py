@@ -20,8 +20,9 @@ household once over the year, which is not the sum of the months.
     つなぎの未回答件数      referrals sent and still waiting for an answer, not in the median
     参加支援の人数          persons whose 参加支援 placement started, by the agency that made it (each once)
 
-Archived consultations are left out (an entry made by mistake); everything else counts, the 要保護児童対策地域協議会
-compartment included: the figures are the whole of each agency's work, and no row is shown.
+Archived consultations and those taken back (取消: `Consultation.voided_at`, recorded by mistake) are left out of
+both consultation figures; everything else counts, the 要保護児童対策地域協議会 compartment included: the figures
+are the whole of each agency's work, and no row is shown.
 """
 
 from collections import defaultdict
@@ -141,7 +142,8 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     since, until = fiscal_year_span(fiscal_year)  # datetimes, in the municipality's time zone
     table = Table(fiscal_year, agencies=[])
 
-    consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True)
+    consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True,
+                                                voided_at__isnull=True)
     plans = SupportPlan.objects.filter(created_at__gte=since, created_at__lt=until)
     # a sitting counts once it has taken place: one marked 開催済み ahead of its date is not counted before that date
     held = Sitting.objects.filter(status=SittingStatus.HELD, held_on__range=(start, end),
