@@ -1,6 +1,7 @@
 """名寄せ benchmark: `python -m bench.linkage.run --sizes 20000,200000`.
 
-For each size: generate records with ground truth, write them as the CSV an agency export would be,
+Two generators written apart (A: bench/linkage/generate.py, B: bench/linkage/generate_b.py). For each size and
+each generator: generate records with ground truth, write them as the CSV an agency export would be,
 then run, each in its own process so that its peak memory is its own,
   1. our engine through the same code path as `tsunagu link` (read CSV, link, write CSV), then the
      single-record check (`match_one`) against the persons found;
@@ -21,8 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.linkage.generate import MUNICIPALITY, TODAY, generate
+from bench.linkage import generate as generator_a
+from bench.linkage import generate_b as generator_b
 from bench.linkage.metrics import score
+
+GENERATORS = {"A": generator_a, "B": generator_b}
 
 TARGETS = {"person_f1": 0.98, "household_f1": 0.95, "seconds": 120, "peak_mb": 4096, "p95_ms": 50}
 
@@ -30,26 +34,28 @@ TARGETS = {"person_f1": 0.98, "household_f1": 0.95, "seconds": 120, "peak_mb": 4
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000")
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seed", type=int, default=None, help="one seed for both generators (default: each its own)")
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--splink-timeout", type=int, default=1200, help="seconds before the baseline is given up")
     parser.add_argument("--worker", nargs=3, metavar=("ENGINE", "INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(*args.worker)
-    results = [_bench(int(size), args) for size in args.sizes.split(",")]
+    results = [_bench(int(size), name, args) for size in args.sizes.split(",") for name in GENERATORS]
     print(json.dumps(results, ensure_ascii=False, indent=1), file=sys.stderr)
     return 0
 
 
-def _bench(size: int, args: argparse.Namespace) -> dict:
-    dataset = generate(size, args.seed)
+def _bench(size: int, generator: str, args: argparse.Namespace) -> dict:
+    module = GENERATORS[generator]
+    dataset = module.generate(size, args.seed) if args.seed is not None else module.generate(size)
     with tempfile.TemporaryDirectory(prefix="bench-linkage-") as tmp:
-        records = Path(tmp, "records.csv")
+        records = Path(tmp, f"records-{generator}.csv")
         _write_records(dataset.rows, records)
-        print(f"\n== {len(dataset.rows):,} records, {len(set(dataset.person_truth)):,} persons, "
+        print(f"\n== generator {generator}: {len(dataset.rows):,} records, {len(set(dataset.person_truth)):,} persons, "
               f"{len(set(dataset.household_truth)):,} households", flush=True)
-        outcome = {"size": len(dataset.rows), "ours": _run("ours", records, Path(tmp, "ours.csv"), dataset, 3600)}
+        outcome = {"size": len(dataset.rows), "generator": generator,
+                   "ours": _run("ours", records, Path(tmp, "ours.csv"), dataset, 3600)}
         if not args.skip_splink:
             outcome["splink"] = _run("splink", records, Path(tmp, "splink.csv"), dataset, args.splink_timeout)
     return outcome
@@ -63,7 +69,8 @@ def _write_records(rows: list[dict[str, str]], path: Path) -> None:
 
 
 def _run(engine: str, records: Path, output: Path, dataset, timeout: int) -> dict:  # noqa: ANN001
-    command = [sys.executable, "-m", "bench.linkage.run", "--worker", engine, str(records), str(output)]
+    command = [sys.executable, "-m", "bench.linkage.run", "--worker", f"{engine}:{dataset_generator(records)}",
+               str(records), str(output)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
@@ -78,6 +85,10 @@ def _run(engine: str, records: Path, output: Path, dataset, timeout: int) -> dic
     measured["household"] = score([h for _, h in predicted], dataset.household_truth).as_dict()
     _print(engine, measured)
     return measured
+
+
+def dataset_generator(records: Path) -> str:
+    return records.stem.rsplit("-", 1)[-1]
 
 
 def _read_clusters(path: Path, rows: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -100,7 +111,8 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def _worker(engine: str, records: str, output: str) -> int:
+def _worker(engine_and_generator: str, records: str, output: str) -> int:
+    engine, generator = engine_and_generator.split(":")
     started = time.perf_counter()
     if engine == "splink":
         from bench.linkage import splink_baseline  # noqa: PLC0415 - only the Splink worker needs Splink
@@ -109,7 +121,7 @@ def _worker(engine: str, records: str, output: str) -> int:
         splink_baseline.write(splink_baseline.run(rows), output)
         measured = {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb()}
     else:
-        measured = _ours(records, output, started)
+        measured = _ours(records, output, started, GENERATORS[generator])
     print(json.dumps(measured))
     return 0
 
@@ -119,17 +131,17 @@ def _read_rows(path: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _ours(records: str, output: str, started: float) -> dict:
+def _ours(records: str, output: str, started: float, module) -> dict:  # noqa: ANN001
     from tsunagu.identity.cli import read_records, write_clusters  # noqa: PLC0415
     from tsunagu.identity.linkage import build_index, link_records, match_one  # noqa: PLC0415
 
     rows = read_records(Path(records), max_records=10**7)
-    result = link_records(rows, municipality=MUNICIPALITY, today=TODAY)
+    result = link_records(rows, municipality=module.MUNICIPALITY, today=module.TODAY)
     write_clusters(result, Path(output))
     measured = {"seconds": time.perf_counter() - started, "peak_mb": _peak_mb(),
                 "persons": len(set(result.person_of)), "review_pairs": sum(p.band == "review" for p in result.pairs)}
     index_started = time.perf_counter()
-    index = build_index(result, MUNICIPALITY)
+    index = build_index(result, module.MUNICIPALITY)
     measured["index_seconds"] = time.perf_counter() - index_started
     timings = []
     for row in random.Random(7).sample(rows, min(1000, len(rows))):
