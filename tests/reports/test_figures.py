@@ -15,6 +15,7 @@ from tests.sharing import world as w
 from tests.sharing.conftest import meeting_members, world  # noqa: F401
 from tsunagu.cases import services as cases
 from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
+from tsunagu.core.cells import WAREKI_MONTH
 from tsunagu.meetings.models import Meeting, MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
 from tsunagu.reports.figures import yearly_figures
@@ -136,7 +137,9 @@ def test_the_planner_sees_every_agency_and_exports_the_same_figures(year_of_work
     by_agency = {row[0]: row[1:] for row in book["機関別"].iter_rows(min_row=2, values_only=True)}
     assert by_agency[own.name][0] == 3 and by_agency[partner.name][0] == 1 and by_agency["計（全機関）"][0] == 4
     long = list(book["機関別・月別"].iter_rows(min_row=2, values_only=True))
-    assert (YEAR, "2025-04", own.name, "新規相談受付件数", 2) in long
+    assert (YEAR, datetime(2025, 4, 1), own.name, "新規相談受付件数", 2) in long
+    month = book["機関別・月別"]["B2"]  # a real date cell shown as 令和7年4月: it sorts, and a pivot groups it
+    assert month.is_date and month.number_format == WAREKI_MONTH
 
     one = client.get(f"/reports/?year={YEAR}&agency={partner.pk}").content.decode()
     assert "（テスト障害者相談支援事業所）" in one and 'id="by-agency"' not in one

@@ -10,8 +10,15 @@ compute with the reader's other cells when a colleague opens the export (CSV / f
   data type "s", written as an inline string) — never a formula (openpyxl makes one of any text starting with
   "="), never an error value ("#N/A"). The text itself is unchanged, so a workbook the app reads back (the
   resources workbook, the 業務棚卸表) gives exactly what it wrote; a text that starts like a formula also carries
-  Excel's quote prefix (what typing an apostrophe sets), so it stays text when edited in Excel. Numbers, dates
-  and None are written as they are.
+  Excel's quote prefix (what typing an apostrophe sets), so it stays text when edited in Excel. Numbers and None
+  are written as they are.
+- **Dates in Excel**: a date is a real date cell (it sorts and filters as a date) shown in 和暦 by its number format:
+  `WAREKI_DATE` 「令和8年2月3日」, `WAREKI_DATETIME` with the time, `WAREKI_MONTH` 「令和8年2月」 for a month
+  (`xlsx_month`). `[$-411]` is the Japanese locale and `ggg` / `e` its era name and year: Excel writes this code
+  itself for a 和暦 format, and LibreOffice (7.4 checked) shows 令和8年2月3日 from it. The newer
+  `[$-ja-JP-x-gannen]` (元年 for the first year) and `[$-ja-JP]` are Excel's alone: LibreOffice shows the bare
+  serial number for them, so the first year reads 令和1年. A datetime is written
+  as the naive local time it shows (Excel has no time zones).
 
 Not through here, on purpose:
 
@@ -24,9 +31,12 @@ Not through here, on purpose:
 """
 
 import csv
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -36,6 +46,21 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+WAREKI_DATE = '[$-411]ggge"年"m"月"d"日";@'
+WAREKI_DATETIME = '[$-411]ggge"年"m"月"d"日" h:mm;@'
+WAREKI_MONTH = '[$-411]ggge"年"m"月";@'
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month, for a date cell (its first day) shown as 「令和8年2月」."""
+
+    date: dt.date
+
+
+def xlsx_month(date: dt.date) -> Month:
+    return Month(date.replace(day=1))
 
 
 def csv_text(value: Any) -> Any:
@@ -72,9 +97,27 @@ def _as_text(cell: Cell, text: str) -> Cell:
     return cell
 
 
+def _date_value(value: Any) -> tuple[Any, str] | None:
+    """A date, datetime or Month as (the cell's value, its 和暦 number format); None for any other value."""
+    if isinstance(value, Month):
+        return value.date, WAREKI_MONTH
+    if isinstance(value, dt.datetime):  # openpyxl refuses an aware datetime: the local time it shows
+        return (timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value), WAREKI_DATETIME
+    if isinstance(value, dt.date):
+        return value, WAREKI_DATE
+    return None
+
+
 def xlsx_cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Any:
-    """A value for `sheet.append` (an ordinary or a write-only sheet): text as a string cell, the rest as is."""
-    return _as_text(WriteOnlyCell(sheet), value) if isinstance(value, str) else value
+    """A value for `sheet.append` (an ordinary or a write-only sheet): text as a string cell, a date as a date cell
+    in 和暦, the rest as is."""
+    if isinstance(value, str):
+        return _as_text(WriteOnlyCell(sheet), value)
+    if dated := _date_value(value):
+        cell = WriteOnlyCell(sheet, value=dated[0])
+        cell.number_format = dated[1]
+        return cell
+    return value
 
 
 def xlsx_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> list[Any]:
@@ -86,5 +129,8 @@ def xlsx_put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     cell = cast(Cell, sheet.cell(row=row, column=column))  # not a MergedCell: the app writes only anchor cells
     if isinstance(value, str):
         return _as_text(cell, value)
+    if dated := _date_value(value):
+        cell.value, cell.number_format = dated
+        return cell
     cell.value = value
     return cell

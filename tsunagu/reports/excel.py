@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tsunagu.core.cells import xlsx_row
+from tsunagu.core.cells import xlsx_month, xlsx_row
 
 from .figures import FIGURES, NOT_YET, Table
 
@@ -52,7 +52,7 @@ def workbook(table: Table, scope_label: str) -> bytes:
             for month in table.months:
                 value = table.value(figure.key, agency.pk, month)
                 if value:
-                    long.append(xlsx_row(long, [table.fiscal_year, month.strftime("%Y-%m"), agency.name, figure.label,
+                    long.append(xlsx_row(long, [table.fiscal_year, xlsx_month(month), agency.name, figure.label,
                                                 value]))
     _header(long, 1)
 
