@@ -1,5 +1,5 @@
-"""Reading a PDF in tests, with poppler-utils (scripts/debian-packages.txt): its text in reading order, its pages'
-sizes, its fonts."""
+"""Reading a PDF in tests, with poppler-utils (scripts/debian-packages.txt): its text in the order it was drawn, its
+pages' sizes, its fonts."""
 
 import re
 import subprocess
@@ -18,7 +18,10 @@ def _run(tool: str, pdf: bytes, *args: str) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
-    return _run("pdftotext", pdf, "-enc", "UTF-8")
+    """The text as drawn (`-raw`): WeasyPrint draws in document order, so a table reads row by row, label then answer
+    (pdftotext's default guesses columns and would interleave them); each page's margins — 取扱注意, the page number
+    — come after its content."""
+    return _run("pdftotext", pdf, "-raw", "-enc", "UTF-8")
 
 
 def page_sizes(pdf: bytes) -> list[tuple[float, float]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("tsunagu.people.urls")),
     # consent, emergency disclosure and the request for a 支援会議: sharing's screens at the person's and household's addresses
     path("people/", include("tsunagu.sharing.urls")),
+    path("cases/forms/", include("tsunagu.cases.print_urls")),  # 白紙の帳票 (cases.prints)
     path("cases/", include("tsunagu.cases.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("followups/", include("tsunagu.followups.urls")),

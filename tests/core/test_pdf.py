@@ -27,7 +27,8 @@ def test_a_form_is_an_a4_pdf_whose_text_reads_in_order():
     document = pdf.html_to_pdf(_html())
     assert document.startswith(b"%PDF-")
     assert is_a4(document)
-    assert in_order(pdf_text(document), ["取扱注意", "相談受付・申込票", "受付日", "氏名", "架空 花子"]) == []
+    text = pdf_text(document)
+    assert in_order(text, ["相談受付・申込票", "受付日", "氏名", "架空 花子"]) == [] and "取扱注意" in text
 
 
 def test_the_japanese_font_is_embedded_as_a_subset_so_the_pdf_stays_small():

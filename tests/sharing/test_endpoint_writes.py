@@ -750,7 +750,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
         W("the subject refuses sharing with the outsider", refusal_for_subject),
         W("a consent dated ahead", consent_dated_ahead)),
     "people/<int:pk>/consents/<int:consent_pk>/withdraw/": writes(W("withdraw the son's consent", consent_withdraw)),
-    "people/<int:pk>/consents/sheet/": ro(pk="person"),
+    "people/<int:pk>/consents/sheet/": ro(pk="person"), "people/<int:pk>/consents/sheet.pdf": ro(pk="person"),
     "people/<int:pk>/vital-interest/": writes(
         W("emergency disclosure of the subject to the outsider", emergency_disclosure, allowed=emergency_to_outsider)),
     "people/households/new/": writes(W("own household", own_household)),
@@ -762,6 +762,8 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "people/households/<int:pk>/propose-meeting/": writes(W("ask for a 支援会議", propose_meeting)),
     # 相談・支援ケース・つなぎ
     "cases/": ro(), "cases/export.xlsx": ro(),
+    # 白紙の帳票 (cases.prints): the national forms printed blank name no one
+    "cases/forms/": ro(NON_PERSONAL), "cases/forms/<slug:key>.pdf": ro(NON_PERSONAL, key="consultation_consented"),
     "cases/intake/": writes(
         W("consultation about the subject (情報提供)", consultation_about_subject("info_only")),
         W("consultation about the subject (継続)", consultation_about_subject("continue")),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.agencies.actor import ActorRequest
 from tsunagu.agencies.models import Agency
 from tsunagu.audit.models import AccessAction, SharingBasis
+from tsunagu.core.pdf import pdf_response, render_pdf
 from tsunagu.people.models import Household, Person
 
 from . import policy
@@ -67,14 +68,24 @@ def consent_sheet(request: ActorRequest, pk: int) -> HttpResponse:
     """同意書 for one person, to print and sign: the agencies chosen (`agency`, repeated; all active agencies if
     none), what they would share and why, and the lines for her signature. Printing shows her name and address,
     so it is a read of her record, logged as a print."""
+    return render(request, "sharing/consent_sheet.html", {
+        **_consent_sheet_context(request, pk), "all_agencies": Agency.objects.filter(active=True).order_by("kind", "kana"),
+    })
+
+
+@login_required
+def consent_sheet_pdf(request: ActorRequest, pk: int) -> HttpResponse:
+    """The same 同意書 as a PDF drawn on the server (core.pdf): the same read of her record, logged as a print."""
+    document = render_pdf(request, "sharing/consent_sheet_pdf.html", _consent_sheet_context(request, pk))
+    return pdf_response(document, f"consent-{pk}.pdf")
+
+
+def _consent_sheet_context(request: ActorRequest, pk: int) -> dict[str, object]:
     person = policy.get_or_404(Person, request.actor, pk, action=AccessAction.PRINT, path=request.path)
     chosen = [int(a) for a in request.GET.getlist("agency") if a.isdigit()]
     agencies = Agency.objects.filter(active=True, **({"pk__in": chosen} if chosen else {})).order_by("kind", "kana")
-    return render(request, "sharing/consent_sheet.html", {
-        "person": person, "agencies": list(agencies), "recorder": request.actor.agency, "today": timezone.localdate(),
-        "all_agencies": Agency.objects.filter(active=True).order_by("kind", "kana"),
-        "shared_items": CONSENT_SHEET_ITEMS,
-    })
+    return {"person": person, "agencies": list(agencies), "recorder": request.actor.agency, "today": timezone.localdate(),
+            "shared_items": CONSENT_SHEET_ITEMS}
 
 
 # What the 同意書 says the agencies share (the rows Tsunagu holds about a person).
