@@ -78,7 +78,7 @@ def test_j2_seed_household_marked_multi_issue_with_agencies_and_meeting_proposed
     household = Household.objects.get(name="高橋さん世帯")
     page.goto(f"{live_server.url}/people/households/{household.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("複合課題世帯")
-    card = page.locator("section.card", has_text="分野の合う機関")
+    card = page.locator("section.card", has_text="相談先の候補")
     for label in ("高齢・介護", "障害", "生活困窮", "子ども・子育て"):
         expect(card).to_contain_text(label)
     expect(card).to_contain_text(bob.memberships.get().agency.name)  # 障害

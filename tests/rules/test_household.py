@@ -18,6 +18,7 @@ from tsunagu.rules.household import (
     MULTI_ISSUE_ACROSS_AGENCIES,
     MULTI_ISSUE_AT_INTAKE,
     age_on,
+    child_protection_first,
     concern_fields,
     flags_8050,
     is_8050_by_age,
@@ -124,3 +125,19 @@ def test_age_counts_from_the_birthday_itself():
     assert age_on(dt.date(1952, 2, 29), dt.date(2025, 2, 28)) == 72
     assert Person(birth_date=dt.date(1950, 4, 1)).age_on(dt.date(2025, 4, 1)) == 75
     assert Person(birth_date=None).age_on(dt.date(2025, 4, 1)) is None
+
+
+# ---- 子どもの安全が先: the 要対協 / こども家庭センター first ----
+
+
+@pytest.mark.parametrize(("concerns", "ages", "first"), [
+    ({"abuse"}, [38, 10], True),  # DV・虐待 with a child
+    ({"abuse", "childcare"}, [38, 17], True),  # 17 is a child
+    ({"withdrawal", "childcare"}, [45, 14], True),  # 不登校 with 子育て
+    ({"withdrawal"}, [45, 14], False),  # 不登校 alone
+    ({"childcare"}, [30, 2], False),  # 子育て alone
+    ({"abuse"}, [40, 18], False),  # 18 is no longer a child
+    ({"abuse"}, [None, 40], False),  # no member known to be a child
+])
+def test_child_protection_first(concerns, ages, first):
+    assert child_protection_first(concerns, ages) is first

@@ -13,22 +13,67 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from tsunagu.agencies.models import Agency, Field
+from tsunagu.agencies.models import Agency, AgencyKind, Field, Municipality
+from tsunagu.identity.normalize import parse_address
 from tsunagu.people.models import Person
-from tsunagu.rules.household import concern_fields
+from tsunagu.rules.household import child_protection_first, concern_fields
 
 from .models import Concern, Notification, PersonConcern, Referral, ReferralStatus
 
+# The kind a child-protection worry goes to first: 利用者支援事業・こども家庭センター, where the 要保護児童対策地域協議会's
+# 調整機関 sits (rules.household.child_protection_first says when).
+CHILD_PROTECTION_KINDS = frozenset({AgencyKind.CHILD_FAMILY_CENTER})
+# Drop-in places (居場所: 地域子育て支援拠点, 共生型地域福祉拠点) are places to go, not agencies to refer a household to:
+# they are left out here and offered as social resources for 参加支援 (participation.queries).
+DROP_IN_KINDS = frozenset({AgencyKind.CHILDCARE_HUB, AgencyKind.HUB})
+ACCEPTED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED)
 
-def suggested_agencies(fields: list[str], *, exclude: int | None = None) -> list[Agency]:
-    """Agencies whose 分野 match the household's needs (J2), consultation agencies first."""
+
+@dataclass
+class SuggestedAgency:
+    agency: Agency
+    reasons: list[str]  # why it is suggested, in the order of the ranking
+
+
+def suggested_agencies(fields: Iterable[str], *, exclude: int | None = None, concerns: Iterable[str] = (),
+                       ages: Iterable[int | None] = (), address: str = "", limit: int = 8) -> list[SuggestedAgency]:
+    """Agencies for a household's needs (J2). A child-protection worry (`rules.household.child_protection_first`)
+    puts the こども家庭センター (CHILD_PROTECTION_KINDS) first; then the agencies whose 分野 match, ranked by the
+    分野 they share, the same 地区 as the household (the 町名 of both addresses), and how many referrals they have
+    accepted (受理・対応中・完了), consultation agencies before others. Drop-in places (DROP_IN_KINDS) are left out."""
     wanted = set(fields)
-    active = Agency.objects.filter(active=True)
-    agencies = [a for a in (active if exclude is None else active.exclude(pk=exclude)) if wanted & set(a.fields)]
-    return sorted(agencies, key=lambda a: (-len(wanted & set(a.fields)), a.group != "相談機関", a.kana))[:8]
+    protect = child_protection_first(set(concerns), list(ages))
+    active = Agency.objects.filter(active=True).exclude(kind__in=DROP_IN_KINDS)
+    candidates = [a for a in (active if exclude is None else active.exclude(pk=exclude))
+                  if wanted & set(a.fields) or (protect and a.kind in CHILD_PROTECTION_KINDS)]
+    accepted = dict(Referral.objects.filter(to_agency__in=[a.pk for a in candidates], status__in=ACCEPTED_STATUSES)
+                    .values("to_agency").annotate(n=Count("pk")).values_list("to_agency", "n"))
+    municipality = Municipality.objects.values_list("name", flat=True).first() or ""
+    town = parse_address(address, municipality).town if address else ""
+    ranked = []
+    for a in candidates:
+        first = protect and a.kind in CHILD_PROTECTION_KINDS
+        shared = [f for f in a.fields if f in wanted]
+        near = bool(town) and parse_address(a.address, municipality).town == town
+        n_accepted = accepted.get(a.pk, 0)
+        key = (not first, -len(shared), not near, -n_accepted, a.group != "相談機関", a.kana, a.pk)
+        ranked.append((key, SuggestedAgency(a, _reasons(first, shared, town if near else "", n_accepted))))
+    return [s for _, s in sorted(ranked, key=lambda r: r[0])][:limit]
+
+
+def _reasons(first: bool, shared: list[str], town: str, accepted: int) -> list[str]:
+    labels = dict(Field.choices)
+    reasons = ["子どもの安全（要保護児童対策地域協議会・こども家庭センター）"] if first else []
+    if shared:
+        reasons.append("・".join(labels.get(f, f) for f in shared))
+    if town:
+        reasons.append(f"同じ地区（{town}）")
+    if accepted:
+        reasons.append(f"受理 {accepted}件")
+    return reasons
 
 
 def case_list(qs: QuerySet, *, status: str = "", mine_only: bool = False, agency_id: int | None = None,

@@ -15,6 +15,10 @@ threshold gives two different flags, because they are drawn from different recor
 
 8050世帯 — a parent aged 75 or over living with a child aged 40 to 64 (`is_8050_parent_and_child`). Where no 続柄 is
 recorded, two persons are taken for parent and child when the elder is 18 to 50 years older (`flags_8050`).
+
+子どもの安全が先 — a household with a child (under 18) whose concerns include DV・虐待, or ひきこもり・不登校 together
+with 子育て (`child_protection_first`): the agencies suggested for it put the 要保護児童対策地域協議会's 調整機関 /
+こども家庭センター first (cases.queries.suggested_agencies), before any ranking by 分野.
 """
 
 from __future__ import annotations
@@ -41,6 +45,20 @@ CONCERN_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "abuse": ("children", "advocacy"), "food": ("poverty",), "hoarding": ("community", "elderly"),
     "dementia": ("elderly",), "other": (),
 })
+
+
+CHILD_AGE_LIMIT = 18  # 児童福祉法: a child is under 18
+CHILD_PROTECTION_CONCERNS: frozenset[str] = frozenset({"abuse"})  # DV・虐待 (ネグレクト included) on its own
+CHILD_PROTECTION_TOGETHER: frozenset[str] = frozenset({"withdrawal", "childcare"})  # 不登校 with 子育て (養育)
+
+
+def child_protection_first(concerns: Collection[str], ages: Iterable[int | None]) -> bool:
+    """A member is a child (under 18, her age known) and the concerns include DV・虐待, or ひきこもり・不登校 together
+    with 子育て: the 要対協 / こども家庭センター is suggested first."""
+    if not any(age is not None and age < CHILD_AGE_LIMIT for age in ages):
+        return False
+    found = set(concerns)
+    return bool(found & CHILD_PROTECTION_CONCERNS) or found >= CHILD_PROTECTION_TOGETHER
 
 
 def concern_fields(concerns: Iterable[str]) -> list[str]:
