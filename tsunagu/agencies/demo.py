@@ -91,7 +91,10 @@ DEMO_LOGINS = [
     ("konkyu", "困窮 つよし", "こんきゅう つよし", "konkyu", "就労支援員", Role.WORKER),
     ("kosodate", "子育 ゆめ", "こそだて ゆめ", "child_support", "保健師", Role.WORKER),
     ("csw", "地域 つなぐ", "ちいき つなぐ", "shakyo", "CSW", Role.WORKER),
+    # J5 部署異動: the 地域包括's worker who took over a leaving colleague's cases (followups.demo performs the handover)
+    ("successor", "後任 あおい", "こうにん あおい", "houkatsu", "社会福祉士", Role.WORKER),
 ]
+SUCCESSOR_LOGIN = "successor"
 
 STAFF_PER_AGENCY = {"town": (2, 5), "city": (6, 14)}
 

@@ -5,8 +5,12 @@ Reads the cases the cases demo made; with none, it makes only the outreach."""
 from collections import defaultdict
 from datetime import timedelta
 
-from tsunagu.agencies.models import Membership
-from tsunagu.cases.models import Case, CaseStatus
+from django.db.models import Count
+
+from tsunagu.agencies.actor import actor_for
+from tsunagu.agencies.demo import DEMO_LOGINS, SUCCESSOR_LOGIN
+from tsunagu.agencies.models import Membership, Role, Staff
+from tsunagu.cases.models import OPEN_STATUSES, Case, CaseStatus
 from tsunagu.core.demo import DemoContext
 from tsunagu.meetings.services import add_months
 
@@ -21,6 +25,7 @@ from .models import (
     OutreachStatus,
     OutreachVisit,
 )
+from .services import handover_perform
 
 NOTES = ["電話で近況を確認。変わりなく過ごしている。", "訪問。室内は片付いており、食事もとれている。", "本人から、サロンに通い始めたと聞いた。",
          "家族から、最近は落ち着いていると連絡があった。"]
@@ -47,7 +52,30 @@ def generate(ctx: DemoContext) -> None:
                     recorded_by_id=c.worker_id or staff[c.lead_agency_id][0], agency_id=c.lead_agency_id)
         for c in older if c.worker_id or staff.get(c.lead_agency_id)], batch_size=2000)
     n_outreach = _outreach(ctx, rng, staff)
-    ctx.say(f"フォローアップ {n_followups:,}（計画 {len(recent):,}）、終結理由 {len(older):,}、アウトリーチ {n_outreach}")
+    moved = _handover()
+    ctx.say(f"フォローアップ {n_followups:,}（計画 {len(recent):,}）、終結理由 {len(older):,}、アウトリーチ {n_outreach}、"
+            f"部署異動の引継ぎ（ケース {moved}件）")
+
+
+def _handover() -> int:
+    """J5 部署異動: the 地域包括's generated worker with the most open cases leaves; her cases, follow-ups, outreach and
+    meeting actions move in one step to the demo login `successor`, done by the centre's manager — so the successor
+    signs in to cases whose whole history is there. The demo logins' own cases stay with them."""
+    successor = Staff.objects.filter(login_id=SUCCESSOR_LOGIN).first()
+    if successor is None:
+        return 0
+    membership = successor.memberships.select_related("agency").get()
+    manager = (Staff.objects.filter(memberships__agency=membership.agency, memberships__role=Role.MANAGER)
+               .order_by("pk").first())
+    leaving = (Case.objects.filter(lead_agency=membership.agency, status__in=[*OPEN_STATUSES, CaseStatus.WATCHING],
+                                   archived_at__isnull=True, worker__isnull=False)
+               .exclude(worker__login_id__in=[row[0] for row in DEMO_LOGINS])
+               .values("worker").annotate(n=Count("pk")).order_by("-n", "worker").first())
+    if manager is None or leaving is None:
+        return 0
+    handover = handover_perform(actor=actor_for(manager), from_staff=Staff.objects.get(pk=leaving["worker"]),
+                                to_staff=successor, note="部署異動（福祉課へ）のため、担当のすべてを後任に引き継ぐ。")
+    return len(handover.case_ids)
 
 
 def _schedules(ctx, rng, cases, staff) -> int:
