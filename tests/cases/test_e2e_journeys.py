@@ -71,8 +71,9 @@ def test_j2_seed_household_marked_multi_issue_with_agencies_and_meeting_proposed
     assert_accessible(page)
     page.get_by_role("link", name="この世帯の相談を受け付ける").click()
     page.get_by_label("主訴").fill("認知症の初期症状がある80代夫婦。息子は失業中で精神疾患。孫は不登校でネグレクト状態。")
+    household_wide = page.get_by_role("group", name=re.compile("^相談内容・課題"))  # not a member's own
     for concern in ("介護", "健康・障害", "収入・生活費", "子育て", "DV・虐待"):
-        page.get_by_label(concern, exact=True).check()
+        household_wide.get_by_label(concern, exact=True).check()
     page.get_by_label("継続支援（支援ケースへ）").check()
     page.get_by_role("button", name="受け付ける").click()
     household = Household.objects.get(name="高橋さん世帯")
