@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 6
 
-.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage demo-city clean
+.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage bench-pdf demo-city clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: setup
 
 bench-linkage: setup
 	$(PY) -m bench.linkage.run $(BENCH_ARGS)
+
+# 帳票のPDF: the 同意書 and the blank 相談受付・申込票, 20 renders each in one warm process, city profile
+bench-pdf: setup
+	$(PY) -m bench.pdf.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules tsunagu/static/vendor var .mypy_cache .import_linter_cache
