@@ -83,3 +83,66 @@ function addDatePickers(root) {
 
 document.addEventListener("DOMContentLoaded", () => addDatePickers(document));
 document.addEventListener("htmx:load", (event) => addDatePickers(event.target));
+
+// A row pasted from Excel (cells separated by tabs) into a field marked <input data-paste-row="name kana …"> — the
+// names of the form's fields in the row's order. The paste goes in as typed; a box beside it offers to split the
+// row into those fields, showing where each cell would go. Without this script nothing changes.
+function fieldLabel(field) {
+  const label = field.id ? document.querySelector(`label[for="${field.id}"]`) : null;
+  return label ? label.textContent.trim() : field.name;
+}
+
+function fillField(field, cell) {
+  if (field instanceof HTMLSelectElement) {
+    const wanted = cell.toLowerCase();
+    const option = Array.from(field.options).find((o) => o.value && (o.value.toLowerCase() === wanted
+      || o.textContent.trim() === cell || o.textContent.trim().startsWith(cell) || cell.startsWith(o.textContent.trim())));
+    if (!option) return;
+    field.value = option.value;
+  } else {
+    field.value = cell;
+  }
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+  field.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function offerSplit(input, cells) {
+  const names = input.getAttribute("data-paste-row").split(/\s+/);
+  const pairs = names.map((name, i) => [input.form.elements.namedItem(name), (cells[i] || "").trim()])
+    .filter(([field, cell]) => field && cell);
+  input.closest("form").querySelectorAll(".paste-offer").forEach((old) => old.remove());
+  if (pairs.length < 2) return;
+  const box = document.createElement("div");
+  box.className = "alert paste-offer";
+  const text = document.createElement("p");
+  text.setAttribute("role", "status");
+  text.textContent = "貼り付けた行を項目に分けますか？ " + pairs.map(([field, cell]) => `${fieldLabel(field)}: ${cell}`).join(" ／ ");
+  const split = document.createElement("button");
+  split.type = "button";
+  split.className = "button button--small button--primary";
+  split.textContent = "項目に分ける";
+  const keep = document.createElement("button");
+  keep.type = "button";
+  keep.className = "button button--small";
+  keep.textContent = "このまま";
+  split.addEventListener("click", () => {
+    pairs.forEach(([field, cell]) => fillField(field, cell));
+    box.remove();
+    input.focus();
+  });
+  keep.addEventListener("click", () => {
+    box.remove();
+    input.focus();
+  });
+  box.append(text, split, " ", keep);
+  input.parentElement.append(box);
+}
+
+document.addEventListener("paste", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-paste-row") || !event.clipboardData) return;
+  const row = event.clipboardData.getData("text/plain").split(/\r?\n/)[0];
+  if (row.includes("\t")) {
+    offerSplit(input, row.split("\t"));
+  }
+});
