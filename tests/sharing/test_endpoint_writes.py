@@ -896,6 +896,8 @@ TABLE: dict[str, Writes | ReadOnly] = {
         "workspace/trial/codes/<int:pk>/"]},
     # 集計 (counts only)
     "reports/": ro(NON_PERSONAL), "reports/figures.xlsx": ro(NON_PERSONAL),
+    # a figure's rows (reads through the policy, logged)
+    "reports/rows/<str:key>/": ro(key="consultations"), "reports/rows/<str:key>/export.xlsx": ro(key="referrals"),
 }
 
 # ... and every operation of /api/openapi.json (its routes under api/ are covered by their operations).

@@ -3,6 +3,8 @@
     月別          the figures (rows) by month (columns) and the year, for the agencies chosen
     機関別        the agencies (rows) by figure (columns), over the year
     機関別・月別  one row per agency, figure and month: the long form, for a pivot table
+
+and a figure's row list (`row_workbook`): the rows the reader may see, and how many she may not.
 """
 
 import io
@@ -13,8 +15,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.core.cells import xlsx_month, xlsx_row
+from tsunagu.core.fiscal import fiscal_year_label
 
 from .figures import FIGURES, NOT_YET, Table
+from .rows import RowList
 
 HEADER = Font(bold=True)
 ALL_AGENCIES = "全機関"
@@ -56,6 +60,27 @@ def workbook(table: Table, scope_label: str) -> bytes:
                                                 value]))
     _header(long, 1)
 
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def row_workbook(found: RowList, scope_label: str) -> bytes:
+    """One sheet, 内訳: the figure's rows the reader has a basis for; the others only counted, in the last line."""
+    book = Workbook()
+    sheet: Worksheet = book.worksheets[0]
+    sheet.title = "内訳"
+    when = f"{found.month.year}年{found.month.month}月" if found.month else "年度計"
+    sheet.append(xlsx_row(sheet, [f"{fiscal_year_label(found.fiscal_year)} {found.figure.label}（{scope_label}・{when}）"
+                                  f" {'' if found.value is None else found.value}{found.figure.unit}"]))
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(xlsx_row(sheet, [c or "-" for c in found.columns]))
+    for line in found.lines:
+        sheet.append(xlsx_row(sheet, [line.on, line.agency, line.subject, line.detail]))
+    _header(sheet, 2)
+    sheet.append([])
+    sheet.append(xlsx_row(sheet, [f"表示した {found.shown} 件、閲覧の根拠がない {found.hidden} 件（表示していません）、"
+                                  f"計 {found.total} 件"]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

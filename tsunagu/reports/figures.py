@@ -37,7 +37,7 @@ from django.utils import timezone
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
-from tsunagu.cases.models import Consultation, Referral, SupportPlan
+from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
 from tsunagu.cases.queries import ReferralAnswer, referral_answer_days, referral_answers
 from tsunagu.core.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
@@ -51,19 +51,22 @@ class Figure:
     unit: str
     distinct: bool = False  # persons or households: the year counts each once
     median: bool = False  # a median of days, not a count
+    from_answers: bool = False  # read from the referrals' answers (`_answer_days`), not counted row by row
+    rows: str = ""  # what its row list (reports.rows) shows: consultation, household, plan, sitting, referral, person
 
 
 FIGURES = [
-    Figure("consultations", "新規相談受付件数", "件"),
-    Figure("multi_issue_households", "複合課題世帯数（受付で把握）", "世帯", distinct=True),  # MULTI_ISSUE_AT_INTAKE
-    Figure("plans", "プラン作成件数", "件"),
-    Figure("plan_revisions", "プラン見直し件数", "件"),
-    Figure("support_meetings", "支援会議 開催回数", "回"),
-    Figure("multi_agency_meetings", "重層的支援会議 開催回数", "回"),
-    Figure("referrals", "つなぎ件数", "件"),
-    Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True),
-    Figure("unanswered_referrals", "つなぎの未回答件数", "件"),
-    Figure("participants", "参加支援の人数", "人", distinct=True),
+    Figure("consultations", "新規相談受付件数", "件", rows="consultation"),
+    Figure("multi_issue_households", "複合課題世帯数（受付で把握）", "世帯", distinct=True,  # MULTI_ISSUE_AT_INTAKE
+           rows="household"),
+    Figure("plans", "プラン作成件数", "件", rows="plan"),
+    Figure("plan_revisions", "プラン見直し件数", "件", rows="plan"),
+    Figure("support_meetings", "支援会議 開催回数", "回", rows="sitting"),
+    Figure("multi_agency_meetings", "重層的支援会議 開催回数", "回", rows="sitting"),
+    Figure("referrals", "つなぎ件数", "件", rows="referral"),
+    Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True, from_answers=True, rows="referral"),
+    Figure("unanswered_referrals", "つなぎの未回答件数", "件", from_answers=True, rows="referral"),
+    Figure("participants", "参加支援の人数", "人", distinct=True, rows="person"),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
 NOT_YET = ""  # a month of the year still to come
@@ -136,18 +139,29 @@ class Table:
         return [{"agency": a, "values": [self.value(f.key, a.pk) for f in FIGURES]} for a in self.agencies]
 
 
-def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
-    """All the figures of the 年度, for every agency (and in total), or for one agency only."""
+@dataclass(frozen=True)
+class Source:
+    """What one figure counts over the year: its rows, the column naming the agency each row counts for, the column
+    dating it (its month), and for persons and households the column counted once. The figure and its row list
+    (`reports.rows`) both read it, so the two cannot drift apart."""
+
+    rows: QuerySet[Any]
+    agency: str
+    when: str
+    distinct: str | None = None
+
+
+def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | None = None) -> dict[str, Source]:
+    """Every figure's rows in the 年度, for every agency or one. The two answer figures read the referrals together
+    (`_answer_days`); their sources say which of those referrals each one rests on."""
     start, end = fiscal_year_bounds(fiscal_year)
     since, until = fiscal_year_span(fiscal_year)  # datetimes, in the municipality's time zone
-    table = Table(fiscal_year, agencies=[])
-
     consultations = Consultation.objects.filter(received_on__range=(start, end), archived_at__isnull=True,
                                                 voided_at__isnull=True)
     plans = SupportPlan.objects.filter(created_at__gte=since, created_at__lt=until)
     # a sitting counts once it has taken place: one marked 開催済み ahead of its date is not counted before that date
     held = Sitting.objects.filter(status=SittingStatus.HELD, held_on__range=(start, end),
-                                  held_on__lte=timezone.localdate())
+                                  held_on__lte=today or timezone.localdate())
     referrals = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until)
     placements = Placement.objects.filter(started_on__range=(start, end))
     if agency_id is not None:
@@ -156,19 +170,33 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
         held = held.filter(meeting__convened_by_id=agency_id)
         referrals = referrals.filter(from_agency_id=agency_id)
         placements = placements.filter(agency_id=agency_id)
+    return {
+        "consultations": Source(consultations, "agency_id", "received_on"),
+        "multi_issue_households": Source(consultations.filter(household__multi_issue=True), "agency_id", "received_on",
+                                         distinct="household_id"),
+        "plans": Source(plans.filter(revision=1), "agency_id", "created_at"),
+        "plan_revisions": Source(plans.filter(revision__gt=1), "agency_id", "created_at"),
+        "support_meetings": Source(held.filter(meeting__kind=MeetingKind.SUPPORT_MEETING), "meeting__convened_by_id",
+                                   "held_on"),
+        "multi_agency_meetings": Source(held.filter(meeting__kind=MeetingKind.MULTI_AGENCY_MEETING),
+                                        "meeting__convened_by_id", "held_on"),
+        "referrals": Source(referrals, "from_agency_id", "sent_at"),
+        # as cases.queries.referral_answer reads them: answered, or still waiting (one cancelled unanswered is neither)
+        "answer_days": Source(referrals.filter(answered_at__isnull=False), "from_agency_id", "sent_at"),
+        "unanswered_referrals": Source(referrals.filter(answered_at__isnull=True, status=ReferralStatus.REQUESTED),
+                                       "from_agency_id", "sent_at"),
+        "participants": Source(placements, "agency_id", "started_on", distinct="person_id"),
+    }
 
-    _count(table, "consultations", consultations, "agency_id", "received_on")
-    flagged_at_intake = consultations.filter(household__multi_issue=True)
-    _count(table, "multi_issue_households", flagged_at_intake, "agency_id", "received_on", distinct="household_id")
-    _count(table, "plans", plans.filter(revision=1), "agency_id", "created_at")
-    _count(table, "plan_revisions", plans.filter(revision__gt=1), "agency_id", "created_at")
-    _count(table, "support_meetings", held.filter(meeting__kind=MeetingKind.SUPPORT_MEETING),
-           "meeting__convened_by_id", "held_on")
-    _count(table, "multi_agency_meetings", held.filter(meeting__kind=MeetingKind.MULTI_AGENCY_MEETING),
-           "meeting__convened_by_id", "held_on")
-    _count(table, "referrals", referrals, "from_agency_id", "sent_at")
-    _answer_days(table, referral_answers(referrals))
-    _count(table, "participants", placements, "agency_id", "started_on", distinct="person_id")
+
+def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
+    """All the figures of the 年度, for every agency (and in total), or for one agency only."""
+    table = Table(fiscal_year, agencies=[])
+    found = sources(fiscal_year, agency_id=agency_id)
+    for key, source in found.items():
+        if not BY_KEY[key].from_answers:
+            _count(table, key, source.rows, source.agency, source.when, distinct=source.distinct)
+    _answer_days(table, referral_answers(found["referrals"].rows))
 
     agency_ids = {a for a in table.year if a is not None}
     table.agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("kana", "name", "pk"))

@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("figures.xlsx", views.export, name="export"),
+    path("rows/<str:key>/", views.figure_rows, name="rows"),
+    path("rows/<str:key>/export.xlsx", views.figure_rows_export, name="rows_export"),
 ]

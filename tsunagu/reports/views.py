@@ -1,17 +1,23 @@
 """集計: the yearly figures (J12). The planner (tsunagu.agencies.permissions.is_planner) sees every agency and each one
-alone; everyone else sees her own agency's figures. Counts only: no person is shown, nothing is logged."""
+alone; everyone else sees her own agency's figures. The figures are counts: no person is shown, nothing is logged.
+A figure's row list (`reports.rows`) shows the rows the reader has a basis for, through sharing.policy, logged."""
 
-from django.http import HttpResponse
+from datetime import date
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from tsunagu.agencies.actor import ActorRequest
 from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner, staff_required
-from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year
+from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year, fiscal_year_label, month_starts
 
-from . import excel
-from .figures import FIGURES, agency_in_scope, yearly_figures
+from . import excel, rows
+from .figures import BY_KEY, FIGURES, Table, agency_in_scope, yearly_figures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _choice(request: ActorRequest) -> tuple[int, Agency | None, str]:
@@ -39,9 +45,19 @@ def index(request: ActorRequest) -> HttpResponse:
     return render(request, "reports/index.html", {
         "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": FIGURES,
         "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
-        "by_month": table.rows_by_month(), "by_agency": table.rows_by_agency() if agency is None else [],
+        "by_month": _with_months(table), "by_agency": _with_figures(table) if agency is None else [],
         "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
     })
+
+
+def _with_months(table: Table) -> list[dict[str, object]]:
+    """Each figure's row with its cells paired with their month (YYYY-MM), for the links to the row lists."""
+    months = [m.strftime("%Y-%m") for m in table.months]
+    return [{**row, "cells": list(zip(months, row["months"], strict=True))} for row in table.rows_by_month()]
+
+
+def _with_figures(table: Table) -> list[dict[str, object]]:
+    return [{**row, "cells": list(zip(FIGURES, row["values"], strict=True))} for row in table.rows_by_agency()]
 
 
 @staff_required
@@ -49,7 +65,53 @@ def export(request: ActorRequest) -> HttpResponse:
     year, agency, _ = _choice(request)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
     content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX)
     suffix = f"-{agency.pk}" if agency else ""
     response["Content-Disposition"] = f'attachment; filename="figures-{year}{suffix}.xlsx"'
+    return response
+
+
+def _month(request: ActorRequest, year: int) -> tuple[date | None, str]:
+    """The month asked for (YYYY-MM, one of the 年度's), or None for the whole year with a message for bad input."""
+    wanted = request.GET.get("month") or ""
+    if not wanted:
+        return None, ""
+    for month in month_starts(year):
+        if wanted == month.strftime("%Y-%m"):
+            return month, ""
+    return None, "月はその年度の「2025-04」の形で指定してください。年度全体を表示しています。"
+
+
+def _row_choice(request: ActorRequest, key: str) -> tuple[str, int, Agency | None, date | None, str]:
+    if key not in BY_KEY:
+        raise Http404
+    year, agency, message = _choice(request)
+    month, month_message = _month(request, year)
+    return key, year, agency, month, message or month_message
+
+
+@staff_required
+def figure_rows(request: ActorRequest, key: str) -> HttpResponse:
+    """The rows behind one figure of one cell, the reader's own through the policy, the others counted."""
+    key, year, agency, month, message = _row_choice(request, key)
+    found = rows.row_list(request.actor, key, year, agency_id=agency.pk if agency else None, month=month,
+                          page=request.GET.get("page"), path=request.path)
+    planner = is_planner(request.actor)
+    query = {"year": year, **({"agency": agency.pk} if agency and planner else {}),
+             **({"month": month.strftime("%Y-%m")} if month else {})}
+    return render(request, "reports/rows.html", {
+        "rows": found, "year": year, "agency": agency, "month": month, "message": message, "planner": planner,
+        "label": fiscal_year_label(year), "query": urlencode(query),
+    })
+
+
+@staff_required
+def figure_rows_export(request: ActorRequest, key: str) -> HttpResponse:
+    key, year, agency, month, _ = _row_choice(request, key)
+    found = rows.row_export(request.actor, key, year, agency_id=agency.pk if agency else None, month=month,
+                            path=request.path)
+    content = excel.row_workbook(found, agency.name if agency else excel.ALL_AGENCIES)
+    response = HttpResponse(content, content_type=XLSX)
+    when = month.strftime("%Y-%m") if month else str(year)
+    response["Content-Disposition"] = f'attachment; filename="rows-{key}-{when}{f"-{agency.pk}" if agency else ""}.xlsx"'
     return response

@@ -1,0 +1,248 @@
+"""The rows behind each figure (集計の内訳): a number of the 集計 opens the consultations, households, plans, sittings,
+referrals or persons it counts, as an auditor or a council asks "which cases make this number?".
+
+A figure counts every row (`figures.sources`); its row list shows only the rows the reader has a basis for, asked of
+`sharing.policy`, and counts the others as 「閲覧の根拠がない N 件」 — never their dates, agencies or names. So the
+shown rows and the hidden count always add up to the figure. The shown rows are logged through `policy.log_reads`
+(一覧 on the page, 出力 in Excel). A sitting names no one: its list follows `policy.visible_meetings`, as the
+meetings list does, and there is nothing personal to log.
+
+This module alone of `reports` reads personal data; the figures stay counts (docs/ARCHITECTURE.md, the reports row).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import DateTimeField, Model, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from tsunagu.agencies.actor import Actor
+from tsunagu.audit.models import AccessAction
+from tsunagu.cases.models import Case, Consultation, Referral, SupportPlan
+from tsunagu.cases.queries import referral_answer, referral_answer_days, referral_answers
+from tsunagu.core.pagination import page_of
+from tsunagu.meetings.models import Meeting, Sitting
+from tsunagu.people.models import Household, Person
+from tsunagu.sharing import policy
+
+from .figures import BY_KEY, Figure, Source, sources
+
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the list, as the page and the workbook show it."""
+
+    on: date | None
+    agency: str
+    subject: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of row is found from a figure's source, checked, ordered and shown."""
+
+    subjects: Callable[[QuerySet[Any], Actor], QuerySet[Any]]  # every row the figure counts
+    visible: Callable[[QuerySet[Any], Actor], QuerySet[Any]]  # of those, the rows the reader has a basis for
+    line: Callable[[Any], Line]
+    logged: bool = True
+
+
+def _own(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return qs
+
+
+def _policy(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return policy.visible(qs, actor)
+
+
+def _households(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return Household.objects.filter(pk__in=qs.values("household_id")).order_by("name", "pk")
+
+
+def _persons(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return Person.objects.filter(pk__in=qs.values("person_id")).order_by("kana", "name", "pk")
+
+
+def _participants(cell: QuerySet[Any]) -> Callable[[QuerySet[Any], Actor], QuerySet[Any]]:
+    """A placement is reached only through its case: a person is shown if the reader has a basis for her and for
+    the case of one of the cell's placements of her."""
+
+    def visible(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+        cases = policy.visible(Case.objects.filter(pk__in=cell.values("case_id")), actor)
+        reached = cell.filter(case_id__in=cases.values("pk")).values("person_id")
+        return policy.visible(qs.filter(pk__in=reached), actor)
+
+    return visible
+
+
+def _sittings(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return qs.filter(meeting__in=policy.visible_meetings(Meeting.objects.all(), actor))
+
+
+def _consultation_line(row: Consultation) -> Line:
+    subject = row.person.name if row.person else (row.household.name if row.household else row.consulter_name)
+    url = reverse("cases:case_detail", args=[row.case_id]) if row.case_id else ""
+    return Line(row.received_on, row.agency.name, subject, row.main_complaint[:80], url)
+
+
+def _household_line(row: Household) -> Line:
+    return Line(None, "", row.name, "", reverse("people:household_detail", args=[row.pk]))
+
+
+def _person_line(row: Person) -> Line:
+    return Line(None, "", row.name, "", reverse("people:person_detail", args=[row.pk]))
+
+
+def _plan_line(row: SupportPlan) -> Line:
+    return Line(timezone.localtime(row.created_at).date(), row.agency.name, row.case.label, f"第{row.revision}版",
+                reverse("cases:case_detail", args=[row.case_id]))
+
+
+def _sitting_line(row: Sitting) -> Line:
+    return Line(row.held_on, row.meeting.convened_by.name, row.meeting.title, f"第{row.number}回",
+                reverse("meetings:sitting", args=[row.pk]))
+
+
+def _referral_line(row: Referral) -> Line:
+    answer = referral_answer(row.from_agency_id, row.to_agency_id, row.status, row.sent_at, row.answered_at)
+    days = "未回答" if answer is None or answer.days is None else f"回答まで{answer.days}日"
+    subject = row.person.name if row.person else row.case.label
+    return Line(timezone.localtime(row.sent_at).date(), row.from_agency.name, subject,
+                f"{row.to_agency.name}へ（{row.get_status_display()}・{days}）",
+                reverse("cases:referral_detail", args=[row.pk]))
+
+
+KINDS: dict[str, Kind] = {
+    "consultation": Kind(_own, _policy, _consultation_line),
+    "household": Kind(_households, _policy, _household_line),
+    "plan": Kind(_own, _policy, _plan_line),
+    "sitting": Kind(_own, _sittings, _sitting_line, logged=False),
+    "referral": Kind(_own, _policy, _referral_line),
+    "person": Kind(_persons, _policy, _person_line),  # `visible` replaced per cell: see `_kind`
+}
+RELATED = {
+    Consultation: ["agency", "person", "household"], SupportPlan: ["agency", "case"],
+    Sitting: ["meeting__convened_by"], Referral: ["from_agency", "to_agency", "person", "case"],
+}
+COLUMNS = {  # the workbook's and the page's column heads, by kind
+    "consultation": ("受付日", "受付機関", "本人・世帯", "主訴"),
+    "household": ("", "", "世帯", ""),
+    "plan": ("作成日", "作成した機関", "ケース", "版"),
+    "sitting": ("開催日", "主催機関", "会議", "回"),
+    "referral": ("依頼日", "依頼元", "対象", "依頼先・状況"),
+    "person": ("", "", "本人", ""),
+}
+
+
+@dataclass
+class RowList:
+    """A figure's rows in one cell (an agency or all, a month or the year): those shown and how many are not."""
+
+    figure: Figure
+    fiscal_year: int
+    agency_id: int | None
+    month: date | None
+    total: int  # every row the figure counts: for a count, the figure itself
+    shown: int  # the rows the reader has a basis for
+    lines: list[Line] = field(default_factory=list)
+    page: Page[Any] | None = None
+    median: float | int | None = None  # the answer days' figure: a median of every answered row, hidden ones too
+
+    @property
+    def value(self) -> float | int | None:
+        """The figure of this cell, as the 集計 shows it."""
+        return self.median if self.figure.median else self.total
+
+    @property
+    def hidden(self) -> int:
+        """「閲覧の根拠がない N 件」: counted, never shown."""
+        return self.total - self.shown
+
+    @property
+    def columns(self) -> tuple[str, str, str, str]:
+        return COLUMNS[self.figure.rows]
+
+
+def cell_rows(source: Source, *, agency_id: int | None, month: date | None) -> QuerySet[Any]:
+    """The source's rows of one agency (None: all) and one month (None: the whole year)."""
+    qs = source.rows
+    if agency_id is not None:
+        qs = qs.filter(**{source.agency: agency_id})
+    if month is not None:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        start: date | datetime = month
+        end: date | datetime = following
+        if isinstance(qs.model._meta.get_field(source.when), DateTimeField):
+            tz = timezone.get_current_timezone()
+            start, end = datetime.combine(month, time.min, tz), datetime.combine(following, time.min, tz)
+        qs = qs.filter(**{f"{source.when}__gte": start, f"{source.when}__lt": end})
+    return qs
+
+
+def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
+    kind = KINDS[figure.rows]
+    if figure.rows == "person":
+        return Kind(kind.subjects, _participants(cell), kind.line, kind.logged)
+    return kind
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    figure: Figure
+    kind: Kind
+    total: int
+    shown: QuerySet[Any]
+    median: float | int | None
+
+
+def _prepared(actor: Actor, key: str, fiscal_year: int, agency_id: int | None, month: date | None) -> _Prepared:
+    figure = BY_KEY[key]
+    source = sources(fiscal_year, agency_id=agency_id)[key]
+    cell = cell_rows(source, agency_id=agency_id, month=month)
+    median = referral_answer_days(referral_answers(cell)).median if figure.median else None
+    kind = _kind(figure, cell)
+    subjects = kind.subjects(cell, actor)
+    total = subjects.count()
+    shown = kind.visible(subjects, actor)
+    model = shown.model
+    if model in RELATED:
+        shown = shown.select_related(*RELATED[model]).order_by(source.when, "pk")
+    return _Prepared(figure, kind, total, shown, median)
+
+
+def row_list(actor: Actor, key: str, fiscal_year: int, *, agency_id: int | None = None, month: date | None = None,
+             page: object = 1, path: str = "") -> RowList:
+    """One page of the figure's rows the actor may see, logged as 一覧, with the count of those she may not."""
+    found = _prepared(actor, key, fiscal_year, agency_id, month)
+    one_page = page_of(found.shown, page, PER_PAGE)
+    rows = list(one_page.object_list)
+    if found.kind.logged:
+        policy.log_reads(actor, rows, action=AccessAction.LIST, path=path)
+    return RowList(found.figure, fiscal_year, agency_id, month, found.total, one_page.paginator.count,
+                   [found.kind.line(r) for r in rows], one_page, found.median)
+
+
+def row_export(actor: Actor, key: str, fiscal_year: int, *, agency_id: int | None = None, month: date | None = None,
+               path: str = "") -> RowList:
+    """Every row of the figure the actor may see, for the workbook, logged as 出力."""
+    found = _prepared(actor, key, fiscal_year, agency_id, month)
+    rows = list(found.shown)
+    if found.kind.logged:
+        _log_in_chunks(actor, rows, path)
+    return RowList(found.figure, fiscal_year, agency_id, month, found.total, len(rows),
+                   [found.kind.line(r) for r in rows], median=found.median)
+
+
+def _log_in_chunks(actor: Actor, rows: list[Model], path: str, size: int = 500) -> None:
+    """`log_reads` asks the bases of the rows it is given in one IN list: kept short for a year's export."""
+    for start in range(0, len(rows), size):
+        policy.log_reads(actor, rows[start:start + size], action=AccessAction.EXPORT, path=path)
+
