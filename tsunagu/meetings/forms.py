@@ -1,3 +1,6 @@
+"""Forms of the meetings screens. A form offers only what the reader may read (the views pass the rows the
+queries filtered through the policy); the services check again."""
+
 from django import forms
 from django.utils import timezone
 
@@ -10,6 +13,15 @@ from .models import ActionStatus, MeetingKind, PledgeMethod, Recurrence, Sitting
 
 def _agencies():
     return Agency.objects.filter(active=True).order_by("kana")
+
+
+CHOOSE = ("", "選んでください")
+
+
+def _meeting_choices(field, meetings, label) -> None:
+    """A meeting is chosen, never pre-selected: the list starts with 「選んでください」 (a case is put before the
+    wrong household's meeting by one careless click otherwise)."""
+    field.choices = [CHOOSE, *((m.pk, label(m)) for m in meetings)]
 
 
 class MeetingForm(forms.Form):
@@ -57,15 +69,17 @@ class PledgeForm(forms.Form):
 class ProposalForm(forms.Form):
     """「提案する」: a member asks the convener to put a case or household on a meeting's agenda."""
 
-    meeting = forms.TypedChoiceField(label="提案する会議", coerce=int)
+    meeting = forms.TypedChoiceField(label="提案する会議", coerce=int,
+                                     error_messages={"required": "提案する会議を選んでください。"})
     reason = forms.CharField(label="提案の理由（任意）", required=False, max_length=2_000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="主催機関が受け入れるかどうかを判断するためのものです。")
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [(m.pk, f"{m.title}（{m.get_kind_display()}・主催 {m.convened_by.name}）")
-                                          for m in meetings]
+        self.meetings = list(meetings)
+        _meeting_choices(self.fields["meeting"], self.meetings,
+                         lambda m: f"{m.title}（{m.get_kind_display()}・主催 {m.convened_by.name}）")
 
 
 class CaseProposalForm(forms.Form):
@@ -151,10 +165,12 @@ class ActionUpdateForm(VersionedForm):
 
 
 class AgendaAddForm(forms.Form):
-    meeting = forms.TypedChoiceField(label="付議する会議", coerce=int)
+    meeting = forms.TypedChoiceField(label="付議する会議", coerce=int,
+                                     error_messages={"required": "付議する会議を選んでください。"})
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [(m.pk, f"{m.title}（{m.get_kind_display()}）") for m in meetings]
+        self.meetings = list(meetings)
+        _meeting_choices(self.fields["meeting"], self.meetings, lambda m: f"{m.title}（{m.get_kind_display()}）")
 
 
