@@ -1,5 +1,6 @@
-"""/api/meetings/… — the meetings the acting agency sits on, a sitting's record (its decisions and action items
-as the reader may read them, `queries.sitting_record`), the agency's action items, the agenda (the convener's
+"""/api/meetings/… — the meetings the acting agency sits on, a sitting's record (the agenda items it takes up, with
+their discussions, and its decisions and action items, as the reader may read them: `queries.sitting_rows`,
+`queries.sitting_record`), the agency's action items, the agenda (the convener's
 managers) and proposals to it (members), through the same services and policy as the pages (current members
 whose pledge is recorded; reads logged)."""
 
@@ -61,6 +62,13 @@ class DecisionOut(Schema):
     text: str
 
 
+class SittingItemOut(Schema):
+    agenda_item_id: int
+    case_id: int | None
+    household_id: int | None
+    discussion: str
+
+
 class SittingOut(Schema):
     id: int
     meeting_id: int
@@ -71,6 +79,7 @@ class SittingOut(Schema):
     events: str
     topics: str
     version: int
+    agenda_items: list[SittingItemOut]
     decisions: list[DecisionOut]
     action_items: list[ActionOut]
 
@@ -101,9 +110,16 @@ def action_list(request):
 @router.get("/sittings/{int:sitting_id}", response=SittingOut, summary="開催と議事録（構成員のみ）")
 def sitting_get(request, sitting_id: int):
     sitting = policy.meeting_get_or_404(Sitting, request.actor, sitting_id, action=AccessAction.API, path=request.path)
+    rows = [r for r in queries.sitting_rows(sitting, request.actor) if r.subject is not None]
+    policy.log_reads(request.actor, [r.subject for r in rows if r.subject is not None], action=AccessAction.API,
+                     path=request.path)
+    said = dict(sitting.items.values_list("agenda_item_id", "discussion"))
+    items = [{"agenda_item_id": r.item.pk, "case_id": r.item.case_id, "household_id": r.item.household_id,
+              "discussion": said.get(r.item.pk, "")} for r in rows]
     decisions, actions = queries.sitting_record(sitting, request.actor)
     fields = ("id", "meeting_id", "number", "held_on", "status", "minutes", "events", "topics", "version")
-    return {**{f: getattr(sitting, f) for f in fields}, "decisions": decisions, "action_items": actions}
+    return {**{f: getattr(sitting, f) for f in fields}, "agenda_items": items, "decisions": decisions,
+            "action_items": actions}
 
 
 def _subject(request, payload: AgendaIn):

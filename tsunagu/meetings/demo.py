@@ -151,7 +151,7 @@ class Demo:
             day = add_months(first, months * i) if months else self.ctx.today - timedelta(days=20 * (count_past - i))
             held = day < self.ctx.today
             rows.append(Sitting(meeting=meeting, number=i + 1, held_on=day, starts_at=time(14), place="役場 2階 会議室",
-                                status=SittingStatus.HELD if held else SittingStatus.PLANNED,
+                                status=SittingStatus.HELD if held else SittingStatus.PLANNED, items_chosen=held,
                                 minutes=self.rng.choice(MINUTES) if held else "",
                                 events="\n".join(self.rng.sample(EVENTS, 2)) if with_sections and held else "",
                                 topics=self.rng.choice(TOPICS) if with_sections and held else "",

@@ -144,6 +144,19 @@ class DecisionForm(forms.Form):
         _agenda_choice(self, agenda_rows)
 
 
+class SittingItemsForm(forms.Form):
+    """The agenda items a sitting takes up, of those the governor may read (`queries.sitting_choices`)."""
+
+    agenda_items = forms.TypedMultipleChoiceField(label="この回で取り上げる検討事項", coerce=int, required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agenda_items"]
+        field.choices = [(c.row.item.pk, c.label) for c in choices]
+        field.initial = [c.row.item.pk for c in choices if c.taken_up]
+
+
 class ActionForm(forms.Form):
     agenda_item = forms.TypedChoiceField(label="検討事項", coerce=int, required=False, empty_value=None)
     description = forms.CharField(label="役割・やること", max_length=300)

@@ -152,6 +152,12 @@ class Sitting(models.Model):
     attendees = models.ManyToManyField("agencies.Agency", blank=True, related_name="+", verbose_name="出席機関")
     minutes_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="記録者")
+    # The agenda items this sitting takes up (SittingItem). Until they are chosen (`items_chosen`: by the meeting's
+    # governors, or fixed when the minutes are recorded as held) a sitting takes up the default the queries compute
+    # (`queries.sitting_item_ids`): the items new since the previous sitting and those with open action items.
+    agenda_items = models.ManyToManyField(AgendaItem, through="SittingItem", blank=True, related_name="sittings",
+                                          verbose_name="取り上げる検討事項")
+    items_chosen = models.BooleanField("取り上げる検討事項を決めた", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[])
@@ -166,7 +172,8 @@ class Sitting(models.Model):
 
 
 class SittingItem(models.Model):
-    """① 世帯・ケースの共有: what was said about one agenda item at one sitting."""
+    """① 世帯・ケースの共有: an agenda item taken up at one sitting, and what was said about it there. The sitting's
+    page, its print and the API show only the items its sitting takes up."""
 
     sitting = models.ForeignKey(Sitting, on_delete=models.PROTECT, related_name="items")
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="discussions")
@@ -318,6 +325,7 @@ class MeetingEventKind(models.TextChoices):
     PROPOSAL_MADE = "proposal_made", "検討事項を提案"
     PROPOSAL_ACCEPTED = "proposal_accepted", "提案を受け入れ"
     PROPOSAL_DECLINED = "proposal_declined", "提案を見送り"
+    SITTING_ITEMS = "sitting_items", "開催で取り上げる検討事項を変更"
 
 
 class MeetingEventQuerySet(models.QuerySet):

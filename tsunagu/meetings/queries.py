@@ -1,7 +1,8 @@
 """Reads for meetings. Which meetings an actor may read is `sharing.policy.visible_meetings` (a current member
 whose pledge is recorded); what she may read of their record about an agenda item is `readable` — one rule, on
 the policy, for the agenda, discussions, decisions, action items, proposals and the history (a member without a
-basis for an item's case sees that there is one, not what it is)."""
+basis for an item's case sees that there is one, not what it is). A sitting shows only the agenda items it takes
+up (`sitting_item_ids`), and of those only the readable ones."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from .models import (
     MeetingMember,
     ProposalStatus,
     Sitting,
+    SittingItem,
     SittingStatus,
 )
 
@@ -147,15 +149,105 @@ def _subject_of(row, cases: dict, households: dict):
     return cases.get(row.case_id) if row.case_id else households.get(row.household_id)
 
 
+def _agenda_rows(items: QuerySet, actor) -> list[AgendaRow]:
+    annotated = items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
+    rows = list(annotated.prefetch_related("members").order_by("-added_on", "pk"))
+    cases, households = _subjects(rows, {i.pk for i in rows if i.may_read})
+    return [AgendaRow(i, _subject_of(i, cases, households) if i.may_read else None) for i in rows]
+
+
 def agenda_rows(meeting: Meeting, actor, *, current_only: bool = True) -> list[AgendaRow]:
     """The agenda as the actor may read it (`readable`); the caller logs the subjects it shows."""
-    annotated = meeting.agenda_items.annotate(may_read=ExpressionWrapper(readable(actor), output_field=BooleanField()))
-    items = list(annotated.prefetch_related("members").order_by("-added_on", "pk"))
+    items = meeting.agenda_items.all()
     if current_only:
-        today = timezone.localdate()
-        items = [i for i in items if i.removed_on is None or i.removed_on > today]
-    cases, households = _subjects(items, {i.pk for i in items if i.may_read})
-    return [AgendaRow(i, _subject_of(i, cases, households) if i.may_read else None) for i in items]
+        items = items.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=timezone.localdate()))
+    return _agenda_rows(items, actor)
+
+
+# ---- The agenda items a sitting takes up ----
+
+
+def _previous_sitting(sitting: Sitting) -> Sitting | None:
+    """The meeting's sitting before this one (a cancelled one does not count)."""
+    earlier = Q(held_on__lt=sitting.held_on) | Q(held_on=sitting.held_on, number__lt=sitting.number)
+    return (Sitting.objects.filter(earlier, meeting_id=sitting.meeting_id).exclude(pk=sitting.pk)
+            .exclude(status=SittingStatus.CANCELLED).order_by("-held_on", "-number").first())
+
+
+@dataclass
+class DefaultItems:
+    """What a sitting takes up until its items are chosen, and why."""
+
+    new: set[int]  # added since the previous sitting and not taken up there (at a first sitting: the whole agenda)
+    with_open_actions: set[int]  # an action item about it is still open
+
+    @property
+    def ids(self) -> set[int]:
+        return self.new | self.with_open_actions
+
+
+def default_items(sitting: Sitting, *, status: str = "") -> DefaultItems:
+    """The default of a sitting: of the agenda items current on its day, those new since the previous sitting and
+    those with open action items. A held sitting (`status`, if it is being recorded so) never takes up an item
+    added after its day."""
+    items = AgendaItem.objects.filter(meeting_id=sitting.meeting_id).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=sitting.held_on))
+    if (status or sitting.status) == SittingStatus.HELD:
+        items = items.filter(added_on__lte=sitting.held_on)
+    previous = _previous_sitting(sitting)
+    is_new = Q(pk__isnull=False)
+    if previous is not None:
+        taken_up_there = SittingItem.objects.filter(sitting=previous, agenda_item=OuterRef("pk"))
+        is_new = Q(added_on__gte=previous.held_on) & Q(~Exists(taken_up_there))
+    open_action = Exists(ActionItem.objects.filter(agenda_item=OuterRef("pk"), status=ActionStatus.OPEN))
+    rows = items.annotate(is_new=ExpressionWrapper(is_new, output_field=BooleanField()), has_open=open_action)
+    new, with_open = set(), set()
+    for pk, new_item, has_open in rows.values_list("pk", "is_new", "has_open"):
+        if new_item:
+            new.add(pk)
+        if has_open:
+            with_open.add(pk)
+    return DefaultItems(new, with_open)
+
+
+def sitting_item_ids(sitting: Sitting, *, status: str = "") -> set[int]:
+    """The agenda items the sitting takes up: those chosen for it (`Sitting.items_chosen`), else its default —
+    with any item it already holds a discussion of."""
+    stored = set(sitting.items.values_list("agenda_item_id", flat=True))
+    return stored if sitting.items_chosen else stored | default_items(sitting, status=status).ids
+
+
+def sitting_rows(sitting: Sitting, actor) -> list[AgendaRow]:
+    """The items the sitting takes up, as the actor may read them (`readable`): its page, print and API. The
+    caller logs the subjects it shows."""
+    return _agenda_rows(AgendaItem.objects.filter(pk__in=sitting_item_ids(sitting)), actor)
+
+
+@dataclass
+class ItemChoice:
+    row: AgendaRow
+    taken_up: bool
+    why: str  # why the default takes it up
+
+    @property
+    def label(self) -> str:
+        return f"{self.row.label}{f'（{self.why}）' if self.why else ''}"
+
+
+def sitting_choices(sitting: Sitting, actor) -> list[ItemChoice]:
+    """The items offered for the sitting to take up: the meeting's agenda items current on its day and those it
+    takes up already — only those the actor may read (`readable`): an item she has no basis for is neither named
+    nor offered, and her choice leaves it as it is."""
+    taken = sitting_item_ids(sitting)
+    default = default_items(sitting)
+    items = AgendaItem.objects.filter(meeting_id=sitting.meeting_id).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=sitting.held_on) | Q(pk__in=taken))
+    rows = [r for r in _agenda_rows(items, actor) if r.subject is not None]
+
+    def why(pk: int) -> str:
+        return "、".join(w for w, ids in (("前回以降に付議", default.new), ("未完了の役割分担あり", default.with_open_actions))
+                        if pk in ids)
+    return [ItemChoice(r, r.item.pk in taken, why(r.item.pk)) for r in rows]
 
 
 @dataclass

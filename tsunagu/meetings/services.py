@@ -12,13 +12,19 @@ convener accepts or declines; a member may leave herself; the convener is never 
 written to the meeting's history (`MeetingEvent`) and to the access log (`policy.meeting_change_logged`); an
 agenda item of a 支援会議 or 要対協 is also logged as a disclosure of its case or household
 (`policy.meeting_disclosure_logged`).
+
+A sitting takes up its own agenda items (`SittingItem`): until they are chosen, the default of
+`queries.default_items` (new since the previous sitting, or with open action items); the governors choose them
+(`sitting_items_choose`, in the history), and recording the minutes as held fixes what the sitting took up.
+Its discussions, decisions and action items are about the items it takes up.
 """
 
+from collections.abc import Iterable
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, Operation
@@ -45,7 +51,7 @@ from .models import (
     SittingItem,
     SittingStatus,
 )
-from .queries import readable_agenda_item_ids
+from .queries import readable_agenda_item_ids, sitting_item_ids
 
 MAX_TEXT = 100_000
 MAX_REASON = 2_000
@@ -425,24 +431,65 @@ def minutes_save(*, actor, sitting: Sitting, expected_version: int, minutes: str
     for text, label in ((minutes, "議事録"), (events, "会議・研修の予定"), (topics, "課題・話題")):
         if len(text) > MAX_TEXT:
             raise ValidationError(f"{label}は{MAX_TEXT:,}文字以内で入力してください。")
+    taken = sitting_item_ids(sitting, status=status)
+    readable = readable_agenda_item_ids(actor, AgendaItem.objects.filter(pk__in=taken)) if discussions else set()
+    if any(item_id not in readable for item_id in discussions or {}):
+        raise ValidationError("この回で取り上げる検討事項ではないか、閲覧の根拠がない検討事項があります。")
     sitting.minutes, sitting.events, sitting.topics, sitting.status = minutes, events, topics, status
     sitting.minutes_by = actor.staff
-    save_versioned(sitting, expected_version=expected_version, fields=["minutes", "events", "topics", "status", "minutes_by"])
+    fields = ["minutes", "events", "topics", "status", "minutes_by"]
+    fixing = status == SittingStatus.HELD and not sitting.items_chosen
+    if fixing:  # what a held sitting took up is its record: the default stops following the agenda
+        sitting.items_chosen = True
+        fields.append("items_chosen")
+    save_versioned(sitting, expected_version=expected_version, fields=fields)
+    if fixing:
+        _take_up(sitting, taken)
     if attendee_ids is not None:
         sitting.attendees.set(Agency.objects.filter(pk__in=current_member_agency_ids(sitting.meeting, seated_only=True))
                               .filter(pk__in=attendee_ids))
-    _save_discussions(actor, sitting, discussions or {})
+    for item_id, text in (discussions or {}).items():
+        SittingItem.objects.update_or_create(sitting=sitting, agenda_item_id=item_id, defaults={"discussion": text[:MAX_TEXT]})
     return sitting
 
 
-def _save_discussions(actor, sitting: Sitting, discussions: dict[int, str]) -> None:
-    if not discussions:
-        return
-    readable = readable_agenda_item_ids(actor, sitting.meeting.agenda_items.all())
-    for item_id, text in discussions.items():
-        if item_id not in readable:
-            raise ValidationError("この会議の検討事項ではないか、閲覧の根拠がない検討事項があります。")
-        SittingItem.objects.update_or_create(sitting=sitting, agenda_item_id=item_id, defaults={"discussion": text[:MAX_TEXT]})
+def _take_up(sitting: Sitting, item_ids: Iterable[int]) -> list[SittingItem]:
+    have = set(sitting.items.values_list("agenda_item_id", flat=True))
+    return [SittingItem.objects.create(sitting=sitting, agenda_item_id=pk) for pk in sorted(set(item_ids) - have)]
+
+
+@transaction.atomic
+def sitting_items_choose(*, actor, sitting: Sitting, agenda_item_ids: Iterable[int]) -> Sitting:
+    """The agenda items a sitting takes up, chosen by the meeting's governors (`governs`: the convening agency's
+    managers, who decide the agenda; the other members propose). The actor chooses among the items she may read;
+    one she has no basis for stays as it is. An item whose discussion, decision or action item is recorded at
+    this sitting stays too. Written to the meeting's history."""
+    meeting = sitting.meeting
+    _governor_only(actor, meeting)
+    chosen = set(agenda_item_ids)
+    taken = sitting_item_ids(sitting)
+    offered = AgendaItem.objects.filter(meeting=meeting).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=sitting.held_on) | Q(pk__in=taken))
+    readable = readable_agenda_item_ids(actor, offered)
+    if chosen - readable:
+        raise ValidationError({"agenda_items": "この会議の検討事項ではないか、終了したか、閲覧の根拠がない検討事項があります。"})
+    kept = taken - readable
+    dropped = taken - chosen - kept
+    recorded = (set(sitting.items.filter(agenda_item_id__in=dropped).exclude(discussion="").values_list("agenda_item_id", flat=True))
+                | set(sitting.decisions.filter(agenda_item_id__in=dropped).values_list("agenda_item_id", flat=True))
+                | set(sitting.action_items.filter(agenda_item_id__in=dropped).values_list("agenda_item_id", flat=True)))
+    if recorded:
+        raise ValidationError({"agenda_items": f"検討内容・決定事項・役割分担が記録されている検討事項（{len(recorded)}件）は、"
+                                               "この回から外せません。"})
+    removed = list(sitting.items.filter(agenda_item_id__in=dropped))
+    added = _take_up(sitting, chosen | kept)
+    for row in removed:
+        row.delete()
+    sitting.items_chosen = True
+    sitting.save(update_fields=["items_chosen"])
+    _record(actor, meeting, Event.SITTING_ITEMS, changed=[sitting, *added, *removed],
+            note=f"第{sitting.number}回: {len(chosen | kept)}件（追加 {len(added)}件・外した {len(removed)}件）")
+    return sitting
 
 
 @transaction.atomic
@@ -453,12 +500,13 @@ def decision_add(*, actor, sitting: Sitting, text: str, agenda_item: AgendaItem 
 
 
 def _same_meeting(actor, sitting: Sitting, agenda_item: AgendaItem | None) -> None:
-    """An item of this meeting, about a case or household the actor may read (what she may not see, she may not
-    write about)."""
+    """An item this sitting takes up, about a case or household the actor may read (what she may not see, she may
+    not write about)."""
     if agenda_item is None:
         return
-    if agenda_item.meeting_id != sitting.meeting_id or not readable_agenda_item_ids(actor, [agenda_item]):
-        raise ValidationError({"agenda_item": "この会議の検討事項から選んでください。"})
+    if (agenda_item.meeting_id != sitting.meeting_id or agenda_item.pk not in sitting_item_ids(sitting)
+            or not readable_agenda_item_ids(actor, [agenda_item])):
+        raise ValidationError({"agenda_item": "この回で取り上げる検討事項から選んでください。"})
 
 
 @transaction.atomic

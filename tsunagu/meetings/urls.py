@@ -24,5 +24,6 @@ urlpatterns = [
     path("sittings/<int:pk>/", views.sitting, name="sitting"),
     path("sittings/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("sittings/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("sittings/<int:pk>/items/", views.sitting_items, name="sitting_items"),
     path("sittings/<int:pk>/print/", views.minutes_print, name="minutes_print"),
 ]

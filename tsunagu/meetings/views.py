@@ -35,6 +35,7 @@ from .forms import (
     PledgeForm,
     ProposalForm,
     SittingForm,
+    SittingItemsForm,
 )
 from .models import ActionItem, AgendaItem, AgendaProposal, Meeting, MeetingKind, MeetingMember, Sitting
 
@@ -355,8 +356,9 @@ def _sitting_context(request, sitting: Sitting, rows, member_ids):
         "sitting": sitting, "meeting": sitting.meeting, "rows": rows,
         "discussions": {d.agenda_item_id: d for d in sitting.items.all()},
         "decisions": decisions, "actions": actions,
-        "decision_form": DecisionForm(agenda_rows=rows),
-        "action_form": ActionForm(member_ids=member_ids, agenda_rows=rows),
+        # one page holds both forms: their fields are told apart by their ids (a label names one control)
+        "decision_form": DecisionForm(agenda_rows=rows, auto_id="decision_%s"),
+        "action_form": ActionForm(member_ids=member_ids, agenda_rows=rows, auto_id="action_%s"),
         "attendees": list(sitting.attendees.order_by("kana")),
         "today": timezone.localdate(),
     }
@@ -364,10 +366,14 @@ def _sitting_context(request, sitting: Sitting, rows, member_ids):
 
 @login_required
 def sitting(request, pk: int):
+    """The sitting's record: the agenda items it takes up (`queries.sitting_rows`) — chosen here by the meeting's
+    governors among those they may read (`sitting_items`) — with their discussions, decisions and action items."""
     actor = request.actor
     obj = policy.meeting_get_or_404(Sitting, actor, pk, path=request.path)
-    rows = queries.agenda_rows(obj.meeting, actor)
-    _log_subjects(actor, rows, request.path)
+    rows = queries.sitting_rows(obj, actor)
+    governs = services.governs(actor, obj.meeting)
+    choices = queries.sitting_choices(obj, actor) if governs else []
+    _log_subjects(actor, [*rows, *(c.row for c in choices)], request.path)
     member_ids = services.current_member_agency_ids(obj.meeting, seated_only=True)
     discussions = {d.agenda_item_id: d.discussion for d in obj.items.all()}
     initial = {"status": obj.status, "minutes": obj.minutes, "events": obj.events, "topics": obj.topics,
@@ -386,15 +392,33 @@ def sitting(request, pk: int):
             messages.success(request, "議事録を保存しました。")
             return redirect("meetings:sitting", obj.pk)
     context = _sitting_context(request, obj, rows, member_ids)
-    context.update(form=form, conflict=outcome.conflict)
+    context.update(form=form, conflict=outcome.conflict, governs=governs,
+                   items_form=SittingItemsForm(choices=choices) if governs else None)
     return render(request, "meetings/sitting.html", context)
+
+
+@login_required
+@require_POST
+def sitting_items(request, pk: int):
+    """The meeting's governors choose the agenda items the sitting takes up (403 for the other members)."""
+    obj = policy.meeting_get_or_404(Sitting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
+    _governed_meeting(request, obj.meeting_id)
+    form = SittingItemsForm(request.POST, choices=queries.sitting_choices(obj, request.actor))
+    try:
+        if not form.is_valid():
+            raise ValidationError("この回で取り上げる検討事項を、一覧から選んでください。")
+        services.sitting_items_choose(actor=request.actor, sitting=obj, agenda_item_ids=form.cleaned_data["agenda_items"])
+        messages.success(request, "この回で取り上げる検討事項を決めました。")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("meetings:sitting", obj.pk)
 
 
 @login_required
 @require_POST
 def decision_add(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    rows = queries.agenda_rows(obj.meeting, request.actor)
+    rows = queries.sitting_rows(obj, request.actor)
     form = DecisionForm(request.POST, agenda_rows=rows)
     try:
         if not form.is_valid():
@@ -415,7 +439,7 @@ def _item(sitting: Sitting, item_id: int | None) -> AgendaItem | None:
 @require_POST
 def action_add(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
-    rows = queries.agenda_rows(obj.meeting, request.actor)
+    rows = queries.sitting_rows(obj, request.actor)
     form = ActionForm(request.POST, member_ids=services.current_member_agency_ids(obj.meeting, seated_only=True),
                       agenda_rows=rows)
     try:
@@ -435,7 +459,7 @@ def action_add(request, pk: int):
 def minutes_print(request, pk: int):
     actor = request.actor
     obj = policy.meeting_get_or_404(Sitting, actor, pk, action=AccessAction.PRINT, path=request.path)
-    rows = queries.agenda_rows(obj.meeting, actor)
+    rows = queries.sitting_rows(obj, actor)
     policy.log_reads(actor, [r.subject for r in rows if r.subject is not None], action=AccessAction.PRINT, path=request.path)
     context = _sitting_context(request, obj, rows, [])
     context["printed_by"] = actor.staff
