@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 6
 
-.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage bench-pdf demo-city clean
+.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage bench-backup bench-pdf demo-city clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: setup
 
 bench-linkage: setup
 	$(PY) -m bench.linkage.run $(BENCH_ARGS)
+
+# `tsunagu backup` and `tsunagu restore` of the city profile, SQLite and PostgreSQL (bench/backup/run.py)
+bench-backup: setup
+	$(PY) -m bench.backup.run $(BENCH_ARGS)
 
 # 帳票のPDF: the 同意書 and the blank 相談受付・申込票, 20 renders each in one warm process, city profile
 bench-pdf: setup

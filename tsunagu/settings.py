@@ -273,6 +273,9 @@ WHITENOISE_MAX_AGE = 3600
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# `tsunagu backup` without a file name writes here (core.backup); keep copies elsewhere too (docs/DEPLOY.md).
+BACKUP_DIR = Path(os.environ.get("TSUNAGU_BACKUP_DIR", VAR_DIR / "backups"))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

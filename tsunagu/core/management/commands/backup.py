@@ -1,0 +1,26 @@
+"""`tsunagu backup [FILE]`: the whole installation into one file, while the service keeps running (core.backup)."""
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tsunagu.core import backup
+from tsunagu.core.progress import for_command
+
+
+class Command(BaseCommand):
+    help = "データベース（とアップロードされたファイル）を、運用を止めずに一つのファイルへバックアップします。"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("file", nargs="?", help="書き出すファイル（省略時は TSUNAGU_BACKUP_DIR/tsunagu-日時.tar）")
+
+    def handle(self, *args: Any, file: str | None = None, **options: Any) -> None:
+        progress = for_command(self.stdout)
+        try:
+            path, manifest = backup.backup(Path(file) if file else None, progress=progress,
+                                           alias=options.get("database", "default"))
+        except backup.BackupError as error:
+            raise CommandError(str(error)) from None
+        progress.done(f"バックアップしました：{path}（{path.stat().st_size / 1e6:,.1f} MB、{backup.summary(manifest)}）")

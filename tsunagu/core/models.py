@@ -1,0 +1,35 @@
+"""The shell's own bookkeeping: the record of each backup and restore (`tsunagu backup`, `tsunagu restore`).
+
+Rows here are about the installation, never about a person: a freshly migrated database holding them still counts as
+empty for a restore (core.backup.BOOKKEEPING).
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class BackupKind(models.TextChoices):
+    BACKUP = "backup", "バックアップ"
+    RESTORE = "restore", "復元"
+
+
+class BackupRecord(models.Model):
+    """One backup or restore, written after the snapshot was taken (so a backup never holds its own record) and after
+    a restore's counts were verified."""
+
+    kind = models.CharField("種類", max_length=10, choices=BackupKind.choices)
+    started_at = models.DateTimeField("開始日時")
+    finished_at = models.DateTimeField("終了日時", default=timezone.now)
+    path = models.CharField("ファイル", max_length=1000)
+    size = models.BigIntegerField("大きさ（バイト）", default=0)
+    sha256 = models.CharField("チェックサム（SHA-256）", max_length=64)
+    tables = models.PositiveIntegerField("表の数", default=0)
+    rows = models.BigIntegerField("行数", default=0)
+    version = models.CharField("版", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "バックアップと復元の記録"
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.finished_at:%Y-%m-%d %H:%M} {self.path}"

@@ -1,0 +1,67 @@
+"""How far a long piece of work on the command line has got (a backup, a restore, a 名寄せ run).
+
+On a terminal one line is rewritten in place; into a file or a pipe (cron's mail, the journal) a line is written at
+each new stage and at every tenth of the work, so a log shows progress without thousands of lines.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class Writable(Protocol):
+    def write(self, text: str) -> object: ...
+
+    def flush(self) -> object: ...
+
+
+class Progress:
+    """`stage(text)` starts a step; `update(done, total)` reports within it; `done(text)` ends the work."""
+
+    def __init__(self, out: Writable, *, tty: bool | None = None) -> None:
+        self.out = out
+        isatty = getattr(out, "isatty", None)
+        self.tty = tty if tty is not None else bool(isatty and isatty())
+        self.started = time.monotonic()
+        self._stage = ""
+        self._tenth = -1
+        self._open_line = False
+
+    def _write(self, line: str, *, final: bool) -> None:
+        elapsed = f"（{time.monotonic() - self.started:.0f} 秒）"
+        if self.tty:
+            self.out.write("\r\033[K" + line + " " + elapsed + ("\n" if final else ""))
+            self._open_line = not final
+        else:
+            self.out.write(line + " " + elapsed + "\n")
+        self.out.flush()
+
+    def stage(self, text: str) -> None:
+        if self._open_line:
+            self.out.write("\n")
+        self._stage, self._tenth = text, -1
+        self._write(text + "…", final=False)
+
+    def update(self, done: int, total: int, unit: str = "") -> None:
+        if total <= 0:
+            return
+        share = min(done / total, 1.0)
+        tenth = int(share * 10)
+        if not self.tty and tenth == self._tenth:
+            return
+        self._tenth = tenth
+        self._write(f"{self._stage}… {share:.0%}（{done:,} / {total:,}{unit}）", final=False)
+
+    def done(self, text: str) -> None:
+        if self._open_line:
+            self.out.write("\n")
+            self._open_line = False
+        self._write(text, final=True)
+
+
+def for_command(stdout: Writable) -> Progress:
+    """The progress of a management command, written to its stdout's own stream: Django's OutputWrapper would end
+    every write with a newline, and the line rewritten in place on a terminal needs none."""
+    stream: Writable = getattr(stdout, "_out", stdout)
+    return Progress(stream)
