@@ -159,14 +159,23 @@ class SittingItemsForm(forms.Form):
 
 class ActionForm(forms.Form):
     agenda_item = forms.TypedChoiceField(label="検討事項", coerce=int, required=False, empty_value=None)
+    members = forms.TypedMultipleChoiceField(
+        label="対象の世帯員（任意）", coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="選んだ検討事項の世帯の世帯員から選びます。世帯員を選んだ役割分担は、その全員について共有の根拠がある機関だけが読めます。")
     description = forms.CharField(label="役割・やること", max_length=300)
     owner_agency = forms.ModelChoiceField(label="担当機関", queryset=Agency.objects.none())
     owner_staff = forms.ModelChoiceField(label="担当者（任意）", queryset=Staff.objects.none(), required=False)
     due_on = DateField(label="期日")
 
-    def __init__(self, *args, member_ids=(), agenda_rows=(), **kwargs):
+    def __init__(self, *args, member_ids=(), agenda_rows=(), member_groups=(), **kwargs):
+        """`member_groups`: (agenda row, the members the writer sees) per item, from `queries.action_member_choices`."""
         super().__init__(*args, **kwargs)
         _agenda_choice(self, agenda_rows)
+        if member_groups:
+            self.fields["members"].choices = [(row.label, [(p.pk, p.name) for p in persons])
+                                              for row, persons in member_groups]
+        else:
+            del self.fields["members"]
         self.fields["owner_agency"].queryset = Agency.objects.filter(pk__in=member_ids).order_by("kana")
         self.fields["owner_staff"].queryset = (Staff.objects.filter(memberships__agency_id__in=member_ids,
                                                                     memberships__ended_on__isnull=True).distinct().order_by("kana"))

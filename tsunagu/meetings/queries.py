@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 
 from tsunagu.cases.models import OPEN_STATUSES, Case
-from tsunagu.people.models import Household
+from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.sharing import policy
 
 from .models import (
@@ -97,7 +97,7 @@ def sitting_record(sitting: Sitting, actor) -> tuple[list[Decision], list[Action
     """A sitting's decisions and action items as the actor may read them (the page, the print and the API)."""
     decisions = on_readable_items(sitting.decisions.select_related("agenda_item"), actor).order_by("pk")
     actions = on_readable_items(sitting.action_items.select_related("owner_agency", "owner_staff", "sitting__meeting"),
-                                actor).order_by("due_on", "pk")
+                                actor).prefetch_related("members").order_by("due_on", "pk")
     return list(decisions), list(actions)
 
 
@@ -248,6 +248,36 @@ def sitting_choices(sitting: Sitting, actor) -> list[ItemChoice]:
         return "、".join(w for w, ids in (("前回以降に付議", default.new), ("未完了の役割分担あり", default.with_open_actions))
                         if pk in ids)
     return [ItemChoice(r, r.item.pk in taken, why(r.item.pk)) for r in rows]
+
+
+def household_of(row: AgendaRow) -> int | None:
+    """The household an agenda item is about: its own, or its case's (None for a person's own case)."""
+    if row.item.household_id and not row.item.case_id:
+        return row.item.household_id
+    return row.subject.household_id if isinstance(row.subject, Case) else None
+
+
+def action_member_choices(rows: list[AgendaRow], actor) -> list[tuple[AgendaRow, list[Person]]]:
+    """世帯の一人ひとり: for each item the actor may read, the members an action item about it may name — the current
+    members of its household that she has a basis for (`policy.checked_rows`), and of an item that names members
+    (a 重層的支援会議 shares only those whose consent covers every member agency) only those. The caller logs them."""
+    readable_rows = [r for r in rows if r.subject is not None and household_of(r) is not None]
+    if not readable_rows:
+        return []
+    today = timezone.localdate()
+    links = (HouseholdMember.objects.filter(household_id__in={household_of(r) for r in readable_rows}, joined_on__lte=today)
+             .exclude(left_on__lte=today).select_related("person").order_by("pk"))
+    by_household: dict[int, list[Person]] = {}
+    for link in links:
+        by_household.setdefault(link.household_id, []).append(link.person)
+    seen = {p.pk for p in policy.checked_rows(actor, list({p.pk: p for ps in by_household.values() for p in ps}.values()))}
+    groups = []
+    for row in readable_rows:
+        named = {m.pk for m in row.item.members.all()}
+        persons = [p for p in by_household.get(household_of(row) or 0, []) if p.pk in seen and (not named or p.pk in named)]
+        if persons:
+            groups.append((row, persons))
+    return groups
 
 
 @dataclass

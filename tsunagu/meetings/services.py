@@ -16,10 +16,11 @@ agenda item of a 支援会議 or 要対協 is also logged as a disclosure of its
 A sitting takes up its own agenda items (`SittingItem`): until they are chosen, the default of
 `queries.default_items` (new since the previous sitting, or with open action items); the governors choose them
 (`sitting_items_choose`, in the history), and recording the minutes as held fixes what the sitting took up.
-Its discussions, decisions and action items are about the items it takes up.
+Its discussions, decisions and action items are about the items it takes up. An action item may name household
+members of its item's household (`action_add`).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, Operation
 from tsunagu.core.locking import save_versioned
+from tsunagu.people.models import HouseholdMember, Person
 from tsunagu.sharing import policy
 
 from .models import (
@@ -509,11 +511,39 @@ def _same_meeting(actor, sitting: Sitting, agenda_item: AgendaItem | None) -> No
         raise ValidationError({"agenda_item": "この回で取り上げる検討事項から選んでください。"})
 
 
+def _action_members(actor, agenda_item: AgendaItem | None, members: Sequence[Person], owner_agency: Agency) -> list[Person]:
+    """世帯の一人ひとり: the members an action item names — current members of its agenda item's household (of the
+    members the item names, if it names any), each seen by the writer and by the owner agency (else the owner would
+    not see its own action item: `queries.on_readable_items`)."""
+    members = list(dict.fromkeys(members))
+    if not members:
+        return []
+    if agenda_item is None:
+        raise ValidationError({"members": "対象の世帯員を選ぶときは、検討事項（世帯・ケース）を選んでください。"})
+    case = agenda_item.case
+    household_id = case.household_id if case is not None else agenda_item.household_id
+    today = timezone.localdate()
+    belonging = set(HouseholdMember.objects.filter(household_id=household_id, joined_on__lte=today)
+                    .exclude(left_on__lte=today).values_list("person_id", flat=True)) if household_id else set()
+    named = set(agenda_item.members.values_list("pk", flat=True))
+    strangers = [p.name for p in members if p.pk not in belonging or (named and p.pk not in named)]
+    if strangers:
+        raise ValidationError({"members": f"{'、'.join(strangers)}さんは、この検討事項の世帯の世帯員ではないか、"
+                                          "この会議で共有していない世帯員です。"})
+    if len(policy.checked_rows(actor, members)) != len(members):
+        raise ValidationError({"members": "閲覧の根拠がない世帯員は選べません。"})
+    unseen = [p.name for p in members if policy.agency_may_see(owner_agency, p) is None]
+    if unseen:
+        raise ValidationError({"members": f"{owner_agency.name}には、{'、'.join(unseen)}さんを閲覧する根拠がありません。"
+                                          "ほかの担当機関を選ぶか、対象の世帯員を外してください。"})
+    return members
+
+
 @transaction.atomic
 def action_add(*, actor, sitting: Sitting, description: str, owner_agency: Agency, due_on: date, owner_staff=None,
-               agenda_item: AgendaItem | None = None) -> ActionItem:
+               agenda_item: AgendaItem | None = None, members: Sequence[Person] = ()) -> ActionItem:
     """An action item's owner must be a seated member (what the meeting knows stays among its members) that may
-    read the agenda item it is about."""
+    read the agenda item it is about, and the household members it names (`_action_members`)."""
     _member_only(actor, sitting.meeting)
     _same_meeting(actor, sitting, agenda_item)
     if owner_agency.pk not in current_member_agency_ids(sitting.meeting, seated_only=True):
@@ -524,8 +554,12 @@ def action_add(*, actor, sitting: Sitting, description: str, owner_agency: Agenc
                                                "ほかの担当機関を選ぶか、検討事項を「会議全体」にしてください。"})
     if owner_staff is not None and not owner_staff.memberships.filter(agency=owner_agency, ended_on__isnull=True).exists():
         raise ValidationError({"owner_staff": f"{owner_staff.name}さんは{owner_agency.name}の職員ではありません。"})
-    return ActionItem.objects.create(sitting=sitting, agenda_item=agenda_item, owner_agency=owner_agency, owner_staff=owner_staff,
-                                     description=_require(description, "description", "内容", 300), due_on=due_on)
+    named = _action_members(actor, agenda_item, members, owner_agency)
+    action = ActionItem.objects.create(sitting=sitting, agenda_item=agenda_item, owner_agency=owner_agency,
+                                       owner_staff=owner_staff, due_on=due_on,
+                                       description=_require(description, "description", "内容", 300))
+    action.members.set(named)
+    return action
 
 
 @transaction.atomic

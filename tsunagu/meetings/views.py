@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case
 from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
-from tsunagu.people.models import Household
+from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
 
 from . import queries, services
@@ -350,15 +350,24 @@ def agenda_remove(request, pk: int):
 # ---- 開催・議事録 ----
 
 
-def _sitting_context(request, sitting: Sitting, rows, member_ids):
+def _action_members_read(request, actions, action: str = AccessAction.VIEW) -> None:
+    """The household members the shown action items name, logged as read (the rows are filtered by
+    `queries.on_readable_items`: the reader has a basis for each)."""
+    named = {p.pk: p for a in actions for p in a.members.all()}
+    policy.log_reads(request.actor, list(named.values()), action=action, path=request.path)
+
+
+def _sitting_context(request, sitting: Sitting, rows, member_ids, member_groups=(), action: str = AccessAction.VIEW):
     decisions, actions = queries.sitting_record(sitting, request.actor)
+    _action_members_read(request, actions, action)
     return {
         "sitting": sitting, "meeting": sitting.meeting, "rows": rows,
         "discussions": {d.agenda_item_id: d for d in sitting.items.all()},
         "decisions": decisions, "actions": actions,
         # one page holds both forms: their fields are told apart by their ids (a label names one control)
         "decision_form": DecisionForm(agenda_rows=rows, auto_id="decision_%s"),
-        "action_form": ActionForm(member_ids=member_ids, agenda_rows=rows, auto_id="action_%s"),
+        "action_form": ActionForm(member_ids=member_ids, agenda_rows=rows, member_groups=member_groups,
+                                  auto_id="action_%s"),
         "attendees": list(sitting.attendees.order_by("kana")),
         "today": timezone.localdate(),
     }
@@ -374,6 +383,9 @@ def sitting(request, pk: int):
     governs = services.governs(actor, obj.meeting)
     choices = queries.sitting_choices(obj, actor) if governs else []
     _log_subjects(actor, [*rows, *(c.row for c in choices)], request.path)
+    member_groups = queries.action_member_choices(rows, actor)
+    policy.log_reads(actor, {p.pk: p for _, ps in member_groups for p in ps}.values(), action=AccessAction.LIST,
+                     path=request.path)
     member_ids = services.current_member_agency_ids(obj.meeting, seated_only=True)
     discussions = {d.agenda_item_id: d.discussion for d in obj.items.all()}
     initial = {"status": obj.status, "minutes": obj.minutes, "events": obj.events, "topics": obj.topics,
@@ -391,7 +403,7 @@ def sitting(request, pk: int):
         if outcome.saved:
             messages.success(request, "議事録を保存しました。")
             return redirect("meetings:sitting", obj.pk)
-    context = _sitting_context(request, obj, rows, member_ids)
+    context = _sitting_context(request, obj, rows, member_ids, member_groups)
     context.update(form=form, conflict=outcome.conflict, governs=governs,
                    items_form=SittingItemsForm(choices=choices) if governs else None)
     return render(request, "meetings/sitting.html", context)
@@ -441,14 +453,16 @@ def action_add(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, request.actor, pk, action=AccessAction.EDIT, path=request.path)
     rows = queries.sitting_rows(obj, request.actor)
     form = ActionForm(request.POST, member_ids=services.current_member_agency_ids(obj.meeting, seated_only=True),
-                      agenda_rows=rows)
+                      agenda_rows=rows, member_groups=queries.action_member_choices(rows, request.actor))
     try:
         if not form.is_valid():
             raise ValidationError("役割・担当機関・期日を確かめてください。" + " ".join(
                 str(e) for errs in form.errors.values() for e in errs))
         d = form.cleaned_data
+        members = list(Person.objects.filter(pk__in=d.get("members") or []))
         services.action_add(actor=request.actor, sitting=obj, description=d["description"], owner_agency=d["owner_agency"],
-                            owner_staff=d["owner_staff"], due_on=d["due_on"], agenda_item=_item(obj, d["agenda_item"]))
+                            owner_staff=d["owner_staff"], due_on=d["due_on"], agenda_item=_item(obj, d["agenda_item"]),
+                            members=members)
         messages.success(request, "役割分担を記録しました。担当機関のダッシュボードに表示されます。")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -461,7 +475,7 @@ def minutes_print(request, pk: int):
     obj = policy.meeting_get_or_404(Sitting, actor, pk, action=AccessAction.PRINT, path=request.path)
     rows = queries.sitting_rows(obj, actor)
     policy.log_reads(actor, [r.subject for r in rows if r.subject is not None], action=AccessAction.PRINT, path=request.path)
-    context = _sitting_context(request, obj, rows, [])
+    context = _sitting_context(request, obj, rows, [], action=AccessAction.PRINT)
     context["printed_by"] = actor.staff
     context["printed_at"] = timezone.now()
     return render(request, "meetings/minutes_print.html", context)
@@ -472,7 +486,9 @@ def minutes_print(request, pk: int):
 
 @login_required
 def actions(request):
-    rows = list(queries.open_actions(request.actor)[:200])
+    rows = list(queries.open_actions(request.actor).prefetch_related("members")[:200])
+    _action_members_read(request, [a for a in rows if a.sitting.meeting.kind != MeetingKind.CHILD_PROTECTION_COUNCIL],
+                         AccessAction.LIST)
     return render(request, "meetings/actions.html", {"actions": rows, "today": timezone.localdate()})
 
 
