@@ -192,7 +192,7 @@ def generate(ctx: DemoContext) -> None:
     demo = Demo(ctx)
     town = ctx.data["municipality"].name if "municipality" in ctx.data else "デモ町"
     seed = ctx.data.get("seed_household")
-    seed_case = Case.objects.filter(household=seed).order_by("pk").first() if seed is not None else None
+    seed_case = Case.objects.filter(household=seed).order_by("-opened_on", "-pk").first() if seed is not None else None
     multi = list(Case.objects.filter(household__multi_issue=True, status__in=OPEN_STATUSES).order_by("pk")
                  .values_list("pk", flat=True)[: 24 if ctx.is_city else 6])
     child = list(Case.objects.filter(household__isnull=False, status__in=OPEN_STATUSES, agency=demo.agencies.get("child_support"))
