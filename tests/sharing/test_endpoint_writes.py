@@ -898,6 +898,9 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "reports/": ro(NON_PERSONAL), "reports/figures.xlsx": ro(NON_PERSONAL),
     # a figure's rows (reads through the policy, logged)
     "reports/rows/<str:key>/": ro(key="consultations"), "reports/rows/<str:key>/export.xlsx": ro(key="referrals"),
+    # 事業目標・評価指標 (the planner's targets: no personal data)
+    "reports/targets/": ro(NON_PERSONAL), "reports/targets/new/": ro(NON_PERSONAL),
+    "reports/targets/<int:pk>/": ro(NON_PERSONAL, pk=MISSING),
 }
 
 # ... and every operation of /api/openapi.json (its routes under api/ are covered by their operations).

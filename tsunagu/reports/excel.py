@@ -19,13 +19,15 @@ from tsunagu.core.fiscal import fiscal_year_label
 
 from .figures import FIGURES, NOT_YET, Table
 from .rows import RowList
+from .targets import Progress, as_number
 
 HEADER = Font(bold=True)
 ALL_AGENCIES = "全機関"
 
 
-def workbook(table: Table, scope_label: str) -> bytes:
-    """Texts (agency names among them) are string cells, never formulas (tsunagu.core.cells)."""
+def workbook(table: Table, scope_label: str, *, progress: list[Progress] | None = None) -> bytes:
+    """Texts (agency names among them) are string cells, never formulas (tsunagu.core.cells). With `progress`
+    (every agency together), a sheet 事業目標 follows the 月別 sheet."""
     book = Workbook()
     by_month: Worksheet = book.worksheets[0]  # a new workbook's one sheet
     by_month.title = "月別"
@@ -40,6 +42,9 @@ def workbook(table: Table, scope_label: str) -> bytes:
     by_month.append(xlsx_row(by_month, ["複合課題世帯数・参加支援の人数の年度計は、同じ世帯・人を一度だけ数えます（月の合計とは一致しません）。"
                                         "複合課題世帯数は各機関が受付で把握した世帯です（名寄せによる把握は含みません）。"
                                         "回答日数は最初の受理・辞退までの暦日数の中央値で、未回答のつなぎは未回答件数に数えます。"]))
+
+    if progress:
+        _targets(book.create_sheet("事業目標"), table, progress)
 
     by_agency: Worksheet = book.create_sheet("機関別")
     by_agency.append(xlsx_row(by_agency, ["機関", *[f.label for f in FIGURES]]))
@@ -63,6 +68,22 @@ def workbook(table: Table, scope_label: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _targets(sheet: Worksheet, table: Table, progress: list[Progress]) -> None:
+    """Each target: what the year has done (cumulative where it is a count) and the target, month by month."""
+    sheet.append(xlsx_row(sheet, [f"{table.label} 事業目標・評価指標（実施計画）の実績"]))
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(xlsx_row(sheet, ["事業目標・評価指標", "集計の項目", "目標値", "単位", "",
+                                  *[f"{m.month}月" for m in table.months], "年度", "達成率（%）"]))
+    for p in progress:
+        goal = as_number(p.target.value)
+        head = [p.target.title, p.figure.label, goal, p.figure.unit]
+        sheet.append(xlsx_row(sheet, [*head, "実績（累計）" if p.cumulative else "実績",
+                                      *[m.actual for m in p.months], p.actual, p.rate]))
+        planned = "目標（上限）" if p.figure.fewer_is_better else ("目標（按分）" if p.cumulative else "目標")
+        sheet.append(xlsx_row(sheet, ["", "", "", "", planned, *[m.planned for m in p.months], goal, None]))
+    _header(sheet, 2)
 
 
 def row_workbook(found: RowList, scope_label: str) -> bytes:

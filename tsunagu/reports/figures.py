@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Min, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -53,6 +53,7 @@ class Figure:
     median: bool = False  # a median of days, not a count
     from_answers: bool = False  # read from the referrals' answers (`_answer_days`), not counted row by row
     rows: str = ""  # what its row list (reports.rows) shows: consultation, household, plan, sitting, referral, person
+    fewer_is_better: bool = False  # a target on it is a ceiling (days to answer, referrals left waiting)
 
 
 FIGURES = [
@@ -64,8 +65,9 @@ FIGURES = [
     Figure("support_meetings", "支援会議 開催回数", "回", rows="sitting"),
     Figure("multi_agency_meetings", "重層的支援会議 開催回数", "回", rows="sitting"),
     Figure("referrals", "つなぎ件数", "件", rows="referral"),
-    Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True, from_answers=True, rows="referral"),
-    Figure("unanswered_referrals", "つなぎの未回答件数", "件", from_answers=True, rows="referral"),
+    Figure("answer_days", "つなぎの回答日数（中央値）", "日", median=True, from_answers=True, rows="referral",
+           fewer_is_better=True),
+    Figure("unanswered_referrals", "つなぎの未回答件数", "件", from_answers=True, rows="referral", fewer_is_better=True),
     Figure("participants", "参加支援の人数", "人", distinct=True, rows="person"),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
@@ -201,6 +203,18 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     agency_ids = {a for a in table.year if a is not None}
     table.agencies = list(Agency.objects.filter(pk__in=agency_ids).order_by("kana", "name", "pk"))
     return table
+
+
+def first_months(source: Source) -> dict[date, int]:
+    """For a figure that counts each person or household once in the year: how many were first counted in each
+    month (one query), so that the months add up to the year."""
+    assert source.distinct is not None
+    firsts = source.rows.values(source.distinct).annotate(first=Min(source.when)).order_by()
+    counted: dict[date, int] = defaultdict(int)
+    for row in firsts:
+        first = _as_date(row["first"])
+        counted[first.replace(day=1)] += 1
+    return dict(counted)
 
 
 def _count(table: Table, key: str, qs: QuerySet[Any], agency: str, when: str, *, distinct: str | None = None) -> None:

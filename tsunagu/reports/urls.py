@@ -9,4 +9,7 @@ urlpatterns = [
     path("figures.xlsx", views.export, name="export"),
     path("rows/<str:key>/", views.figure_rows, name="rows"),
     path("rows/<str:key>/export.xlsx", views.figure_rows_export, name="rows_export"),
+    path("targets/", views.target_list, name="targets"),
+    path("targets/new/", views.target_form, name="target_new"),
+    path("targets/<int:pk>/", views.target_form, name="target_edit"),
 ]

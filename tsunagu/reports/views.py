@@ -5,17 +5,24 @@ A figure's row list (`reports.rows`) shows the rows the reader has a basis for, 
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.actor import ActorRequest
 from tsunagu.agencies.models import Agency
-from tsunagu.agencies.permissions import is_planner, staff_required
+from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year, fiscal_year_label, month_starts
+from tsunagu.core.forms import EditOutcome, conflict_rows, save_or_conflict
 
-from . import excel, rows
+from . import excel, rows, services, targets
+from .chart import chart
 from .figures import BY_KEY, FIGURES, Table, agency_in_scope, yearly_figures
+from .forms import TargetForm
+from .models import Target
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +54,13 @@ def index(request: ActorRequest) -> HttpResponse:
         "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
         "by_month": _with_months(table), "by_agency": _with_figures(table) if agency is None else [],
         "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
+        "progress": [(p, chart(p)) for p in _progress(table)] if agency is None else [],
     })
+
+
+def _progress(table: Table) -> list[targets.Progress]:
+    """The 実施計画's targets against every agency's figures (a target is the municipality's)."""
+    return targets.progress(table, list(targets.year_targets(table.fiscal_year)))
 
 
 def _with_months(table: Table) -> list[dict[str, object]]:
@@ -64,7 +77,8 @@ def _with_figures(table: Table) -> list[dict[str, object]]:
 def export(request: ActorRequest) -> HttpResponse:
     year, agency, _ = _choice(request)
     table = yearly_figures(year, agency_id=agency.pk if agency else None)
-    content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES)
+    content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES,
+                             progress=_progress(table) if agency is None else [])
     response = HttpResponse(content, content_type=XLSX)
     suffix = f"-{agency.pk}" if agency else ""
     response["Content-Disposition"] = f'attachment; filename="figures-{year}{suffix}.xlsx"'
@@ -115,3 +129,52 @@ def figure_rows_export(request: ActorRequest, key: str) -> HttpResponse:
     when = month.strftime("%Y-%m") if month else str(year)
     response["Content-Disposition"] = f'attachment; filename="rows-{key}-{when}{f"-{agency.pk}" if agency else ""}.xlsx"'
     return response
+
+
+def _target_year(request: ActorRequest) -> int:
+    try:
+        return services.year_allowed(request.GET.get("year") or fiscal_year(timezone.localdate()))
+    except ValidationError:  # a bad year in the address shows this year's targets
+        return fiscal_year(timezone.localdate())
+
+
+@planner_required
+def target_list(request: ActorRequest) -> HttpResponse:
+    """実施計画の事業目標・評価指標 of one 年度: the guideline's examples (set or not) and the planner's own."""
+    year = _target_year(request)
+    set_targets = list(targets.year_targets(year))
+    by_example = {t.guideline: t for t in set_targets if t.guideline}
+    return render(request, "reports/targets.html", {
+        "year": year, "label": fiscal_year_label(year),
+        "examples": [(e, by_example.get(e.key), BY_KEY[e.figure]) for e in targets.examples()],
+        "own": [(t, BY_KEY.get(t.figure)) for t in set_targets if not t.guideline],
+        "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
+    })
+
+
+@planner_required
+def target_form(request: ActorRequest, pk: int | None = None) -> HttpResponse:
+    """A target set or edited. An edit states the version it began from: one saved meanwhile is shown beside it."""
+    target = get_object_or_404(Target, pk=pk) if pk is not None else None
+    example = next((e for e in targets.GUIDELINE if e.key == request.GET.get("guideline")), None)
+    initial: dict[str, object] = {"fiscal_year": request.GET.get("year") or fiscal_year(timezone.localdate())}
+    if target is not None:
+        initial = {"fiscal_year": target.fiscal_year, "title": target.title, "figure": target.figure,
+                   "value": targets.as_number(target.value), "guideline": target.guideline, "version": target.version}
+    elif example is not None:
+        initial.update(title=example.title, figure=example.figure, guideline=example.key)
+    form = TargetForm(request.POST or None, initial=initial)
+    outcome = EditOutcome()
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        outcome = save_or_conflict(lambda: services.target_save(
+            actor=request.actor, target=target, expected_version=version, **data), form)
+        if outcome.saved:
+            messages.success(request, f"「{outcome.value.title}」の目標を保存しました。")
+            return redirect(f"{reverse('reports:targets')}?year={outcome.value.fiscal_year}")
+    return render(request, "reports/target_form.html", {
+        "form": form, "target": target, "conflict": outcome.conflict,
+        "conflict_rows": conflict_rows(outcome.conflict, form, ["fiscal_year", "title", "figure", "value"]),
+        "year": initial["fiscal_year"],
+    })
