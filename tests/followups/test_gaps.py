@@ -164,3 +164,15 @@ def test_the_coordinators_badge_adds_overdue_cases_unanswered_referrals_and_quie
 def test_the_info_only_kind_says_it_lists_the_latest_first(coordinator, client_for):
     page = client_for(coordinator).get("/followups/gaps/info_only/").content.decode()
     assert "最後の相談が新しい順に表示します" in page and "古い順に表示します" not in page
+
+
+def test_a_voided_consultation_does_not_make_a_household_info_only(alice, coordinator):
+    a = actor(alice)
+    household = _multi_issue_household(a)
+    consultation = cases.consultation_record(actor=a, route=Route.PHONE, consulter=Consulter.SELF,
+                                             main_complaint="間違えて記録した", household=household,
+                                             outcome=Outcome.INFO_ONLY)
+    assert [r.subject for r in _sections(coordinator)["info_only"].rows]
+    cases.consultation_void(actor=a, consultation=consultation, reason="別の世帯と取り違えた")
+    assert not _sections(coordinator)["info_only"].rows
+    assert _sections(coordinator)["no_lead"].rows  # still a multi-issue household no agency supports

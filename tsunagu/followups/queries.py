@@ -9,7 +9,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,10 +39,19 @@ from tsunagu.cases.models import (
     ReferralStatus,
     SupportPlan,
 )
-from tsunagu.people.models import Household
+from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.sharing import policy
 
-from .models import ACTIVE_OUTREACH, FollowUp, FollowUpStatus, NoticedBy, Outreach, OutreachVisit
+from .models import (
+    ACTIVE_OUTREACH,
+    FollowUp,
+    FollowUpStatus,
+    NoticedBy,
+    Outreach,
+    OutreachVisit,
+    VisitFrequency,
+    VisitPlan,
+)
 
 DUE_SOON_DAYS = 14
 OUTREACH_QUIET_DAYS = 30
@@ -178,7 +202,7 @@ def _households_without_lead(today: date) -> list[dict]:
     are joined and aggregated per household (a handful each, through the household index)."""
     open_case = Case.objects.filter(household=OuterRef("pk"), status__in=[*OPEN_STATUSES, CaseStatus.WATCHING],
                                     archived_at__isnull=True)
-    recent_info_only = Q(consultations__outcome=Outcome.INFO_ONLY,
+    recent_info_only = Q(consultations__outcome=Outcome.INFO_ONLY, consultations__voided_at__isnull=True,
                          consultations__received_on__gte=today - timedelta(days=INFO_ONLY_LOOKBACK_DAYS))
     rows = list(Household.objects.filter(~Exists(open_case), multi_issue=True, archived_at__isnull=True)
                 .values("pk", "agency__name", "multi_issue_fields")
@@ -213,6 +237,31 @@ def _quiet_outreach(today: date) -> QuerySet:
     return Outreach.objects.filter(~Exists(recent), status__in=ACTIVE_OUTREACH, archived_at__isnull=True)
 
 
+def _overdue_visits(today: date) -> QuerySet:
+    return VisitPlan.objects.filter(due_on__lt=today, case__archived_at__isnull=True)
+
+
+_OUTREACH_COLUMNS = ("g_pk", "g_household", "g_case", "g_agency", "g_since", "g_by", "g_source")
+
+
+def _outreach_kind(today: date, offset: int, limit: int) -> tuple[list[dict], int]:
+    """The outreach kind: quiet アウトリーチ and 訪問計画 past their date, oldest first — one query for the page (a
+    UNION of the two, each row naming its source), and one count of each half."""
+    quiet = _quiet_outreach(today).annotate(
+        g_pk=F("pk"), g_household=F("household_id"), g_case=Cast(Value(None), IntegerField()), g_agency=F("agency__name"),
+        g_since=F("noticed_on"), g_by=F("noticed_by"), g_source=Value("outreach", output_field=CharField()))
+    visits = _overdue_visits(today).annotate(
+        g_pk=F("pk"), g_household=F("case__household_id"), g_case=F("case_id"), g_agency=F("agency__name"),
+        g_since=F("due_on"), g_by=F("frequency"), g_source=Value("visit", output_field=CharField()))
+    both = quiet.order_by().values(*_OUTREACH_COLUMNS).union(visits.order_by().values(*_OUTREACH_COLUMNS), all=True)
+    rows = list(both.order_by("g_since", "g_source", "g_pk")[offset:offset + limit])
+    return rows, _outreach_total(today)
+
+
+def _outreach_total(today: date) -> int:
+    return _quiet_outreach(today).count() + _overdue_visits(today).count()
+
+
 # kind -> its heading, in the list's order
 GAP_KINDS = {
     "no_lead": "主担当機関のない複合課題世帯",
@@ -220,23 +269,23 @@ GAP_KINDS = {
     "unanswered": "回答期日を過ぎたつなぎ",
     "followups": "期限を過ぎたフォローアップ",
     "info_only": "「情報提供で終了」した複合課題世帯",
-    "outreach": "アウトリーチの対象（30日以上訪問なし）",
+    "outreach": "アウトリーチの対象（30日以上訪問なし・訪問予定日を過ぎた訪問）",
 }
 
 
 def _kind_rows(kind: str, today: date, offset: int, limit: int, households: list | None) -> tuple[list, int]:
     """One kind's rows offset..offset+limit, oldest first (as plain values), and its total: one query (the two
-    household kinds share `households`, read once by the caller)."""
+    household kinds share `households`, read once by the caller; the outreach kind, three)."""
     if kind in ("no_lead", "info_only"):
         chosen = ([h for h in households or [] if not h["info_only"]] if kind == "no_lead"
                   else [h for h in households or [] if h["info_only"]][::-1])  # info_only: the latest first
         return chosen[offset:offset + limit], len(chosen)
+    if kind == "outreach":
+        return _outreach_kind(today, offset, limit)
     qs, order = {
         "declined": lambda: (_declined_everywhere(), ("last_declined", "case_id")),
         "unanswered": lambda: (_unanswered(today), ("due_on", "pk")),
         "followups": lambda: (_overdue_followups(today), ("oldest", "case_id")),
-        "outreach": lambda: (_quiet_outreach(today).values("pk", "household_id", "agency__name", "noticed_on",
-                                                           "noticed_by"), ("noticed_on", "pk")),
     }[kind]()
     return _window(qs, order, offset, limit)
 
@@ -246,9 +295,11 @@ def _sections(actor, today: date, kinds: list[str], offset: int, limit: int, pat
     logged as a list read."""
     households = _households_without_lead(today) if {"no_lead", "info_only"} & set(kinds) else None
     found = {kind: _kind_rows(kind, today, offset, limit, households) for kind in kinds}
-    case_ids = {r["case_id"] for kind in ("declined", "unanswered", "followups") if kind in found for r in found[kind][0]}
+    case_ids = ({r["case_id"] for kind in ("declined", "unanswered", "followups") if kind in found for r in found[kind][0]}
+                | {o["g_case"] for o in found.get("outreach", ([], 0))[0] if o["g_case"]})
     household_ids = ({h["pk"] for kind in ("no_lead", "info_only") if kind in found for h in found[kind][0]}
-                     | {o["household_id"] for o in found.get("outreach", ([], 0))[0] if o["household_id"]})
+                     | {o["g_household"] for o in found.get("outreach", ([], 0))[0]
+                        if o["g_household"] and o["g_source"] == "outreach"})
     cases, named_households = _names(actor, case_ids, household_ids)
     policy.log_reads(actor, [*cases.values(), *named_households.values()], action="list", path=path)
     return [GapSection(kind, GAP_KINDS[kind], [_BUILDERS[kind](r, cases, named_households) for r in rows], total)
@@ -333,14 +384,24 @@ def _followup_row(f, cases, households) -> GapRow:
 
 
 def _outreach_row(o, cases, households) -> GapRow:
-    if o["household_id"] and o["household_id"] in households:
-        label, url = households[o["household_id"]].name, reverse("followups:outreach_detail", args=[o["pk"]])
+    if o["g_source"] == "visit":
+        return _visit_row(o, cases)
+    if o["g_household"] and o["g_household"] in households:
+        label, url = households[o["g_household"]].name, reverse("followups:outreach_detail", args=[o["g_pk"]])
     else:
-        label, url = _hidden(o["agency__name"]), ""
-    noticed_by = NoticedBy(o["noticed_by"]).label if o["noticed_by"] in NoticedBy.values else o["noticed_by"]
-    return GapRow("outreach", label, o["agency__name"], o["noticed_on"],
-                  f"{noticed_by}からの気づき（{o['noticed_on']:%Y-%m-%d}）があるが、30日以上訪問していない。",
+        label, url = _hidden(o["g_agency"]), ""
+    noticed_by = NoticedBy(o["g_by"]).label if o["g_by"] in NoticedBy.values else o["g_by"]
+    return GapRow("outreach", label, o["g_agency"], o["g_since"],
+                  f"{noticed_by}からの気づき（{o['g_since']:%Y-%m-%d}）があるが、30日以上訪問していない。",
                   "訪問して様子を記録する。本人とつながったら「つながった」にする。", url)
+
+
+def _visit_row(o, cases) -> GapRow:
+    label, url = _case_label(o["g_case"], o["g_agency"], cases)
+    frequency = VisitFrequency(o["g_by"]).label if o["g_by"] in VisitFrequency.values else o["g_by"]
+    return GapRow("outreach", label, o["g_agency"], o["g_since"],
+                  f"訪問予定日（{o['g_since']:%Y-%m-%d}）を過ぎても訪問の記録がない（訪問頻度: {frequency}）。",
+                  "担当者が訪問して記録する（次回の訪問予定が立つ）。", url)
 
 
 _BUILDERS = {"no_lead": _no_lead_row, "declined": _declined_row, "unanswered": _unanswered_row,
@@ -348,12 +409,13 @@ _BUILDERS = {"no_lead": _no_lead_row, "declined": _declined_row, "unanswered": _
 
 
 def gap_total(today: date | None = None) -> int:
-    """For the coordinator's dashboard badge: overdue follow-ups (one per case), unanswered referrals and quiet
-    outreach — one query, the last two counted in subqueries."""
+    """For the coordinator's dashboard badge: overdue follow-ups (one per case), unanswered referrals, quiet
+    outreach and overdue visits — one query, the last three counted in subqueries."""
     today = today or timezone.localdate()
     referrals = Referral.objects.filter(status=ReferralStatus.REQUESTED, due_on__lt=today)
     total = FollowUp.objects.filter(status=FollowUpStatus.PLANNED, due_on__lt=today).aggregate(
-        n=Count("case_id", distinct=True) + _count(referrals) + _count(_quiet_outreach(today)))["n"]
+        n=Count("case_id", distinct=True) + _count(referrals) + _count(_quiet_outreach(today))
+        + _count(_overdue_visits(today)))["n"]
     return total or 0
 
 
@@ -364,6 +426,82 @@ def _count(qs: QuerySet) -> Subquery:
 
 
 def case_panel(case: Case, actor) -> dict:
-    """For the case page's follow-up panel (the caller has read `case` through the policy)."""
+    """For the case page's follow-up panel (the caller has read `case` through the policy): its follow-ups and the
+    acting agency's 訪問計画 on it."""
     return {"case": case, "followups": list(case.followups.order_by("due_on", "pk")[:24]),
-            "may_edit": policy.may_edit(case, actor)}
+            "visit_plan": VisitPlan.objects.filter(case=case, agency_id=actor.agency_id).first(),
+            "today": timezone.localdate(), "may_edit": policy.may_edit(case, actor)}
+
+
+# ---- 訪問計画 ----
+
+
+def _with_cases(actor, plans: list[VisitPlan]) -> list[VisitPlan]:
+    """Of `plans`, those whose case the actor may see; each `.case` the policy's row with its basis, its person or
+    household loaded (one query)."""
+    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={p.case_id for p in plans}), actor, with_basis=True)
+             .select_related("person", "household")}
+    shown = []
+    for plan in plans:
+        if plan.case_id in cases:
+            plan.case = cases[plan.case_id]
+            shown.append(plan)
+    return shown
+
+
+def overdue_visits(actor, *, limit: int = 8) -> tuple[list[VisitPlan], int]:
+    """The acting agency's visits past their date on cases the actor may see (oldest first, up to `limit`), and how
+    many of its visits are overdue in all (a number only, for the badge). Three queries."""
+    overdue = VisitPlan.objects.filter(agency_id=actor.agency_id, due_on__lt=timezone.localdate())
+    rows = list(overdue.select_related("staff").order_by("due_on", "pk")[:limit])
+    if not rows:
+        return [], 0
+    return _with_cases(actor, rows), overdue.count()
+
+
+@dataclass
+class RouteStop:
+    """One visit of a day's 訪問予定表: the plan, whom to visit (the persons the actor may see) and where."""
+
+    plan: VisitPlan
+    name: str
+    address: str
+    persons: list
+    household: Household | None = None  # the household row, when the actor may see it
+
+
+def day_route(actor, day: date) -> list[RouteStop]:
+    """The worker's 訪問予定表 for `day`: her visits due by then (overdue ones included), in the order she gave them,
+    on cases she may see. A household visit names the current members she may see (`policy.checked_rows`). The
+    caller logs `route_reads(stops)`. Three queries."""
+    plans = list(VisitPlan.objects.filter(agency_id=actor.agency_id, staff=actor.staff, due_on__lte=day)
+                 .order_by("route_position", "due_on", "pk")[:100])
+    plans = _with_cases(actor, plans)
+    household_ids = {p.case.household_id for p in plans if p.case.household_id}
+    members: dict[int, list[Person]] = {}
+    for m in (HouseholdMember.objects.filter(household_id__in=household_ids, left_on__isnull=True)
+              .select_related("person").order_by("-is_head", "person__birth_date", "pk")):
+        members.setdefault(m.household_id, []).append(m.person)
+    stops = []
+    for plan in plans:
+        case = plan.case
+        if case.household_id:
+            household = next(iter(policy.checked_rows(actor, [case.household])), None)
+            stops.append(RouteStop(plan, household.name if household else case.label, household.address if household else "",
+                                   policy.checked_rows(actor, members.get(case.household_id, [])), household))
+        else:
+            stops.append(RouteStop(plan, case.person.name, case.person.address, policy.checked_rows(actor, [case.person])))
+    return stops
+
+
+def route_reads(stops: list[RouteStop]) -> list:
+    """Every row a 訪問予定表 shows, once each, for `policy.log_reads`."""
+    rows: dict = {}
+    for stop in stops:
+        rows[("case", stop.plan.case.pk)] = stop.plan.case
+        if stop.household is not None:
+            rows[("household", stop.household.pk)] = stop.household
+        for person in stop.persons:
+            rows[("person", person.pk)] = person
+    return list(rows.values())
+
