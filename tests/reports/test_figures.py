@@ -19,6 +19,7 @@ from tsunagu.core.cells import WAREKI_MONTH
 from tsunagu.meetings.models import Meeting, MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
 from tsunagu.reports.figures import yearly_figures
+from tsunagu.resources.models import ActivityMonth, CommunityActivity, CommunityPlace
 from tsunagu.sharing import policy
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,15 @@ def year_of_work(world, alice, bob):  # noqa: F811
     for started in (date(2025, 5, 1), date(2025, 7, 1)):
         Placement.objects.create(case=world.son_case, person=world.son, service=farm, agency=own, created_by=alice,
                                  purpose="work_experience", started_on=started)
+    # 地域づくり: a サロン run by the partner, in May (12 people, both agencies) and June (8, the own agency alone);
+    # its March before the year is left out
+    salon = CommunityActivity.objects.create(place=CommunityPlace.objects.create(
+        service=resource("ふれあいサロン", kind="informal"), recorded_by=partner), name="ふれあいサロン", agency=partner)
+    for month, participants, agencies in ((date(2025, 5, 1), 12, [own, partner]), (date(2025, 6, 1), 8, [own]),
+                                          (date(2025, 3, 1), 5, [own])):
+        recorded = ActivityMonth.objects.create(activity=salon, month=month, participants=participants,
+                                                recorded_by=partner)
+        recorded.agencies.set(agencies)
     return own, partner
 
 
@@ -108,6 +118,14 @@ def test_every_figure_per_month_and_agency(year_of_work):
 
     assert table.value("participants", own.pk, may) == 1 and table.value("participants", own.pk, jul) == 1
     assert table.value("participants", own.pk) == 1 and table.value("participants") == 1
+
+    # the farm's provider hosted both placements: one cooperating business
+    assert table.value("cooperating_businesses", own.pk, may) == 1 and table.value("cooperating_businesses") == 1
+    assert table.value("community_places", partner.pk, may) == 1 and table.value("community_places") == 1
+    assert [table.value("community_participants", partner.pk, m) for m in (may, jun)] == [12, 8]
+    assert table.value("community_participants") == 20 and table.value("community_participants", own.pk) == 0
+    assert [table.value("community_agencies", None, m) for m in (may, jun)] == [2, 1]
+    assert table.value("community_agencies") == 2
 
     assert {a.pk for a in table.agencies} == {own.pk, partner.pk}
 

@@ -861,6 +861,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "resources/hsds.zip": ro(NON_PERSONAL), "resources/offers/": ro(NON_PERSONAL),
     "resources/offers/<int:pk>/": ro(NON_PERSONAL, pk=MISSING), "resources/offers/<int:pk>/status/": ro(NON_PERSONAL, pk=MISSING),
     "resources/needs/": ro(NON_PERSONAL), "resources/needs/<int:pk>/met/": ro(NON_PERSONAL, pk=MISSING),
+    "resources/community/": ro(NON_PERSONAL), "resources/community/<int:pk>/": ro(NON_PERSONAL, pk=MISSING),
     "resources/placements/case/<int:case_pk>/": writes(W("placement for the subject", placement_new)),
     "resources/placements/<int:pk>/": ro(pk="placement"),
     "resources/placements/<int:pk>/check-in/": writes(W("check in on the recorder's placement", placement_check_in)),

@@ -19,6 +19,11 @@ household once over the year, which is not the sum of the months.
                             (cases.queries.referral_answer_days, as on the workspace's network page)
     つなぎの未回答件数      referrals sent and still waiting for an answer, not in the median
     参加支援の人数          persons whose 参加支援 placement started, by the agency that made it (each once)
+    協力事業者数            the organizations (運営団体) of the resources hosting those placements (each once)
+    地域づくりの拠点数      the 地域づくりの拠点 (resources.CommunityPlace) where an activity was recorded in the month,
+                            by the agency running it (each once)
+    地域づくりの参加者数    the activities' monthly 延べ参加者数, summed
+    地域づくりの参加機関数  the agencies taking part in those activities (each once)
 
 Archived consultations and those taken back (取消: `Consultation.voided_at`, recorded by mistake) are left out of
 both consultation figures; everything else counts, the 要保護児童対策地域協議会 compartment included: the figures
@@ -30,8 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Min, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
@@ -42,6 +47,7 @@ from tsunagu.cases.queries import ReferralAnswer, referral_answer_days, referral
 from tsunagu.core.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
+from tsunagu.resources.models import ActivityAgency, ActivityMonth
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,10 @@ FIGURES = [
            fewer_is_better=True),
     Figure("unanswered_referrals", "つなぎの未回答件数", "件", from_answers=True, rows="referral", fewer_is_better=True),
     Figure("participants", "参加支援の人数", "人", distinct=True, rows="person"),
+    Figure("cooperating_businesses", "協力事業者数（参加支援）", "事業者", distinct=True, rows="organization"),
+    Figure("community_places", "地域づくりの拠点数", "か所", distinct=True, rows="place"),
+    Figure("community_participants", "地域づくりの参加者数（延べ）", "人", rows="activity_month"),
+    Figure("community_agencies", "地域づくりの参加機関数", "機関", distinct=True, rows="agency"),
 ]
 BY_KEY = {f.key: f for f in FIGURES}
 NOT_YET = ""  # a month of the year still to come
@@ -151,6 +161,7 @@ class Source:
     agency: str
     when: str
     distinct: str | None = None
+    summed: str | None = None  # a column added up (延べ人数), not rows counted
 
 
 def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | None = None) -> dict[str, Source]:
@@ -166,12 +177,16 @@ def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | Non
                                   held_on__lte=today or timezone.localdate())
     referrals = Referral.objects.filter(sent_at__gte=since, sent_at__lt=until)
     placements = Placement.objects.filter(started_on__range=(start, end))
+    activity_months = ActivityMonth.objects.filter(month__range=(start, end))
+    taking_part = ActivityAgency.objects.filter(activity_month__month__range=(start, end))
     if agency_id is not None:
         consultations = consultations.filter(agency_id=agency_id)
         plans = plans.filter(agency_id=agency_id)
         held = held.filter(meeting__convened_by_id=agency_id)
         referrals = referrals.filter(from_agency_id=agency_id)
         placements = placements.filter(agency_id=agency_id)
+        activity_months = activity_months.filter(activity__agency_id=agency_id)
+        taking_part = taking_part.filter(activity_month__activity__agency_id=agency_id)
     return {
         "consultations": Source(consultations, "agency_id", "received_on"),
         "multi_issue_households": Source(consultations.filter(household__multi_issue=True), "agency_id", "received_on",
@@ -188,6 +203,12 @@ def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | Non
         "unanswered_referrals": Source(referrals.filter(answered_at__isnull=True, status=ReferralStatus.REQUESTED),
                                        "from_agency_id", "sent_at"),
         "participants": Source(placements, "agency_id", "started_on", distinct="person_id"),
+        "cooperating_businesses": Source(placements.filter(service__organization__isnull=False), "agency_id",
+                                         "started_on", distinct="service__organization_id"),
+        "community_places": Source(activity_months, "activity__agency_id", "month", distinct="activity__place_id"),
+        "community_participants": Source(activity_months, "activity__agency_id", "month", summed="participants"),
+        "community_agencies": Source(taking_part, "activity_month__activity__agency_id", "activity_month__month",
+                                     distinct="agency_id"),
     }
 
 
@@ -197,7 +218,7 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     found = sources(fiscal_year, agency_id=agency_id)
     for key, source in found.items():
         if not BY_KEY[key].from_answers:
-            _count(table, key, source.rows, source.agency, source.when, distinct=source.distinct)
+            _count(table, key, source)
     _answer_days(table, referral_answers(found["referrals"].rows))
 
     agency_ids = {a for a in table.year if a is not None}
@@ -217,13 +238,16 @@ def first_months(source: Source) -> dict[date, int]:
     return dict(counted)
 
 
-def _count(table: Table, key: str, qs: QuerySet[Any], agency: str, when: str, *, distinct: str | None = None) -> None:
+def _count(table: Table, key: str, source: Source) -> None:
     """Per agency and month, then the year per agency and for all (persons and households once each)."""
-    counted = Count(distinct, distinct=True) if distinct else Count("pk")
-    per_month = (qs.annotate(month=TruncMonth(when), by=F(agency)).values("by", "month")
+    qs, agency, when, distinct = source.rows, source.agency, source.when, source.distinct
+    counted: Count | Coalesce = Count(distinct, distinct=True) if distinct else Count("pk")
+    if source.summed:
+        counted = Coalesce(Sum(source.summed), 0)
+    per_month = (qs.annotate(in_month=TruncMonth(when), by=F(agency)).values("by", "in_month")
                  .annotate(n=counted).order_by())
     for row in per_month:
-        month = _as_date(row["month"])
+        month = _as_date(row["in_month"])
         table.cells[row["by"]][key][month] = row["n"]
         table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
         if not distinct:
@@ -231,8 +255,8 @@ def _count(table: Table, key: str, qs: QuerySet[Any], agency: str, when: str, *,
             table.year[None][key] = table.year[None].get(key, 0) + row["n"]
     if distinct:
         # the months of all agencies together, and the years, count each person or household once
-        for row in qs.annotate(month=TruncMonth(when)).values("month").annotate(n=counted).order_by():
-            table.cells[None][key][_as_date(row["month"])] = row["n"]
+        for row in qs.annotate(in_month=TruncMonth(when)).values("in_month").annotate(n=counted).order_by():
+            table.cells[None][key][_as_date(row["in_month"])] = row["n"]
         for row in qs.annotate(by=F(agency)).values("by").annotate(n=counted).order_by():
             table.year[row["by"]][key] = row["n"]
         table.year[None][key] = qs.aggregate(n=counted)["n"]

@@ -16,20 +16,23 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import DateTimeField, Model, QuerySet
+from django.db.models import DateTimeField, Model, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
+from tsunagu.agencies.models import Agency
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, Consultation, Referral, SupportPlan
 from tsunagu.cases.queries import referral_answer, referral_answer_days, referral_answers
 from tsunagu.core.pagination import page_of
 from tsunagu.meetings.models import Meeting, Sitting
 from tsunagu.people.models import Household, Person
+from tsunagu.resources.models import ActivityMonth, CommunityPlace, Organization
 from tsunagu.sharing import policy
 
-from .figures import BY_KEY, Figure, Source, sources
+from .figures import BY_KEY, Figure, Source, Value, sources
 
 PER_PAGE = 100
 
@@ -120,6 +123,36 @@ def _referral_line(row: Referral) -> Line:
                 reverse("cases:referral_detail", args=[row.pk]))
 
 
+def _organizations(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return Organization.objects.filter(pk__in=qs.values("service__organization_id")).order_by("name", "pk")
+
+
+def _places(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return (CommunityPlace.objects.filter(pk__in=qs.values("activity__place_id")).select_related("service")
+            .order_by("service__name", "pk"))
+
+
+def _agencies(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
+    return Agency.objects.filter(pk__in=qs.values("agency_id")).order_by("kana", "name", "pk")
+
+
+def _organization_line(row: Organization) -> Line:
+    return Line(None, "", row.name, "", "")
+
+
+def _place_line(row: CommunityPlace) -> Line:
+    return Line(None, "", row.service.name, "", reverse("resources:community_place", args=[row.pk]))
+
+
+def _activity_month_line(row: ActivityMonth) -> Line:
+    return Line(row.month, row.activity.agency.name, f"{row.activity.name}（{row.activity.place.service.name}）",
+                f"{row.participants}人", reverse("resources:community_place", args=[row.activity.place_id]))
+
+
+def _agency_line(row: Agency) -> Line:
+    return Line(None, "", row.name, "", "")
+
+
 KINDS: dict[str, Kind] = {
     "consultation": Kind(_own, _policy, _consultation_line),
     "household": Kind(_households, _policy, _household_line),
@@ -127,10 +160,16 @@ KINDS: dict[str, Kind] = {
     "sitting": Kind(_own, _sittings, _sitting_line, logged=False),
     "referral": Kind(_own, _policy, _referral_line),
     "person": Kind(_persons, _policy, _person_line),  # `visible` replaced per cell: see `_kind`
+    # 協力事業者 and 地域づくり name no one: every row is shown, nothing logged
+    "organization": Kind(_organizations, _own, _organization_line, logged=False),
+    "place": Kind(_places, _own, _place_line, logged=False),
+    "activity_month": Kind(_own, _own, _activity_month_line, logged=False),
+    "agency": Kind(_agencies, _own, _agency_line, logged=False),
 }
 RELATED = {
     Consultation: ["agency", "person", "household"], SupportPlan: ["agency", "case"],
     Sitting: ["meeting__convened_by"], Referral: ["from_agency", "to_agency", "person", "case"],
+    ActivityMonth: ["activity__agency", "activity__place__service"],
 }
 COLUMNS = {  # the workbook's and the page's column heads, by kind
     "consultation": ("受付日", "受付機関", "本人・世帯", "主訴"),
@@ -139,6 +178,10 @@ COLUMNS = {  # the workbook's and the page's column heads, by kind
     "sitting": ("開催日", "主催機関", "会議", "回"),
     "referral": ("依頼日", "依頼元", "対象", "依頼先・状況"),
     "person": ("", "", "本人", ""),
+    "organization": ("", "", "協力事業者（運営団体）", ""),
+    "place": ("", "", "拠点", ""),
+    "activity_month": ("月", "運営する機関", "活動（拠点）", "参加者数（延べ）"),
+    "agency": ("", "", "参加機関", ""),
 }
 
 
@@ -154,12 +197,12 @@ class RowList:
     shown: int  # the rows the reader has a basis for
     lines: list[Line] = field(default_factory=list)
     page: Page[Any] | None = None
-    median: float | int | None = None  # the answer days' figure: a median of every answered row, hidden ones too
+    median: Value | None = None  # a median of every answered row (hidden ones too), or a sum (延べ人数)
 
     @property
-    def value(self) -> float | int | None:
+    def value(self) -> Value | None:
         """The figure of this cell, as the 集計 shows it."""
-        return self.median if self.figure.median else self.total
+        return self.median if self.median is not None or self.figure.median else self.total
 
     @property
     def hidden(self) -> int:
@@ -180,11 +223,22 @@ def cell_rows(source: Source, *, agency_id: int | None, month: date | None) -> Q
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         start: date | datetime = month
         end: date | datetime = following
-        if isinstance(qs.model._meta.get_field(source.when), DateTimeField):
+        if isinstance(_field(qs.model, source.when), DateTimeField):
             tz = timezone.get_current_timezone()
             start, end = datetime.combine(month, time.min, tz), datetime.combine(following, time.min, tz)
         qs = qs.filter(**{f"{source.when}__gte": start, f"{source.when}__lt": end})
     return qs
+
+
+def _field(model: type[Model], path: str) -> Any:
+    """The model field at the end of a lookup path (`activity_month__month`)."""
+    *through, last = path.split("__")
+    for name in through:
+        related = model._meta.get_field(name).related_model
+        if not isinstance(related, type):
+            raise LookupError(path)
+        model = related
+    return model._meta.get_field(last)
 
 
 def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
@@ -200,14 +254,18 @@ class _Prepared:
     kind: Kind
     total: int
     shown: QuerySet[Any]
-    median: float | int | None
+    median: Value | None
 
 
 def _prepared(actor: Actor, key: str, fiscal_year: int, agency_id: int | None, month: date | None) -> _Prepared:
     figure = BY_KEY[key]
     source = sources(fiscal_year, agency_id=agency_id)[key]
     cell = cell_rows(source, agency_id=agency_id, month=month)
-    median = referral_answer_days(referral_answers(cell)).median if figure.median else None
+    median: Value | None = None
+    if figure.median:
+        median = referral_answer_days(referral_answers(cell)).median
+    elif source.summed:  # 延べ人数: the rows' numbers added up
+        median = cell.aggregate(n=Coalesce(Sum(source.summed), 0))["n"]
     kind = _kind(figure, cell)
     subjects = kind.subjects(cell, actor)
     total = subjects.count()

@@ -167,3 +167,38 @@ class NeedForm(JapaneseForm):
 
 class ImportForm(JapaneseForm):
     file = forms.FileField(label="Excel ファイル（.xlsx）")
+
+
+# ---------- 地域づくり: 拠点, activities and their months ----------
+
+
+class CommunityPlaceForm(JapaneseForm):
+    service = forms.ModelChoiceField(label="拠点にする社会資源", queryset=Service.objects.none(),
+                                     error_messages={"required": "拠点にする社会資源を選んでください。",
+                                                     "invalid_choice": "社会資源を一覧から選んでください。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["service"])
+        field.queryset = Service.objects.filter(status="active", community_place__isnull=True).order_by("name")
+
+
+class CommunityActivityForm(JapaneseForm):
+    name = forms.CharField(label="活動名", max_length=120, error_messages={"required": "活動名を入力してください（例：ふれあいサロン）。"})
+
+
+class ActivityMonthForm(JapaneseForm):
+    activity = forms.TypedChoiceField(label="活動", coerce=int, error_messages={"required": "活動を選んでください。"})
+    month = forms.ChoiceField(label="月", error_messages={"required": "月を選んでください。"})
+    participants = forms.CharField(label="参加者数（延べ）", max_length=10,
+                                   error_messages={"required": "参加者数（延べ）を入力してください（例：24）。"},
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    agencies = forms.TypedMultipleChoiceField(label="参加機関", coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, activities, months, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["activity"]).choices = [(a.pk, a.name) for a in activities]
+        cast(forms.ChoiceField, self.fields["month"]).choices = [(m.isoformat(), f"{m.year}年{m.month}月") for m in months]
+        cast(forms.TypedMultipleChoiceField, self.fields["agencies"]).choices = [(a.pk, a.name) for a in agencies]

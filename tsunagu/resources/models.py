@@ -536,3 +536,77 @@ class UnmetNeed(models.Model):
     def field_labels(self) -> list[str]:
         labels = dict(Field.choices)
         return [labels.get(f, f) for f in tokens_to_list(self.fields)]
+
+
+class CommunityPlace(models.Model):
+    """地域づくりの拠点: an entry of the directory registered as a place of 地域づくりに向けた支援 (社会福祉法第106条の4
+    第2項第3号) — a 居場所, a サロン, a 通いの場. Its activities are counted month by month; no person is named."""
+
+    service = models.OneToOneField(Service, on_delete=models.PROTECT, related_name="community_place",
+                                   verbose_name="社会資源")
+    registered_on = models.DateField("拠点としての登録日", default=timezone.localdate)
+    recorded_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="登録した機関")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域づくりの拠点"
+        ordering = ["registered_on", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.service_id)
+
+
+class CommunityActivity(models.Model):
+    """An activity held at a 拠点 (a サロン, a 子ども食堂 …), run and recorded by one agency."""
+
+    place = models.ForeignKey(CommunityPlace, on_delete=models.PROTECT, related_name="activities", verbose_name="拠点")
+    name = models.CharField("活動名", max_length=120)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="運営・記録する機関")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域づくりの活動"
+        ordering = ["place", "name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="resources_activity_one_name_a_place")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityMonth(models.Model):
+    """One month of an activity: how many took part (延べ人数, a number — nobody is named) and which agencies joined."""
+
+    activity = models.ForeignKey(CommunityActivity, on_delete=models.PROTECT, related_name="months",
+                                 verbose_name="活動")
+    month = models.DateField("月")  # its first day
+    participants = models.PositiveIntegerField("参加者数（延べ）")
+    agencies = models.ManyToManyField("agencies.Agency", through="ActivityAgency", related_name="+",
+                                      verbose_name="参加機関")
+    recorded_by = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="記録した機関")
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地域づくりの活動の月次実績"
+        ordering = ["-month", "activity"]
+        constraints = [models.UniqueConstraint(fields=["activity", "month"], name="resources_activity_month_once")]
+        indexes = [models.Index(fields=["month", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.month:%Y-%m}"
+
+
+class ActivityAgency(models.Model):
+    """An agency that took part in a month of an activity (参加機関)."""
+
+    activity_month = models.ForeignKey(ActivityMonth, on_delete=models.CASCADE, related_name="participations")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity_month", "agency"], name="resources_activity_agency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_month_id}: {self.agency_id}"

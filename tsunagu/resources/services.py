@@ -14,11 +14,15 @@ from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency, Municipality
-from tsunagu.core.locking import EditConflict
+from tsunagu.core.locking import EditConflict, save_versioned
 
 from . import search
 from .models import (
+    ActivityAgency,
+    ActivityMonth,
     Address,
+    CommunityActivity,
+    CommunityPlace,
     Location,
     NeedStatus,
     Offer,
@@ -247,3 +251,62 @@ def need_mark_met(*, need: UnmetNeed, service: Service | None) -> UnmetNeed:
     need.met_by = service
     need.save(update_fields=["status", "met_by"])
     return need
+
+
+# ----------------------------------------------------------------------------------------------------------
+# 地域づくり: the places registered as 拠点, their activities and each month's numbers
+# ----------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_place_register(*, actor: Actor, service: Service, registered_on: date | None = None) -> CommunityPlace:
+    """Registers a directory entry as a 地域づくりの拠点 (once)."""
+    if actor.agency is None:
+        raise ValidationError("機関の職員として操作してください。")
+    if CommunityPlace.objects.filter(service=service).exists():
+        raise ValidationError({"service": f"「{service.name}」はすでに地域づくりの拠点です。"})
+    return CommunityPlace.objects.create(service=service, registered_on=registered_on or timezone.localdate(),
+                                         recorded_by=actor.agency)
+
+
+@transaction.atomic
+def community_activity_add(*, actor: Actor, place: CommunityPlace, name: str) -> CommunityActivity:
+    if actor.agency is None:
+        raise ValidationError("機関の職員として操作してください。")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "活動名を入力してください（例：ふれあいサロン）。"})
+    if CommunityActivity.objects.filter(place=place, name=name).exists():
+        raise ValidationError({"name": f"この拠点には「{name}」がすでにあります。"})
+    return CommunityActivity.objects.create(place=place, name=name[:120], agency=actor.agency)
+
+
+def _participants(value: object) -> int:
+    text = str(value if value is not None else "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not text.isdigit() or int(text) > 1_000_000:
+        raise ValidationError({"participants": "参加者数（延べ）は 0 以上の整数で入力してください（例：24）。"})
+    return int(text)
+
+
+@transaction.atomic
+def activity_month_record(*, actor: Actor, activity: CommunityActivity, month: date, participants: object,
+                          agency_ids: Iterable[int] = (), expected_version: int | None = None) -> ActivityMonth:
+    """The month's 延べ参加者数 and 参加機関 of an activity, recorded by the agency running it; a month already
+    recorded is corrected from the version the edit began with (core.locking)."""
+    agency = actor.agency
+    if agency is None or agency.pk != activity.agency_id:
+        raise ValidationError("この活動の実績を記録できるのは、運営・記録する機関の職員です。")
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        raise ValidationError({"month": "月は今月以前を指定してください。"})
+    count = _participants(participants)
+    agencies = list(Agency.objects.filter(pk__in=list(agency_ids)))
+    row = ActivityMonth.objects.filter(activity=activity, month=month).first()
+    if row is None:
+        row = ActivityMonth.objects.create(activity=activity, month=month, participants=count, recorded_by=agency)
+    else:
+        row.participants, row.recorded_by, row.updated_at = count, agency, timezone.now()
+        save_versioned(row, expected_version=expected_version, fields=["participants", "recorded_by", "updated_at"])
+    row.participations.all().delete()
+    ActivityAgency.objects.bulk_create(ActivityAgency(activity_month=row, agency=a) for a in agencies)
+    return row

@@ -15,6 +15,8 @@ urlpatterns = [
     path("offers/<int:pk>/status/", views.offer_status, name="offer_status"),
     path("needs/", views.needs, name="needs"),
     path("needs/<int:pk>/met/", views.need_met, name="need_met"),
+    path("community/", views.community, name="community"),
+    path("community/<int:pk>/", views.community_place, name="community_place"),
     # The public page: no login (the 2FA middleware only acts on signed-in users).
     path("public/", views.public_index, name="public_index"),
     path("public/guide/", views.public_guide, name="public_guide"),

@@ -1,23 +1,30 @@
 import shutil
 import tempfile
 import zipfile
+from datetime import date
 from functools import wraps
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import staff_required
-from tsunagu.core.forms import EditOutcome, save_or_conflict
+from tsunagu.core.fiscal import fiscal_year, fiscal_year_label, month_starts
+from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
 
 from . import excel, queries, services
 from .forms import (
+    ActivityMonthForm,
+    CommunityActivityForm,
+    CommunityPlaceForm,
     ImportForm,
     NeedForm,
     OfferForm,
@@ -29,7 +36,7 @@ from .forms import (
 )
 from .hsds.tabular import HsdsImportError, export_tabular
 from .middleware import mark_public
-from .models import Offer, OfferStatus, Service, UnmetNeed
+from .models import ActivityMonth, CommunityPlace, Offer, OfferStatus, Service, UnmetNeed
 
 PAGE_SIZE = 30
 
@@ -292,3 +299,61 @@ def public_guide(request):
         matched = [w for w in windows if set(w.field_list) & set(fields)]
         sections.append({"title": title, "windows": matched})
     return _render_public(request, "resources/public_guide.html", {"sections": sections})
+
+
+# ---------- 地域づくり: the 拠点, their activities and each month's numbers (counts only, nobody named) ----------
+
+
+@staff_required
+def community(request):
+    """The places registered as 地域づくりの拠点, and registering one from the directory."""
+    form = CommunityPlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.community_place_register(actor=request.actor, service=form.cleaned_data["service"])
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, f"「{place.service.name}」を地域づくりの拠点に登録しました。")
+            return redirect("resources:community_place", pk=place.pk)
+    places = (CommunityPlace.objects.select_related("service", "recorded_by")
+              .annotate(activity_count=Count("activities")).order_by("service__name"))
+    return render(request, "resources/community.html", {"form": form, "places": places})
+
+
+def _months_so_far() -> list:
+    today = timezone.localdate()
+    return [m for m in month_starts(fiscal_year(today)) if m <= today]
+
+
+@staff_required
+def community_place(request, pk: int):
+    """A 拠点: its activities, and each activity's months of this 年度; the agency running an activity records them."""
+    place = get_object_or_404(CommunityPlace.objects.select_related("service"), pk=pk)
+    activities = list(place.activities.select_related("agency").order_by("name", "pk"))
+    own = [a for a in activities if a.agency_id == request.actor.agency_id]
+    months = _months_so_far()
+    activity_form = CommunityActivityForm(request.POST if request.POST.get("form") == "activity" else None)
+    month_form = ActivityMonthForm(request.POST if request.POST.get("form") == "month" else None, activities=own,
+                                   months=months, agencies=Agency.objects.order_by("kana", "name"))
+    outcome = EditOutcome()
+    if request.method == "POST" and activity_form.is_bound and activity_form.is_valid():
+        outcome = save_or_conflict(lambda: services.community_activity_add(
+            actor=request.actor, place=place, name=activity_form.cleaned_data["name"]), activity_form)
+    elif request.method == "POST" and month_form.is_bound and month_form.is_valid():
+        data = month_form.cleaned_data
+        outcome = save_or_conflict(lambda: services.activity_month_record(
+            actor=request.actor, activity=next(a for a in own if a.pk == data["activity"]),
+            month=date.fromisoformat(data["month"]), participants=data["participants"], agency_ids=data["agencies"],
+            expected_version=data["version"]), month_form, conflict_on_form=True)
+    if outcome.saved:
+        messages.success(request, "記録しました。")
+        return redirect("resources:community_place", pk=place.pk)
+    recorded = {(m.activity_id, m.month): m for m in
+                ActivityMonth.objects.filter(activity__place=place, month__in=months).prefetch_related("agencies")}
+    table = [(a, [(m, recorded.get((a.pk, m))) for m in months]) for a in activities]
+    return render(request, "resources/community_place.html", {
+        "place": place, "table": table, "months": months, "own": own, "activity_form": activity_form,
+        "month_form": month_form, "label": fiscal_year_label(fiscal_year(timezone.localdate())),
+        "conflict": outcome.conflict,
+    })
