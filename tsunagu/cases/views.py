@@ -18,6 +18,7 @@ from tsunagu.audit.models import AccessAction
 from tsunagu.core import cells
 from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
 from tsunagu.core.locking import EditConflict
+from tsunagu.core.pdf import pdf_response, render_pdf
 from tsunagu.people.models import Household, Person
 from tsunagu.sharing import policy
 from tsunagu.sharing import services as sharing_services
@@ -31,7 +32,7 @@ from tsunagu.sharing.queries import (
 )
 from tsunagu.sharing.services import inquiry_send
 
-from . import queries, services
+from . import filled, queries, services
 from .forms import (
     NOTE_TEMPLATES,
     PLAN_ROWS_MAX,
@@ -452,6 +453,77 @@ def consultation_print(request, pk: int):
     return render(request, "cases/consultation_print.html", {
         "c": consultation, "areas": ASSESSMENT_AREAS,
         "may_void": consultation.voided_at is None and services.consultation_may_void(request.actor, consultation)})
+
+
+def _consultation_for_print(request, pk: int) -> Consultation:
+    return policy.get_or_404(Consultation, request.actor, pk, action=AccessAction.PRINT, path=request.path,
+                             queryset=Consultation.objects.select_related("person", "household", "agency", "staff",
+                                                                          "case"))
+
+
+@login_required
+def consultation_pdf(request, pk: int):
+    """The 相談受付・申込票 of a recorded consultation as a PDF, in the version its consent records choose (本人同意あり /
+    なし: its person's, or the household members' the reader sees), read through the policy and logged as a print."""
+    consultation = _consultation_for_print(request, pk)
+    subjects = _consultation_subjects(request, consultation)
+    standing = _consent_standing(subjects)
+    members = _member_rows(request, consultation, subjects) if consultation.person is None else []
+    referred_to = []
+    if consultation.case is not None:
+        sent = policy.visible(consultation.case.referrals.all(), request.actor).select_related("to_agency")
+        referred_to = list(dict.fromkeys(r.to_agency.name for r in sent))
+    national_form, sections = filled.consultation_sheet(consultation, standing=standing, members=members,
+                                                        referred_to=referred_to)
+    document = render_pdf(request, "cases/filled_form_pdf.html", {
+        "form": national_form, "sections": sections, "agency": consultation.agency})
+    return pdf_response(document, f"{national_form.key}-{consultation.pk}.pdf")
+
+
+def _consultation_subjects(request, consultation: Consultation) -> list[Person]:
+    """Whose consent records choose the 申込票's version: the consultation's person, or — about a household — its
+    current members the reader has a basis for (read logged with the print)."""
+    if consultation.person is not None:
+        return [consultation.person]
+    if consultation.household is None:
+        return []
+    rows = Person.objects.filter(household_memberships__household=consultation.household,
+                                 household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
+    members = policy.checked_rows(request.actor, list(rows))
+    policy.log_reads(request.actor, members, action=AccessAction.PRINT, path=request.path)
+    return members
+
+
+def _consent_standing(subjects: list[Person]) -> filled.ConsentStanding:
+    names = {p.pk: p.name for p in subjects}
+    standing = member_consents(names)
+    reasons = [f"{names[consent.person_id]}さん: {consent.reason or '不同意の記録'}"
+               for one in standing.values() for consent, _ in one.refusals]
+    return filled.ConsentStanding(consented=any(one.consented for one in standing.values()),
+                                  refusal_reasons=tuple(reasons))
+
+
+def _member_rows(request, consultation: Consultation, members: list[Person]) -> list[filled.MemberRow]:
+    """世帯の一人ひとり: each member the reader sees with her own concerns recorded at this consultation."""
+    seen = {m.pk: m for m in members}
+    rows: dict[int, list[str]] = {}
+    for concern in consultation.person_concerns.filter(person_id__in=list(seen), archived_at__isnull=True):
+        rows.setdefault(concern.person_id, []).append(concern.get_concern_display())
+    return [filled.MemberRow(seen[pk].name, names) for pk, names in rows.items()]
+
+
+@login_required
+def plan_pdf(request, pk: int):
+    """The プラン兼事業等利用申込書 of a plan as a PDF, read through the policy and logged as a print."""
+    plan = policy.get_or_404(SupportPlan, request.actor, pk, action=AccessAction.PRINT, path=request.path,
+                             queryset=SupportPlan.objects.select_related("case__lead_agency", "case__person",
+                                                                         "case__household", "staff", "agency"))
+    actions = [filled.ActionRow(a.description, [m.name for m in a.members.all()], a.agency.name if a.agency else "",
+                                a.resource_name, a.due_on) for a in plan_actions(request, plan)]
+    national_form, sections = filled.plan_sheet(plan, actions=actions)
+    document = render_pdf(request, "cases/filled_form_pdf.html", {
+        "form": national_form, "sections": sections, "agency": plan.agency})
+    return pdf_response(document, f"plan_application-{plan.pk}.pdf")
 
 
 @login_required

@@ -1,0 +1,206 @@
+"""記入済みの帳票: a recorded consultation's 相談受付・申込票 and a plan's プラン兼事業等利用申込書, filled from the records,
+item by item in docs/NATIONAL_FORMS.md's order (`rules.national_forms`), with the 国への報告事項 marked.
+
+Plain functions over rows the caller has already read through `sharing.policy` (cases.views): nothing here reads
+the database beyond the rows it is given, and nothing decides who may see what. Which version of the 申込票 applies
+(本人同意あり / なし) follows the consent records (`consultation_version`): the form has no consent field of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from tsunagu.rules.national_forms import FormItem, NationalForm, form
+from tsunagu.rules.wareki import wareki_short
+
+from .models import Concern, Consultation, Outcome, Route, SupportPlan, Urgency
+
+CONSENTED = "consultation_consented"
+UNCONSENTED = "consultation_unconsented"
+NO_CONSENT_RECORD = "同意の記録なし"
+REFUSED = "不同意"
+
+# The 申込票's printed choices (S3) for Tsunagu's concerns; the concerns the form does not list are its 「その他」.
+CONCERN_CHOICES = {
+    Concern.HEALTH_DISABILITY: "病気や健康、障害のこと", Concern.HOUSING: "住まいについて",
+    Concern.INCOME: "収入・生活費のこと", Concern.RENT_LOAN: "家賃やローンの支払いのこと",
+    Concern.ARREARS: "税金や公共料金等の支払いについて", Concern.DEBT: "債務について",
+    Concern.JOB_SEARCH: "仕事探し、就職について", Concern.WORKPLACE: "仕事上の不安やトラブル",
+    Concern.COMMUNITY: "地域との関係について", Concern.FAMILY: "家族との関係について", Concern.CHILDCARE: "子育てのこと",
+    Concern.CARE: "介護のこと", Concern.WITHDRAWAL: "ひきこもり・不登校", Concern.ABUSE: "DV・虐待",
+    Concern.FOOD: "食べるものがない",
+}
+OTHER_CONCERN = "その他"
+URGENCY_CHOICES = {Urgency.HIGH: "高", Urgency.MEDIUM: "中", Urgency.LOW: "低"}
+OUTCOME_CHOICES = {Outcome.INFO_ONLY: "相談・情報提供のみで終了", Outcome.CONTINUE: "継続支援（アセスメントへ）",
+                   Outcome.REFERRAL: "他制度・他機関へのつなぎ"}
+SEX_CHOICES = {"M": "男性", "F": "女性"}
+TALL_ITEMS = {"wish", "situation", "consent_missing_reason", "actions", "issues", "goal_long", "goal_short",
+              "concerns"}
+
+
+@dataclass(frozen=True)
+class ConsentStanding:
+    """What the consent records say of the consultation's subjects (its person, or the household's members the
+    reader sees): someone's consent in force, and the refusals in force with their reasons."""
+
+    consented: bool = False
+    refusal_reasons: tuple[str, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusal_reasons)
+
+
+def consultation_version(standing: ConsentStanding) -> str:
+    """本人同意あり when a consent of the subject is in force and no refusal is; otherwise 本人同意なし (a refusal of
+    any member outweighs another member's consent: the form that asks about a 支援会議 is the safe one)."""
+    return CONSENTED if standing.consented and not standing.refused else UNCONSENTED
+
+
+@dataclass
+class FilledItem:
+    item: FormItem
+    text: str = ""
+    day: date | None = None
+    lines: Sequence[str] = ()
+    chosen: Sequence[str] = ()  # the choices ticked
+    primary: str = ""  # the choice marked ◎
+    tall: bool = False
+    statement: bool = False
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """Each printed choice with its mark: ◎ the first concern, ■ ticked, □ not."""
+        return [(("◎" if c == self.primary else "■" if c in self.chosen else "□"), c) for c in self.item.choices]
+
+
+@dataclass
+class FilledSection:
+    title: str
+    items: list[FilledItem] = field(default_factory=list)
+
+
+def _sections(national_form: NationalForm, values: Mapping[str, dict[str, Any]]) -> list[FilledSection]:
+    sections: list[FilledSection] = []
+    for section in national_form.sections:
+        filled = FilledSection(section.title)
+        for item in section.items:
+            filled.items.append(FilledItem(item, tall=item.key in TALL_ITEMS, statement=len(item.label) >= 40,
+                                           **values.get(item.key, {})))
+        sections.append(filled)
+    return sections
+
+
+def _concerns(concerns: Iterable[str], primary: str) -> dict[str, Any]:
+    chosen = [CONCERN_CHOICES.get(Concern(c), OTHER_CONCERN) if c in Concern.values else OTHER_CONCERN
+              for c in concerns]
+    first = CONCERN_CHOICES.get(Concern(primary), OTHER_CONCERN) if primary in Concern.values else ""
+    others = [Concern(c).label for c in concerns if c in Concern.values and Concern(c) not in CONCERN_CHOICES]
+    return {"chosen": chosen, "primary": first, "text": "その他: " + "、".join(others) if others else ""}
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A household member the reader sees, with her own concerns of this consultation (世帯の一人ひとり)."""
+
+    name: str
+    concerns: Sequence[str]
+
+
+def consultation_sheet(consultation: Consultation, *, standing: ConsentStanding, members: Sequence[MemberRow] = (),
+                       referred_to: Sequence[str] = ()) -> tuple[NationalForm, list[FilledSection]]:
+    """The 申込票 of a recorded consultation in the version its consent records choose, filled item by item."""
+    national_form = form(consultation_version(standing))
+    person, household = consultation.person, consultation.household
+    values: dict[str, dict[str, Any]] = {
+        "id": {"text": str(consultation.pk)},
+        "received_on": {"day": consultation.received_on},
+        "received_by": {"text": consultation.staff.name},
+        "consulter_name": {"text": consultation.consulter_name},
+        "consulter_relation": {"text": consultation.get_consulter_display()},
+        "concerns": {**_concerns(consultation.concerns, consultation.primary_concern),
+                     "lines": [f"{m.name}: {'、'.join(m.concerns)}" for m in members]},
+        "wish": {"text": consultation.main_complaint},
+        "situation": {"text": consultation.main_complaint,
+                      "lines": [f"初期対応: {consultation.first_response}"] if consultation.first_response else []},
+        "route": {"chosen": [Route(consultation.route).label]} if consultation.route in Route.values else {},
+        "urgency": {"chosen": [URGENCY_CHOICES[Urgency(consultation.urgency)]]},
+        "outcome": {"chosen": [OUTCOME_CHOICES[Outcome(consultation.outcome)]]},
+        "referred_to": {"text": "、".join(referred_to)},
+        "consent_state": {"chosen": [REFUSED if standing.refused else NO_CONSENT_RECORD]},
+        "consent_missing_reason": {"lines": list(standing.refusal_reasons)},
+    }
+    if person is not None:
+        values.update({
+            "kana": {"text": person.kana}, "name": {"text": person.name},
+            "sex": {"chosen": [SEX_CHOICES[person.sex]] if person.sex in SEX_CHOICES else []},
+            "birth_date": {"day": person.birth_date,
+                           "text": f"（{_age(person.birth_date, consultation.received_on)}歳）" if person.birth_date else ""},
+            "address": {"text": person.address or (household.address if household else "")},
+            "phone": {"text": person.phone},
+        })
+    elif household is not None:
+        values.update({"name": {"text": household.name}, "address": {"text": household.address}})
+    return national_form, _sections(national_form, values)
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    description: str
+    members: Sequence[str]
+    agency: str
+    resource: str
+    due_on: date | None
+
+
+def plan_sheet(plan: SupportPlan, *, actions: Sequence[ActionRow],
+               review: Any = None) -> tuple[NationalForm, list[FilledSection]]:
+    """The プラン兼事業等利用申込書 of a plan, filled item by item; its 評価 from the plan's review when one is given."""
+    national_form = form("plan_application")
+    case = plan.case
+    subject = case.person.name if case.person is not None else case.household.name if case.household else ""
+    values: dict[str, dict[str, Any]] = {
+        "id": {"text": str(plan.pk)},
+        "name": {"text": subject},
+        "planned_on": {"day": timezone.localdate(plan.created_at)},
+        "plan_kind": {"chosen": ["初回" if plan.revision == 1 else "再プラン"],
+                      "text": f"第{plan.revision}版"},
+        "goal_long": {"text": plan.person_wishes},
+        "goal_short": {"text": plan.goals},
+        "issues": {"text": case.title},
+        "actions": {"lines": [_action_line(a) for a in actions]},
+        "review_on": {"day": plan.review_on},
+        "agreed_on": {"day": plan.agreed_on},
+        "signature": {"text": plan.agreed_by},
+    }
+    values.update(plan_employment_values(plan))
+    if review is not None:
+        values.update(review_values(review))
+    return national_form, _sections(national_form, values)
+
+
+def plan_employment_values(plan: SupportPlan) -> dict[str, dict[str, Any]]:
+    """The plan's own 国への報告事項 beyond its dates (filled once the plan records them)."""
+    return {}
+
+
+def review_values(review: Any) -> dict[str, dict[str, Any]]:
+    """The 評価 of a plan's review (filled once reviews are recorded)."""
+    return {}
+
+
+def _action_line(action: ActionRow) -> str:
+    who = f"（対象: {'、'.join(action.members)}）" if action.members else ""
+    by = "・".join(part for part in (action.agency, action.resource) if part)
+    due = f" 期日 {wareki_short(action.due_on)}" if action.due_on else ""
+    return f"{action.description}{who}{' — ' + by if by else ''}{due}"
