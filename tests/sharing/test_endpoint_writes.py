@@ -623,6 +623,28 @@ def handover(s):
                                           "confirm": "1"})
 
 
+def visit_plan_set(s):
+    yield s.post(f"/followups/cases/{s.p.case.pk}/visits/", {"frequency": "monthly", "due_on": s.days(-1),
+                                                             "checks": "服薬"})
+
+
+def _own_visit_plan(s):
+    from tsunagu.followups.models import VisitPlan
+    return VisitPlan.objects.create(case=s.p.case, agency=s.agency, staff=s.p.worker, frequency="weekly",
+                                    due_on=timezone.localdate(), created_by=s.p.worker)
+
+
+def visit_move(s):
+    plan = _own_visit_plan(s)
+    yield s.post(f"/followups/visits/{plan.pk}/move/", {"direction": "down", "day": s.today})
+
+
+def visit_record(s):
+    plan = _own_visit_plan(s)
+    yield s.post(f"/followups/visits/{plan.pk}/record/", {"version": plan.version, "visited_on": s.today, "met": "on",
+                                                          "note": "玄関先で話せた", "next_on": ""})
+
+
 # ---- エコマップ・参加支援 ----
 
 
@@ -841,7 +863,12 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "followups/cases/<int:case_id>/close/": writes(W("close the subject's case", case_close)),
     "followups/<int:pk>/record/": writes(W("record the recorder's follow-up", followup_record)),
     "followups/outreach/new/": writes(W("own outreach", outreach_new)),
-    "followups/outreach/<int:pk>/": writes(W("visit the household's outreach", outreach_visit)),
+    # 訪問計画: the frequency, the day's 訪問予定表 (its order, its print) and the visit record
+    "followups/cases/<int:case_id>/visits/": writes(W("visit frequency on the subject's case", visit_plan_set)),
+    "followups/visits/": ro(), "followups/visits/sheet/": ro(), "followups/visits/sheet.pdf": ro(),
+    "followups/visits/<int:pk>/move/": writes(W("reorder the day's visits", visit_move)),
+    "followups/visits/<int:pk>/record/": writes(W("record a visit to the subject's case", visit_record)),
+        "followups/outreach/<int:pk>/": writes(W("visit the household's outreach", outreach_visit)),
     "followups/outreach/<int:pk>/status/": writes(W("close the household's outreach", outreach_status)),
     # ジェノグラム・エコマップ
     "ecomap/households/<int:pk>/": ro(pk="household"), "ecomap/households/<int:pk>/genogram.svg": ro(pk="household"),

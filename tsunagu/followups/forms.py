@@ -5,7 +5,7 @@ from tsunagu.agencies.models import Staff
 from tsunagu.core.dates import DateField
 from tsunagu.people.forms import VersionedForm
 
-from .models import FollowUpMethod, FollowUpStatus, NoticedBy, OutreachStatus
+from .models import FollowUpMethod, FollowUpStatus, NoticedBy, OutreachStatus, VisitFrequency
 
 
 def _staff_of(agency_id):
@@ -86,3 +86,24 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_staff"].queryset = Staff.objects.filter(memberships__agency_id=agency_id).distinct().order_by("kana")
         self.fields["to_staff"].queryset = _staff_of(agency_id)
+
+
+class VisitPlanForm(forms.Form):
+    """訪問頻度 of a case: the rhythm, the next visit (proposed from the rhythm when left empty) and what to check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    frequency = forms.ChoiceField(label="訪問頻度", choices=VisitFrequency.choices, widget=forms.RadioSelect,
+                                  initial=VisitFrequency.MONTHLY)
+    due_on = DateField(label="次回の訪問予定日", required=False, help_text="空欄なら訪問頻度から今日を起点に決めます。")
+    household_wide = forms.BooleanField(label="世帯として訪問する（世帯のケース）", required=False)
+    checks = forms.CharField(label="確認すること", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="例: 服薬、室内の様子、郵便物がたまっていないか")
+
+
+class VisitRecordForm(VersionedForm):
+    """One visit, written on a tablet at the door: one column, each field a large target."""
+
+    visited_on = DateField(label="訪問日", initial=timezone.localdate)
+    met = forms.BooleanField(label="本人（世帯）に会えた", required=False)
+    note = forms.CharField(label="様子", max_length=100_000, widget=forms.Textarea(attrs={"rows": 5}))
+    next_on = DateField(label="次回の訪問予定日", required=False, help_text="訪問頻度から提案しています。変えることもできます。")

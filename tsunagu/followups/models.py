@@ -188,3 +188,53 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_staff_id} → {self.to_staff_id}"
+
+
+class VisitFrequency(models.TextChoices):
+    """訪問頻度: how often a case (or its household) is visited. DATE: no rhythm, the next date is set each time."""
+
+    WEEKLY = "weekly", "週1回"
+    BIWEEKLY = "biweekly", "2週に1回"
+    MONTHLY = "monthly", "月1回"
+    BIMONTHLY = "bimonthly", "2か月に1回"
+    QUARTERLY = "quarterly", "3か月に1回"
+    HALF_YEARLY = "half_yearly", "半年に1回"
+    DATE = "date", "日付を指定"
+
+
+# (days, months) between two visits of each frequency; DATE has none.
+FREQUENCY_STEP = {VisitFrequency.WEEKLY: (7, 0), VisitFrequency.BIWEEKLY: (14, 0), VisitFrequency.MONTHLY: (0, 1),
+                  VisitFrequency.BIMONTHLY: (0, 2), VisitFrequency.QUARTERLY: (0, 3), VisitFrequency.HALF_YEARLY: (0, 6)}
+
+
+class VisitPlan(models.Model):
+    """訪問計画: one agency's visits to a case (or, `household_wide`, to the case's household as a whole), at a
+    frequency. `due_on` is the next visit; overdue when it has passed. `route_position` orders the worker's 訪問予定表
+    for the day the visit is due. A visit is recorded on the case's 経過記録; the plan keeps the last one's date."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="visit_plans", verbose_name="支援ケース")
+    household_wide = models.BooleanField("世帯として訪問する", default=False)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="担当機関")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="担当者")
+    frequency = models.CharField("訪問頻度", max_length=20, choices=VisitFrequency.choices)
+    due_on = models.DateField("次回の訪問予定日", db_index=True)
+    checks = models.TextField("確認すること", blank=True)
+    last_visited_on = models.DateField("前回の訪問日", null=True, blank=True)
+    route_position = models.PositiveIntegerField("訪問順", default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "訪問計画"
+        ordering = ["due_on", "route_position", "id"]
+        indexes = [models.Index(fields=["agency", "due_on"]), models.Index(fields=["staff", "due_on"])]
+        constraints = [models.UniqueConstraint(fields=["agency", "case"], name="one_visit_plan_per_agency_and_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_frequency_display()}"
+
+    def is_overdue(self, today) -> bool:
+        return self.due_on < today

@@ -485,11 +485,11 @@ def day_route(actor, day: date) -> list[RouteStop]:
     stops = []
     for plan in plans:
         case = plan.case
-        if case.household_id:
+        if case.household is not None:
             household = next(iter(policy.checked_rows(actor, [case.household])), None)
             stops.append(RouteStop(plan, household.name if household else case.label, household.address if household else "",
-                                   policy.checked_rows(actor, members.get(case.household_id, [])), household))
-        else:
+                                   policy.checked_rows(actor, members.get(case.household.pk, [])), household))
+        elif case.person is not None:
             stops.append(RouteStop(plan, case.person.name, case.person.address, policy.checked_rows(actor, [case.person])))
     return stops
 

@@ -3,7 +3,7 @@ follow-up, アウトリーチ, and the 部署異動 handover. Each is one transa
 ValidationError before anything is written. Reads of the case were made by the caller through the policy.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from tsunagu.meetings.services import add_months
 
 from .models import (
     ACTIVE_OUTREACH,
+    FREQUENCY_STEP,
     CaseClosure,
     FollowUp,
     FollowUpMethod,
@@ -28,6 +29,8 @@ from .models import (
     Outreach,
     OutreachStatus,
     OutreachVisit,
+    VisitFrequency,
+    VisitPlan,
 )
 
 MAX_TEXT = 100_000
@@ -162,6 +165,92 @@ def outreach_update(*, actor, outreach: Outreach, expected_version: int, status:
     outreach.status = status
     outreach.closed_reason = _text(closed_reason, "closed_reason", "終了の理由", required=status == OutreachStatus.CLOSED)
     return save_versioned(outreach, expected_version=expected_version, fields=["status", "closed_reason"])
+
+
+# ---- 訪問計画 ----
+
+
+def next_visit_proposed(frequency: str, after: date) -> date | None:
+    """The visit after one on `after` at `frequency` (None for 日付を指定: the worker sets it)."""
+    step = FREQUENCY_STEP.get(VisitFrequency(frequency)) if frequency in VisitFrequency.values else None
+    if step is None:
+        return None
+    days, months = step
+    return add_months(after, months) + timedelta(days=days)
+
+
+@transaction.atomic
+def visit_plan_save(*, actor, case: Case, frequency: str, due_on: date | None = None, checks: str = "",
+                    household_wide: bool = False, expected_version: int | None = None) -> VisitPlan:
+    """Sets the acting agency's 訪問頻度 on `case` (a new plan, or its plan changed from `expected_version`). The
+    first visit is `due_on`, else proposed from today; 日付を指定 needs the date."""
+    if frequency not in VisitFrequency.values:
+        raise ValidationError({"frequency": "訪問頻度を選んでください。"})
+    if household_wide and case.household_id is None:
+        raise ValidationError({"household_wide": "このケースは世帯のケースではありません。本人のケースとして訪問してください。"})
+    due_on = due_on or next_visit_proposed(frequency, timezone.localdate())
+    if due_on is None:
+        raise ValidationError({"due_on": "「日付を指定」のときは、次回の訪問予定日を入力してください。"})
+    checks = _text(checks, "checks", "確認すること", 2000, required=False)
+    plan = VisitPlan.objects.filter(agency_id=actor.agency_id, case=case).first()
+    if plan is None:
+        if expected_version is not None:
+            raise ValidationError("訪問計画が見つかりません。ケースの画面からもう一度開いてください。")
+        return VisitPlan.objects.create(case=case, agency_id=actor.agency_id, staff=case.worker or actor.staff,
+                                        frequency=frequency, due_on=due_on, checks=checks, household_wide=household_wide,
+                                        created_by=actor.staff)
+    plan.frequency, plan.due_on, plan.checks, plan.household_wide = frequency, due_on, checks, household_wide
+    return save_versioned(plan, expected_version=expected_version, fields=["frequency", "due_on", "checks", "household_wide"])
+
+
+def _own_plan(actor, plan: VisitPlan) -> None:
+    if plan.agency_id != actor.agency_id:
+        raise PermissionDenied("担当機関だけが訪問を記録・並べ替えできます。")
+
+
+@transaction.atomic
+def visit_route_move(*, actor, plan: VisitPlan, day: date, up: bool) -> list[int]:
+    """Moves `plan` one place up or down the worker's 訪問予定表 for `day` (the plans due by then), and writes the
+    whole day's order, so every stop keeps a distinct place. Returns the plan ids in their new order."""
+    _own_plan(actor, plan)
+    stops = list(VisitPlan.objects.select_for_update().filter(
+        agency_id=actor.agency_id, staff=actor.staff, due_on__lte=day).order_by("route_position", "due_on", "pk"))
+    ids = [p.pk for p in stops]
+    if plan.pk not in ids:
+        raise ValidationError("この訪問はこの日の訪問予定表にありません。")
+    i = ids.index(plan.pk)
+    j = i - 1 if up else i + 1
+    if 0 <= j < len(stops):
+        stops[i], stops[j] = stops[j], stops[i]
+    for position, stop in enumerate(stops, start=1):
+        if stop.route_position != position:
+            stop.route_position = position
+            stop.save(update_fields=["route_position"])
+    return [p.pk for p in stops]
+
+
+@transaction.atomic
+def visit_record(*, actor, plan: VisitPlan, expected_version: int, note: str, met: bool = False,
+                 visited_on: date | None = None, next_on: date | None = None) -> VisitPlan:
+    """A visit made: written on the case's 経過記録 (kind 訪問), and the plan moves to the next visit — `next_on`,
+    else proposed from the frequency. Refused as a whole when the plan changed since the form was opened."""
+    _own_plan(actor, plan)
+    today = timezone.localdate()
+    visited_on = visited_on or today
+    if visited_on > today:
+        raise ValidationError({"visited_on": "訪問日が未来の日付です。"})
+    note = _text(note, "note", "様子")
+    next_on = next_on or next_visit_proposed(plan.frequency, visited_on)
+    if next_on is None:
+        raise ValidationError({"next_on": "次回の訪問予定日を入力してください。"})
+    if next_on <= visited_on:
+        raise ValidationError({"next_on": "次回の訪問予定日は訪問日より後の日付にしてください。"})
+    plan.last_visited_on, plan.due_on, plan.route_position = visited_on, next_on, 0
+    save_versioned(plan, expected_version=expected_version, fields=["last_visited_on", "due_on", "route_position"])
+    whom = "世帯" if plan.household_wide else "本人"
+    cases.note_add(actor=actor, case=plan.case, written_on=visited_on, kind="訪問",
+                   body=f"【訪問・{whom}に{'会えた' if met else '会えなかった'}】{note}")
+    return plan
 
 
 # ---- 部署異動の引継ぎ ----

@@ -1,24 +1,37 @@
-"""フォローアップ, 終結, アウトリーチ, 引継ぎ and 制度の狭間 screens. Cases are read through sharing.policy (logged);
+"""フォローアップ, 終結, アウトリーチ, 訪問計画 (頻度, 訪問予定表 and its print, the visit record), 引継ぎ and 制度の狭間 screens. Cases are read through sharing.policy (logged);
 outreach through `policy.visible_outreach` (logged)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
+from tsunagu.core.pdf import pdf_response, render_pdf
+from tsunagu.rules.wareki import read_date
 from tsunagu.sharing import policy
 
 from . import queries, services
-from .forms import CloseForm, HandoverForm, OutreachForm, OutreachStatusForm, RecordForm, ScheduleForm, VisitForm
-from .models import FollowUp, Handover, Outreach
+from .forms import (
+    CloseForm,
+    HandoverForm,
+    OutreachForm,
+    OutreachStatusForm,
+    RecordForm,
+    ScheduleForm,
+    VisitForm,
+    VisitPlanForm,
+    VisitRecordForm,
+)
+from .models import FollowUp, Handover, Outreach, VisitPlan
 
 FOLLOWUP_LIST_LIMIT = 300  # rows read, soonest first: an agency of a city has hundreds overdue at times
 
@@ -105,6 +118,109 @@ def record(request, pk: int):
             return redirect("followups:index")
     return render(request, "followups/record_form.html", {"form": form, "followup": followup,
                                                           "conflict": outcome.conflict})
+
+
+# ---- 訪問計画 ----
+
+
+@login_required
+def visit_plan(request, case_id: int):
+    """訪問頻度 of a case, set or changed by the acting agency."""
+    case = _case_for_edit(request, case_id)
+    plan = VisitPlan.objects.filter(case=case, agency_id=request.actor.agency_id).first()
+    initial = ({"version": plan.version, "frequency": plan.frequency, "due_on": plan.due_on, "checks": plan.checks,
+                "household_wide": plan.household_wide} if plan else {"household_wide": case.household_id is not None})
+    form = VisitPlanForm(request.POST or None, initial=initial)
+    outcome = EditOutcome()
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        outcome = save_or_conflict(
+            lambda: services.visit_plan_save(actor=request.actor, case=case, frequency=d["frequency"], due_on=d["due_on"],
+                                             checks=d["checks"], household_wide=d["household_wide"],
+                                             expected_version=d["version"]), form)
+        if outcome.saved:
+            messages.success(request, "訪問頻度を設定しました。")
+            return redirect("cases:case_detail", case.pk)
+    return render(request, "followups/visit_plan_form.html", {"form": form, "case": case, "plan": plan,
+                                                              "conflict": outcome.conflict})
+
+
+def _day(request) -> date:
+    """The day of a 訪問予定表 (?day=, 和暦 or 西暦), today when absent or unreadable."""
+    text = request.GET.get("day") or request.POST.get("day") or ""
+    try:
+        return read_date(text) if text else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def visit_route(request):
+    """The worker's 訪問予定表 for a day, in her order (moved up and down by plain forms)."""
+    actor, day = request.actor, _day(request)
+    stops = queries.day_route(actor, day)
+    policy.log_reads(actor, queries.route_reads(stops), action=AccessAction.LIST, path=request.path)
+    return render(request, "followups/visit_route.html", {"stops": stops, "day": day, "today": timezone.localdate()})
+
+
+@login_required
+def visit_sheet(request):
+    """The 訪問予定表 as an A4 route sheet (取扱注意): every row read through the policy, logged as 印刷."""
+    actor, day = request.actor, _day(request)
+    stops = queries.day_route(actor, day)
+    policy.log_reads(actor, queries.route_reads(stops), action=AccessAction.PRINT, path=request.path)
+    return render(request, "followups/visit_sheet.html", {"stops": stops, "day": day})
+
+
+@login_required
+def visit_sheet_pdf(request) -> HttpResponse:
+    actor, day = request.actor, _day(request)
+    stops = queries.day_route(actor, day)
+    policy.log_reads(actor, queries.route_reads(stops), action=AccessAction.PRINT, path=request.path)
+    pdf = render_pdf(request, "followups/visit_sheet_pdf.html", {"stops": stops, "day": day})
+    return pdf_response(pdf, f"visit-route-{day:%Y%m%d}.pdf")
+
+
+def _visit_plan(request, pk: int, action: str = AccessAction.EDIT) -> VisitPlan:
+    """The acting agency's plan, its case read through the policy (404 for anyone else)."""
+    plan = VisitPlan.objects.filter(pk=pk, agency_id=request.actor.agency_id).first()
+    if plan is None:
+        raise Http404
+    plan.case = policy.get_or_404(Case, request.actor, plan.case_id, action=action, path=request.path)
+    return plan
+
+
+@login_required
+def visit_move(request, pk: int):
+    if request.method != "POST":
+        return redirect("followups:visit_route")
+    plan, day = _visit_plan(request, pk), _day(request)
+    try:
+        services.visit_route_move(actor=request.actor, plan=plan, day=day, up=request.POST.get("direction") == "up")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('followups:visit_route')}?day={day.isoformat()}#stop-{plan.pk}")
+
+
+@login_required
+def visit_record(request, pk: int):
+    """The visit record form for the tablet: one column, the next visit proposed from the frequency."""
+    plan = _visit_plan(request, pk)
+    visited_on = timezone.localdate()
+    form = VisitRecordForm(request.POST or None, initial={
+        "version": plan.version, "visited_on": visited_on,
+        "next_on": services.next_visit_proposed(plan.frequency, visited_on)})
+    outcome = EditOutcome()
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        outcome = save_or_conflict(
+            lambda: services.visit_record(actor=request.actor, plan=plan, expected_version=d["version"], note=d["note"],
+                                          met=d["met"], visited_on=d["visited_on"], next_on=d["next_on"]), form)
+        if outcome.saved:
+            messages.success(request, "訪問を記録しました（経過記録に残り、次回の訪問を予定しました）。")
+            return redirect("cases:case_detail", plan.case_id)
+    return render(request, "followups/visit_record_form.html", {"form": form, "plan": plan, "case": plan.case,
+                                                                "conflict": outcome.conflict})
 
 
 # ---- アウトリーチ ----
