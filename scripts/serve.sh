@@ -13,7 +13,8 @@ mkdir -p "$VAR_DIR"
 # made here on a fresh install). Then Django's deployment checks: an error stops here, warnings are shown.
 .venv/bin/python -m tsunagu.cli check-serving
 .venv/bin/python manage.py check --deploy --fail-level ERROR
-.venv/bin/python manage.py db_worker --no-reload --interval 5 >"$VAR_DIR/worker.log" 2>&1 &
+# The worker reconnects after losing the database (core.worker); should it end anyway, supervise.sh starts it again.
+scripts/supervise.sh .venv/bin/python manage.py db_worker --no-reload --interval 5 >>"$VAR_DIR/worker.log" 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 .venv/bin/gunicorn tsunagu.wsgi -b "$HOST:$PORT" -w "$WORKERS" --threads "$THREADS" --access-logfile - --log-level warning

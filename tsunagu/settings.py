@@ -104,8 +104,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
-    "django_tasks",
-    "django_tasks_db",
     # Tsunagu apps, lowest layer first (see docs/ARCHITECTURE.md).
     "tsunagu.core",
     "tsunagu.agencies",
@@ -121,6 +119,9 @@ INSTALLED_APPS = [
     "tsunagu.participation",
     "tsunagu.workspace",
     "tsunagu.reports",
+    # After Tsunagu's apps, so that core's `db_worker` (core.worker: it reconnects and beats) is the one that runs.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The worker's heartbeat (core.worker): a worker silent for four beats is taken as stopped, and what it ran as failed.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TSUNAGU_WORKER_HEARTBEAT_SECONDS", "30"))
 
 # `tsunagu backup` without a file name writes here (core.backup); keep copies elsewhere too (docs/DEPLOY.md).
 BACKUP_DIR = Path(os.environ.get("TSUNAGU_BACKUP_DIR", VAR_DIR / "backups"))

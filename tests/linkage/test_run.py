@@ -122,14 +122,15 @@ def test_a_run_over_no_persons_finishes(db):
     assert run().status == RunStatus.DONE
 
 
-def test_a_second_run_while_one_is_running_is_refused_and_writes_nothing(yoshiko):
+def test_a_second_run_while_one_is_running_is_refused_and_writes_nothing_but_its_skip(yoshiko):
     first = run()
     links = list(PersonLink.objects.values_list("person_id", "cluster", "run_id"))
     started = LinkageRun.objects.create()  # another process's run, still computing
     with pytest.raises(services.LinkageBusy) as refused:
         run()
     assert "名寄せはすでに実行中です" in refused.value.messages[0]
-    assert list(LinkageRun.objects.values_list("pk", flat=True)) == [started.pk, first.pk]
+    skipped = LinkageRun.objects.get(status=RunStatus.SKIPPED)
+    assert list(LinkageRun.objects.order_by("pk").values_list("pk", flat=True)) == [first.pk, started.pk, skipped.pk]
     assert list(PersonLink.objects.values_list("person_id", "cluster", "run_id")) == links
     with pytest.raises(CommandError, match="すでに実行中"):
         call_command("link_persons")

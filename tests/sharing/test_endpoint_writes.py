@@ -883,6 +883,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "linkage/review/": ro(), "linkage/review/<int:pk>/decide/": ro(pk=MISSING), "linkage/clusters/": ro(),
     "linkage/clusters/<int:cluster>/": ro(cluster="cluster"), "linkage/clusters/<int:cluster>/unmerge/": ro(cluster="cluster"),
     "linkage/clusters/<int:cluster>/rejoin/": ro(cluster="cluster"),
+    "linkage/run/": ro(NON_PERSONAL),  # a run's stage and counts, polled by the review page
     # 社会資源 (the directory holds no personal data; placements do)
     "resources/": ro(NON_PERSONAL), "resources/new/": ro(NON_PERSONAL), "resources/stale/": ro(NON_PERSONAL),
     "resources/export.xlsx": ro(NON_PERSONAL), "resources/import/": ro(NON_PERSONAL),

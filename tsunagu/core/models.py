@@ -1,4 +1,5 @@
-"""The shell's own bookkeeping: the record of each backup and restore (`tsunagu backup`, `tsunagu restore`).
+"""The shell's own bookkeeping: the record of each backup and restore (`tsunagu backup`, `tsunagu restore`), and the
+heartbeat of each background worker (`manage.py db_worker`, core.worker).
 
 Rows here are about the installation, never about a person: a freshly migrated database holding them still counts as
 empty for a restore (core.backup.BOOKKEEPING).
@@ -33,3 +34,21 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.finished_at:%Y-%m-%d %H:%M} {self.path}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's heartbeat, written every few seconds by a thread of the worker (core.worker), also while
+    it runs a long task. /healthz reads the newest; a task result left running by a worker whose beat has stopped is
+    marked failed by the next worker that beats."""
+
+    worker_id = models.CharField("ワーカー", max_length=64, unique=True)
+    host = models.CharField("ホスト", max_length=255)
+    pid = models.PositiveIntegerField("プロセス番号")
+    started_at = models.DateTimeField("起動日時", default=timezone.now)
+    beat_at = models.DateTimeField("最終応答", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "ワーカーの応答"
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} {self.beat_at:%Y-%m-%d %H:%M:%S}"

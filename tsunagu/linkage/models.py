@@ -8,15 +8,24 @@ each later run honours them. Run results (`PersonLink`, `HouseholdGroup`, `Revie
 are replaced by each run; decisions are the only thing people write here, and they are append-only.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+# The process computing a run writes its heartbeat every RUN_HEARTBEAT (a thread, so also while the engine computes);
+# a run whose heartbeat has stopped for RUN_STALE_AFTER belongs to a process that died — a killed worker, a restarted
+# server — and is marked failed (services.linkage_runs_expire) by the next start and by the worker's beat.
+RUN_HEARTBEAT = timedelta(seconds=30)
+RUN_STALE_AFTER = timedelta(minutes=3)
 
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", "実行中"
     DONE = "done", "完了"
     FAILED = "failed", "失敗"
+    SKIPPED = "skipped", "見送り"  # another run was running: this one did nothing
 
 
 class LinkageRun(models.Model):
@@ -32,6 +41,9 @@ class LinkageRun(models.Model):
     # m, u and prior of the Fellegi–Sunter model, so the intake check scores exactly as this run did.
     model_params = models.JSONField(default=dict, blank=True)
     message = models.TextField("メッセージ", blank=True)
+    # Written every RUN_HEARTBEAT by the process computing the run (services.linkage_run).
+    heartbeat_at = models.DateTimeField("最終応答", null=True, blank=True)
+    stage = models.CharField("進行状況", max_length=100, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "名寄せの実行"

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -28,6 +29,7 @@ from tsunagu.rules.household import concern_fields
 from .engine import Facts, Outcome
 from .explain import as_json
 from .models import (
+    RUN_STALE_AFTER,
     SEPARATING,
     DecisionAction,
     HouseholdGroup,
@@ -190,6 +192,42 @@ def household_flags_for_household(household: Household) -> HouseholdFlags:
 
 def latest_run() -> LinkageRun | None:
     return LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").first()
+
+
+# Nightly runs: a day and two hours without a success means the night's run did not happen or did not succeed.
+OVERDUE_AFTER = timedelta(hours=26)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """What the coordinator is told about 名寄せ: its last success, whether that is overdue, a run in progress (with
+    its stage), and the latest attempt since the success if it failed or was skipped."""
+
+    last_done: LinkageRun | None
+    running: LinkageRun | None
+    last_problem: LinkageRun | None
+    overdue: bool
+    silent: bool  # the running run's process has stopped beating: it will be marked failed (services)
+
+    @property
+    def hours_since_success(self) -> int | None:
+        if self.last_done is None or self.last_done.finished_at is None:
+            return None
+        return int((timezone.now() - self.last_done.finished_at).total_seconds() // 3600)
+
+
+def run_state() -> RunState:
+    """Two queries: the latest success, and the runs after it (a running one and failures or skips)."""
+    last_done = latest_run()
+    since = LinkageRun.objects.filter(id__gt=last_done.pk) if last_done else LinkageRun.objects.all()
+    later = list(since.exclude(status=RunStatus.DONE).order_by("-id")[:20])
+    running = next((r for r in later if r.status == RunStatus.RUNNING), None)
+    problem = next((r for r in later if r.status in (RunStatus.FAILED, RunStatus.SKIPPED)), None)
+    now = timezone.now()
+    done_at = last_done.finished_at if last_done else None
+    overdue = done_at is None and bool(later) or done_at is not None and now - done_at > OVERDUE_AFTER
+    beat = (running.heartbeat_at or running.started_at) if running else None
+    return RunState(last_done, running, problem, overdue, bool(beat and now - beat > RUN_STALE_AFTER))
 
 
 def open_review_pairs(run: LinkageRun | None = None) -> QuerySet:

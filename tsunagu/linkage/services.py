@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from tsunagu.core.heartbeat import Beating
 from tsunagu.people.models import Person
 
 from . import engine, queries
 from .explain import as_json
-from .models import DecisionAction, HouseholdGroup, LinkageRun, MergeDecision, PersonLink, ReviewPair, RunStatus
+from .models import (
+    RUN_HEARTBEAT,
+    RUN_STALE_AFTER,
+    DecisionAction,
+    HouseholdGroup,
+    LinkageRun,
+    MergeDecision,
+    PersonLink,
+    ReviewPair,
+    RunStatus,
+)
 
 log = logging.getLogger(__name__)
 MAX_REASON = 2000
@@ -33,40 +46,66 @@ class LinkageBusy(ValidationError):
     """Another run is still running: this one did not start, and wrote nothing."""
 
 
-STALE_AFTER = dt.timedelta(hours=6)  # a run "running" for longer was cut off (a stopped worker) and is let go
+HEARTBEAT, STALE_AFTER = RUN_HEARTBEAT, RUN_STALE_AFTER  # models: a run silent for minutes has lost its process
+INTERRUPTED = "中断（実行していたプロセスが応答しなくなったため、失敗として扱いました）"
+
+
+def linkage_runs_expire(now: dt.datetime | None = None) -> int:
+    """Marks failed every running run whose heartbeat (or, before its first, its start) is older than STALE_AFTER."""
+    now = now or timezone.now()
+    silent = Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True, started_at__lt=now - STALE_AFTER)
+    return LinkageRun.objects.filter(silent, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, finished_at=now, stage="", message=INTERRUPTED)
 
 
 def _start() -> LinkageRun:
     """The new run, unless another is running. The database holds the rule (one row may be "running"), so two
-    runs started at the same moment cannot both pass; a run left "running" by a stopped process for longer than
-    STALE_AFTER is marked failed first, so it blocks nobody for ever."""
+    runs started at the same moment cannot both pass; a run whose process died is marked failed first
+    (linkage_runs_expire), so it blocks nobody for more than minutes. A start refused is recorded as skipped."""
     now = timezone.now()
-    LinkageRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=now - STALE_AFTER).update(
-        status=RunStatus.FAILED, finished_at=now, message="中断（6時間以上終わらなかったため、失敗として扱いました）")
+    linkage_runs_expire(now)
     try:
         with transaction.atomic():
-            return LinkageRun.objects.create(started_at=now)
+            return LinkageRun.objects.create(started_at=now, heartbeat_at=now, stage="開始しています")
     except IntegrityError:
         running = LinkageRun.objects.filter(status=RunStatus.RUNNING).first()
         since = f"（{timezone.localtime(running.started_at):%Y-%m-%d %H:%M} 開始）" if running else ""
-        raise LinkageBusy(f"名寄せはすでに実行中です{since}。終わってからもう一度実行してください。") from None
+        message = f"名寄せはすでに実行中です{since}。終わってからもう一度実行してください。"
+        LinkageRun.objects.create(started_at=now, finished_at=now, status=RunStatus.SKIPPED, message=message)
+        raise LinkageBusy(message) from None
 
 
-def linkage_run(*, today: dt.date | None = None) -> LinkageRun:
+def _beat(pk: int) -> None:
+    LinkageRun.objects.filter(pk=pk, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+
+
+def _stage(run: LinkageRun, text: str, report: Callable[[str], None] | None) -> None:
+    """Where the run has got to: on the run (the coordinator's page shows it) and to the caller (the command)."""
+    LinkageRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(stage=text, heartbeat_at=timezone.now())
+    if report:
+        report(text)
+
+
+def linkage_run(*, today: dt.date | None = None, report: Callable[[str], None] | None = None) -> LinkageRun:
     """Links every agency's persons and stores the result. A failure is recorded on the run, then raised;
-    LinkageBusy when another run is running (nothing is written)."""
+    LinkageBusy when another run is running (recorded as a skipped run). `report` hears each stage."""
     run = _start()
-    try:
-        last_decision = MergeDecision.objects.aggregate(m=Max("id"))["m"] or 0
-        facts = queries.linkage_facts()
-        outcome = engine.link(queries.person_rows(), facts, municipality=queries.municipality_name(),
-                              today=today or timezone.localdate())
-        _store(run, outcome, last_decision)
-    except Exception as error:
-        LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
-                                                     message=str(error)[:2000])
-        log.exception("linkage run %s failed", run.pk)
-        raise
+    with Beating(partial(_beat, run.pk), every=HEARTBEAT.total_seconds(), name=f"linkage-run-{run.pk}", at_once=False):
+        try:
+            _stage(run, "記録を読み込んでいます", report)
+            last_decision = MergeDecision.objects.aggregate(m=Max("id"))["m"] or 0
+            facts = queries.linkage_facts()
+            rows = queries.person_rows()
+            _stage(run, f"照合しています（記録 {len(rows):,} 件）", report)
+            outcome = engine.link(rows, facts, municipality=queries.municipality_name(),
+                                  today=today or timezone.localdate())
+            _stage(run, f"結果を保存しています（本人 {len(set(outcome.cluster_of.values())):,} 人）", report)
+            _store(run, outcome, last_decision)
+        except Exception as error:
+            LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(), stage="",
+                                                         message=str(error)[:2000])
+            log.exception("linkage run %s failed", run.pk)
+            raise
     queries.index_from_outcome(run.pk, outcome)
     return run
 
@@ -88,7 +127,7 @@ def _store(run: LinkageRun, outcome: engine.Outcome, last_decision: int) -> None
     # Decisions taken while this run was computing are applied on top, so none is lost.
     for decision in MergeDecision.objects.filter(id__gt=last_decision).order_by("id"):
         _apply(decision)
-    run.status, run.finished_at = RunStatus.DONE, timezone.now()
+    run.status, run.finished_at, run.stage = RunStatus.DONE, timezone.now(), ""
     run.records, run.persons = len(outcome.person_ids), len(set(outcome.cluster_of.values()))
     run.households, run.review_pairs = len(outcome.household_flags), len(outcome.review)
     model = outcome.result.model

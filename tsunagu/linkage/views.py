@@ -63,7 +63,7 @@ def review(request):
     recent = list(queries.recent_decisions())
     clusters = queries.clusters_of(d.person_a_id for d in recent)
     return render(request, "linkage/review.html", {
-        "page": page, "items": items, "run": queries.latest_run(),
+        "page": page, "items": items, **_run_context(),
         "recent": [(d, clusters.get(d.person_a_id)) for d in recent],
     })
 
@@ -90,7 +90,23 @@ def review_decide(request, pk: int):
 @coordinator_required
 def cluster_list(request):
     page = Paginator(queries.merged_clusters(), 50).get_page(request.GET.get("page"))
-    return render(request, "linkage/cluster_list.html", {"page": page, "run": queries.latest_run()})
+    return render(request, "linkage/cluster_list.html", {"page": page, **_run_context()})
+
+
+def _run_context() -> dict:
+    """The last successful run and the state of 名寄せ (a run in progress, with its stage), for `_run.html`."""
+    state = queries.run_state()
+    return {"run": state.last_done, "state": state}
+
+
+@coordinator_required
+def run_progress(request):
+    """`_run.html` alone: the pages poll it every few seconds while a run is in progress, and reload once it ends."""
+    context = _run_context()
+    response = render(request, "linkage/_run.html", context)
+    if request.headers.get("HX-Request") and not context["state"].running:
+        response["HX-Refresh"] = "true"  # the run has ended: the page's list is the new run's
+    return response
 
 
 @coordinator_required

@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tsunagu.core.progress import for_command
+from tsunagu.linkage import services
 from tsunagu.linkage.tasks import link_all_persons
 
 
@@ -16,9 +18,11 @@ class Command(BaseCommand):
             result = link_all_persons.enqueue()
             self.stdout.write(f"名寄せをキューに入れました（{result.id}）。db_worker が実行します。")
             return
-        summary = link_all_persons.call()
-        if "skipped" in summary:
-            raise CommandError(summary["skipped"])
-        self.stdout.write(
-            f"名寄せが完了しました：記録 {summary['records']:,} 件 → 本人 {summary['persons']:,} 人、"
-            f"世帯 {summary['households']:,}、要確認 {summary['review_pairs']:,} 組。")
+        progress = for_command(self.stdout)
+        try:
+            run = services.linkage_run(report=progress.stage)
+        except services.LinkageBusy as busy:
+            raise CommandError(busy.messages[0]) from None
+        progress.done(
+            f"名寄せが完了しました：記録 {run.records:,} 件 → 本人 {run.persons:,} 人、"
+            f"世帯 {run.households:,}、要確認 {run.review_pairs:,} 組。")
