@@ -18,7 +18,7 @@ from django.utils import timezone
 from tsunagu.rules.national_forms import FormItem, NationalForm, form
 from tsunagu.rules.wareki import wareki_short
 
-from .models import Concern, Consultation, Outcome, Route, SupportPlan, Urgency
+from .models import Concern, Consultation, Outcome, PlanReview, Route, SupportPlan, Urgency
 
 CONSENTED = "consultation_consented"
 UNCONSENTED = "consultation_unconsented"
@@ -164,7 +164,7 @@ class ActionRow:
 
 
 def plan_sheet(plan: SupportPlan, *, actions: Sequence[ActionRow],
-               review: Any = None) -> tuple[NationalForm, list[FilledSection]]:
+               review: PlanReview | None = None) -> tuple[NationalForm, list[FilledSection]]:
     """The プラン兼事業等利用申込書 of a plan, filled item by item; its 評価 from the plan's review when one is given."""
     national_form = form("plan_application")
     case = plan.case
@@ -190,13 +190,18 @@ def plan_sheet(plan: SupportPlan, *, actions: Sequence[ActionRow],
 
 
 def plan_employment_values(plan: SupportPlan) -> dict[str, dict[str, Any]]:
-    """The plan's own 国への報告事項 beyond its dates (filled once the plan records them)."""
-    return {}
+    """The plan's own 国への報告事項 beyond its dates."""
+    return {"employment_support": {"chosen": ["対象" if plan.employment_support else "対象外"]}}
 
 
-def review_values(review: Any) -> dict[str, dict[str, Any]]:
-    """The 評価 of a plan's review (filled once reviews are recorded)."""
-    return {}
+def review_values(review: PlanReview) -> dict[str, dict[str, Any]]:
+    """The 評価 of the plan's latest review."""
+    return {
+        "reviewed_on": {"day": review.reviewed_on, "text": review.note},
+        "employed": {"chosen": ["就労した" if review.employed else "しない"]},
+        "income_increased": {"chosen": ["増収した" if review.income_increased else "しない"]},
+        "improved": {"chosen": ["見られた" if review.improved else "見られない"]},
+    }
 
 
 def _action_line(action: ActionRow) -> str:

@@ -40,6 +40,7 @@ class IntakeForm(forms.Form):
     first_response = forms.CharField(label="初期対応", widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                      max_length=100_000)
     outcome = forms.ChoiceField(label="結果", choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.INFO_ONLY)
+    referred_to_welfare = forms.BooleanField(label="生活保護窓口へのつなぎ（結果が「つなぎ」のとき）", required=False)
 
     def clean(self):
         data = super().clean()
@@ -120,10 +121,30 @@ class NoteCorrectForm(VersionedForm):
     body = forms.CharField(label="内容（訂正後）", widget=forms.Textarea(attrs={"rows": 8}), max_length=100_000)
 
 
+def yes_no(label: str, yes: str, no: str, **kwargs) -> forms.TypedChoiceField:
+    """A 国への報告事項 answered one way or the other: anything else is refused with a message naming the item."""
+    return forms.TypedChoiceField(
+        label=label, choices=[("1", yes), ("0", no)], coerce=lambda value: value == "1", widget=forms.RadioSelect,
+        error_messages={"required": f"{label}を「{yes}」か「{no}」から選んでください。",
+                        "invalid_choice": f"{label}は「{yes}」か「{no}」から選んでください。"}, **kwargs)
+
+
 class PlanForm(VersionedForm):
     goals = forms.CharField(label="目標", widget=forms.Textarea(attrs={"rows": 3}), max_length=100_000)
     person_wishes = forms.CharField(label="本人の意向", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=100_000)
     review_on = DateField(label="見直し予定日", required=False)
+    employment_support = yes_no("就労支援の対象（国への報告事項）", "対象", "対象外", initial="0", required=False,
+                                empty_value=None)
+
+
+class PlanReviewForm(forms.Form):
+    """評価 of a plan (国への報告事項 of the 支援状況調査)."""
+
+    reviewed_on = DateField(label="評価日", initial=timezone.localdate)
+    employed = yes_no("就労", "就労した", "しない")
+    income_increased = yes_no("増収", "増収した", "しない")
+    improved = yes_no("自立に向けた改善", "見られた", "見られない")
+    note = forms.CharField(label="評価の所見", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=100_000)
 
 
 class PlanCreateForm(PlanForm):

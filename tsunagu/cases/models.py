@@ -92,6 +92,8 @@ class Consultation(models.Model):
     urgency = models.CharField("緊急度", max_length=10, choices=Urgency.choices, default=Urgency.LOW)
     first_response = models.TextField("初期対応", blank=True)
     outcome = models.CharField("結果", max_length=20, choices=Outcome.choices, default=Outcome.INFO_ONLY)
+    # 支援状況調査: うち生活保護窓口へのつなぎ (a つなぎ to the 福祉事務所's 生活保護 window)
+    referred_to_welfare = models.BooleanField("生活保護窓口へのつなぎ", default=False)
     case = models.ForeignKey("Case", on_delete=models.PROTECT, null=True, blank=True, related_name="consultations", verbose_name="支援ケース")
     compartment = models.CharField("区分", max_length=30, choices=Compartment.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
@@ -280,6 +282,8 @@ class SupportPlan(models.Model):
     goals = models.TextField("目標")
     person_wishes = models.TextField("本人の意向", blank=True)
     review_on = models.DateField("見直し予定日", null=True, blank=True)
+    # 支援状況調査: 就労支援対象者数 counts the cases whose plan marks them (国への報告事項)
+    employment_support = models.BooleanField("就労支援の対象", default=False)
     status = models.CharField("状態", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     agreed_by = models.CharField("同意した人", max_length=100, blank=True)
     agreed_on = models.DateField("同意日", null=True, blank=True)
@@ -294,6 +298,30 @@ class SupportPlan(models.Model):
 
     def __str__(self) -> str:
         return f"支援プラン 第{self.revision}版"
+
+
+class PlanReview(models.Model):
+    """評価: the review of a plan (再プラン時, the 評価シート) — whether the person found work, raised her income, and
+    whether the worker saw improvement toward 自立 — the 国への報告事項 that the 支援状況調査 counts."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="reviews", verbose_name="支援プラン")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField("評価日", default=timezone.localdate)
+    employed = models.BooleanField("就労", default=False)
+    income_increased = models.BooleanField("増収", default=False)
+    improved = models.BooleanField("自立に向けた改善", default=False)
+    note = models.TextField("評価の所見", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "プランの評価"
+        ordering = ["-reviewed_on", "-id"]
+        indexes = [models.Index(fields=["agency", "reviewed_on"])]
+
+    def __str__(self) -> str:
+        return f"評価 {self.reviewed_on}"
 
 
 class SupportPlanAction(models.Model):

@@ -30,6 +30,7 @@ from .models import (
     Notification,
     Outcome,
     PersonConcern,
+    PlanReview,
     PlanStatus,
     Referral,
     ReferralEvent,
@@ -58,7 +59,8 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
                         consulter_name: str = "", person: Person | None = None, household: Household | None = None,
                         new_person: dict | None = None, concerns: Sequence[str] = (), primary_concern: str = "",
                         urgency: str = "low", first_response: str = "", outcome: str = Outcome.INFO_ONLY,
-                        member_concerns: Mapping[Person, Sequence[str]] | None = None) -> Consultation:
+                        member_concerns: Mapping[Person, Sequence[str]] | None = None,
+                        referred_to_welfare: bool = False) -> Consultation:
     """Records one consultation; a new person is created with it, and 継続支援 opens a case at once.
 
     The consultation is the taking agency's own record, and so is what it is about: a person or household another
@@ -71,6 +73,8 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         raise ValidationError({"primary_concern": "◎は、チェックした相談内容の中から一つ選んでください。"})
     if received_on and received_on > timezone.localdate():
         raise ValidationError({"received_on": "受付日が未来の日付です。"})
+    if referred_to_welfare and outcome != Outcome.REFERRAL:
+        raise ValidationError({"referred_to_welfare": "生活保護窓口へのつなぎは、結果が「つなぎ」の相談で選んでください。"})
     if person is None and new_person and (new_person.get("name") or "").strip():
         person = person_create(actor=actor, **new_person)
     if person is not None and not _leads_case(actor, person=person):
@@ -83,7 +87,7 @@ def consultation_record(*, actor, route: str, consulter: str, main_complaint: st
         agency_id=actor.agency_id, staff=actor.staff, received_on=received_on or timezone.localdate(), route=route,
         consulter=consulter, consulter_name=consulter_name[:100], person=person, household=household,
         main_complaint=main_complaint, concerns=concerns, primary_concern=primary_concern, urgency=urgency,
-        first_response=first_response[:MAX_TEXT], outcome=outcome,
+        first_response=first_response[:MAX_TEXT], outcome=outcome, referred_to_welfare=referred_to_welfare,
     )
     if household is not None and concerns:
         household_mark_multi_issue(household=household, fields=household_fields(concerns, needs.values()))
@@ -266,13 +270,14 @@ def assessment_record(*, actor, case: Case, areas: dict[str, str], summary: str 
 
 @transaction.atomic
 def plan_create(*, actor, case: Case, goals: str, person_wishes: str = "", review_on: date | None = None,
-                actions: Sequence[dict] = ()) -> SupportPlan:
+                actions: Sequence[dict] = (), employment_support: bool | None = False) -> SupportPlan:
     """A new revision; the previous agreed plan is kept as 改訂済み (superseded)."""
     goals = _require(goals, "goals", "目標")
     last = case.plans.order_by("-revision").first()
     plan = SupportPlan.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff,
                                       revision=(last.revision + 1) if last else 1, goals=goals,
-                                      person_wishes=person_wishes[:MAX_TEXT], review_on=review_on)
+                                      person_wishes=person_wishes[:MAX_TEXT], review_on=review_on,
+                                      employment_support=bool(employment_support))
     for action in actions:
         if (action.get("description") or "").strip():
             row = SupportPlanAction.objects.create(plan=plan, description=action["description"].strip()[:300],
@@ -290,11 +295,30 @@ def plan_create(*, actor, case: Case, goals: str, person_wishes: str = "", revie
 
 @transaction.atomic
 def plan_update(*, actor, plan: SupportPlan, expected_version: int, goals: str, person_wishes: str = "",
-                review_on: date | None = None) -> SupportPlan:
+                review_on: date | None = None, employment_support: bool | None = None) -> SupportPlan:
     plan.goals = _require(goals, "goals", "目標")
     plan.person_wishes = person_wishes[:MAX_TEXT]
     plan.review_on = review_on
-    return save_versioned(plan, expected_version=expected_version, fields=["goals", "person_wishes", "review_on"])
+    if employment_support is not None:
+        plan.employment_support = employment_support
+    return save_versioned(plan, expected_version=expected_version,
+                          fields=["goals", "person_wishes", "review_on", "employment_support"])
+
+
+@transaction.atomic
+def plan_review_record(*, actor, plan: SupportPlan, reviewed_on: date, employed: bool, income_increased: bool,
+                       improved: bool, note: str = "") -> PlanReview:
+    """評価 of a plan: 就労, 増収 and 自立に向けた改善 as the worker found them on `reviewed_on` (the 支援状況調査 counts
+    them in that month). A date ahead of today or before the plan was made is refused, writing nothing."""
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "評価日が未来の日付です。今日までの日付を入力してください。"})
+    if reviewed_on < timezone.localdate(plan.created_at):
+        raise ValidationError({"reviewed_on": "評価日がプラン作成日より前です。プラン作成日以降の日付を入力してください。"})
+    review = PlanReview.objects.create(plan=plan, agency_id=actor.agency_id, staff=actor.staff, reviewed_on=reviewed_on,
+                                       employed=employed, income_increased=income_increased, improved=improved,
+                                       note=note[:MAX_TEXT])
+    _touch(plan.case)
+    return review
 
 
 @transaction.atomic

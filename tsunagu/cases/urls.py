@@ -20,6 +20,7 @@ urlpatterns = [
     path("notes/<int:pk>/", views.note_edit, name="note_edit"),
     path("plans/<int:pk>/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("plans/<int:pk>/reviews/", views.plan_review_add, name="plan_review_add"),
     path("plans/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("plans/<int:pk>/print.pdf", views.plan_pdf, name="plan_pdf"),
     path("consultations/<int:pk>/print/", views.consultation_print, name="consultation_print"),

@@ -48,6 +48,7 @@ from .forms import (
     PlanAgreeForm,
     PlanCreateForm,
     PlanForm,
+    PlanReviewForm,
     ReferralForm,
     ReferralRespondForm,
 )
@@ -110,7 +111,7 @@ def _intake_save(request, form, household):
             new_person=None if person else form.new_person(),
             main_complaint=data["main_complaint"], concerns=data["concerns"], primary_concern=data["primary_concern"],
             urgency=data["urgency"], first_response=data["first_response"], outcome=data["outcome"],
-            member_concerns=form.member_concerns())
+            member_concerns=form.member_concerns(), referred_to_welfare=data["referred_to_welfare"])
     except ValidationError as error:
         add_validation_errors(form, error)
         return None
@@ -392,7 +393,8 @@ def plan_edit(request, pk: int):
                              queryset=SupportPlan.objects.select_related("case"))
     may_edit = policy.may_edit(plan, request.actor)
     form = PlanForm(request.POST or None, initial={"goals": plan.goals, "person_wishes": plan.person_wishes,
-                                                   "review_on": plan.review_on, "version": plan.version})
+                                                   "review_on": plan.review_on, "version": plan.version,
+                                                   "employment_support": "1" if plan.employment_support else "0"})
     agree = PlanAgreeForm(initial={"version": plan.version})
     outcome = EditOutcome()
     if request.method == "POST":
@@ -409,7 +411,29 @@ def plan_edit(request, pk: int):
     rows = conflict_rows(outcome.conflict, form, ["goals", "person_wishes"])
     return render(request, "cases/plan_edit.html", {"form": form, "plan": plan, "may_edit": may_edit, "agree": agree,
                                                     "conflict": outcome.conflict, "conflict_rows": rows,
-                                                    "actions": plan_actions(request, plan)})
+                                                    "actions": plan_actions(request, plan),
+                                                    "reviews": plan.reviews.select_related("staff"),
+                                                    "review_form": PlanReviewForm() if may_edit else None})
+
+
+@login_required
+@require_POST
+def plan_review_add(request, pk: int):
+    """評価 of a plan: 就労, 増収, 自立に向けた改善 (the 支援状況調査's 国への報告事項). Bad input: a message naming the
+    item, nothing written."""
+    plan = _editable(SupportPlan, request, pk)
+    form = PlanReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_review_record(actor=request.actor, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "評価を記録しました。")
+    else:
+        messages.error(request, " ".join(f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+                                         for name, errors in form.errors.items() for e in errors))
+    return redirect("cases:plan_edit", plan.pk)
 
 
 def plan_actions(request, plan: SupportPlan):
@@ -473,6 +497,8 @@ def consultation_pdf(request, pk: int):
     if consultation.case is not None:
         sent = policy.visible(consultation.case.referrals.all(), request.actor).select_related("to_agency")
         referred_to = list(dict.fromkeys(r.to_agency.name for r in sent))
+    if consultation.referred_to_welfare:
+        referred_to.append("生活保護窓口")
     national_form, sections = filled.consultation_sheet(consultation, standing=standing, members=members,
                                                         referred_to=referred_to)
     document = render_pdf(request, "cases/filled_form_pdf.html", {
@@ -520,7 +546,7 @@ def plan_pdf(request, pk: int):
                                                                          "case__household", "staff", "agency"))
     actions = [filled.ActionRow(a.description, [m.name for m in a.members.all()], a.agency.name if a.agency else "",
                                 a.resource_name, a.due_on) for a in plan_actions(request, plan)]
-    national_form, sections = filled.plan_sheet(plan, actions=actions)
+    national_form, sections = filled.plan_sheet(plan, actions=actions, review=plan.reviews.first())
     document = render_pdf(request, "cases/filled_form_pdf.html", {
         "form": national_form, "sections": sections, "agency": plan.agency})
     return pdf_response(document, f"plan_application-{plan.pk}.pdf")

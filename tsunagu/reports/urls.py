@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import survey_views, views
 
 app_name = "reports"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("figures.xlsx", views.export, name="export"),
     path("rows/<str:key>/", views.figure_rows, name="rows"),
     path("rows/<str:key>/export.xlsx", views.figure_rows_export, name="rows_export"),
+    path("survey/", survey_views.survey, name="survey"),
+    path("survey.xlsx", survey_views.survey_export, name="survey_export"),
     path("targets/", views.target_list, name="targets"),
     path("targets/new/", views.target_form, name="target_new"),
     path("targets/<int:pk>/", views.target_form, name="target_edit"),
