@@ -354,6 +354,11 @@ def plan_agree(s):
                                                         "version": s.w.plan.version})
 
 
+def plan_review(s):
+    yield s.post(f"/cases/plans/{s.w.plan.pk}/reviews/", {"reviewed_on": s.today, "employed": "1",
+                                                          "income_increased": "0", "improved": "1"})
+
+
 def referral_accept(s):
     referral = s.p.referral
     yield s.post(f"/cases/referrals/{referral.pk}/", {"status": "accepted", "version": referral.version,
@@ -812,6 +817,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "cases/notes/<int:pk>/": writes(W("correct the recorder's note", note_correct)),
     "cases/plans/<int:pk>/": writes(W("edit the plan", plan_edit)),
     "cases/plans/<int:pk>/agree/": writes(W("record agreement to the plan", plan_agree)),
+    "cases/plans/<int:pk>/reviews/": writes(W("record the plan's review", plan_review)),
     "cases/plans/<int:pk>/print/": ro(pk="plan"), "cases/plans/<int:pk>/print.pdf": ro(pk="plan"),
     "cases/consultations/<int:pk>/print/": ro(pk="consultation"),
     "cases/consultations/<int:pk>/print.pdf": ro(pk="consultation"),
@@ -926,6 +932,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
         "workspace/trial/codes/<int:pk>/"]},
     # 集計 (counts only)
     "reports/": ro(NON_PERSONAL), "reports/figures.xlsx": ro(NON_PERSONAL),
+    "reports/survey/": ro(NON_PERSONAL), "reports/survey.xlsx": ro(NON_PERSONAL),  # 支援状況調査: counts only
     # a figure's rows (reads through the policy, logged)
     "reports/rows/<str:key>/": ro(key="consultations"), "reports/rows/<str:key>/export.xlsx": ro(key="referrals"),
     # 事業目標・評価指標 (the planner's targets: no personal data)
