@@ -24,7 +24,7 @@ def test_j12_the_planner_exports_the_years_figures(page, live_server, coordinato
     assert consultations.locator("td").last.inner_text() == "4"
     assert page.locator("#by-agency tbody tr").count() == 2
 
-    page.get_by_role("link", name=own.name).click()
+    page.get_by_role("link", name=own.name, exact=True).click()
     page.get_by_role("heading", name=f"令和7年度 実績の集計（{own.name}）").wait_for()
     assert page.locator("#by-month tbody tr").filter(has_text="新規相談受付件数").locator("td").last.inner_text() == "3"
     with page.expect_download() as download:

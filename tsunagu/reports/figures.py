@@ -44,7 +44,7 @@ from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
 from tsunagu.cases.queries import ReferralAnswer, referral_answer_days, referral_answers
-from tsunagu.core.fiscal import fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
+from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
 from tsunagu.resources.models import ActivityAgency, ActivityMonth
@@ -60,6 +60,12 @@ class Figure:
     from_answers: bool = False  # read from the referrals' answers (`_answer_days`), not counted row by row
     rows: str = ""  # what its row list (reports.rows) shows: consultation, household, plan, sitting, referral, person
     fewer_is_better: bool = False  # a target on it is a ceiling (days to answer, referrals left waiting)
+    since: int = EARLIEST_YEAR  # the 年度 this definition took effect (定義の適用年度)
+    source: str = ""  # the rows it counts, a key of `sources` (its own key unless a definition changed them)
+
+    @property
+    def source_key(self) -> str:
+        return self.source or self.key
 
 
 FIGURES = [
@@ -80,7 +86,22 @@ FIGURES = [
     Figure("community_participants", "地域づくりの参加者数（延べ）", "人", rows="activity_month"),
     Figure("community_agencies", "地域づくりの参加機関数", "機関", distinct=True, rows="agency"),
 ]
-BY_KEY = {f.key: f for f in FIGURES}
+BY_KEY = {f.key: f for f in FIGURES}  # the definitions in force now
+# Definitions a later one replaced, each with the 年度 it took effect: a changed definition is a new Figure with the
+# same key, a later `since` and (if it counts other rows) its own `source`; the one it replaces moves here, so the
+# years before the change are still counted as they were. None has changed yet.
+EARLIER: list[Figure] = []
+
+
+def figures_of(fiscal_year: int) -> list[Figure]:
+    """The figures of a 年度, each by the definition in force that year (the latest that took effect by then); a
+    figure first defined after the year is not among them."""
+    found = []
+    for current in FIGURES:
+        candidates = [f for f in (current, *EARLIER) if f.key == current.key and f.since <= fiscal_year]
+        if candidates:
+            found.append(max(candidates, key=lambda f: f.since))
+    return found
 NOT_YET = ""  # a month of the year still to come
 
 Value = int | float  # a count, or a median of days
@@ -119,6 +140,7 @@ class Table:
 
     fiscal_year: int
     agencies: list[Agency]  # the agencies that have any figure, by kana
+    figures: list[Figure] = field(default_factory=list)  # the year's definitions (`figures_of`)
     cells: defaultdict[int | None, defaultdict[str, dict[date, Value]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
     year: defaultdict[int | None, dict[str, Value]] = field(default_factory=lambda: defaultdict(dict))
@@ -144,11 +166,11 @@ class Table:
         first_of_this_month = (today or timezone.localdate()).replace(day=1)
         return [{"figure": f, "months": [NOT_YET if m > first_of_this_month else self.value(f.key, agency_id, m)
                                          for m in self.months],
-                 "year": self.value(f.key, agency_id)} for f in FIGURES]
+                 "year": self.value(f.key, agency_id)} for f in self.figures]
 
     def rows_by_agency(self) -> list[AgencyRow]:
         """One row per agency: the year's value of each figure."""
-        return [{"agency": a, "values": [self.value(f.key, a.pk) for f in FIGURES]} for a in self.agencies]
+        return [{"agency": a, "values": [self.value(f.key, a.pk) for f in self.figures]} for a in self.agencies]
 
 
 @dataclass(frozen=True)
@@ -214,11 +236,11 @@ def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | Non
 
 def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     """All the figures of the 年度, for every agency (and in total), or for one agency only."""
-    table = Table(fiscal_year, agencies=[])
+    table = Table(fiscal_year, agencies=[], figures=figures_of(fiscal_year))
     found = sources(fiscal_year, agency_id=agency_id)
-    for key, source in found.items():
-        if not BY_KEY[key].from_answers:
-            _count(table, key, source)
+    for figure in table.figures:
+        if not figure.from_answers:
+            _count(table, figure.key, found[figure.source_key])
     _answer_days(table, referral_answers(found["referrals"].rows))
 
     agency_ids = {a for a in table.year if a is not None}

@@ -20,3 +20,11 @@ class TargetForm(forms.Form):
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     guideline = forms.CharField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PublicationStyleForm(forms.Form):
+    symbol = forms.CharField(label="秘匿の記号", max_length=3,
+                             help_text="1〜4 の値と、それを計算できないように秘匿した値の代わりに表示します（例：*、x、…）。",
+                             error_messages={"required": "秘匿の記号を入力してください（例：*）。",
+                                             "max_length": "秘匿の記号は1〜3文字で入力してください。"})
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -32,7 +32,7 @@ from tsunagu.people.models import Household, Person
 from tsunagu.resources.models import ActivityMonth, CommunityPlace, Organization
 from tsunagu.sharing import policy
 
-from .figures import BY_KEY, Figure, Source, Value, sources
+from .figures import Figure, Source, Value, figures_of, sources
 
 PER_PAGE = 100
 
@@ -241,6 +241,14 @@ def _field(model: type[Model], path: str) -> Any:
     return model._meta.get_field(last)
 
 
+def definition(key: str, fiscal_year: int) -> Figure:
+    """The figure's definition in force in the 年度; KeyError for a figure the year does not have."""
+    for figure in figures_of(fiscal_year):
+        if figure.key == key:
+            return figure
+    raise KeyError(key)
+
+
 def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
     kind = KINDS[figure.rows]
     if figure.rows == "person":
@@ -258,8 +266,8 @@ class _Prepared:
 
 
 def _prepared(actor: Actor, key: str, fiscal_year: int, agency_id: int | None, month: date | None) -> _Prepared:
-    figure = BY_KEY[key]
-    source = sources(fiscal_year, agency_id=agency_id)[key]
+    figure = definition(key, fiscal_year)
+    source = sources(fiscal_year, agency_id=agency_id)[figure.source_key]
     cell = cell_rows(source, agency_id=agency_id, month=month)
     median: Value | None = None
     if figure.median:

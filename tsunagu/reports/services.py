@@ -1,4 +1,5 @@
-"""Writes of `reports`: the planner's 事業目標・評価指標 (`reports.models.Target`).
+"""Writes of `reports`: the planner's 事業目標・評価指標 (`reports.models.Target`) and the 公表 of a year's figures
+(`reports.models.Publication`).
 
 Typed input is checked here, so that the page and any later caller refuse the same things with the same Japanese
 message, naming the field; a refused save writes nothing. An edit states the version it began from
@@ -14,10 +15,12 @@ from django.utils import timezone
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year
+from tsunagu.core.fiscal import fiscal_year as fiscal_year_of
 from tsunagu.core.locking import save_versioned
 
-from .figures import BY_KEY
-from .models import Target
+from .figures import BY_KEY, yearly_figures
+from .models import Publication, PublicationStyle, Target
+from .published import snapshot_of
 from .targets import GUIDELINE
 
 MAX_VALUE = Decimal("99999999999")
@@ -87,3 +90,36 @@ def target_save(*, actor: Actor, fiscal_year: object, title: str, figure: str, v
     except IntegrityError:
         raise ValidationError({"title": f"{row.fiscal_year}年度には「{title}」がすでにあります。その目標を編集してください。"}) from None
     return row
+
+
+@transaction.atomic
+def publication_create(*, actor: Actor, fiscal_year: object, note: str = "") -> Publication:
+    """公表: keeps the figures of a finished 年度 as they are now. A later publication of the same year (再公表) takes
+    its place on the page; the earlier ones stay."""
+    if not is_planner(actor):
+        raise ValidationError("集計を公表値として確定できるのは計画担当の職員です。")
+    year = year_allowed(fiscal_year)
+    if year >= fiscal_year_of(timezone.localdate()):
+        raise ValidationError({"fiscal_year": "公表値として確定できるのは、終わった年度の集計です。"})
+    return Publication.objects.create(fiscal_year=year, published_by=actor.staff, note=(note or "").strip()[:200],
+                                      snapshot=snapshot_of(yearly_figures(year)))
+
+
+def publication_style() -> PublicationStyle:
+    """The municipality's 秘匿の記号 (「*」 until the planner chooses another)."""
+    style = PublicationStyle.objects.order_by("pk").first()
+    return style or PublicationStyle.objects.create()
+
+
+@transaction.atomic
+def publication_style_save(*, actor: Actor, symbol: str, expected_version: int | None) -> PublicationStyle:
+    """The 秘匿の記号: one to three characters that cannot be read as a number."""
+    if not is_planner(actor):
+        raise ValidationError("秘匿の記号を設定できるのは計画担当の職員です。")
+    symbol = (symbol or "").strip()
+    if not 1 <= len(symbol) <= 3 or any(ch.isdigit() for ch in symbol) or symbol[0] in "=+-@":
+        raise ValidationError({"symbol": "秘匿の記号は、数字を含まない1〜3文字で入力してください（例：*、x、…）。"
+                                         "先頭に =、+、-、@ は使えません。"})
+    style = publication_style()
+    style.symbol, style.updated_by, style.updated_at = symbol, actor.staff, timezone.now()
+    return save_versioned(style, expected_version=expected_version, fields=["symbol", "updated_by", "updated_at"])

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.actor import ActorRequest
 from tsunagu.agencies.models import Agency
@@ -18,10 +19,10 @@ from tsunagu.agencies.permissions import is_planner, planner_required, staff_req
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year, fiscal_year_label, month_starts
 from tsunagu.core.forms import EditOutcome, conflict_rows, save_or_conflict
 
-from . import excel, rows, services, targets
+from . import excel, published, rows, services, targets
 from .chart import chart
-from .figures import BY_KEY, FIGURES, Table, agency_in_scope, yearly_figures
-from .forms import TargetForm
+from .figures import BY_KEY, Table, agency_in_scope, figures_of
+from .forms import PublicationStyleForm, TargetForm
 from .models import Target
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,9 +49,12 @@ def _choice(request: ActorRequest) -> tuple[int, Agency | None, str]:
 def index(request: ActorRequest) -> HttpResponse:
     year, agency, message = _choice(request)
     planner = is_planner(request.actor)
-    table = yearly_figures(year, agency_id=agency.pk if agency else None)
+    table, publication, corrections = published.shown(year, agency_id=agency.pk if agency else None)
+    this_year = fiscal_year(timezone.localdate())
     return render(request, "reports/index.html", {
-        "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": FIGURES,
+        "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": table.figures,
+        "publication": publication, "corrections": corrections,
+        "may_publish": planner and agency is None and year < this_year and request.actor.agency is not None,
         "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
         "by_month": _with_months(table), "by_agency": _with_figures(table) if agency is None else [],
         "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
@@ -70,15 +74,16 @@ def _with_months(table: Table) -> list[dict[str, object]]:
 
 
 def _with_figures(table: Table) -> list[dict[str, object]]:
-    return [{**row, "cells": list(zip(FIGURES, row["values"], strict=True))} for row in table.rows_by_agency()]
+    return [{**row, "cells": list(zip(table.figures, row["values"], strict=True))} for row in table.rows_by_agency()]
 
 
 @staff_required
 def export(request: ActorRequest) -> HttpResponse:
     year, agency, _ = _choice(request)
-    table = yearly_figures(year, agency_id=agency.pk if agency else None)
+    table, publication, corrections = published.shown(year, agency_id=agency.pk if agency else None)
     content = excel.workbook(table, agency.name if agency else excel.ALL_AGENCIES,
-                             progress=_progress(table) if agency is None else [])
+                             progress=_progress(table) if agency is None else [], publication=publication,
+                             corrections=corrections)
     response = HttpResponse(content, content_type=XLSX)
     suffix = f"-{agency.pk}" if agency else ""
     response["Content-Disposition"] = f'attachment; filename="figures-{year}{suffix}.xlsx"'
@@ -97,9 +102,9 @@ def _month(request: ActorRequest, year: int) -> tuple[date | None, str]:
 
 
 def _row_choice(request: ActorRequest, key: str) -> tuple[str, int, Agency | None, date | None, str]:
-    if key not in BY_KEY:
-        raise Http404
     year, agency, message = _choice(request)
+    if key not in {f.key for f in figures_of(year)}:
+        raise Http404
     month, month_message = _month(request, year)
     return key, year, agency, month, message or month_message
 
@@ -111,11 +116,15 @@ def figure_rows(request: ActorRequest, key: str) -> HttpResponse:
     found = rows.row_list(request.actor, key, year, agency_id=agency.pk if agency else None, month=month,
                           page=request.GET.get("page"), path=request.path)
     planner = is_planner(request.actor)
+    publication = published.latest(year)
+    published_value = published.published_table(publication, agency_id=agency.pk if agency else None).value(
+        key, agency.pk if agency else None, month) if publication else None
     query = {"year": year, **({"agency": agency.pk} if agency and planner else {}),
              **({"month": month.strftime("%Y-%m")} if month else {})}
     return render(request, "reports/rows.html", {
         "rows": found, "year": year, "agency": agency, "month": month, "message": message, "planner": planner,
-        "label": fiscal_year_label(year), "query": urlencode(query),
+        "label": fiscal_year_label(year), "query": urlencode(query), "publication": publication,
+        "published_value": published_value,
     })
 
 
@@ -178,3 +187,47 @@ def target_form(request: ActorRequest, pk: int | None = None) -> HttpResponse:
         "conflict_rows": conflict_rows(outcome.conflict, form, ["fiscal_year", "title", "figure", "value"]),
         "year": initial["fiscal_year"],
     })
+
+
+@planner_required
+@require_POST
+def publish(request: ActorRequest) -> HttpResponse:
+    """公表: the planner keeps a finished year's figures as published; later changes show as corrections."""
+    try:
+        publication = services.publication_create(actor=request.actor, fiscal_year=request.POST.get("year"),
+                                                  note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('reports:index')}?year={request.POST.get('year', '')}")
+    messages.success(request, f"{fiscal_year_label(publication.fiscal_year)}の集計を公表値として確定しました。")
+    return redirect(f"{reverse('reports:index')}?year={publication.fiscal_year}")
+
+
+@planner_required
+def public(request: ActorRequest) -> HttpResponse:
+    """公表用: the year's figures with small cells hidden, and the municipality's 秘匿の記号 (set here)."""
+    year = _target_year(request)
+    style = services.publication_style()
+    form = PublicationStyleForm(request.POST or None, initial={"symbol": style.symbol, "version": style.version})
+    outcome = EditOutcome()
+    if request.method == "POST" and form.is_valid():
+        outcome = save_or_conflict(lambda: services.publication_style_save(
+            actor=request.actor, symbol=form.cleaned_data["symbol"], expected_version=form.cleaned_data["version"]),
+            form, conflict_on_form=True)
+        if outcome.saved:
+            messages.success(request, f"秘匿の記号を「{outcome.value.symbol}」にしました。")
+            return redirect(f"{reverse('reports:public')}?year={year}")
+    return render(request, "reports/public.html", {
+        "form": form, "year": year, "label": fiscal_year_label(year), "style": style,
+        "publication": published.latest(year), "conflict": outcome.conflict,
+    })
+
+
+@planner_required
+def public_export(request: ActorRequest) -> HttpResponse:
+    year = _target_year(request)
+    table, publication, _ = published.shown(year)
+    content = excel.public_workbook(table, services.publication_style().symbol, publication)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="figures-{year}-public.xlsx"'
+    return response

@@ -1,0 +1,111 @@
+"""公表した集計: a 年度 whose figures were published keeps them as published.
+
+`snapshot_of` turns the year's figures (every agency's cells and totals, and the definition each figure was counted
+by) into JSON; `published_table` reads them back as a `figures.Table`, so the page, the workbook and the API show
+the published values. The records may change afterwards — a consultation taken back (取消) because it was recorded
+by mistake, a late entry — and the live figures with them: `corrections` lists every cell whose live value now
+differs from the published one (公表後の訂正), without rewriting what was published.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tsunagu.agencies.models import Agency
+
+from .figures import BY_KEY, EARLIER, FIGURES, Cell, Figure, Table, Value, yearly_figures
+from .models import Publication
+
+ALL = "all"
+
+
+def snapshot_of(table: Table) -> dict[str, Any]:
+    """The table as JSON: {"definitions": {key: since}, "agencies": [ids], "cells": {agency|all: {key: {month: v}}},
+    "year": {agency|all: {key: v}}}."""
+    return {
+        "definitions": {f.key: f.since for f in table.figures},
+        "agencies": [a.pk for a in table.agencies],
+        "cells": {_name(agency): {key: {m.isoformat(): v for m, v in months.items()} for key, months in by_key.items()}
+                  for agency, by_key in table.cells.items()},
+        "year": {_name(agency): dict(values) for agency, values in table.year.items()},
+    }
+
+
+def _name(agency_id: int | None) -> str:
+    return ALL if agency_id is None else str(agency_id)
+
+
+def _id(name: str) -> int | None:
+    return None if name == ALL else int(name)
+
+
+def _definition(key: str, since: int) -> Figure:
+    return next((f for f in (*FIGURES, *EARLIER) if f.key == key and f.since == since), BY_KEY[key])
+
+
+def latest(fiscal_year: int) -> Publication | None:
+    return Publication.objects.filter(fiscal_year=fiscal_year).order_by("-published_at", "-pk").first()
+
+
+def published_table(publication: Publication, *, agency_id: int | None = None) -> Table:
+    """The published figures as a Table: of every agency (agency_id None), or of one agency alone, as
+    `yearly_figures(agency_id=…)` would give them."""
+    data = publication.snapshot
+    figures = [_definition(key, since) for key, since in data["definitions"].items() if key in BY_KEY]
+    table = Table(publication.fiscal_year, agencies=[], figures=figures)
+    for name, by_key in data["cells"].items():
+        for key, months in by_key.items():
+            table.cells[_id(name)][key] = {date.fromisoformat(m): v for m, v in months.items()}
+    for name, values in data["year"].items():
+        table.year[_id(name)] = dict(values)
+    ids = data["agencies"]
+    if agency_id is not None:
+        alone = Table(publication.fiscal_year, agencies=[], figures=figures)
+        alone.cells[None], alone.cells[agency_id] = table.cells[agency_id], table.cells[agency_id]
+        alone.year[None], alone.year[agency_id] = table.year[agency_id], table.year[agency_id]
+        table, ids = alone, [agency_id] if agency_id in ids else []
+    table.agencies = list(Agency.objects.filter(pk__in=ids).order_by("kana", "name", "pk"))
+    return table
+
+
+@dataclass(frozen=True)
+class Correction:
+    figure: Figure
+    agency: Agency | None  # None: every agency together
+    month: date | None  # None: the year
+    published: Cell
+    current: Cell
+
+    @property
+    def difference(self) -> Value | None:
+        if self.published is None or self.current is None:
+            return None
+        return round(self.current - self.published, 1)
+
+
+def corrections(publication: Publication, live: Table) -> list[Correction]:
+    """Every cell of the published figures whose live value now differs (公表後の訂正): the totals first, then each
+    agency, each figure in the 集計's order, the year before its months."""
+    published = published_table(publication)
+    ids = {pk for pk in (*published.year, *live.year) if pk is not None}
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=ids)}
+    found = []
+    for agency_id in [None, *sorted(agencies, key=lambda pk: (agencies[pk].kana, agencies[pk].name, pk))]:
+        for figure in published.figures:
+            for month in (None, *published.months):
+                before = published.value(figure.key, agency_id, month)
+                now = live.value(figure.key, agency_id, month)
+                if before != now:
+                    found.append(Correction(figure, agencies.get(agency_id) if agency_id else None, month, before, now))
+    return found
+
+
+def shown(fiscal_year: int, *, agency_id: int | None = None) -> tuple[Table, Publication | None, list[Correction]]:
+    """What the 集計 shows of a 年度: its published figures with the corrections since, or the live figures."""
+    publication = latest(fiscal_year)
+    if publication is None:
+        return yearly_figures(fiscal_year, agency_id=agency_id), None, []
+    found = corrections(publication, yearly_figures(fiscal_year))
+    if agency_id is not None:
+        found = [c for c in found if c.agency is not None and c.agency.pk == agency_id]
+    return published_table(publication, agency_id=agency_id), publication, found
