@@ -938,6 +938,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     # 事業目標・評価指標 (the planner's targets: no personal data)
     "reports/targets/": ro(NON_PERSONAL), "reports/targets/new/": ro(NON_PERSONAL),
     "reports/publish/": ro(NON_PERSONAL),  # 公表: the year's counts kept as published
+    "reports/personal-information-files/": ro(NON_PERSONAL),  # 個人情報ファイル簿: the register, naming no one
     "reports/public/": ro(NON_PERSONAL), "reports/public.xlsx": ro(NON_PERSONAL),  # 公表用, small cells hidden
     "reports/targets/<int:pk>/": ro(NON_PERSONAL, pk=MISSING),
 }

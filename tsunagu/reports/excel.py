@@ -20,6 +20,7 @@ from tsunagu.core.cells import xlsx_month, xlsx_row
 from tsunagu.core.fiscal import fiscal_year_label
 
 from .figures import NOT_YET, Table
+from .filebook import Entry
 from .models import Publication
 from .published import Correction
 from .rows import RowList
@@ -183,3 +184,24 @@ def _public_block(table: Table, key: str, symbol: str) -> list[list[object]]:
                                 for r, a in enumerate(agencies)]
     rows.append([ALL_AGENCIES, *[shown((TOTAL, c)) for c in range(len(months))], shown((TOTAL, TOTAL))])
     return rows
+
+
+def filebook_workbook(entries: list[Entry]) -> bytes:
+    """個人情報ファイル簿: one block of 項目 | 内容 per 個人情報ファイル."""
+    book = Workbook()
+    sheet: Worksheet = book.worksheets[0]
+    sheet.title = "個人情報ファイル簿"
+    sheet.append(xlsx_row(sheet, ["個人情報ファイル簿（個人情報の保護に関する法律第75条）"]))
+    sheet["A1"].font = Font(bold=True, size=13)
+    for entry in entries:
+        sheet.append([])
+        for head, content in entry.rows:
+            sheet.append(xlsx_row(sheet, [head, content]))
+            sheet.cell(row=sheet.max_row, column=1).font = HEADER
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rows/<str:key>/", views.figure_rows, name="rows"),
     path("rows/<str:key>/export.xlsx", views.figure_rows_export, name="rows_export"),
     path("publish/", views.publish, name="publish"),
+    path("personal-information-files/", views.filebook, name="filebook"),
     path("public/", views.public, name="public"),
     path("public.xlsx", views.public_export, name="public_export"),
     path("survey/", survey_views.survey, name="survey"),

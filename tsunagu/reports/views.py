@@ -18,8 +18,10 @@ from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year, fiscal_year_label, month_starts
 from tsunagu.core.forms import EditOutcome, conflict_rows, save_or_conflict
+from tsunagu.core.pdf import pdf_response, render_pdf
 
 from . import excel, published, rows, services, targets
+from . import filebook as file_book
 from .chart import chart
 from .figures import BY_KEY, Table, agency_in_scope, figures_of
 from .forms import PublicationStyleForm, TargetForm
@@ -231,3 +233,18 @@ def public_export(request: ActorRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="figures-{year}-public.xlsx"'
     return response
+
+
+@staff_required
+def filebook(request: ActorRequest) -> HttpResponse:
+    """個人情報ファイル簿: the page, and the same as Excel (?format=xlsx) or PDF (?format=pdf). It names no one."""
+    entries = file_book.entries()
+    wanted = request.GET.get("format")
+    if wanted == "xlsx":
+        response = HttpResponse(excel.filebook_workbook(entries), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="personal-information-files.xlsx"'
+        return response
+    if wanted == "pdf":
+        document = render_pdf(request, "reports/filebook_pdf.html", {"entries": entries}, personal=False)
+        return pdf_response(document, "personal-information-files.pdf")
+    return render(request, "reports/filebook.html", {"entries": entries})
