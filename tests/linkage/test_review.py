@@ -24,13 +24,15 @@ def test_the_coordinator_sees_the_pair_side_by_side_with_its_explanation(client_
     page = response.content.decode()
     assert "山口 優太" in page and "山口 優斗" in page
     assert "双子の可能性" in page and "生年月日" in page and "一致" in page
+    # why it is uncertain, in her words: what agrees and what differs
+    assert "一致：生年月日、性別、住所と電話。" in page and "異なる：名（姓は同じ。親子・きょうだいの可能性）。" in page
     assert f'action="/linkage/review/{reviewed.pk}/decide/"' in page
 
 
 def test_every_person_shown_is_logged(client_for, coordinator, twins, reviewed):
     client_for(coordinator).get("/linkage/review/")
     logged = AccessLog.objects.filter(staff=coordinator, path="/linkage/review/", object_type="people.person")
-    on_page = ReviewPair.objects.order_by("-probability", "id")[:10].values_list("person_a_id", "person_b_id")
+    on_page = ReviewPair.objects.order_by("-weight", "id")[:10].values_list("person_a_id", "person_b_id")
     assert set(logged.values_list("object_id", flat=True)) == {str(i) for pair in on_page for i in pair}
     assert {str(twins[0].pk), str(twins[1].pk)} <= set(logged.values_list("object_id", flat=True))
     # The coordinator has no own-agency basis for other agencies' rows: they are read for 名寄せの確認 only.

@@ -4,12 +4,18 @@ Why four and not one per column: a name and its reading are one fact written twi
 family's address and landline. Scoring them as independent evidence (Fellegi–Sunter assumes
 independence) double-counts them, which merges families and namesakes. So name+reading is one
 comparison, and address+phone ("dwelling") another; birth date and sex are the other two.
+
+Every field is used: a name written in kana is compared with the other record's reading, a reading
+missing on one side is looked up from the kanji (identity.readings), family and given names are
+compared apart (a maiden name, twins), and the address is compared by its parts (町名, 丁目-番-号, 部屋).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
@@ -22,16 +28,22 @@ from tsunagu.identity.normalize import (
     parse_address,
     parse_birth_date,
 )
+from tsunagu.identity.readings import NONE as NO_READINGS
+from tsunagu.identity.readings import is_katakana, readings_of
 
 INPUT_COLUMNS = ("record_id", "agency", "name", "kana", "birth_date", "sex", "address", "phone")
 
 
 class PreparedRecord:
-    """The comparison keys of one record; slots keep 200,000 of them within memory limits."""
+    """The comparison keys of one record; slots keep 200,000 of them within memory limits.
+
+    `reading` is the reading the record itself gives: its kana field, or its name when written in kana.
+    """
 
     __slots__ = (
-        "record_id", "agency", "name", "family", "given", "kana", "kana_family", "kana_given", "romaji",
-        "birth", "birth_error", "sex", "lot", "room", "town", "phone", "fields",
+        "record_id", "agency", "name", "family", "given", "kana", "kana_family", "kana_given", "reading", "romaji",
+        "birth", "birth_day", "birth_error", "sex", "lot", "room", "town", "building", "phone", "fields",
+        "family_readings", "given_readings", "family_kanji", "given_kanji", "guess",
     )
 
     def __init__(self, raw: Mapping[str, object], municipality: str = "") -> None:
@@ -41,12 +53,17 @@ class PreparedRecord:
         self.record_id = _text(raw, "record_id")
         self.agency = _text(raw, "agency")
         self.name, self.family, self.given = name.key, name.family, name.given
+        if self.name and not self.family:
+            self.family, self.given = _split_at_kana(self.name)
         self.kana, self.kana_family, self.kana_given = kana.key, kana.family, kana.given
-        self.romaji = kana_romaji(kana.key) if kana.key else ""
+        self.parts_changed()
+        self.reading = self.kana or (self.name if is_katakana(self.name) else "")
+        self.romaji = kana_romaji(self.reading) if self.reading else ""
         self.birth = birth.iso if birth and birth.iso else ""
+        self.birth_day = dt.date.fromisoformat(self.birth).toordinal() if self.birth else 0
         self.birth_error = birth.error if birth else None
         self.sex = normalize_sex(_text(raw, "sex"))
-        self.lot, self.room, self.town = address.lot_key, address.room, address.town
+        self.lot, self.room, self.town, self.building = address.lot_key, address.room, address.town, address.building
         self.phone = normalize_phone(_text(raw, "phone"))
         fields = raw.get("fields") or ()
         self.fields: tuple[str, ...] = tuple(str(f) for f in fields) if isinstance(fields, Iterable) else ()
@@ -54,6 +71,61 @@ class PreparedRecord:
     @property
     def dwelling(self) -> str:
         return f"{self.lot}#{self.room}" if self.room else self.lot
+
+    def part_reading(self, part: str) -> str:
+        """The reading of the family (or given) name this record gives itself: its kana, or the part in kana."""
+        stated = self.kana_family if part == "family" else self.kana_given
+        if stated:
+            return stated
+        written = self.family if part == "family" else self.given
+        return written if is_katakana(written) else ""
+
+    def parts_changed(self) -> None:
+        """Recompute what the comparisons read of the family and given names (after they are split apart)."""
+        self.family_readings, self.family_kanji = _part_forms(self.kana_family, self.family)
+        self.given_readings, self.given_kanji = _part_forms(self.kana_given, self.given)
+        self.guess: str | None = None
+
+    def part_readings(self, part: str) -> frozenset[str]:
+        """Every reading the record gives the part: its kana field, and the part itself when written in kana."""
+        return self.family_readings if part == "family" else self.given_readings
+
+    def given_reading_guess(self) -> str:
+        return self.part_reading("given") or _first(readings_of(self.given).kana)
+
+    def reading_guess(self) -> str:
+        """A reading for blocking: the record's own, else the dictionary's first for each part written in kanji."""
+        if self.reading:
+            return self.reading
+        if self.guess is None:
+            if not self.family:
+                self.guess = _first(readings_of(self.name).kana) if self.name else ""
+            else:
+                parts = [self.part_reading(p) or _first(readings_of(getattr(self, p)).kana) for p in ("family", "given")]
+                self.guess = "".join(parts) if all(parts) else ""
+        return self.guess
+
+
+@lru_cache(maxsize=200_000)
+def _part_forms(stated: str, written: str) -> tuple[frozenset[str], str]:
+    """(the readings a record gives a name part, the part when written in kanji); shared between records."""
+    in_kana = is_katakana(written)
+    found = {stated} if stated else set()
+    if in_kana:
+        found.add(written)
+    return frozenset(found), "" if in_kana else written
+
+
+def _first(readings: frozenset[str]) -> str:
+    return min(readings) if readings else ""
+
+
+def _split_at_kana(name: str) -> tuple[str, str]:
+    """「工藤タツオ」: a family name in kanji followed by a given name in kana splits where the script changes."""
+    for i in range(1, len(name)):
+        if not is_katakana(name[i - 1]) and is_katakana(name[i:]):
+            return name[:i], name[i:]
+    return "", ""
 
 
 def _text(raw: Mapping[str, object], key: str) -> str:
@@ -74,19 +146,29 @@ class FamilyNames:
 
     def learn(self, records: Iterable[PreparedRecord]) -> None:
         for record in records:
-            if record.family:
+            if record.family and not is_katakana(record.family):
                 self.kanji.add(record.family)
             if record.kana_family:
                 self.kana.add(record.kana_family)
 
     def split(self, record: PreparedRecord) -> None:
         if record.name and not record.family:
-            record.family, record.given = _split(record.name, self.kanji)
+            family, given = _split(record.name, self.kana if is_katakana(record.name) else self.kanji)
+            if family:
+                record.family, record.given = family, given
         if record.kana and not record.kana_family:
             record.kana_family, record.kana_given = _split(record.kana, self.kana)
+        if record.kana and not record.kana_family and record.family and record.given:
+            # 「佐藤 由美」「サトウユミ」: the reading splits after a reading of the family name as written
+            record.kana_family, record.kana_given = _split(record.kana, _family_readings(record.family))
+        record.parts_changed()
 
 
-def _split(full: str, families: set[str]) -> tuple[str, str]:
+def _family_readings(family: str) -> frozenset[str]:
+    return frozenset({family}) if is_katakana(family) else readings_of(family).kana
+
+
+def _split(full: str, families: set[str] | frozenset[str]) -> tuple[str, str]:
     for length in range(min(len(full) - 1, 6), 0, -1):  # the longest known family name wins
         if full[:length] in families:
             return full[:length], full[length:]
@@ -98,63 +180,97 @@ def _split(full: str, families: set[str]) -> tuple[str, str]:
 # (a missing value carries no evidence either way, so it scores 0).
 # ---------------------------------------------------------------------------------------------
 
-NAME_LEVELS = ("漢字・読み一致", "読み一致", "表記ゆれ・読み誤り", "名のみ一致（姓の変更）", "姓のみ一致（名が異なる）", "不一致")
-NAME_EXACT, NAME_KANA_EXACT, NAME_FUZZY, NAME_GIVEN_ONLY, NAME_FAMILY_ONLY, NAME_OTHER = range(6)
-BIRTH_LEVELS = ("一致", "1項目違い・月日入れ替え", "生年のみ一致", "不一致")
+NAME_LEVELS = ("漢字・読み一致", "読み一致", "辞書の読みで一致", "表記ゆれ・読み誤り", "名のみ一致（姓の変更）",
+               "姓のみ一致（名が異なる）", "不一致")
+NAME_EXACT, NAME_KANA_EXACT, NAME_DICT, NAME_FUZZY, NAME_GIVEN_ONLY, NAME_FAMILY_ONLY, NAME_OTHER = range(7)
+BIRTH_LEVELS = ("一致", "1日違い・1項目違い・月日入れ替え", "生年のみ一致", "不一致")
 BIRTH_EXACT, BIRTH_TYPO, BIRTH_YEAR, BIRTH_OTHER = range(4)
 SEX_LEVELS = ("一致", "不一致")
 DWELLING_LEVELS = ("住所・電話一致", "住所一致", "電話のみ一致", "同じ建物の別の部屋", "同じ町内", "不一致")
 DWELL_BOTH, DWELL_ADDRESS, DWELL_PHONE, DWELL_OTHER_ROOM, DWELL_TOWN, DWELL_OTHER = range(6)
 
+# How one name part (family or given) of two records compares, from the strongest agreement to a disagreement.
+PART_WRITTEN, PART_READING, PART_DICT, PART_FUZZY, PART_UNKNOWN, PART_DIFFER = range(6)
+_AGREE = (PART_WRITTEN, PART_READING, PART_DICT, PART_FUZZY)
 _FUZZY_ROMAJI = 0.90
 
 
 def compare_name(a: PreparedRecord, b: PreparedRecord) -> int | None:
-    kanji_known, kana_known = bool(a.name and b.name), bool(a.kana and b.kana)
-    if not kanji_known and not kana_known:
+    if not (a.name or a.kana) or not (b.name or b.kana):
         return None
-    if kanji_known and a.name == b.name:
-        return NAME_EXACT if not kana_known or _close_kana(a, b) else NAME_FUZZY
-    if kana_known and a.kana == b.kana:
-        return NAME_KANA_EXACT if not kanji_known or Levenshtein.distance(a.name, b.name) <= 2 else NAME_FUZZY
-    if _fuzzy(a, b, kanji_known, kana_known):
-        return NAME_FUZZY
-    given, family = _part(a, b, "given"), _part(a, b, "family")
-    if given and not family:
+    if a.name and a.name == b.name:
+        return NAME_EXACT if not a.kana or not b.kana or _close(a.kana, b.kana, a.romaji, b.romaji) else NAME_FUZZY
+    if a.family and b.family:
+        family, given = part_level(a, b, "family"), part_level(a, b, "given")
+        if family != PART_UNKNOWN and given != PART_UNKNOWN:
+            return _from_parts(family, given)
+    return _whole_name(a, b)
+
+
+def _from_parts(family: int, given: int) -> int:
+    if family in _AGREE and given in _AGREE:
+        worst = max(family, given)
+        return NAME_KANA_EXACT if worst <= PART_READING else NAME_DICT if worst == PART_DICT else NAME_FUZZY
+    if given in _AGREE:
         return NAME_GIVEN_ONLY
-    if family and given is False:
+    if family in _AGREE:
         return NAME_FAMILY_ONLY
     return NAME_OTHER
 
 
-def _close_kana(a: PreparedRecord, b: PreparedRecord) -> bool:
-    return a.kana == b.kana or JaroWinkler.similarity(a.romaji, b.romaji) >= _FUZZY_ROMAJI
+def part_level(a: PreparedRecord, b: PreparedRecord, part: str) -> int:
+    """How the family (or given) names of two records compare: as written, by their readings (the kana field, or
+    the part itself written in kana), or through the dictionary's readings of the kanji.
 
-
-def _fuzzy(a: PreparedRecord, b: PreparedRecord, kanji_known: bool, kana_known: bool) -> bool:
-    """A typo in the reading, or in the kanji, when the other script does not contradict it.
-
-    Why not when both differ: twins 優太 ユウタ and 優斗 ユウト differ by one character in each script;
-    one typo in both the kanji and the reading of the same record is far rarer than twins.
+    Kanji that differ are a disagreement even when the readings agree but for one slip: twins 優太 ユウタ and
+    優斗 ユウト differ by one character in each script, and one slip in both scripts of one record is far rarer. A
+    reading the dictionary lists none of for the other's kanji (実 is never ミホ) is a disagreement too; a reading
+    of kanji the dictionary does not hold as a whole (陽翔) cannot be told either way.
     """
-    if kana_known and not kanji_known:
-        return JaroWinkler.similarity(a.romaji, b.romaji) >= _FUZZY_ROMAJI and _parts_agree(a.kana_given, b.kana_given) is not False
-    return kanji_known and not kana_known and len(a.name) >= 3 and Levenshtein.distance(a.name, b.name) <= 1
+    wa, wb = getattr(a, part), getattr(b, part)
+    if wa and wa == wb:
+        return PART_WRITTEN
+    ra, rb = a.part_readings(part), b.part_readings(part)
+    if ra & rb:
+        return PART_READING
+    ka, kb = (a.family_kanji, b.family_kanji) if part == "family" else (a.given_kanji, b.given_kanji)
+    if ka and kb:
+        return PART_DIFFER
+    da, db = readings_of(ka) if ka else NO_READINGS, readings_of(kb) if kb else NO_READINGS
+    if ra & db.kana or rb & da.kana:
+        return PART_DICT
+    contradicted = (da.listed and bool(rb)) or (db.listed and bool(ra))
+    if ra and rb:
+        slip = any(_one_slip(x, y) for x in ra for y in rb)
+        return PART_FUZZY if slip and not contradicted else PART_DIFFER
+    return PART_DIFFER if contradicted else PART_UNKNOWN
 
 
-def _part(a: PreparedRecord, b: PreparedRecord, part: str) -> bool | None:
-    """Whether the family (or given) names agree, in kanji or in kana; None when neither is known."""
-    kanji = _parts_agree(getattr(a, part), getattr(b, part))
-    kana = _parts_agree(getattr(a, f"kana_{part}"), getattr(b, f"kana_{part}"))
-    if kanji is None:
-        return kana
-    if kana is None:
-        return kanji
-    return kanji or kana
+def _one_slip(x: str, y: str) -> bool:
+    """One wrong, missing or extra kana in a reading of two or more (ユミコ / ユミゴ, ヨウコ / ヨーコ)."""
+    return min(len(x), len(y)) >= 2 and Levenshtein.distance(x, y) <= 1
 
 
-def _parts_agree(x: str, y: str) -> bool | None:
-    return None if not x or not y else x == y
+def _close(x: str, y: str, rx: str, ry: str) -> bool:
+    return x == y or JaroWinkler.similarity(rx, ry) >= _FUZZY_ROMAJI
+
+
+def _whole_name(a: PreparedRecord, b: PreparedRecord) -> int:
+    """Names not taken apart into family and given: compared whole, in kanji, by reading or by dictionary."""
+    kanji_known = bool(a.name and b.name)
+    if a.reading and a.reading == b.reading:
+        kanji_agree = not kanji_known or Levenshtein.distance(a.name, b.name) <= 2
+        return NAME_KANA_EXACT if kanji_agree else NAME_FUZZY
+    if a.reading and b.reading:
+        if not kanji_known and JaroWinkler.similarity(a.romaji, b.romaji) >= _FUZZY_ROMAJI:
+            return NAME_FUZZY
+        return NAME_OTHER
+    reading, other = (a.reading, b.name) if a.reading else (b.reading, a.name)
+    if reading and other and not is_katakana(other) and reading in readings_of(other):
+        return NAME_DICT
+    if kanji_known and not a.reading and not b.reading and len(a.name) >= 3 and Levenshtein.distance(a.name, b.name) <= 1:
+        return NAME_FUZZY
+    return NAME_OTHER
 
 
 def compare_birth(a: PreparedRecord, b: PreparedRecord) -> int | None:
@@ -162,6 +278,8 @@ def compare_birth(a: PreparedRecord, b: PreparedRecord) -> int | None:
         return None
     if a.birth == b.birth:
         return BIRTH_EXACT
+    if abs(a.birth_day - b.birth_day) <= 1:
+        return BIRTH_TYPO
     ya, ma, da = a.birth[:4], a.birth[5:7], a.birth[8:]
     yb, mb, db = b.birth[:4], b.birth[5:7], b.birth[8:]
     same = (ya == yb) + (ma == mb) + (da == db)
@@ -180,7 +298,7 @@ def compare_dwelling(a: PreparedRecord, b: PreparedRecord) -> int | None:
     phone = bool(a.phone and b.phone and a.phone == b.phone)
     if not a.lot or not b.lot:
         return DWELL_PHONE if phone else None
-    same_lot = a.lot == b.lot
+    same_lot = a.lot == b.lot and (not a.town or not b.town or a.town == b.town)
     rooms_agree = not a.room or not b.room or a.room == b.room
     if same_lot and rooms_agree:
         return DWELL_BOTH if phone else DWELL_ADDRESS
@@ -203,10 +321,32 @@ def comparison_vector(a: PreparedRecord, b: PreparedRecord) -> tuple[int | None,
     return (compare_name(a, b), compare_birth(a, b), compare_sex(a, b), compare_dwelling(a, b))
 
 
+GUARD_GIVEN, GUARD_SEX, GUARD_TWIN = "given", "sex", "twin"
+
+
+def disagreement(a: PreparedRecord, b: PreparedRecord) -> str:
+    """Why two records can never be near-certain to be one person: twins, given names or sexes that differ.
+
+    A parent and child, or twins, share a family name and a home; what tells them apart is the given name
+    (伊藤 美穂 and 伊藤 実) or the sex. Such a pair goes to the review queue at most, whatever else agrees.
+    """
+    if a.given and b.given and part_level(a, b, "given") == PART_DIFFER:
+        return GUARD_TWIN if is_twin_pair(a, b) else GUARD_GIVEN
+    if a.sex and b.sex and a.sex != b.sex:
+        return GUARD_SEX
+    return ""
+
+
 def is_twin_pair(a: PreparedRecord, b: PreparedRecord) -> bool:
     """Same birth date and home (address or phone) but given names known to differ: twins.
 
     Twins are never linked automatically, whatever the score; they go to the review queue.
     """
     same_home = (a.lot and a.lot == b.lot) or (a.phone and a.phone == b.phone)
-    return bool(a.birth) and a.birth == b.birth and bool(same_home) and _part(a, b, "given") is False
+    return bool(a.birth) and a.birth == b.birth and bool(same_home) and _given_differs(a, b)
+
+
+def _given_differs(a: PreparedRecord, b: PreparedRecord) -> bool:
+    if a.given and b.given:
+        return part_level(a, b, "given") == PART_DIFFER
+    return bool(a.kana_given and b.kana_given and a.kana_given != b.kana_given)

@@ -14,27 +14,45 @@ maiden names, twins) are easier to state in Python than in SQL.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tsunagu.identity.blocking import BLOCKING_RULES, MAX_BLOCK, block_keys, candidate_pairs
+from tsunagu.identity.blocking import BLOCKING_RULES, block_keys, candidate_pairs
 from tsunagu.identity.features import (
-    BIRTH_EXACT,
-    DWELL_ADDRESS,
-    DWELL_BOTH,
-    DWELL_OTHER_ROOM,
-    DWELL_PHONE,
+    GUARD_TWIN,
+    NAME_GIVEN_ONLY,
     FamilyNames,
     PreparedRecord,
+    compare_name,
     comparison_vector,
-    is_twin_pair,
+    disagreement,
 )
 from tsunagu.identity.households import Household, build_households
-from tsunagu.identity.model import LINK, NON_MATCH, REVIEW, Explanation, Model, Vector, band, probability, train
+from tsunagu.identity.model import (
+    DEFAULT_TUNING,
+    LINK,
+    NON_MATCH,
+    REVIEW,
+    Explanation,
+    Model,
+    Tuning,
+    Vector,
+    band,
+    guarded_probability,
+    train,
+)
 
-_TWIN_HOMES = (DWELL_BOTH, DWELL_ADDRESS, DWELL_OTHER_ROOM, DWELL_PHONE)
+# Pairs below this probability are dropped after scoring; above it they are kept, because the household bonus
+# (Tuning.household_bonus, at most a few bits) may still raise them into the review or link band.
+KEEP_PROBABILITY = 0.01
+# A dwelling with more persons than this (a care home, a large building without rooms) says little about family.
+_MAX_HOUSEHOLD_EVIDENCE = 12
+_GUARDS = ("", "given", "sex", GUARD_TWIN)
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,8 @@ class ScoredPair:
     weight: float
     band: str
     twin: bool = False
+    guard: str = ""
+    household_bonus: float = 0.0
 
 
 @dataclass
@@ -68,11 +88,27 @@ class LinkageResult:
             yield record.record_id, self.person_id(i), self.household_id(i)
 
     def explain(self, pair: ScoredPair) -> Explanation:
-        return self.model.explain(self.records[pair.a], self.records[pair.b], pair.twin)
+        return self.model.explain(self.records[pair.a], self.records[pair.b], pair.twin, pair.household_bonus)
 
     def review_queue(self) -> list[ScoredPair]:
         """Pairs a worker should look at: review band, twins included, most likely first."""
         return sorted((p for p in self.pairs if p.band == REVIEW), key=lambda p: -p.weight)
+
+
+@dataclass
+class Scored:
+    """Every record and every candidate pair worth keeping, scored: what the tuning then decides on.
+
+    Kept as arrays (left, right, weight, guard index into _GUARDS), so 200,000 records stay within memory, and so
+    the benchmark can try several tunings on one scoring."""
+
+    records: list[PreparedRecord]
+    families: FamilyNames
+    model: Model
+    left: array[int]
+    right: array[int]
+    weight: array[float]
+    guard: array[int]
 
 
 def prepare(records: Iterable[Mapping[str, object]], municipality: str = "") -> tuple[list[PreparedRecord], FamilyNames]:
@@ -90,16 +126,68 @@ def link_records(
     municipality: str = "",
     today: dt.date | None = None,
     agency_fields: Mapping[str, str] | None = None,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> LinkageResult:
     """Link records into persons and households. `agency_fields` maps an agency to its 分野 (複合課題)."""
-    prepared, families = prepare(records, municipality)
-    pair_index, vectors = _compare_candidates(prepared)
-    model = train(prepared, Counter(vectors[v] for v in pair_index[2]))
-    pairs = _score(prepared, model, pair_index, vectors)
-    person_of = cluster_persons(len(prepared), pairs)
-    by_person = _records_by_person(prepared, person_of)
+    return resolve(score_records(records, municipality=municipality), tuning, today=today, agency_fields=agency_fields)
+
+
+def score_records(records: Iterable[Mapping[str, object]], *, municipality: str = "") -> Scored:
+    """Prepare, block, compare, estimate m/u/prior (without labels) and score the candidate pairs."""
+    with collector_paused():
+        prepared, families = prepare(records, municipality)
+        pair_index, vectors = _compare_candidates(prepared)
+        model = train(prepared, Counter(vectors[v] for v in pair_index[2]))
+        return _score(prepared, families, model, pair_index, vectors)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hundreds of thousands of small objects that live as long as the run: the cyclic collector would rescan them
+    again and again while they are made (it more than doubles the time of blocking). Nothing here makes cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def resolve(scored: Scored, tuning: Tuning = DEFAULT_TUNING, *, today: dt.date | None = None,
+            agency_fields: Mapping[str, str] | None = None) -> LinkageResult:
+    """Bands by the tuning, persons (with the household bonus), then households."""
+    with collector_paused():
+        return _resolve(scored, tuning, today, agency_fields)
+
+
+def _resolve(scored: Scored, tuning: Tuning, today: dt.date | None,
+             agency_fields: Mapping[str, str] | None) -> LinkageResult:
+    scored.model.tuning = tuning
+    records = scored.records
+    review_weight = _weight(tuning.review_probability)
+    lowest = review_weight - tuning.household_bonus  # a pair below this stays a non-match whatever its household
+    pairs: list[ScoredPair] = []
+    for i, j, w, g in zip(scored.left, scored.right, scored.weight, scored.guard, strict=True):
+        if w >= lowest:
+            pairs.append(_pair(i, j, w, _GUARDS[g], 0.0, tuning))
+    person_of = cluster_persons(len(records), pairs)
+    if tuning.household_bonus:
+        pairs = _household_evidence(records, pairs, person_of, tuning)
+        person_of = cluster_persons(len(records), pairs)
+    by_person = _records_by_person(records, person_of)
     household_of, households = build_households(by_person, today=today or dt.date.today(), agency_fields=agency_fields)
-    return LinkageResult(prepared, model, families, person_of, household_of, households, pairs)
+    kept = [p for p in pairs if p.band != NON_MATCH]
+    return LinkageResult(records, scored.model, scored.families, person_of, household_of, households, kept)
+
+
+def _weight(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def _pair(i: int, j: int, weight: float, guard: str, bonus: float, tuning: Tuning) -> ScoredPair:
+    p = guarded_probability(weight + bonus, guard)
+    return ScoredPair(i, j, weight + bonus, band(p, guard, tuning), guard == GUARD_TWIN, guard, bonus)
 
 
 # left record, right record, vector id (quoted: array is not subscriptable at run time before Python 3.12)
@@ -118,19 +206,52 @@ def _compare_candidates(records: list[PreparedRecord]) -> tuple[PairIndex, list[
     return (left, right, vector_ids), list(vector_index)
 
 
-def _score(records: list[PreparedRecord], model: Model, pair_index: PairIndex,
-           vectors: list[Vector]) -> list[ScoredPair]:
-    """The pairs above the non-match band; non-matches are dropped to keep memory bounded."""
+def _score(records: list[PreparedRecord], families: FamilyNames, model: Model, pair_index: PairIndex,
+           vectors: list[Vector]) -> Scored:
+    """The pairs above KEEP_PROBABILITY with their weights and guards; the rest are dropped to bound memory."""
     base = [model.prior_weight + sum(model.level_weights(v)) for v in vectors]
-    kept: list[ScoredPair] = []
+    floor = math.log2(KEEP_PROBABILITY / (1 - KEEP_PROBABILITY))
+    left, right, weights, guards = array("i"), array("i"), array("d"), array("b")
     for i, j, v in zip(*pair_index, strict=True):
-        a, b, vector = records[i], records[j], vectors[v]
-        weight = base[v] + model.tf_adjustment(a, vector[0])
-        twin = vector[1] == BIRTH_EXACT and vector[3] in _TWIN_HOMES and is_twin_pair(a, b)
-        pair_band = band(probability(weight), twin)
-        if pair_band != NON_MATCH:
-            kept.append(ScoredPair(i, j, weight, pair_band, twin))
-    return kept
+        weight = base[v]
+        if weight < floor - 8:  # no name is rare enough to lift a pair this far below the floor
+            continue
+        weight += model.tf_adjustment(records[i], vectors[v][0])
+        if weight >= floor:
+            left.append(i)
+            right.append(j)
+            weights.append(weight)
+            guards.append(_GUARDS.index(disagreement(records[i], records[j])))
+    return Scored(records, families, model, left, right, weights, guards)
+
+
+def _household_evidence(records: list[PreparedRecord], pairs: list[ScoredPair], person_of: list[int],
+                        tuning: Tuning) -> list[ScoredPair]:
+    """Collective linkage: a pair of records at two different addresses gets `tuning.household_bonus` when another
+    person is already linked across the same two addresses (her records are at both) and the pair's names agree
+    (or only the family name changed). A household that moved is known at the old address by some agencies and at
+    the new one by others; one strong link between two of its members raises the others'. Guarded pairs (twins,
+    given names or sexes that differ) get nothing."""
+    persons_at: dict[str, set[int]] = defaultdict(set)
+    for index, record in enumerate(records):
+        if record.lot:
+            persons_at[record.dwelling].add(person_of[index])
+    raised: list[ScoredPair] = []
+    for pair in pairs:
+        a, b = records[pair.a], records[pair.b]
+        if pair.band == LINK or pair.guard or not a.lot or not b.lot or a.lot == b.lot:
+            raised.append(pair)
+            continue
+        here, there = persons_at[a.dwelling], persons_at[b.dwelling]
+        if max(len(here), len(there)) > _MAX_HOUSEHOLD_EVIDENCE or not (here & there) - {person_of[pair.a], person_of[pair.b]}:
+            raised.append(pair)
+            continue
+        name = compare_name(a, b)
+        if name is None or name > NAME_GIVEN_ONLY:
+            raised.append(pair)
+            continue
+        raised.append(_pair(pair.a, pair.b, pair.weight, pair.guard, tuning.household_bonus, tuning))
+    return raised
 
 
 def cluster_persons(n: int, pairs: Sequence[ScoredPair]) -> list[int]:
@@ -226,8 +347,7 @@ def match_one(record: Mapping[str, object], index: LinkageIndex, limit: int = 5)
     best: dict[str, Candidate] = {}
     for i in _candidates(query, index):
         known = index.records[i]
-        twin = is_twin_pair(query, known)
-        explanation = index.model.explain(query, known, twin)
+        explanation = index.model.explain(query, known)
         person = index.person_ids[i]
         if explanation.band != NON_MATCH and (person not in best or explanation.total > best[person].explanation.total):
             best[person] = Candidate(person, known.record_id, explanation)
@@ -236,14 +356,14 @@ def match_one(record: Mapping[str, object], index: LinkageIndex, limit: int = 5)
 
 def _candidates(query: PreparedRecord, index: LinkageIndex) -> set[int]:
     found: set[int] = set()
-    for rule_blocks, key in zip(index.blocks, block_keys(query), strict=True):
+    for (_, _, limit), rule_blocks, key in zip(BLOCKING_RULES, index.blocks, block_keys(query), strict=True):
         members = rule_blocks.get(key, ()) if key else ()
-        if len(members) <= MAX_BLOCK:
+        if len(members) <= limit:
             found.update(members)
     return found
 
 
 __all__ = [
-    "LINK", "REVIEW", "NON_MATCH", "Candidate", "LinkageIndex", "LinkageResult", "ScoredPair",
-    "build_index", "cluster_persons", "link_records", "match_one", "prepare",
+    "LINK", "REVIEW", "NON_MATCH", "Candidate", "LinkageIndex", "LinkageResult", "Scored", "ScoredPair", "Tuning",
+    "build_index", "cluster_persons", "link_records", "match_one", "prepare", "resolve", "score_records",
 ]

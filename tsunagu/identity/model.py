@@ -12,25 +12,52 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tsunagu.identity.features import (
     BIRTH_EXACT,
     COMPARISONS,
+    GUARD_GIVEN,
+    GUARD_SEX,
+    GUARD_TWIN,
     NAME_EXACT,
     NAME_KANA_EXACT,
     PreparedRecord,
     comparison_vector,
+    disagreement,
 )
 
 Vector = tuple[int | None, ...]
 
 LINK, REVIEW, NON_MATCH = "link", "review", "non_match"
 BAND_LABELS = {LINK: "同一人物（自動）", REVIEW: "要確認", NON_MATCH: "別人"}
-# Probability thresholds of the three bands. Fixed rather than tuned on labels: the intake check and
-# the nightly run must mean the same by 「要確認」.
-LINK_THRESHOLD, REVIEW_THRESHOLD = 0.95, 0.30
+GUARD_LABELS = {
+    GUARD_TWIN: "生年月日と住所が同じで名が異なるため、双子の可能性があり自動では結合しません",
+    GUARD_GIVEN: "名が異なるため、親子・きょうだいの可能性があり自動では結合しません",
+    GUARD_SEX: "性別が異なるため、自動では結合しません",
+}
+# A pair whose given names or sexes differ is never shown as near-certain: at most this likely.
+GUARD_PROBABILITY = 0.80
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """What is fitted on labelled records (the benchmark fits it on one generator and reports on the other),
+    as against m, u and the prior, which each run estimates from its own records without labels.
+
+    `link_probability` and `review_probability` bound the bands; `household_bonus` (bits) is added to a pair of
+    records at two addresses when another person of the same family is linked across the same two addresses
+    (a household that moved, which agencies learn of at different times). The intake check and the nightly
+    run use the same values, so 「要確認」 means the same in both."""
+
+    link_probability: float = 0.95
+    review_probability: float = 0.30
+    household_bonus: float = 4.0
+
+
+DEFAULT_TUNING = Tuning()
+LINK_THRESHOLD, REVIEW_THRESHOLD = DEFAULT_TUNING.link_probability, DEFAULT_TUNING.review_probability
 _EM_ITERATIONS = 40
 _SMOOTHING = 1.0  # add-one, so a level never seen among random pairs does not get an infinite weight
 
@@ -46,16 +73,23 @@ class FieldWeight:
 
 @dataclass(frozen=True)
 class Explanation:
+    """`total` is the prior plus the fields' weights plus `household_bonus`; `guard` says why the pair may not be
+    near-certain (twins, given names or sexes that differ), and then `probability` is at most GUARD_PROBABILITY."""
+
     prior: float
     fields: tuple[FieldWeight, ...]
     total: float
     probability: float
     band: str
     twin_guard: bool = False
+    guard: str = ""
+    household_bonus: float = 0.0
 
     def as_text(self) -> str:
         parts = [f"{f.comparison}: {f.level} ({f.weight:+.1f})" for f in self.fields]
-        guard = "／双子の可能性のため自動では結合しません" if self.twin_guard else ""
+        if self.household_bonus:
+            parts.append(f"同じ世帯の人の一致 ({self.household_bonus:+.1f})")
+        guard = f"／{GUARD_LABELS[self.guard]}" if self.guard else ""
         return f"{BAND_LABELS[self.band]} p={self.probability:.3f} 事前{self.prior:+.1f} " + "、".join(parts) + guard
 
 
@@ -68,6 +102,7 @@ class Model:
     prior_weight: float
     name_frequency: dict[str, float] = field(default_factory=dict)
     kana_frequency: dict[str, float] = field(default_factory=dict)
+    tuning: Tuning = DEFAULT_TUNING
 
     def level_weight(self, comparison: int, level: int) -> float:
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
@@ -84,30 +119,46 @@ class Model:
         """A shared 佐藤 is weaker evidence than a shared rare name: replace the average u by the name's own."""
         if name_level == NAME_EXACT and a.name in self.name_frequency:
             return math.log2(self.u[0][NAME_EXACT] / self.name_frequency[a.name])
-        if name_level == NAME_KANA_EXACT and a.kana in self.kana_frequency:
-            return math.log2(self.u[0][NAME_KANA_EXACT] / self.kana_frequency[a.kana])
+        if name_level == NAME_KANA_EXACT and a.reading in self.kana_frequency:
+            return math.log2(self.u[0][NAME_KANA_EXACT] / self.kana_frequency[a.reading])
         return 0.0
 
-    def explain(self, a: PreparedRecord, b: PreparedRecord, twin: bool = False) -> Explanation:
+    def explain(self, a: PreparedRecord, b: PreparedRecord, twin: bool = False,
+                household_bonus: float = 0.0) -> Explanation:
+        """Field by field; `twin` marks a pair already known as twins, `household_bonus` the collective evidence."""
         vector = comparison_vector(a, b)
         weights = self.weights(a, vector)
         fields = tuple(
             FieldWeight(name, "欠損（比較できず）" if level is None else levels[level], weight)
             for (name, levels, _), level, weight in zip(COMPARISONS, vector, weights, strict=True)
         )
-        total = self.prior_weight + sum(weights)
-        p = probability(total)
-        return Explanation(self.prior_weight, fields, total, p, band(p, twin), twin)
+        guard = GUARD_TWIN if twin else disagreement(a, b)
+        total = self.prior_weight + sum(weights) + household_bonus
+        p = guarded_probability(total, guard)
+        return Explanation(self.prior_weight, fields, total, p, band(p, guard, self.tuning), guard == GUARD_TWIN,
+                           guard, household_bonus)
+
+
+def matches_comparisons(params: Mapping[str, object]) -> bool:
+    """Whether stored parameters (a run's m, u and prior) have this version's comparison levels."""
+    m = params.get("m")
+    return isinstance(m, list) and [len(row) if isinstance(row, list) else -1 for row in m] == [
+        len(levels) for _, levels, _ in COMPARISONS]
 
 
 def probability(weight: float) -> float:
     return 1.0 / (1.0 + math.pow(2.0, -max(min(weight, 60.0), -60.0)))
 
 
-def band(p: float, twin: bool = False) -> str:
-    if p >= LINK_THRESHOLD and not twin:
+def guarded_probability(weight: float, guard: str) -> float:
+    p = probability(weight)
+    return min(p, GUARD_PROBABILITY) if guard else p
+
+
+def band(p: float, guard: bool | str = False, tuning: Tuning = DEFAULT_TUNING) -> str:
+    if p >= tuning.link_probability and not guard:
         return LINK
-    return REVIEW if p >= REVIEW_THRESHOLD else NON_MATCH
+    return REVIEW if p >= tuning.review_probability else NON_MATCH
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +232,7 @@ def train(records: Sequence[PreparedRecord], pairs_vectors: Counter[Vector], *, 
     m_name, _ = expectation_maximisation(by_name, u, fixed={0}, m=m_birth)
     m = [m_birth[0], m_name[1], m_birth[2], m_birth[3]]
     return Model(m, u, _prior_weight(len(records), sum(by_birth.values()) * share / m[1][BIRTH_EXACT]),
-                 *_frequencies(records))
+                 *frequencies(records))
 
 
 def _prior_weight(n_records: int, expected_matching_pairs: float) -> float:
@@ -191,8 +242,9 @@ def _prior_weight(n_records: int, expected_matching_pairs: float) -> float:
     return math.log2(share / (1 - share))
 
 
-def _frequencies(records: Sequence[PreparedRecord]) -> tuple[dict[str, float], dict[str, float]]:
+def frequencies(records: Sequence[PreparedRecord]) -> tuple[dict[str, float], dict[str, float]]:
+    """How often each name and each reading occurs, for the term-frequency adjustment."""
     names = Counter(r.name for r in records if r.name)
-    kana = Counter(r.kana for r in records if r.kana)
+    kana = Counter(r.reading for r in records if r.reading)
     n_names, n_kana = max(sum(names.values()), 1), max(sum(kana.values()), 1)
     return ({k: c / n_names for k, c in names.items()}, {k: c / n_kana for k, c in kana.items()})

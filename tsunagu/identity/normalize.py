@@ -33,6 +33,27 @@ _MJ_SCHEMES = (
 )
 _SPACES = re.compile(r"[\s\u3000]+")
 
+# 異体字 → the form every agency can type, character by character: the 旧字体 of the 常用漢字表 and the variants of
+# names that registries keep (髙, 﨑, 邉, 𠮷 …). Applied before and after the MJ縮退マップ, because that map alone
+# leaves some pairs apart (it sends 徳 to 德 and 德 to 徳, 真 to 眞, 寿 to 壽). 斎/齋/齊/斉 are one group: the four
+# are written for one サイトウ.
+_VARIANT_PAIRS = (
+    "德徳 邊辺 邉辺 齋斎 齊斎 斉斎 澤沢 濱浜 嶋島 嶌島 廣広 櫻桜 﨑崎 嵜崎 髙高 𠮷吉 眞真 榮栄 龍竜 國国 壽寿 渕淵 渊淵 "
+    "檜桧 冱冴 凜凛 遙遥 巖巌 鷗鴎 槗橋 𣘺橋 惠恵 藏蔵 瀧滝 萬万 彌弥 與与 條条 實実 淺浅 禮礼 黑黒 鐵鉄 槇槙 桒桑 "
+    "冨富 舘館 栁柳 曾曽 亞亜 惡悪 圍囲 醫医 爲為 衞衛 驛駅 圓円 緣縁 應応 奧奥 假仮 價価 畫画 會会 學学 嶽岳 樂楽 "
+    "寬寛 氣気 歸帰 舊旧 據拠 擧挙 峽峡 曉暁 勳勲 薰薫 溪渓 經経 繼継 莖茎 螢蛍 輕軽 鷄鶏 藝芸 儉倹 劍剣 劔剣 圈圏 "
+    "檢検 權権 獻献 顯顕 險険 恆恒 黃黄 號号 濟済 碎砕 雜雑 參参 蠶蚕 慘惨 贊賛 殘残 絲糸 兒児 辭辞 濕湿 舍舎 寫写 "
+    "釋釈 收収 從従 澁渋 肅粛 處処 敍叙 將将 燒焼 稱称 涉渉 證証 乘乗 剩剰 淨浄 狀状 疊畳 讓譲 釀醸 觸触 寢寝 愼慎 "
+    "盡尽 圖図 粹粋 醉酔 穗穂 隨随 髓髄 數数 樞枢 聲声 靜静 攝摂 竊窃 專専 戰戦 潛潜 纖繊 踐践 錢銭 禪禅 雙双 壯壮 "
+    "搜捜 插挿 爭争 總総 聰聡 莊荘 裝装 騷騒 臟臓 屬属 續続 墮堕 體体 對対 帶帯 滯滞 臺台 擇択 單単 擔担 膽胆 團団 "
+    "彈弾 斷断 晝昼 蟲虫 鑄鋳 廳庁 徵徴 聽聴 鎭鎮 轉転 傳伝 燈灯 當当 黨党 盜盗 稻稲 鬭闘 獨独 讀読 屆届 貳弐 惱悩 "
+    "腦脳 霸覇 廢廃 拜拝 賣売 麥麦 發発 髮髪 拔抜 蠻蛮 祕秘 甁瓶 拂払 佛仏 竝並 變変 辨弁 瓣弁 辯弁 舖舗 寶宝 豐豊 "
+    "滿満 默黙 譯訳 藥薬 譽誉 豫予 搖揺 樣様 謠謡 來来 賴頼 亂乱 覽覧 兩両 獵猟 綠緑 壘塁 勵励 隸隷 靈霊 齡齢 戀恋 "
+    "爐炉 勞労 樓楼 錄録 灣湾 戶戸 步歩 淸清 靑青 增増 龜亀 晉晋 冰氷 冲沖 峯峰"
+)
+VARIANTS: dict[str, str] = {pair[0]: pair[1] for pair in _VARIANT_PAIRS.split()}
+_VARIANT_TABLE = str.maketrans(VARIANTS)
+
 
 def _nfkc(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
@@ -40,14 +61,15 @@ def _nfkc(text: str | None) -> str:
 
 @lru_cache(maxsize=200_000)
 def fold_kanji(text: str) -> str:
-    """Fold kanji variants (異体字) to their common form with the MJ縮退マップ."""
+    """Fold kanji variants (異体字) to their common form: our table, then the MJ縮退マップ, then our table again."""
     if not text:
         return ""
+    text = text.translate(_VARIANT_TABLE)
     try:
         candidates = jntajis.mj_shrink_candidates(text, _MJ_SCHEMES, 1)
     except Exception:  # noqa: BLE001 - a character jntajis cannot map is kept as written
         return text
-    return candidates[0] if candidates else text
+    return (candidates[0] if candidates else text).translate(_VARIANT_TABLE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,13 +210,20 @@ def parse_birth_date(text: str | None, *, today: dt.date | None = None) -> Birth
 
 @dataclass(frozen=True)
 class Address:
-    """An address taken apart: `town` (町名), `lot` (丁目-番-号 as digits), `building`, `room`."""
+    """An address taken apart: `town` (町名), `chome` (丁目), `ban` (番・番地), `go` (号 or the number after 番地),
+    `building`, `room` — and `lot`, the plot's numbers as digits (3-27-1), which is what two ways of writing one
+    address share: 「3丁目27番地1」, 「3-27-1」, 「三丁目27-1」 and 「３－２７－１」 all give lot 3-27-1.
+
+    `chome` is known when 丁目 is written or three numbers are; 「27番地1」 in a 地番 area has none."""
 
     original: str
     town: str = ""
     lot: str = ""
     building: str = ""
     room: str = ""
+    chome: str = ""
+    ban: str = ""
+    go: str = ""
 
     @property
     def key(self) -> str:
@@ -229,18 +258,29 @@ def address_key(text: str | None, municipality: str = "") -> str:
 def parse_address(text: str | None, municipality: str = "") -> Address:
     """Take an address apart. `municipality` (e.g. 「つなぐ市」) is dropped when written in front."""
     original = text or ""
-    cleaned = _strip_prefix(fold_kanji(_nfkc(original)), municipality)
-    cleaned = _digits_for_kanji_numerals(_HYPHEN_RE.sub("-", cleaned))
+    written = _strip_prefix(fold_kanji(_nfkc(original)), municipality)
+    cleaned = _digits_for_kanji_numerals(_HYPHEN_RE.sub("-", written))
     match = _LOT.search(cleaned)
     if not match:
         return Address(original, town=_compact(cleaned))
     town = re.sub(r"^(大字|字)", "", _compact(cleaned[: match.start()]))
-    numbers = match.group(1).split("-")
+    numbers = [str(int(n)) for n in match.group(1).split("-")]
     rest = cleaned[match.end() :]
     building, room = _building_and_room(rest)
     if len(numbers) >= 4 and not room:  # 旭町1-2-3-201: a fourth number is the room
         room = numbers.pop()
-    return Address(original, town=town, lot="-".join(str(int(n)) for n in numbers), building=building, room=room)
+    chome, ban, go = _lot_parts(numbers, "丁目" in written)
+    return Address(original, town=town, lot="-".join(numbers), building=building, room=room, chome=chome, ban=ban,
+                   go=go)
+
+
+def _lot_parts(numbers: list[str], chome_written: bool) -> tuple[str, str, str]:
+    """丁目, 番, 号 from the plot's numbers: the first is the 丁目 when 丁目 is written or there are three."""
+    if chome_written or len(numbers) >= 3:
+        padded = [*numbers, "", ""]
+        return padded[0], padded[1], padded[2]
+    padded = [*numbers, ""]
+    return "", padded[0], padded[1]
 
 
 def _strip_prefix(text: str, municipality: str) -> str:
@@ -252,13 +292,18 @@ def _strip_prefix(text: str, municipality: str) -> str:
     return stripped if re.search(r"\d|[一二三四五六七八九十]", stripped) else text
 
 
+_KANJI_NUMERALS = re.compile(r"[〇一二三四五六七八九十百千]")
+_BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*(?:丁目|番地の?|番|の|-)\s*(?=\d)")
+_AFTER_NUMBER = re.compile(r"(?<=\d)\s*(?:丁目|番地|番|号)(?!室)")
+
+
 def _digits_for_kanji_numerals(text: str) -> str:
-    text = _KANJI_BEFORE_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
-    text = _KANJI_AFTER_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
+    if _KANJI_NUMERALS.search(text):
+        text = _KANJI_BEFORE_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
+        text = _KANJI_AFTER_MARK.sub(lambda m: str(kanji_to_int(m.group())), text)
     # 丁目 / 番 / 番地 / 号 / の between numbers all mean "next level of the lot number".
-    text = re.sub(r"(\d)\s*(?:丁目|番地の?|番|の)\s*(?=\d)", r"\1-", text)
-    text = re.sub(r"(\d)\s*-\s*(?=\d)", r"\1-", text)
-    return re.sub(r"(\d)\s*(?:番地|番|号)(?!室)", r"\1", text)
+    text = _BETWEEN_NUMBERS.sub("-", text)
+    return _AFTER_NUMBER.sub("", text)
 
 
 def _building_and_room(rest: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from tsunagu.agencies.models import Municipality
 from tsunagu.cases.models import Consultation
 from tsunagu.identity.households import FLAG_8050, FLAG_LABELS, FLAG_MULTI_ISSUE
 from tsunagu.identity.linkage import LinkageIndex, LinkageResult, build_index, match_one, prepare
-from tsunagu.identity.model import Model
+from tsunagu.identity.model import Model, frequencies, matches_comparisons
 from tsunagu.people.models import Household, HouseholdMember, Person, Relationship, RelationshipKind
 from tsunagu.rules.household import concern_fields
 
@@ -232,13 +232,14 @@ def run_state() -> RunState:
 
 def open_review_pairs(run: LinkageRun | None = None) -> QuerySet:
     """Undecided pairs of the latest run (or `run`, the latest the caller has read already) whose two rows are
-    still in different clusters, likeliest first."""
+    still in different clusters, the strongest evidence first: a pair held back at most 要確認 because its given
+    names or sexes differ (twins) comes before a pair that is merely uncertain."""
     run = run or latest_run()
     if run is None:
         return ReviewPair.objects.none()
     # A decision on another pair can put both rows in one cluster meanwhile: nothing left to review then.
     return (ReviewPair.objects.filter(run=run, decision__isnull=True)
-            .exclude(person_a__link__cluster=F("person_b__link__cluster")).order_by("-probability", "id"))
+            .exclude(person_a__link__cluster=F("person_b__link__cluster")).order_by("-weight", "id"))
 
 
 def cluster_person_ids(cluster: int) -> list[int]:
@@ -336,7 +337,9 @@ def current_index() -> _CachedIndex | None:
         return cached
     if cached is None:
         with _lock:
-            cached = _cache.get("index") or _cache.setdefault("index", _index_from_db(run_id))
+            cached = _cache.get("index") or _index_from_db(run_id)
+            if cached is not None:
+                _cache["index"] = cached
     return cached
 
 
@@ -354,8 +357,9 @@ def _refresh_in_background(run_id: int) -> None:
     def build() -> None:
         try:
             index = _index_from_db(run_id)
-            with _lock:
-                _cache["index"] = index
+            if index is not None:
+                with _lock:
+                    _cache["index"] = index
         finally:
             _refreshing.clear()
             connection.close()  # this thread's own database connection
@@ -363,8 +367,10 @@ def _refresh_in_background(run_id: int) -> None:
     threading.Thread(target=build, name="linkage-index", daemon=True).start()
 
 
-def _index_from_db(run_id: int) -> _CachedIndex:
+def _index_from_db(run_id: int) -> _CachedIndex | None:
     run = LinkageRun.objects.get(pk=run_id)
+    if not matches_comparisons(run.model_params):
+        return None  # a run of an earlier version compared other levels: no check until the next run
     clusters = dict(PersonLink.objects.values_list("person_id", "cluster"))
     rows = person_rows()
     return index_from_rows(run_id, rows, [clusters.get(int(r["record_id"]), int(r["record_id"])) for r in rows],
@@ -376,7 +382,7 @@ def index_from_rows(run_id: int, rows: list[dict[str, str]], clusters: list[int]
     """An index from records, their clusters and a run's model parameters (also used by the benchmark)."""
     with _gc_paused():
         records, families = prepare(rows, municipality)
-        model = Model(params["m"], params["u"], params["prior_weight"], *_frequencies(records))
+        model = Model(params["m"], params["u"], params["prior_weight"], *frequencies(records))
         shell = LinkageResult(records, model, families, person_of=[0] * len(records), household_of_person=[0],
                               households=[])
         engine_index = build_index(shell, municipality)
@@ -415,14 +421,6 @@ def _members(rows: list[dict[str, str]], clusters: list[int]) -> dict[int, tuple
     for row, cluster in zip(rows, clusters, strict=True):
         members[cluster].append(int(row["record_id"]))
     return {c: tuple(m) for c, m in members.items()}
-
-
-def _frequencies(records) -> tuple[dict[str, float], dict[str, float]]:
-    """Name and reading frequencies for the term-frequency adjustment (as identity.model computes them)."""
-    names = Counter(r.name for r in records if r.name)
-    kana = Counter(r.kana for r in records if r.kana)
-    n_names, n_kana = max(sum(names.values()), 1), max(sum(kana.values()), 1)
-    return ({k: c / n_names for k, c in names.items()}, {k: c / n_kana for k, c in kana.items()})
 
 
 def index_clear() -> None:

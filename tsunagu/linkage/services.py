@@ -145,7 +145,8 @@ def _household_sizes(outcome: engine.Outcome) -> dict[int, int]:
 def _review_pair(run: LinkageRun, outcome: engine.Outcome, pair) -> ReviewPair:
     a, b = outcome.person_ids[pair.a], outcome.person_ids[pair.b]
     first, second = (pair.a, pair.b) if a < b else (pair.b, pair.a)
-    explanation = outcome.result.model.explain(outcome.result.records[first], outcome.result.records[second], pair.twin)
+    explanation = outcome.result.model.explain(outcome.result.records[first], outcome.result.records[second], pair.twin,
+                                               pair.household_bonus)
     return ReviewPair(run=run, person_a_id=min(a, b), person_b_id=max(a, b), weight=explanation.total,
                       probability=explanation.probability, twin=pair.twin, explanation=as_json(explanation))
 

@@ -20,7 +20,7 @@ from tsunagu.people.models import Person
 from tsunagu.sharing import policy
 
 from . import queries, services
-from .explain import field_lines, probability_text, summary
+from .explain import field_lines, probability_text, reasons, summary
 from .models import SEPARATING, DecisionAction, ReviewPair
 
 PAGE_SIZE = 10
@@ -48,6 +48,11 @@ class ReviewItem:
     @property
     def summary(self) -> str:
         return summary(self.pair.explanation)
+
+    @property
+    def reasons(self) -> str:
+        """Which fields agree, which differ, which are blank, and what holds the pair back, in plain words."""
+        return reasons(self.pair.explanation)
 
     @property
     def probability_text(self) -> str:
