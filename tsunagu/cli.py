@@ -14,10 +14,19 @@ def main(argv: list[str] | None = None) -> int:
         return link_command(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
     if argv and argv[0] == "check-serving":
-        # What scripts/serve.sh asks before it starts anything: may these settings serve? If not, the one line.
+        # What scripts/serve.sh asks before it starts anything: may these settings serve, is the database there,
+        # migrated and writable? If not, the one line.
         from tsunagu.settings import refusal_to_serve  # noqa: PLC0415 — after DJANGO_SETTINGS_MODULE is set
 
         if refusal := refusal_to_serve():
+            print(refusal, file=sys.stderr)
+            return 1
+        import django  # noqa: PLC0415 — the database is checked only once the settings may serve
+
+        django.setup()
+        from tsunagu.core.health import database_refusal  # noqa: PLC0415 — needs the app registry
+
+        if refusal := database_refusal():
             print(refusal, file=sys.stderr)
             return 1
         return 0

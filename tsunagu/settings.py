@@ -275,6 +275,9 @@ WHITENOISE_MAX_AGE = 3600
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The worker's heartbeat (core.worker): a worker silent for four beats is taken as stopped, and what it ran as failed.
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TSUNAGU_WORKER_HEARTBEAT_SECONDS", "30"))
+# /healthz (core.health): free disk below this fails it; without a worker (名寄せ from cron) say so with 0.
+HEALTH_MIN_FREE_MB = int(os.environ.get("TSUNAGU_HEALTH_MIN_FREE_MB", "1024"))
+HEALTH_REQUIRES_WORKER = env_bool("TSUNAGU_HEALTH_REQUIRES_WORKER", True)
 
 # `tsunagu backup` without a file name writes here (core.backup); keep copies elsewhere too (docs/DEPLOY.md).
 BACKUP_DIR = Path(os.environ.get("TSUNAGU_BACKUP_DIR", VAR_DIR / "backups"))

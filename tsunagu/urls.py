@@ -6,6 +6,7 @@ from tsunagu.core.api import api
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),  # for monitoring: no sign-in, no personal data
     path("", include(agencies_urls.urlpatterns_root)),
     path("", include("tsunagu.agencies.urls")),
     path("api/", api.urls),

@@ -749,6 +749,7 @@ def api_followup_record(s):
 W = Write
 TABLE: dict[str, Writes | ReadOnly] = {
     "": ro("dashboard"),
+    "healthz": ro(NON_PERSONAL),  # for monitoring: checks of the database, migrations, worker and disk, no sign-in
     # sign-in, account, administration (admins only: 404 for everyone else)
     "login/": ro(NON_PERSONAL), "logout/": ro(NON_PERSONAL), "account/otp/": ro(NON_PERSONAL),
     "account/password/": ro(NON_PERSONAL), "account/2fa/setup/": ro(NON_PERSONAL), "account/": ro("API tokens"),

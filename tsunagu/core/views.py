@@ -1,8 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from .dashboard import panels_for
+from .health import health
 
 
 @login_required
@@ -25,3 +28,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For monitoring, without sign-in: the database, migrations, the worker's heartbeat and free disk (core.health).
+    200 when all pass, 503 otherwise; no personal data."""
+    report = health()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503,
+                        json_dumps_params={"ensure_ascii": False})
