@@ -87,3 +87,30 @@ def test_an_existing_output_is_kept_when_the_input_is_bad(tmp_path, capsys):
     code, _ = _run(tmp_path, capsys)
     assert code == 2 and (tmp_path / "out.csv").read_text(encoding="utf-8") == "前回の結果\n"
     assert not list(tmp_path.glob("*.tmp"))
+
+
+_HEADER = ",".join(COLUMNS) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # a quote opened on line 2 runs on over the next lines: refused, naming the line it opened on
+        (_HEADER + 'R1,包括,"高橋,,,,,\nR2,包括,佐藤,,,,,\nR3,包括,鈴木,,,,,\n', "2行目: 引用符"),
+        (_HEADER + "R1,包括,高橋,,,,,\nR2,包括,佐\x00藤,,,,,\n", "3行目: NUL文字"),
+        (_HEADER + "R1,包括,高橋,,,,,\nR2,包括," + "あ" * 1_200_000 + ",,,,,\n", "3行目: 10,000文字を超える項目"),
+        (_HEADER + "R1,包括,高橋,,,,,\nR2,包括,\"" + "あ" * 200_000 + ",,,,,\n", "3行目: 10,000文字を超える項目"),
+    ],
+)
+def test_a_malformed_csv_is_refused_naming_its_line(tmp_path, capsys, content, message):
+    (tmp_path / "in.csv").write_text(content, encoding="utf-8")
+    code, err = _run(tmp_path, capsys)
+    assert code == 2 and message in err
+    assert not (tmp_path / "out.csv").exists() and not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_output_folder_is_checked_before_the_input_is_read(tmp_path, capsys):
+    (tmp_path / "in.csv").write_text("record_id\nR1\n", encoding="utf-8")  # bad too, but never read
+    code = link_command(["--input", str(tmp_path / "in.csv"), "--output", str(tmp_path / "なし" / "out.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "出力先のフォルダ" in err and "必要な列" not in err

@@ -1,8 +1,9 @@
 """`tsunagu link --input records.csv --output clusters.csv`: 名寄せ of a CSV of agency records.
 
-Messages are in Japanese on stderr. Bad input (missing columns, undecodable text, too many rows)
-stops before anything is written; the output is written to a temporary file and renamed only when
-complete, so a file at the output path is always a whole result.
+Messages are in Japanese on stderr and name the line. Bad input (missing columns, undecodable text, too many
+rows, a quoted field running on over several lines, a NUL character, a field longer than a record can be) stops
+before anything is written; the output folder is checked before the input is read; the output is written to a
+temporary file and renamed only when complete, so a file at the output path is always a whole result.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tsunagu.identity.linkage import REVIEW, LinkageResult, link_records
 # Above this many records one run would need more than the 4 GB the nightly job is given.
 DEFAULT_MAX_RECORDS = 500_000
 _SNIFF_BYTES = 1 << 20
+# No field of an agency's record (a name, an address) is anywhere near this long; a longer one is a broken export.
+MAX_FIELD_CHARS = 10_000
 
 
 class InputError(Exception):
@@ -32,6 +35,7 @@ class InputError(Exception):
 def link_command(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
+        check_output_folder(Path(args.output))
         records = read_records(Path(args.input), args.max_records)
         result = link_records(records, municipality=args.municipality, today=dt.date.today())
         write_clusters(result, Path(args.output))
@@ -87,17 +91,41 @@ def read_records(path: Path, max_records: int = DEFAULT_MAX_RECORDS) -> list[dic
 def _rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.DictReader(handle)
+        started = 1  # the line the record being read starts on
         try:
             _check_columns(reader.fieldnames)
+            started = reader.line_num + 1
             for record in reader:
+                _check_record(record, started, reader.line_num)
+                line, started = started, reader.line_num + 1
                 if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
                     continue  # an empty row carries nothing; skipping it is what the exporter meant
-                yield reader.line_num, _record(record, reader.line_num)
+                yield line, _record(record, line)
         except UnicodeDecodeError as error:
             raise InputError(f"{reader.line_num + 1}行目付近で文字コード（{encoding}）として読めない文字があります。"
                              "ファイル全体を同じ文字コードで保存し直してください。") from error
         except csv.Error as error:
-            raise InputError(f"{reader.line_num}行目: CSVとして読めません（{error}）。") from error
+            raise InputError(_csv_error(error, started)) from error
+
+
+def _check_record(record: dict[str, str | None], started: int, ended: int) -> None:
+    """A record on one line, without NUL characters or overlong fields; else the line it starts on is named."""
+    values = [v for v in record.values() if isinstance(v, str)]
+    if ended > started:
+        raise InputError(f"{started}行目: 引用符（\"）で始まった項目が閉じられないまま{ended}行目まで続いています。"
+                         "引用符の対応を確かめるか、項目の中の改行を取り除いて保存し直してください。")
+    if any("\x00" in v for v in values):
+        raise InputError(f"{started}行目: NUL文字（\\0）が含まれています。出力元のデータを確かめてください。")
+    if any(len(v) > MAX_FIELD_CHARS for v in values):
+        raise InputError(f"{started}行目: {MAX_FIELD_CHARS:,}文字を超える項目があります。出力元のデータを確かめてください。")
+
+
+def _csv_error(error: csv.Error, started: int) -> str:
+    if "field larger than field limit" in str(error):
+        return f"{started}行目: {MAX_FIELD_CHARS:,}文字を超える項目があります（引用符が閉じられていない可能性があります）。"
+    if "NUL" in str(error):
+        return f"{started}行目: NUL文字（\\0）が含まれています。出力元のデータを確かめてください。"
+    return f"{started}行目: CSVとして読めません。引用符（\"）や区切りのカンマを確かめてください。"
 
 
 def _check_columns(fieldnames: Sequence[str] | None) -> None:
@@ -113,6 +141,17 @@ def _record(raw: dict[str, str | None], line: int) -> dict[str, str]:
     if not record.get("record_id"):
         raise InputError(f"{line}行目: record_id が空です。すべての行に record_id が必要です。")
     return record
+
+
+def check_output_folder(output: Path) -> None:
+    """Before anything is read: the output's folder exists and may be written to."""
+    directory = output.resolve().parent
+    if not directory.is_dir():
+        raise InputError(f"出力先のフォルダ {directory} がありません。")
+    if not os.access(directory, os.W_OK):
+        raise InputError(f"出力先のフォルダ {directory} に書き込めません。")
+    if output.is_dir():
+        raise InputError(f"出力先 {output} はフォルダです。ファイル名を指定してください。")
 
 
 def write_clusters(result: LinkageResult, output: Path) -> None:
