@@ -25,6 +25,11 @@ from tsunagu.people.models import Person
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(autouse=True)
+def _backups_here(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"  # the progress file too, never the installation's var/backups
+
+
 def make_people(agency, n: int) -> list[Person]:
     return [Person.objects.create(agency=agency, name=f"復元 太郎{i}", kana=f"ふくげん たろう{i}") for i in range(n)]
 

@@ -755,7 +755,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "account/password/": ro(NON_PERSONAL), "account/2fa/setup/": ro(NON_PERSONAL), "account/": ro("API tokens"),
     "account/tokens/<int:pk>/revoke/": ro(NON_PERSONAL, pk=MISSING), "account/switch-agency/": ro(NON_PERSONAL),
     "account/date-style/": ro(NON_PERSONAL),
-    "admin/": ro(NON_PERSONAL), "admin/agencies/": ro(NON_PERSONAL), "admin/agencies/new/": ro(NON_PERSONAL),
+    "admin/": ro(NON_PERSONAL), "admin/system/": ro(NON_PERSONAL), "admin/agencies/": ro(NON_PERSONAL), "admin/agencies/new/": ro(NON_PERSONAL),
     "admin/agencies/<int:pk>/": ro(NON_PERSONAL, pk="agency"), "admin/staff/": ro(NON_PERSONAL),
     "admin/staff/new/": ro(NON_PERSONAL), "admin/staff/<int:pk>/": ro(NON_PERSONAL, pk="staff"),
     "admin/staff/<int:pk>/memberships/": ro(NON_PERSONAL, pk="staff"),

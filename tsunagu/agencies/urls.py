@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/switch-agency/", views.switch_agency, name="switch_agency"),
     path("admin/", views.admin_home, name="admin_home"),
+    path("admin/system/", views.system_state_part, name="system_state"),
     path("admin/agencies/", views.agency_list, name="agency_list"),
     path("admin/agencies/new/", views.agency_edit, name="agency_create"),
     path("admin/agencies/<int:pk>/", views.agency_edit, name="agency_edit"),

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.core.dates import DateStyle
 from tsunagu.core.forms import EditOutcome, save_or_conflict
+from tsunagu.core.health import system_state
 
 from . import services
 from .actor import SESSION_KEY, ActorRequest, acting_memberships
@@ -212,8 +213,15 @@ def admin_home(request: ActorRequest) -> HttpResponse:
         "agency_count": Agency.objects.filter(active=True).count(),
         "staff_count": Staff.objects.filter(is_active=True).count(),
         "locked_staff": Staff.objects.filter(login_id__in=locked_login_ids()).order_by("kana", "login_id"),
+        "system": system_state(),
     }
     return render(request, "agencies/admin_home.html", context)
+
+
+@admin_required
+def system_state_part(request: ActorRequest) -> HttpResponse:
+    """The システムの状態 box alone: the admin page polls it while a backup or restore is under way."""
+    return render(request, "agencies/_system_state.html", {"system": system_state()})
 
 
 @admin_required

@@ -30,10 +30,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,6 +172,71 @@ def _record(kind: str, started: datetime, path: Path, manifest: Manifest, alias:
             tables=len(manifest["counts"]), rows=sum(manifest["counts"].values()), version=manifest["version"])
     except Exception:  # noqa: BLE001 -- a restored database of an older version has no table for it until `migrate`
         return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Progress, for the administrator's page
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+PROGRESS_FILE = "progress.json"
+STALE_PROGRESS = 3600  # seconds: a progress file this old belongs to a process that did not end it
+
+
+class ProgressFile:
+    """A backup's or restore's progress in BACKUP_DIR/progress.json — outside the database, so outside the snapshot —
+    for the administrator's page (agencies' システムの状態). Written at each stage and at most once a second, written
+    whole (beside, then renamed), removed when the work ends, however it ends."""
+
+    def __init__(self, kind: str, folder: Path | None = None) -> None:
+        self.kind = kind
+        self.path = Path(folder or settings.BACKUP_DIR) / PROGRESS_FILE
+        self._written = 0.0
+        self._stage = ""
+
+    def __call__(self, state: dict[str, Any]) -> None:
+        now = time.monotonic()
+        if state["stage"] == self._stage and not state["finished"] and now - self._written < 1:
+            return
+        self._written, self._stage = now, state["stage"]
+        record = {**state, "kind": self.kind, "pid": os.getpid(), "host": socket.gethostname(),
+                  "updated_at": timezone.now().isoformat()}
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.path)
+
+    def __enter__(self) -> ProgressFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def progress_now(folder: Path | None = None) -> dict[str, Any] | None:
+    """The backup or restore under way on this machine, or None (none, or its process has gone)."""
+    path = Path(folder or settings.BACKUP_DIR) / PROGRESS_FILE
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        age = time.time() - path.stat().st_mtime
+    except (OSError, ValueError):
+        return None
+    if age > STALE_PROGRESS or record.get("host") != socket.gethostname() or not _alive(int(record.get("pid", 0))):
+        return None
+    record["share"] = record["done"] / record["total"] if record.get("total") else None
+    return record
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: it exists
     return True
 
 

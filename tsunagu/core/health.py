@@ -27,7 +27,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from .models import BackupRecord
+from .backup import progress_now
+from .models import BackupKind, BackupRecord
 from .worker import heartbeat_seconds, newest_beat, stale_after
 
 
@@ -161,3 +162,15 @@ def health() -> dict[str, Any]:
     checks["backup"]["ok"] = True  # informational
     ok = all(check["ok"] for check in checks.values())
     return {"status": "ok" if ok else "error", "checks": checks}
+
+
+def system_state() -> dict[str, Any]:
+    """What the administrator's page shows (agencies' システムの状態): the checks of /healthz, a backup or restore
+    under way with its progress, and the latest backups."""
+    report = health()
+    progress = progress_now()
+    if progress is not None:
+        progress["percent"] = None if progress["share"] is None else int(progress["share"] * 100)
+        progress["label"] = BackupKind(progress["kind"]).label if progress["kind"] in BackupKind.values else ""
+    backups = list(BackupRecord.objects.order_by("-finished_at")[:5]) if report["checks"]["database"]["ok"] else []
+    return {"ok": report["status"] == "ok", "checks": report["checks"], "progress": progress, "backups": backups}

@@ -1,13 +1,18 @@
 """How far a long piece of work on the command line has got (a backup, a restore, a 名寄せ run).
 
 On a terminal one line is rewritten in place; into a file or a pipe (cron's mail, the journal) a line is written at
-each new stage and at every tenth of the work, so a log shows progress without thousands of lines.
+each new stage and at every tenth of the work, so a log shows progress without thousands of lines. Listeners hear
+every step as a dict (`stage`, `done`, `total`, `unit`, `finished`): a backup's progress file, read by the
+administrator's page (core.backup.ProgressFile).
 """
 
 from __future__ import annotations
 
 import time
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+Listener = Callable[[dict[str, Any]], None]
 
 
 class Writable(Protocol):
@@ -19,8 +24,9 @@ class Writable(Protocol):
 class Progress:
     """`stage(text)` starts a step; `update(done, total)` reports within it; `done(text)` ends the work."""
 
-    def __init__(self, out: Writable, *, tty: bool | None = None) -> None:
+    def __init__(self, out: Writable, *, tty: bool | None = None, listeners: Iterable[Listener] = ()) -> None:
         self.out = out
+        self.listeners = list(listeners)
         isatty = getattr(out, "isatty", None)
         self.tty = tty if tty is not None else bool(isatty and isatty())
         self.started = time.monotonic()
@@ -37,15 +43,23 @@ class Progress:
             self.out.write(line + " " + elapsed + "\n")
         self.out.flush()
 
+    def _tell(self, done: int = 0, total: int = 0, unit: str = "", finished: bool = False) -> None:
+        state = {"stage": self._stage, "done": done, "total": total, "unit": unit.strip(), "finished": finished,
+                 "elapsed": round(time.monotonic() - self.started)}
+        for listener in self.listeners:
+            listener(state)
+
     def stage(self, text: str) -> None:
         if self._open_line:
             self.out.write("\n")
         self._stage, self._tenth = text, -1
+        self._tell()
         self._write(text + "…", final=False)
 
     def update(self, done: int, total: int, unit: str = "") -> None:
         if total <= 0:
             return
+        self._tell(done, total, unit)
         share = min(done / total, 1.0)
         tenth = int(share * 10)
         if not self.tty and tenth == self._tenth:
@@ -54,14 +68,16 @@ class Progress:
         self._write(f"{self._stage}… {share:.0%}（{done:,} / {total:,}{unit}）", final=False)
 
     def done(self, text: str) -> None:
+        self._stage = text
+        self._tell(finished=True)
         if self._open_line:
             self.out.write("\n")
             self._open_line = False
         self._write(text, final=True)
 
 
-def for_command(stdout: Writable) -> Progress:
+def for_command(stdout: Writable, listeners: Iterable[Listener] = ()) -> Progress:
     """The progress of a management command, written to its stdout's own stream: Django's OutputWrapper would end
     every write with a newline, and the line rewritten in place on a terminal needs none."""
     stream: Writable = getattr(stdout, "_out", stdout)
-    return Progress(stream)
+    return Progress(stream, listeners=listeners)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tsunagu.core import backup
+from tsunagu.core.models import BackupKind
 from tsunagu.core.progress import for_command
 
 
@@ -17,10 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="書き出すファイル（省略時は TSUNAGU_BACKUP_DIR/tsunagu-日時.tar）")
 
     def handle(self, *args: Any, file: str | None = None, **options: Any) -> None:
-        progress = for_command(self.stdout)
-        try:
-            path, manifest = backup.backup(Path(file) if file else None, progress=progress,
-                                           alias=options.get("database", "default"))
-        except backup.BackupError as error:
-            raise CommandError(str(error)) from None
-        progress.done(f"バックアップしました：{path}（{path.stat().st_size / 1e6:,.1f} MB、{backup.summary(manifest)}）")
+        with backup.ProgressFile(BackupKind.BACKUP) as shown:  # the progress, also on the administrator's page
+            progress = for_command(self.stdout, listeners=[shown])
+            try:
+                path, manifest = backup.backup(Path(file) if file else None, progress=progress)
+            except backup.BackupError as error:
+                raise CommandError(str(error)) from None
+            size = path.stat().st_size / 1e6
+            progress.done(f"バックアップしました：{path}（{size:,.1f} MB、{backup.summary(manifest)}）")

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tsunagu.core import backup
+from tsunagu.core.models import BackupKind
 from tsunagu.core.progress import for_command
 
 
@@ -22,16 +23,21 @@ class Command(BaseCommand):
                             help="復元せず、ファイルの中身（マニフェストとチェックサム）だけを確かめる")
 
     def handle(self, *args: Any, file: str, force: bool = False, check: bool = False, **options: Any) -> None:
-        progress = for_command(self.stdout)
-        try:
-            if check:
+        if check:
+            progress = for_command(self.stdout)
+            try:
                 manifest = backup.check_archive(Path(file), progress=progress)
-                progress.done(f"ファイルは正常です：{backup.summary(manifest)}")
-                return
-            restored = backup.restore(Path(file), force=force, progress=progress)
-        except backup.BackupError as error:
-            raise CommandError(str(error)) from None
-        progress.done(f"復元しました：{backup.summary(restored.manifest)}。件数はすべて一致しました。")
+            except backup.BackupError as error:
+                raise CommandError(str(error)) from None
+            progress.done(f"ファイルは正常です：{backup.summary(manifest)}")
+            return
+        with backup.ProgressFile(BackupKind.RESTORE) as shown:
+            progress = for_command(self.stdout, listeners=[shown])
+            try:
+                restored = backup.restore(Path(file), force=force, progress=progress)
+            except backup.BackupError as error:
+                raise CommandError(str(error)) from None
+            progress.done(f"復元しました：{backup.summary(restored.manifest)}。件数はすべて一致しました。")
         if restored.unapplied:
             self.stdout.write(f"この版のマイグレーションが {len(restored.unapplied)} 件未適用です。"
                               "manage.py migrate を実行してから起動してください。")
