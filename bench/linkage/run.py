@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import random
 import resource
@@ -252,6 +253,7 @@ def _ours(records: str, output: str, started: float, module, tuning: dict) -> di
                 "persons": len(set(result.person_of)), "review_pairs": sum(p.band == "review" for p in result.pairs)}
     index_started = time.perf_counter()
     index = build_index(result, module.MUNICIPALITY)
+    gc.freeze()  # as a web process does once its index is built (tsunagu.linkage.queries.index_from_rows)
     measured["index_seconds"] = time.perf_counter() - index_started
     timings = []
     for row in random.Random(7).sample(rows, min(1000, len(rows))):

@@ -46,9 +46,10 @@ class PreparedRecord:
         "family_readings", "given_readings", "family_kanji", "given_kanji", "guess",
     )
 
-    def __init__(self, raw: Mapping[str, object], municipality: str = "") -> None:
+    def __init__(self, raw: Mapping[str, object], municipality: str = "", today: dt.date | None = None) -> None:
         name, kana = normalize_name(_text(raw, "name")), normalize_kana(_text(raw, "kana"))
-        birth = parse_birth_date(_text(raw, "birth_date")) if _text(raw, "birth_date") else None
+        birth_text = _text(raw, "birth_date")
+        birth = _birth(birth_text, today or dt.date.today()) if birth_text else None
         address = parse_address(_text(raw, "address"), municipality)
         self.record_id = _text(raw, "record_id")
         self.agency = _text(raw, "agency")
@@ -59,9 +60,9 @@ class PreparedRecord:
         self.parts_changed()
         self.reading = self.kana or (self.name if is_katakana(self.name) else "")
         self.romaji = kana_romaji(self.reading) if self.reading else ""
-        self.birth = birth.iso if birth and birth.iso else ""
-        self.birth_day = dt.date.fromisoformat(self.birth).toordinal() if self.birth else 0
-        self.birth_error = birth.error if birth else None
+        self.birth = birth[0] if birth else ""
+        self.birth_day = birth[1] if birth else 0
+        self.birth_error = birth[2] if birth else None
         self.sex = normalize_sex(_text(raw, "sex"))
         self.lot, self.room, self.town, self.building = address.lot_key, address.room, address.town, address.building
         self.phone = normalize_phone(_text(raw, "phone"))
@@ -126,6 +127,13 @@ def _split_at_kana(name: str) -> tuple[str, str]:
         if not is_katakana(name[i - 1]) and is_katakana(name[i:]):
             return name[:i], name[i:]
     return "", ""
+
+
+@lru_cache(maxsize=200_000)
+def _birth(text: str, today: dt.date) -> tuple[str, int, str | None]:
+    """(ISO date, its day number, the error) of a written 生年月日; many records write one date the same way."""
+    parsed = parse_birth_date(text, today=today)
+    return (parsed.iso, dt.date.fromisoformat(parsed.iso).toordinal(), None) if parsed.iso else ("", 0, parsed.error)
 
 
 def _text(raw: Mapping[str, object], key: str) -> str:

@@ -75,7 +75,7 @@ def _dwellings(records_by_person: Sequence[Sequence[PreparedRecord]]) -> list[st
     return dwellings
 
 
-def group_households(records_by_person: Sequence[Sequence[PreparedRecord]]) -> list[int]:
+def group_households(records_by_person: Sequence[Sequence[PreparedRecord]], movers: int = 1) -> list[int]:
     """The household index of each person: same dwelling and a family link, or same phone when no address is known."""
     dwellings = _dwellings(records_by_person)
     phone_home = {r.phone: d for d, recs in zip(dwellings, records_by_person, strict=True) if d for r in recs if r.phone}
@@ -88,7 +88,7 @@ def group_households(records_by_person: Sequence[Sequence[PreparedRecord]]) -> l
     for persons in at.values():
         if len(persons) > 1:
             _join_families(persons, keys, records_by_person, parent)
-    _join_moved_together(keys, records_by_person, at, parent)
+    _join_moved_together(keys, records_by_person, at, parent, movers)
     index: dict[int, int] = {}
     return [index.setdefault(_find(parent, p), len(index)) for p in range(len(keys))]
 
@@ -123,12 +123,14 @@ def _join_families(persons: list[int], keys: list[str], records_by_person: Seque
 
 
 def _join_moved_together(keys: list[str], records_by_person: Sequence[Sequence[PreparedRecord]],
-                         at: Mapping[str, list[int]], parent: list[int]) -> None:
-    """Two households at two addresses are one that moved when two or more of their persons are seen at both.
+                         at: Mapping[str, list[int]], parent: list[int], movers: int) -> None:
+    """Two households at two addresses are one that moved when `movers` of their persons are seen at both.
 
     A household that moved is written at the old address by some agencies and at the new one by others, so the
-    address most of a person's records give may be the old one for the mother and the new one for her son. One
-    person seen at both is not enough: a son who moved out is still written at his parents' address for a while."""
+    address most of a person's records give may be the old one for the mother and the new one for her son. With
+    `movers` = 2 one person seen at both is not enough (a son who moved out is still written at his parents'
+    address for a while); with 1 a family member seen at both joins. How many it takes is fitted
+    (identity.model.Tuning.movers)."""
     plots = [key.split("#", 1)[0] for key in keys]
     lots = [{r.lot for r in records if r.lot} for records in records_by_person]
     links: dict[int, set[str]] = {}
@@ -147,7 +149,7 @@ def _join_moved_together(keys: list[str], records_by_person: Sequence[Sequence[P
                     if root != here:
                         crossers[(min(here, root), max(here, root))].add(p)
     for (first, second), persons in crossers.items():
-        if len(persons) >= 2:
+        if len(persons) >= movers:
             _union(parent, first, second)
 
 
@@ -205,8 +207,9 @@ def build_households(
     *,
     today: dt.date,
     agency_fields: Mapping[str, str] | None = None,
+    movers: int = 1,
 ) -> tuple[list[int], list[Household]]:
-    household_of = group_households(records_by_person)
+    household_of = group_households(records_by_person, movers)
     members: dict[int, list[int]] = defaultdict(list)
     for person, household in enumerate(household_of):
         members[household].append(person)

@@ -112,7 +112,8 @@ class Scored:
 
 
 def prepare(records: Iterable[Mapping[str, object]], municipality: str = "") -> tuple[list[PreparedRecord], FamilyNames]:
-    prepared = [PreparedRecord(r, municipality) for r in records]
+    today = dt.date.today()
+    prepared = [PreparedRecord(r, municipality, today) for r in records]
     families = FamilyNames()
     families.learn(prepared)
     for record in prepared:
@@ -169,14 +170,16 @@ def _resolve(scored: Scored, tuning: Tuning, today: dt.date | None,
     lowest = review_weight - tuning.household_bonus  # a pair below this stays a non-match whatever its household
     pairs: list[ScoredPair] = []
     for i, j, w, g in zip(scored.left, scored.right, scored.weight, scored.guard, strict=True):
-        if w >= lowest:
+        # below the review band, only a pair the household bonus may raise is kept: unguarded, at two addresses
+        if w >= review_weight or w >= lowest and not g and records[i].lot != records[j].lot:
             pairs.append(_pair(i, j, w, _GUARDS[g], 0.0, tuning))
     person_of = cluster_persons(len(records), pairs)
     if tuning.household_bonus:
         pairs = _household_evidence(records, pairs, person_of, tuning)
         person_of = cluster_persons(len(records), pairs)
     by_person = _records_by_person(records, person_of)
-    household_of, households = build_households(by_person, today=today or dt.date.today(), agency_fields=agency_fields)
+    household_of, households = build_households(by_person, today=today or dt.date.today(), agency_fields=agency_fields,
+                                                movers=tuning.movers)
     kept = [p for p in pairs if p.band != NON_MATCH]
     return LinkageResult(records, scored.model, scored.families, person_of, household_of, households, kept)
 
