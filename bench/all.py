@@ -13,6 +13,7 @@ MODULES = [
     ["bench.meetings.run"],
     ["bench.resources.run", "--postgres", "postgres://postgres@127.0.0.1:5432/tsunagu_bench_resources"],
     ["bench.workspace.run"],
+    ["bench.reports.run"],
     ["bench.pdf.run"],
 ]
 

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db import NotSupportedError
+from django.db.models import CharField, Count, DateTimeField, F, Func, Min, Model, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -261,27 +262,97 @@ def first_months(source: Source) -> dict[date, int]:
 
 
 def _count(table: Table, key: str, source: Source) -> None:
-    """Per agency and month, then the year per agency and for all (persons and households once each)."""
-    qs, agency, when, distinct = source.rows, source.agency, source.when, source.distinct
-    counted: Count | Coalesce = Count(distinct, distinct=True) if distinct else Count("pk")
-    if source.summed:
-        counted = Coalesce(Sum(source.summed), 0)
-    per_month = (qs.annotate(in_month=TruncMonth(when), by=F(agency)).values("by", "in_month")
-                 .annotate(n=counted).order_by())
+    """Per agency and month, then the year per agency and for all (persons and households once each). The month
+    of each row is read by the database itself (`MonthOf`)."""
+    qs, agency, distinct = source.rows, source.agency, source.distinct
+    counted = _aggregate(source)
+    month_of = _month_of(source, table.fiscal_year)
+    per_month = qs.annotate(in_month=month_of, by=F(agency)).values("by", "in_month").annotate(n=counted).order_by()
     for row in per_month:
-        month = _as_date(row["in_month"])
+        month = _month_start(row["in_month"])
         table.cells[row["by"]][key][month] = row["n"]
-        table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
         if not distinct:
+            table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
             table.year[row["by"]][key] = table.year[row["by"]].get(key, 0) + row["n"]
             table.year[None][key] = table.year[None].get(key, 0) + row["n"]
     if distinct:
         # the months of all agencies together, and the years, count each person or household once
-        for row in qs.annotate(in_month=TruncMonth(when)).values("in_month").annotate(n=counted).order_by():
-            table.cells[None][key][_as_date(row["in_month"])] = row["n"]
+        for row in qs.annotate(in_month=month_of).values("in_month").annotate(n=counted).order_by():
+            table.cells[None][key][_month_start(row["in_month"])] = row["n"]
         for row in qs.annotate(by=F(agency)).values("by").annotate(n=counted).order_by():
             table.year[row["by"]][key] = row["n"]
         table.year[None][key] = qs.aggregate(n=counted)["n"]
+
+
+class MonthOf(Func):
+    """「YYYY-MM」 of a date, or of a moment in the municipality's time zone (shifted by `offset` minutes), computed
+    natively by the database: a truncation to the month would be a Python function called for every row on SQLite
+    (with a time-zone conversion for a moment)."""
+
+    output_field = CharField()
+
+    def __init__(self, field: str, *, offset: int | None) -> None:
+        super().__init__(F(field))
+        self.offset = offset  # None: a date
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        raise NotSupportedError("MonthOf is written for SQLite and PostgreSQL")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.offset is None:
+            return f"substr({sql}, 1, 7)", params
+        return f"strftime('%%Y-%%m', {sql}, %s)", [*params, f"{self.offset:+d} minutes"]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.offset is None:
+            return f"to_char({sql}, 'YYYY-MM')", params
+        return f"to_char(({sql}) AT TIME ZONE %s, 'YYYY-MM')", [*params, timezone.get_current_timezone_name()]
+
+
+def _month_of(source: Source, fiscal_year: int) -> Func:
+    """The month of each row: `MonthOf`, or — for a moment in a zone whose offset changes within the 年度 — the
+    truncation in that zone."""
+    if not isinstance(_field_at(source.rows.model, source.when), DateTimeField):
+        return MonthOf(source.when, offset=None)
+    offset = _steady_offset(fiscal_year)
+    return TruncMonth(source.when) if offset is None else MonthOf(source.when, offset=offset)
+
+
+def _steady_offset(fiscal_year: int) -> int | None:
+    """The current time zone's offset from UTC in minutes, if it is the same all through the 年度 (it is in Japan)."""
+    since, until = fiscal_year_span(fiscal_year)
+    offsets = {timezone.localtime(since + (until - since) * i / 24).utcoffset() for i in range(25)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return int(offset.total_seconds() // 60) if offset is not None else None
+
+
+def _month_start(value: str | date | datetime) -> date:
+    if isinstance(value, str):
+        return date(int(value[:4]), int(value[5:7]), 1)
+    return _as_date(value).replace(day=1)
+
+
+def _aggregate(source: Source) -> Count | Coalesce:
+    if source.summed:
+        return Coalesce(Sum(source.summed), 0)
+    if source.distinct:
+        return Count(source.distinct, distinct=True)
+    return Count("pk")
+
+
+def _field_at(model: type[Model], path: str) -> Any:
+    """The model field at the end of a lookup path (`activity_month__month`)."""
+    *through, last = path.split("__")
+    for name in through:
+        related = model._meta.get_field(name).related_model
+        if not isinstance(related, type):
+            raise LookupError(path)
+        model = related
+    return model._meta.get_field(last)
 
 
 def _answer_days(table: Table, answers: list[ReferralAnswer]) -> None:
