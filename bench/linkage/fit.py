@@ -1,6 +1,6 @@
 """The benchmark's rule: what is fitted on labels is fitted on one generator and reported on the other.
 
-Tsunagu: the link threshold, the household bonus and how many persons seen at two addresses make a household that
+Tsunagu: the evidence a link needs, the household bonus and how many persons seen at two addresses make a household that
 moved (tsunagu.identity.model.Tuning) — m, u and the prior are estimated by each run from its own records, without
 labels. Splink (careful configuration): the match threshold.
 Each is chosen for the best person F1 (then household F1) on the fitting generator's records.
@@ -16,7 +16,7 @@ from bench.linkage.metrics import Scores, score
 from tsunagu.identity.linkage import resolve, score_records
 from tsunagu.identity.model import Tuning
 
-LINK_GRID = (0.80, 0.85, 0.90, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995)
+EVIDENCE_GRID = (12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0)
 BONUS_GRID = (0.0, 2.0, 4.0, 6.0, 8.0)
 MOVERS_GRID = (1, 2)
 SPLINK_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
@@ -26,8 +26,8 @@ def fit_tsunagu(dataset, module) -> tuple[Tuning, Scores, Scores]:  # noqa: ANN0
     """The tuning with the best (person F1, household F1) on `dataset`, one scoring shared by the whole grid."""
     scored = score_records(dataset.rows, municipality=module.MUNICIPALITY)
     best: tuple[tuple[float, float], Tuning, Scores, Scores] | None = None
-    for bonus, link, movers in itertools.product(BONUS_GRID, LINK_GRID, MOVERS_GRID):
-        tuning = Tuning(link_probability=link, household_bonus=bonus, movers=movers)
+    for bonus, evidence, movers in itertools.product(BONUS_GRID, EVIDENCE_GRID, MOVERS_GRID):
+        tuning = Tuning(link_evidence=evidence, household_bonus=bonus, movers=movers)
         result = resolve(scored, tuning, today=module.TODAY)
         rows = list(result.rows())
         person = score([r[1] for r in rows], dataset.person_truth)

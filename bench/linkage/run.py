@@ -75,7 +75,8 @@ def _fit(args: argparse.Namespace) -> dict[str, dict]:
         dataset = module.generate(args.fit_size)
         tuning, person, household = fit_tsunagu(dataset, module)
         fitted[name] = {"tuning": tuning_dict(tuning)}
-        print(f"   on {name}: Tsunagu link ≥ {tuning.link_probability}, household bonus {tuning.household_bonus:+.0f} bits"
+        print(f"   on {name}: Tsunagu link at ≥ {tuning.link_evidence:.0f} bits of evidence, household bonus "
+              f"{tuning.household_bonus:+.0f} bits, movers {tuning.movers}"
               f" (in-sample person F1 {person.f1:.4f}, household F1 {household.f1:.4f})", flush=True)
         if not args.skip_splink:
             threshold, splink_person = fit_splink_threshold(dataset, module)

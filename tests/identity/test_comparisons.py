@@ -204,3 +204,23 @@ def test_a_strong_match_of_one_member_raises_the_others_across_a_move():
     raised = _households(rows, tuning=Tuning(household_bonus=8.0))
     assert without["S1"][0] != without["S2"][0]
     assert raised["S1"][0] == raised["S2"][0] and raised["M1"][0] == raised["M2"][0]
+
+
+def test_two_houses_of_one_family_name_on_one_banchi_with_their_own_lines_stay_apart():
+    rows = [record("石井 稔", "イシイ ミノル", "1950-01-01", "男", "大字島原1622番地", "0227-11-1111", "I1"),
+            record("石井 陽子", "イシイ ヨウコ", "1953-02-02", "女", "大字島原1622番地", "0227111111", "I2"),
+            record("石井 拓海", "イシイ タクミ", "1981-03-03", "男", "大字島原１６２２番地", "0227-22-2222", "J1"),
+            record("石井 楓", "イシイ カエデ", "1983-04-04", "女", "大字島原1622番地", "090-1234-5678", "J2")]
+    ids = _households(rows, municipality="あおば市")
+    assert ids["I1"][1] == ids["I2"][1] != ids["J1"][1]
+
+
+def test_a_household_seen_at_its_old_address_by_some_agencies_is_one_household():
+    old, new = "旭町1-1-1", "本町9-9-9"
+    rows = [record("村井 光江", "ムライ ミツエ", "1955-07-07", "女", old, "090-3333-4444", "M1"),
+            record("村井 光江", "ムライ ミツエ", "1955-07-07", "女", old, "", "M2"),
+            record("村井 光江", "ムライ ミツエ", "1955-07-07", "女", new, "09033334444", "M3"),
+            record("村井 拓真", "ムライ タクマ", "1985-09-09", "男", new, "", "S1")]
+    ids = _households(rows)
+    # most of her records give the old address, her son's the new one; she is seen at both, with his family name
+    assert ids["M1"][0] == ids["M3"][0] and ids["M1"][1] == ids["S1"][1]

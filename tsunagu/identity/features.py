@@ -329,19 +329,26 @@ def comparison_vector(a: PreparedRecord, b: PreparedRecord) -> tuple[int | None,
     return (compare_name(a, b), compare_birth(a, b), compare_sex(a, b), compare_dwelling(a, b))
 
 
-GUARD_GIVEN, GUARD_SEX, GUARD_TWIN = "given", "sex", "twin"
+GUARD_GIVEN, GUARD_SEX, GUARD_TWIN, GUARD_BIRTH = "given", "sex", "twin", "birth"
 
 
 def disagreement(a: PreparedRecord, b: PreparedRecord) -> str:
-    """Why two records can never be near-certain to be one person: twins, given names or sexes that differ.
+    """Why two records can never be near-certain to be one person: twins, given names, sexes or birth dates that
+    differ.
 
     A parent and child, or twins, share a family name and a home; what tells them apart is the given name
-    (伊藤 美穂 and 伊藤 実) or the sex. Such a pair goes to the review queue at most, whatever else agrees.
+    (伊藤 美穂 and 伊藤 実), the sex or the birth date. A birth date that differs by more than a slip (a day, one of
+    year, month and day, month and day swapped) is left to the model's weights no more: estimated without labels
+    they learn from families, where one name and one address are shared by a parent and a child of the same name
+    (清水 実 and his son 清水 稔, both ミノル), that birth dates hardly matter. Such a pair goes to the review queue
+    at most, whatever else agrees.
     """
     if a.given and b.given and part_level(a, b, "given") == PART_DIFFER:
         return GUARD_TWIN if is_twin_pair(a, b) else GUARD_GIVEN
     if a.sex and b.sex and a.sex != b.sex:
         return GUARD_SEX
+    if compare_birth(a, b) in (BIRTH_YEAR, BIRTH_OTHER):
+        return GUARD_BIRTH
     return ""
 
 

@@ -8,7 +8,8 @@ are two households, so a room written in any record of the person is kept even i
 An address alone is not a household: in a 地番 area several houses share one 番地, and a record of a flat may leave
 out its room. So at one address (and room) persons form one household only when a family link joins them — a
 family name or its reading in common (any of their records counts, so a wife's or a married daughter's maiden
-name joins her to her parents), or a telephone number in common. A person whose records give no family name
+name joins her to her parents), or a telephone number in common; two houses of one family name on one 番地, each
+with its own fixed line, stay two households. A person whose records give no family name
 joins the largest household at her address, and a person without a room joins the household of her family name
 in the building.
 """
@@ -106,20 +107,40 @@ def _join_families(persons: list[int], keys: list[str], records_by_person: Seque
                 _union(parent, members[0], other)
     unnamed: list[int] = []
     owner: dict[str, int] = {}  # a family name or phone → the first person (a room's, preferably) who has it
+    landlines: dict[int, set[str]] = {}  # a household's root → its landlines
+    for p in persons:
+        landlines.setdefault(_find(parent, p), set()).update(_landlines(records_by_person[p]))
     for p in sorted(persons, key=lambda p: not keys[p].partition("#")[2]):
         if not links[p]:
             unnamed.append(p)
             continue
         for link in links[p]:
-            if link in owner:
-                _union(parent, owner[link], p)
-            else:
+            if link not in owner:
                 owner[link] = p
+                continue
+            here, there = _find(parent, owner[link]), _find(parent, p)
+            # two houses on one 番地 with one family name: each its own landline, two households
+            if here != there and (link.startswith("t:") or not _apart(landlines, here, there)):
+                _union(parent, here, there)
+                merged = landlines.pop(here, set()) | landlines.pop(there, set())
+                landlines[_find(parent, here)] = merged
     if unnamed:
         sizes = Counter(_find(parent, p) for p in persons if links[p])
         largest = max(sizes, key=lambda root: (sizes[root], -root)) if sizes else unnamed[0]
         for p in unnamed:
             _union(parent, largest, p)
+
+
+def _apart(landlines: Mapping[int, set[str]], a: int, b: int) -> bool:
+    return bool(landlines.get(a)) and bool(landlines.get(b)) and not landlines[a] & landlines[b]
+
+
+_MOBILE = ("070", "080", "090", "060")
+
+
+def _landlines(records: Sequence[PreparedRecord]) -> set[str]:
+    """The fixed lines a person's records give (a mobile number, 070/080/090, is her own and says nothing)."""
+    return {r.phone for r in records if r.phone and not r.phone.startswith(_MOBILE)}
 
 
 def _join_moved_together(keys: list[str], records_by_person: Sequence[Sequence[PreparedRecord]],

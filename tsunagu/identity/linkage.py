@@ -43,7 +43,6 @@ from tsunagu.identity.model import (
     Tuning,
     Vector,
     band,
-    guarded_probability,
     train,
 )
 
@@ -52,7 +51,7 @@ from tsunagu.identity.model import (
 KEEP_PROBABILITY = 0.01
 # A dwelling with more persons than this (a care home, a large building without rooms) says little about family.
 _MAX_HOUSEHOLD_EVIDENCE = 12
-_GUARDS = ("", "given", "sex", GUARD_TWIN)
+_GUARDS = ("", "given", "sex", GUARD_TWIN, "birth")
 
 
 @dataclass(frozen=True)
@@ -165,17 +164,17 @@ def resolve(scored: Scored, tuning: Tuning = DEFAULT_TUNING, *, today: dt.date |
 def _resolve(scored: Scored, tuning: Tuning, today: dt.date | None,
              agency_fields: Mapping[str, str] | None) -> LinkageResult:
     scored.model.tuning = tuning
-    records = scored.records
+    records, prior = scored.records, scored.model.prior_weight
     review_weight = _weight(tuning.review_probability)
     lowest = review_weight - tuning.household_bonus  # a pair below this stays a non-match whatever its household
     pairs: list[ScoredPair] = []
     for i, j, w, g in zip(scored.left, scored.right, scored.weight, scored.guard, strict=True):
         # below the review band, only a pair the household bonus may raise is kept: unguarded, at two addresses
         if w >= review_weight or w >= lowest and not g and records[i].lot != records[j].lot:
-            pairs.append(_pair(i, j, w, _GUARDS[g], 0.0, tuning))
+            pairs.append(_pair(i, j, w, _GUARDS[g], 0.0, prior, tuning))
     person_of = cluster_persons(len(records), pairs)
     if tuning.household_bonus:
-        pairs = _household_evidence(records, pairs, person_of, tuning)
+        pairs = _household_evidence(records, pairs, person_of, prior, tuning)
         person_of = cluster_persons(len(records), pairs)
     by_person = _records_by_person(records, person_of)
     household_of, households = build_households(by_person, today=today or dt.date.today(), agency_fields=agency_fields,
@@ -188,9 +187,9 @@ def _weight(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
-def _pair(i: int, j: int, weight: float, guard: str, bonus: float, tuning: Tuning) -> ScoredPair:
-    p = guarded_probability(weight + bonus, guard)
-    return ScoredPair(i, j, weight + bonus, band(p, guard, tuning), guard == GUARD_TWIN, guard, bonus)
+def _pair(i: int, j: int, weight: float, guard: str, bonus: float, prior: float, tuning: Tuning) -> ScoredPair:
+    return ScoredPair(i, j, weight + bonus, band(weight + bonus, prior, guard, tuning), guard == GUARD_TWIN, guard,
+                      bonus)
 
 
 # left record, right record, vector id (quoted: array is not subscriptable at run time before Python 3.12)
@@ -229,7 +228,7 @@ def _score(records: list[PreparedRecord], families: FamilyNames, model: Model, p
 
 
 def _household_evidence(records: list[PreparedRecord], pairs: list[ScoredPair], person_of: list[int],
-                        tuning: Tuning) -> list[ScoredPair]:
+                        prior: float, tuning: Tuning) -> list[ScoredPair]:
     """Collective linkage: a pair of records at two different addresses gets `tuning.household_bonus` when another
     person is already linked across the same two addresses (her records are at both) and the pair's names agree
     (or only the family name changed). A household that moved is known at the old address by some agencies and at
@@ -253,7 +252,7 @@ def _household_evidence(records: list[PreparedRecord], pairs: list[ScoredPair], 
         if name is None or name > NAME_GIVEN_ONLY:
             raised.append(pair)
             continue
-        raised.append(_pair(pair.a, pair.b, pair.weight, pair.guard, tuning.household_bonus, tuning))
+        raised.append(_pair(pair.a, pair.b, pair.weight, pair.guard, tuning.household_bonus, prior, tuning))
     return raised
 
 

@@ -102,7 +102,10 @@ _MISSING = {"氏名・読み": "氏名", "生年月日": "生年月日", "性別
 def reasons(explanation: dict) -> str:
     """Why a pair is uncertain, in the coordinator's words: which fields agree, which differ, which one record
     leaves blank (what holds a pair back is `summary`'s). 「一致：氏名の読み、生年月日。異なる：住所・電話（転居の可能性）。」"""
-    agree, differ, other, missing = [], [], [], []
+    agree: list[str] = []
+    differ: list[str] = []
+    other: list[str] = []
+    missing: list[str] = []
     tables = {"氏名・読み": _NAME, "生年月日": _BIRTH, "性別": _SEX, "住所・電話": _DWELLING}
     for field in explanation.get("fields", []):
         comparison, level = field.get("comparison", ""), field.get("level", "")
