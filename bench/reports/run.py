@@ -6,7 +6,7 @@ Serves on 127.0.0.1:8139 (BENCH_PORT), apart from the other benchmarks. Uses a c
 BENCH_REPORTS_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tsunagu_bench_reports), built once and
 reused. Sets the guideline's targets for the demo's 年度 (as the planner would), then against gunicorn on 127.0.0.1
 with 20 users (locust FastHttpUser, the harness's load model: 1–3 s between a user's requests):
-  - planners (the coordinator and the 福祉総合相談 manager) reading the 集計 page of every agency, with its targets,
+  - planners (the coordinator and the 福祉総合相談 planner) reading the 集計 page of every agency, with its targets,
     charts and 公表 state (the target);
   - workers and planners opening a figure's row list (新規相談受付件数 of a month, their own agency's or every
     agency's; つなぎ件数 of the year) — rows read through the sharing policy and logged (the target);
@@ -31,7 +31,7 @@ from bench import harness  # noqa: E402
 PAGE = "集計（全機関・事業目標つき）"
 ROWS = "集計の内訳（行の一覧）"
 TARGETS = {f"GET {PAGE}": 150, f"GET {ROWS}": 200}
-PLANNERS = ["coordinator", "houkatsu_mgr"]
+PLANNERS = ["coordinator", "planner"]
 WORKERS = ["houkatsu", "shougai", "konkyu", "kosodate", "csw"]
 YEAR = {"year": 2026, "months": ["2026-04"]}
 
@@ -156,7 +156,7 @@ def _single_user(env: dict, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    harness.add_load_arguments(parser, seconds=30, warmup=15)
+    harness.add_load_arguments(parser, seconds=30, warmup=40)  # 20 logins, each a slow password hash, come first
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     Planner.wait_time = Worker.wait_time = harness.think_time(args.think)

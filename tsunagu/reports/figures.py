@@ -262,26 +262,46 @@ def first_months(source: Source) -> dict[date, int]:
 
 
 def _count(table: Table, key: str, source: Source) -> None:
-    """Per agency and month, then the year per agency and for all (persons and households once each). The month
-    of each row is read by the database itself (`MonthOf`)."""
-    qs, agency, distinct = source.rows, source.agency, source.distinct
-    counted = _aggregate(source)
+    """Per agency and month, then the year per agency and for all. The month of each row is read by the database
+    itself (`MonthOf`)."""
     month_of = _month_of(source, table.fiscal_year)
-    per_month = qs.annotate(in_month=month_of, by=F(agency)).values("by", "in_month").annotate(n=counted).order_by()
+    if source.distinct:
+        _count_once(table, key, source, month_of)
+        return
+    per_month = (source.rows.annotate(in_month=month_of, by=F(source.agency)).values("by", "in_month")
+                 .annotate(n=_aggregate(source)).order_by())
     for row in per_month:
         month = _month_start(row["in_month"])
         table.cells[row["by"]][key][month] = row["n"]
-        if not distinct:
-            table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
-            table.year[row["by"]][key] = table.year[row["by"]].get(key, 0) + row["n"]
-            table.year[None][key] = table.year[None].get(key, 0) + row["n"]
-    if distinct:
-        # the months of all agencies together, and the years, count each person or household once
-        for row in qs.annotate(in_month=month_of).values("in_month").annotate(n=counted).order_by():
-            table.cells[None][key][_month_start(row["in_month"])] = row["n"]
-        for row in qs.annotate(by=F(agency)).values("by").annotate(n=counted).order_by():
-            table.year[row["by"]][key] = row["n"]
-        table.year[None][key] = qs.aggregate(n=counted)["n"]
+        table.cells[None][key][month] = table.cells[None][key].get(month, 0) + row["n"]
+        table.year[row["by"]][key] = table.year[row["by"]].get(key, 0) + row["n"]
+        table.year[None][key] = table.year[None].get(key, 0) + row["n"]
+
+
+def _count_once(table: Table, key: str, source: Source, month_of: Func) -> None:
+    """Persons, households, places or agencies, each once per cell: one query for the distinct (agency, month, id)
+    triples, from which every cell is counted — each month of all agencies together and each year count an id
+    once, which is not the sum of the cells."""
+    assert source.distinct is not None
+    triples = (source.rows.annotate(in_month=month_of, by=F(source.agency), one=F(source.distinct))
+               .values_list("by", "in_month", "one").distinct().order_by())
+    months: defaultdict[date, set[object]] = defaultdict(set)
+    agencies: defaultdict[int | None, set[object]] = defaultdict(set)
+    cells: defaultdict[tuple[int | None, date], int] = defaultdict(int)
+    for by, in_month, one in triples:
+        if one is None:
+            continue
+        month = _month_start(in_month)
+        cells[by, month] += 1
+        months[month].add(one)
+        agencies[by].add(one)
+    for (by, month), n in cells.items():
+        table.cells[by][key][month] = n
+    for month, ids in months.items():
+        table.cells[None][key][month] = len(ids)
+    for by, ids in agencies.items():
+        table.year[by][key] = len(ids)
+    table.year[None][key] = len(set().union(*agencies.values())) if agencies else 0
 
 
 class MonthOf(Func):
