@@ -875,7 +875,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "followups/visits/": ro(), "followups/visits/sheet/": ro(), "followups/visits/sheet.pdf": ro(),
     "followups/visits/<int:pk>/move/": writes(W("reorder the day's visits", visit_move)),
     "followups/visits/<int:pk>/record/": writes(W("record a visit to the subject's case", visit_record)),
-        "followups/outreach/<int:pk>/": writes(W("visit the household's outreach", outreach_visit)),
+    "followups/outreach/<int:pk>/": writes(W("visit the household's outreach", outreach_visit)),
     "followups/outreach/<int:pk>/status/": writes(W("close the household's outreach", outreach_status)),
     # ジェノグラム・エコマップ
     "ecomap/households/<int:pk>/": ro(pk="household"), "ecomap/households/<int:pk>/genogram.svg": ro(pk="household"),
