@@ -133,8 +133,9 @@ def test_check_serving_refuses_the_published_key_in_a_subprocess(tmp_path):
 
 
 def test_check_serving_on_a_fresh_install_makes_the_key_and_then_asks_for_migrate(tmp_path):
+    env = {k: v for k, v in clean_environment(tmp_path).items() if k != "DATABASE_URL"}  # a fresh SQLite install
     result = subprocess.run([sys.executable, "-m", "tsunagu.cli", "check-serving"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env=clean_environment(tmp_path))
+                            text=True, timeout=60, env=env)
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     # The key passed; the database is not there yet (`make run` migrates before it serves): tests/core/test_startup.py
     assert result.returncode == 1 and result.stderr.startswith(f"データベース {tmp_path / 'tsunagu.sqlite3'} がありません")
