@@ -93,7 +93,7 @@ def intake(request):
 
 
 def _household_members(request, household: Household) -> list[Person]:
-    """The household's current members the reader has a basis for, for the intake's member × need rows."""
+    """The household's current members the reader has a basis for (intake's member × need rows, a case's members)."""
     rows = Person.objects.filter(household_memberships__household=household,
                                  household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
     members = policy.checked_rows(request.actor, list(rows))
@@ -219,11 +219,7 @@ def case_members(request, case: Case) -> list[Person]:
     members the reader has a basis for (each checked through the policy, read logged with the page)."""
     if case.person is not None:
         return [case.person]
-    rows = Person.objects.filter(household_memberships__household=case.household,
-                                 household_memberships__left_on__isnull=True).order_by("household_memberships__pk")
-    members = policy.checked_rows(request.actor, list(rows))
-    policy.log_reads(request.actor, members, action=AccessAction.LIST, path=request.path)
-    return members
+    return _household_members(request, case.household) if case.household is not None else []
 
 
 def member_needs(request, case: Case, members: list[Person]) -> list[queries.MemberNeeds]:

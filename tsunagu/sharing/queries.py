@@ -11,13 +11,6 @@ from tsunagu.people.models import Household
 from .models import Consent, ConsentDecision, Inquiry, InquiryStatus, VitalInterestDisclosure
 
 
-def persons_with_active_consent(person_ids: Iterable[int]) -> set[int]:
-    today = timezone.localdate()
-    rows = Consent.objects.filter(person_id__in=person_ids, given_on__lte=today, decision=ConsentDecision.GIVEN).filter(
-        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today), Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-    return set(rows.values_list("person_id", flat=True))
-
-
 @dataclass
 class MemberConsent:
     """One member's standing, as the household page shows it: the agencies her consent names today, and her
