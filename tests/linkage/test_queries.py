@@ -2,7 +2,9 @@
 
 import pytest
 
+from tsunagu.agencies.actor import actor_for
 from tsunagu.cases.models import Compartment, Consultation
+from tsunagu.cases.services import consultation_void
 from tsunagu.linkage import queries
 from tsunagu.linkage.queries import candidates_for, household_flags_for_household, household_flags_for_persons
 from tsunagu.people.models import Household, HouseholdMember, Relationship, RelationshipKind
@@ -99,3 +101,18 @@ def test_multi_issue_counts_concerns_across_agencies_but_not_the_council_compart
     run()
     flags = household_flags_for_persons([mother.pk])[mother.pk]
     assert flags.is_multi_issue and {"elderly", "employment", "poverty"} <= flags.fields and "children" not in flags.fields
+
+
+def test_a_voided_consultation_no_longer_flags_the_household(alice, bob, mother_and_son):
+    mother, son = mother_and_son
+    Consultation.objects.create(agency=alice.memberships.get().agency, staff=alice, route="phone", consulter="self",
+                                main_complaint="介護", person=mother, concerns=["care"])
+    mistaken = Consultation.objects.create(agency=bob.memberships.get().agency, staff=bob, route="phone",
+                                           consulter="self", main_complaint="仕事", person=son, concerns=["job_search"])
+    run()
+    assert household_flags_for_persons([mother.pk])[mother.pk].is_multi_issue
+    consultation_void(actor=actor_for(bob), consultation=mistaken,
+                      reason="別の方の相談を誤って登録した")
+    run()
+    flags = household_flags_for_persons([mother.pk])[mother.pk]
+    assert not flags.is_multi_issue and "employment" not in flags.fields

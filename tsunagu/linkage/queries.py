@@ -121,11 +121,11 @@ def _concern_fields() -> dict[int, set[str]]:
     """Person id → the 分野 of the concerns recorded about her, or about a household she lives in, by any agency.
 
     Consultations recorded under the 要保護児童対策地域協議会 are left out: a flag seen outside the council must
-    not carry what was said inside it.
+    not carry what was said inside it. So are voided ones (取消): recorded by mistake, they say nothing of her.
     """
     found: dict[int, set[str]] = defaultdict(set)
     household_fields: dict[int, set[str]] = defaultdict(set)
-    consultations = Consultation.objects.filter(archived_at__isnull=True, compartment="")
+    consultations = Consultation.objects.filter(archived_at__isnull=True, voided_at__isnull=True, compartment="")
     for person, household, concerns in consultations.values_list("person_id", "household_id", "concerns"):
         fields = set(concern_fields(concerns or []))
         if person:
