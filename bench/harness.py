@@ -178,3 +178,44 @@ def print_rows(title: str, rows: list[dict], targets: dict[str, float] | None = 
         verdict = "" if target is None else (f"p95≤{target:.0f} {'OK' if r['p95'] <= target else 'MISSED'}")
         print(f"{r['name']:<44} {r['requests']:>6} {r['failures']:>4} {r['p50']:>7.0f} {r['p95']:>7.0f} "
               f"{r['p99']:>7.0f} {r['rps']:>7.1f}  {verdict}")
+
+
+def python_in(env: dict, code: str, *args: str) -> str:
+    """Runs `code` in a fresh Python of the venv with the benchmark's environment; returns what it printed."""
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True,
+                          cwd=ROOT).stdout.strip()
+
+
+_SINGLE_USER_CODE = """
+import json, sys, time
+import django; django.setup()
+from django.conf import settings
+from django.test import Client
+from tsunagu.agencies.models import Staff
+settings.ALLOWED_HOSTS = ["*"]
+pages, runs = json.loads(sys.argv[1]), int(sys.argv[2])
+def p(ts, q):
+    ts = sorted(ts); return ts[min(len(ts) - 1, int(round(q * (len(ts) - 1))))]
+for login, name, url in pages:
+    client = Client(); client.force_login(Staff.objects.get(login_id=login)); client.get(url)
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter(); r = client.get(url); ts.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, url
+    print(f"{name} {p(ts, .5):.1f} {p(ts, .95):.1f} {max(ts):.1f}")
+"""
+
+
+def single_user(env: dict, pages: list[tuple[str, str, str]], runs: int) -> dict[str, list[float]]:
+    """One warm user per page through Django's test client, in one process without HTTP: the request's own cost,
+    without the load's queueing. `pages` are (login, name, url); returns name → [p50, p95, max] in ms."""
+    import json
+
+    out = python_in(env, _SINGLE_USER_CODE, json.dumps(pages), str(runs))
+    return {line.split()[0]: [float(x) for x in line.split()[1:]] for line in out.splitlines()}
+
+
+def print_single_user(rows: dict[str, list[float]], runs: int) -> None:
+    print(f"\n1人（テストクライアント、{runs}回、ウォーム）   p50 / p95 / 最大 ms")
+    for name, (p50, p95, worst) in rows.items():
+        print(f"  {name:<24} {p50:>7.1f} {p95:>7.1f} {worst:>7.1f}")

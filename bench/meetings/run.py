@@ -19,8 +19,6 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 
 from locust import FastHttpUser, task  # noqa: E402
 
@@ -146,40 +144,20 @@ print(f"{{times[len(times)//2]:.1f}} {{times[int(len(times)*0.95)]:.1f}} {{times
 """
 
 
-SINGLE_CODE = """
-import django, time; django.setup()
-from django.test import Client
-from tsunagu.agencies.models import Staff
-def p(ts, q):
-    ts = sorted(ts); return ts[min(len(ts) - 1, int(round(q * (len(ts) - 1))))]
-for login, name, url in [("houkatsu", "dashboard", "/"), ("coordinator", "dashboard_coordinator", "/"),
-                         ("coordinator", "gaps", "/followups/gaps/"), ("houkatsu", "followups", "/followups/"),
-                         ("houkatsu", "meetings", "/meetings/"),
-                         ("houkatsu", "genogram", "/ecomap/households/{household}/genogram.svg"),
-                         ("houkatsu", "ecomap", "/ecomap/cases/{case}/ecomap.svg"),
-                         ("houkatsu", "case_card", "/ecomap/cases/{case}/diagrams/")]:
-    client = Client(); client.force_login(Staff.objects.get(login_id=login)); client.get(url)
-    ts = []
-    for _ in range({runs}):
-        t = time.perf_counter(); r = client.get(url); ts.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200, url
-    print(f"{{name}} {{p(ts, .5):.1f}} {{p(ts, .95):.1f}} {{max(ts):.1f}}")
-"""
+SINGLE_USER_PAGES = [("houkatsu", "dashboard", "/"), ("coordinator", "dashboard_coordinator", "/"),
+                     ("coordinator", "gaps", "/followups/gaps/"), ("houkatsu", "followups", "/followups/"),
+                     ("houkatsu", "meetings", "/meetings/"),
+                     ("houkatsu", "genogram", "/ecomap/households/{household}/genogram.svg"),
+                     ("houkatsu", "ecomap", "/ecomap/cases/{case}/ecomap.svg"),
+                     ("houkatsu", "case_card", "/ecomap/cases/{case}/diagrams/")]
 
 
 def _single_user(env: dict, runs: int) -> None:
     """One warm user through Django's test client: the request's own cost, without the load's queueing."""
-    out = _python(env, SINGLE_CODE.format(household=SEED["household"], case=SEED["case"], runs=runs))
-    rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in out.splitlines()}
+    pages = [(login, name, url.format(**SEED)) for login, name, url in SINGLE_USER_PAGES]
+    rows = harness.single_user(env, pages, runs)
     rows["genogram+ecomap (2 SVG)"] = [a + b for a, b in zip(rows["genogram"], rows["ecomap"], strict=True)]
-    print(f"\n1人（テストクライアント、{runs}回、ウォーム）   p50 / p95 / 最大 ms")
-    for name, (p50, p95, worst) in rows.items():
-        print(f"  {name:<24} {p50:>7.1f} {p95:>7.1f} {worst:>7.1f}")
-
-
-def _python(env: dict, code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
-                          cwd=harness.ROOT).stdout.strip()
+    harness.print_single_user(rows, runs)
 
 
 def main() -> None:
@@ -193,8 +171,8 @@ def main() -> None:
     for database in args.databases.split(","):
         harness.ensure_city_dataset(database)
         env = harness.bench_env(database)
-        SEED["household"], SEED["case"] = (int(x) for x in _python(env, SEED_CODE).split())
-        p50, p95, worst, size = _python(env, RENDER_CODE.format(case=SEED["case"], runs=args.renders)).split()
+        SEED["household"], SEED["case"] = (int(x) for x in harness.python_in(env, SEED_CODE).split())
+        p50, p95, worst, size = harness.python_in(env, RENDER_CODE.format(case=SEED["case"], runs=args.renders)).split()
         print(f"\n[{database}] ジェノグラム＋エコマップの生成（1プロセス、{args.renders}回）: p50 {p50} ms, p95 {p95} ms, "
               f"最大 {worst} ms（SVG {int(size):,} バイト）  目標 ≤ 50 ms {'OK' if float(p95) <= 50 else 'MISSED'}")
         _single_user(env, args.runs)

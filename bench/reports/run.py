@@ -21,8 +21,6 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 
 from locust import FastHttpUser, task  # noqa: E402
 
@@ -111,31 +109,11 @@ months = list(counts)
 print(year, " ".join(m for m in months if counts[m]), sum(counts.values()))
 """
 
-SINGLE_CODE = """
-import django, time; django.setup()
-from django.conf import settings
-from django.test import Client
-from tsunagu.agencies.models import Staff
-settings.ALLOWED_HOSTS = ["*"]
-def p(ts, q):
-    ts = sorted(ts); return ts[min(len(ts) - 1, int(round(q * (len(ts) - 1))))]
-for login, name, url in [("coordinator", "page_with_targets", "/reports/?year={year}"),
-                         ("coordinator", "rows_all_month", "/reports/rows/consultations/?year={year}&month={month}"),
-                         ("coordinator", "rows_referrals_year", "/reports/rows/referrals/?year={year}"),
-                         ("houkatsu", "rows_own_month", "/reports/rows/consultations/?year={year}&month={month}"),
-                         ("houkatsu", "rows_own_year", "/reports/rows/consultations/?year={year}")]:
-    client = Client(); client.force_login(Staff.objects.get(login_id=login)); client.get(url)
-    ts = []
-    for _ in range({runs}):
-        t = time.perf_counter(); r = client.get(url); ts.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200, url
-    print(f"{{name}} {{p(ts, .5):.1f}} {{p(ts, .95):.1f}} {{max(ts):.1f}}")
-"""
-
-
-def _python(env: dict, code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True,
-                          cwd=harness.ROOT).stdout.strip()
+SINGLE_USER_PAGES = [("coordinator", "page_with_targets", "/reports/?year={year}"),
+                     ("coordinator", "rows_all_month", "/reports/rows/consultations/?year={year}&month={month}"),
+                     ("coordinator", "rows_referrals_year", "/reports/rows/referrals/?year={year}"),
+                     ("houkatsu", "rows_own_month", "/reports/rows/consultations/?year={year}&month={month}"),
+                     ("houkatsu", "rows_own_year", "/reports/rows/consultations/?year={year}")]
 
 
 def _own_databases() -> None:
@@ -146,11 +124,9 @@ def _own_databases() -> None:
 
 
 def _single_user(env: dict, runs: int) -> None:
-    out = _python(env, SINGLE_CODE.format(year=YEAR["year"], month=YEAR["months"][0], runs=runs))
-    print(f"\n1人（テストクライアント、{runs}回、ウォーム）   p50 / p95 / 最大 ms")
-    for line in out.splitlines():
-        name, p50, p95, worst = line.split()
-        print(f"  {name:<24} {float(p50):>7.1f} {float(p95):>7.1f} {float(worst):>7.1f}")
+    pages = [(login, name, url.format(year=YEAR["year"], month=YEAR["months"][0]))
+             for login, name, url in SINGLE_USER_PAGES]
+    harness.print_single_user(harness.single_user(env, pages, runs), runs)
 
 
 def main() -> None:
@@ -164,7 +140,7 @@ def main() -> None:
     for database in args.databases.split(","):
         harness.ensure_city_dataset(database)
         env = harness.bench_env(database)
-        year, *months = _python(env, SETUP_CODE).split()
+        year, *months = harness.python_in(env, SETUP_CODE).split()
         consultations = months.pop()
         YEAR["year"], YEAR["months"] = int(year), months
         print(f"\n[{database}] {year}年度、相談受付 {consultations} 件（{len(months)} か月）", flush=True)
