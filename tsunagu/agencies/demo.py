@@ -1,4 +1,6 @@
-"""Demo agencies, job roles and staff for the town and city profiles (fictional names throughout)."""
+"""Demo agencies, job roles and staff for the town, city and metro profiles (fictional names throughout).
+
+The metro (政令市) is the city with more of each kind of local agency: 60 agencies, ~1,500 staff."""
 
 import random
 
@@ -45,10 +47,17 @@ TOWN_AGENCIES: list[AgencySpec] = [
     ("shokukai", "さくら野町食生活改善協議会", "さくらのちょうしょくせいかつ", K.COMMUNITY_GROUP, Op.CONTRACTED, [F.HEALTH, F.COMMUNITY]),
 ]
 
-CITY_DISTRICT_CENTRES = ["東部", "西部", "中央", "北部", "南部", "港", "丘の上"]
+CITY_DISTRICT_CENTRES = ["東部", "西部", "中央", "北部", "南部", "港", "丘の上", "北東部", "北西部", "南東部", "南西部",
+                         "駅前", "川沿い", "山手", "浜町", "緑ヶ丘", "桜台", "旭ヶ丘", "若葉", "松風"]
+SHOUGAI_NAMES = ["あおぞら", "こもれび", "しおさい", "ひまわり", "つばさ", "みちしるべ", "ふたば", "かけはし"]
+HUB_NAMES = ["ひだまり", "すくすく", "にこにこ", "わくわく", "のびのび", "ぽかぽか", "きらきら", "もくもく"]
+CAREMANE_NAMES = ["はまなす", "かもめ", "ななかまど", "すずらん", "いちい", "らいらっく", "こぶし", "やまぶき"]
+# how many of each local agency: 地域包括, 障害者相談支援, 子育て支援拠点, 居宅介護支援 (city 16 + 19 = 35, metro 16 + 44 = 60)
+LOCAL_AGENCIES = {"city": (7, 3, 4, 5), "metro": (20, 8, 8, 8)}
 
 
-def _city_agencies() -> list[AgencySpec]:
+def _city_agencies(profile: str = "city") -> list[AgencySpec]:
+    n_houkatsu, n_shougai, n_hubs, n_caremane = LOCAL_AGENCIES[profile]
     rows: list[AgencySpec] = [
         ("welfare", "うみかぜ市 福祉総合相談課", "うみかぜし ふくしそうごう", K.MUNICIPAL_OFFICE, Op.DIRECT, [F.COMMUNITY]),
         ("konkyu", "うみかぜ市 生活支援課 自立相談支援窓口", "うみかぜし せいかつしえん", K.SELF_RELIANCE, Op.DIRECT, [F.POVERTY, F.EMPLOYMENT, F.HOUSING]),
@@ -67,15 +76,15 @@ def _city_agencies() -> list[AgencySpec]:
         ("employment", "うみかぜ地域若者サポートステーション", "うみかぜ わかものさぽーと", K.NPO, Op.CONTRACTED, [F.EMPLOYMENT]),
         ("university", "うみかぜ福祉大学 地域連携センター", "うみかぜふくしだいがく", K.UNIVERSITY, Op.CONTRACTED, [F.COMMUNITY]),
     ]
-    for i, district in enumerate(CITY_DISTRICT_CENTRES, start=1):
+    for i, district in enumerate(CITY_DISTRICT_CENTRES[:n_houkatsu], start=1):
         key = "houkatsu" if i == 1 else f"houkatsu{i}"
         rows.append((key, f"うみかぜ市{district}地域包括支援センター", f"うみかぜし {district} ほうかつ", K.COMMUNITY_GENERAL_SUPPORT, Op.CONTRACTED, [F.ELDERLY, F.ADVOCACY]))
-    for i, name in enumerate(["あおぞら", "こもれび", "しおさい"], start=1):
+    for i, name in enumerate(SHOUGAI_NAMES[:n_shougai], start=1):
         key = "shougai" if i == 1 else f"shougai{i}"
         rows.append((key, f"障害者相談支援事業所 {name}", f"しょうがいしゃそうだん {name}", K.DISABILITY_CONSULTATION, Op.CONTRACTED, [F.DISABILITY]))
-    for i, name in enumerate(["ひだまり", "すくすく", "にこにこ", "わくわく"], start=1):
+    for i, name in enumerate(HUB_NAMES[:n_hubs], start=1):
         rows.append((f"hub_kosodate{i}", f"地域子育て支援拠点 {name}ひろば", f"こそだてしえん {name}", K.CHILDCARE_HUB, Op.CONTRACTED, [F.CHILDREN]))
-    for i, name in enumerate(["はまなす", "かもめ", "ななかまど", "すずらん", "いちい"], start=1):
+    for i, name in enumerate(CAREMANE_NAMES[:n_caremane], start=1):
         rows.append((f"caremane{i}", f"居宅介護支援事業所 {name}", f"きょたくかいご {name}", K.CARE_MANAGEMENT, Op.CONTRACTED, [F.ELDERLY]))
     return rows
 
@@ -96,7 +105,7 @@ DEMO_LOGINS = [
 ]
 SUCCESSOR_LOGIN = "successor"
 
-STAFF_PER_AGENCY = {"town": (2, 5), "city": (6, 14)}
+STAFF_PER_AGENCY = {"town": (2, 5), "city": (6, 14), "metro": (18, 32)}
 
 
 def present() -> bool:
@@ -108,7 +117,7 @@ def generate(ctx: DemoContext) -> None:
     rng = ctx.rng_for("agencies")
     municipality = _municipality(ctx)
     roles = {name: JobRole.objects.create(name=name, is_professional=pro, order=i) for i, (name, pro) in enumerate(JOB_ROLES)}
-    specs = _city_agencies() if ctx.is_city else TOWN_AGENCIES
+    specs = _city_agencies(ctx.profile) if ctx.is_city else TOWN_AGENCIES
     agencies = {}
     for key, name, kana, kind, operation, fields in specs:
         agencies[key] = Agency.objects.create(
@@ -124,6 +133,8 @@ def generate(ctx: DemoContext) -> None:
 
 
 def _municipality(ctx: DemoContext) -> Municipality:
+    if ctx.is_metro:
+        return Municipality.objects.create(name="うみかぜ市", kana="うみかぜし", prefecture="架空県", population=1_700_000)
     if ctx.is_city:
         return Municipality.objects.create(name="うみかぜ市", kana="うみかぜし", prefecture="架空県", population=170_000)
     return Municipality.objects.create(name="さくら野町", kana="さくらのちょう", prefecture="架空県", population=15_000)

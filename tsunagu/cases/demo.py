@@ -1,7 +1,8 @@
 """Demo consultations over five years, cases, assessments, plans, notes and referrals.
 
 Sizes: town ≈ 2,000 consultations / 30,000 notes; city = 60,000 consultations, 600,000 notes (the benchmark
-dataset). Everything is bulk-created in chunks so the city is generated in minutes and memory stays flat.
+dataset); metro = 600,000 consultations, 6,000,000 notes. Everything is bulk-created in chunks, the notes streamed
+with COPY on PostgreSQL (core.bulk), so the metro is generated in minutes and memory stays flat.
 The referrals' consents are added by sharing.demo (sharing sits above cases).
 """
 
@@ -13,6 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 
 from tsunagu.agencies.models import Membership
+from tsunagu.core.bulk import insert_rows
 from tsunagu.core.demo import DemoContext
 from tsunagu.people.models import Household, Person
 from tsunagu.rules.household import concern_fields
@@ -35,7 +37,7 @@ from .models import (
 )
 
 TZ = ZoneInfo("Asia/Tokyo")
-SIZES = {"town": (2_000, 15), "city": (60_000, 50)}  # consultations, mean notes per case
+SIZES = {"town": (2_000, 15), "city": (60_000, 50), "metro": (600_000, 50)}  # consultations, mean notes per case
 CASE_SHARE = 0.2
 SHAPE_CONCERNS = {
     "8050": ["care", "dementia", "withdrawal", "income", "hoarding", "family"],
@@ -136,21 +138,16 @@ def _name_cases() -> None:
 
 
 def _notes(ctx, rng, cases, staff_by_agency, mean):
-    total, chunk = 0, []
-    for case in cases:
-        end = case.closed_on or ctx.today
-        span = max(1, (end - case.opened_on).days)
-        for _ in range(rng.randint(1, 2 * mean - 1)):
-            day = case.opened_on + timedelta(days=rng.randint(0, span))
-            chunk.append(CaseNote(case_id=case.pk, agency_id=case.lead_agency_id, staff_id=rng.choice(staff_by_agency[case.lead_agency_id]),
-                                  written_on=day, kind=rng.choice(["電話", "訪問", "来所面談", "関係機関連絡"]),
-                                  body=rng.choice(NOTE_TEXTS), created_at=_at(day, 15)))
-        if len(chunk) >= 20_000:
-            CaseNote.objects.bulk_create(chunk, batch_size=5000)
-            total += len(chunk)
-            chunk = []
-    CaseNote.objects.bulk_create(chunk, batch_size=5000)
-    return total + len(chunk)
+    def rows():
+        for case in cases:
+            end = case.closed_on or ctx.today
+            span = max(1, (end - case.opened_on).days)
+            for _ in range(rng.randint(1, 2 * mean - 1)):
+                day = case.opened_on + timedelta(days=rng.randint(0, span))
+                yield CaseNote(case_id=case.pk, agency_id=case.lead_agency_id, staff_id=rng.choice(staff_by_agency[case.lead_agency_id]),
+                               written_on=day, kind=rng.choice(["電話", "訪問", "来所面談", "関係機関連絡"]),
+                               body=rng.choice(NOTE_TEXTS), created_at=_at(day, 15))
+    return insert_rows(CaseNote, rows())
 
 
 def _plans(ctx, rng, cases, staff_by_agency, agencies):

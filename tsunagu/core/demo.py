@@ -1,7 +1,9 @@
 """The demo municipality: generated, deterministic, fictional. Each app's `demo.py` adds its own part.
 
-`town` is shaped like the seed's 当別町 (pop. ~15,000), `city` like 苫小牧市 (pop. ~170,000). The city profile is
-also the benchmark dataset. Same profile and seed → same data.
+`town` is shaped like the seed's 当別町 (pop. ~15,000), `city` like 苫小牧市 (pop. ~170,000), `metro` like a 政令市
+(ten times the city: 400,000 persons, 6,000,000 notes; PostgreSQL only, written with COPY — core.bulk). The city
+profile is the benchmark dataset, metro the one the page benchmarks are compared on (bench/metro.py). Same profile
+and seed → same data.
 """
 
 import random
@@ -10,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .registry import app_modules
 
-PROFILES = ("town", "city")
+PROFILES = ("town", "city", "metro")
+POSTGRESQL_ONLY = ("metro",)  # too large for SQLite's single writer
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105 -- printed by `make run`; demo deployments only
 
 
@@ -33,7 +36,12 @@ class DemoContext:
 
     @property
     def is_city(self) -> bool:
-        return self.profile == "city"
+        """City-shaped: the city's agencies and districts (metro is a larger city)."""
+        return self.profile in ("city", "metro")
+
+    @property
+    def is_metro(self) -> bool:
+        return self.profile == "metro"
 
     def rng_for(self, part: str) -> random.Random:
         """A generator of its own per app, so adding data in one app never shifts another app's data."""
@@ -48,6 +56,9 @@ def demo_generate(*, profile: str, seed: int = 2026, today: date | None = None,
                   out: Writer | None = None) -> DemoContext:
     if profile not in PROFILES:
         raise ValueError(f"プロファイルは {' / '.join(PROFILES)} のいずれかです: {profile}")
+    if profile in POSTGRESQL_ONLY and connection.vendor != "postgresql":
+        raise ValueError(f"プロファイル {profile} は PostgreSQL でのみ生成できます（SQLite には大きすぎます）。"
+                         "DATABASE_URL に PostgreSQL のデータベースを指定してください。")
     ctx = DemoContext(profile=profile, seed=seed, today=today or date(2026, 11, 1), rng=random.Random(seed), out=out)
     for module in app_modules("demo"):
         if module.__name__ == __name__:

@@ -13,7 +13,7 @@ INFORMAL = [("民生委員", TieStrength.STRONG), ("近所の友人", TieStrengt
             ("町内会長", TieStrength.WEAK), ("かかりつけ医", TieStrength.STRONG)]
 RESOURCES = [("見守り隊", TieStrength.WEAK), ("歌声サロン", TieStrength.STRONG), ("地域食堂", TieStrength.WEAK),
              ("通院送迎ボランティア", TieStrength.STRONG), ("体操教室", TieStrength.WEAK)]
-SIZES = {"town": 80, "city": 2000}
+SIZES = {"town": 80, "city": 2000, "metro": 20_000}
 
 
 def generate(ctx: DemoContext) -> None:

@@ -34,7 +34,7 @@ SIGNS = [("新聞が何日分もたまっている", NoticedBy.BUSINESS), ("夜�
          ("ごみが家の周りに積まれている", NoticedBy.NEIGHBOUR), ("若い男性が昼間も家にいて、外に出ていない", NoticedBy.VOLUNTEER),
          ("高齢の女性が同じ服で何度も買い物に来る", NoticedBy.BUSINESS), ("子どもが夜遅くまで外にいる", NoticedBy.VOLUNTEER)]
 TARGETS = ["一人暮らしの高齢男性", "80代の夫婦と50代の息子", "40代の男性（ひきこもりの可能性）", "高齢の女性", "小学生の子どもがいる世帯"]
-SIZES = {"town": 20, "city": 160}  # outreach entries
+SIZES = {"town": 20, "city": 160, "metro": 1600}  # outreach entries
 
 
 def generate(ctx: DemoContext) -> None:

@@ -8,6 +8,7 @@ of 名寄せ and of the "may be known elsewhere" signal.
 
 from datetime import date, timedelta
 
+from tsunagu.core.bulk import insert_rows
 from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import CITY_DISTRICTS, GIVEN_FEMALE, GIVEN_MALE, SURNAMES, TOWN_DISTRICTS
 from tsunagu.identity.normalize import search_key
@@ -24,7 +25,7 @@ SHAPES = [
     ("family", 32, ["child_support", "welfare"]),
     ("single_adult", 14, ["konkyu", "shougai", "welfare"]),
 ]
-SIZES = {"town": 580, "city": 15_000}  # households; persons follow from the shapes (~1,500 / ~40,000)
+SIZES = {"town": 580, "city": 15_000, "metro": 150_000}  # households; persons follow (~1,500 / ~40,000 / ~400,000)
 SEED_FAMILY = [  # the seed's 事例検討 household (J2), names fictional
     ("髙橋 清", "たかはし きよし", date(1942, 5, 1), "M", "", True),
     ("高橋 ヨシ子", "たかはし よしこ", date(1944, 8, 9), "F", "wife", False),
@@ -101,13 +102,13 @@ def _seed_family(ctx, agencies):
 
 
 def _save(plans, ctx) -> None:
-    Household.objects.bulk_create([h for h, _, _ in plans], batch_size=2000)
-    Person.objects.bulk_create([p for _, ps, _ in plans for p, _, _ in ps], batch_size=2000)
+    Household.objects.bulk_create([h for h, _, _ in plans], batch_size=5000)
+    Person.objects.bulk_create([p for _, ps, _ in plans for p, _, _ in ps], batch_size=5000)
     search_index.reindex(Household, [h for h, _, _ in plans], fresh=True)  # bulk writes send no signals
     search_index.reindex(Person, [p for _, ps, _ in plans for p, _, _ in ps], fresh=True)
-    HouseholdMember.objects.bulk_create(
-        [HouseholdMember(household=h, person=p, relation_to_head=rel, is_head=head, joined_on=ctx.today - timedelta(days=3650))
-         for h, ps, _ in plans for p, rel, head in ps], batch_size=5000)
+    insert_rows(HouseholdMember, (
+        HouseholdMember(household=h, person=p, relation_to_head=rel, is_head=head, joined_on=ctx.today - timedelta(days=3650))
+        for h, ps, _ in plans for p, rel, head in ps))
 
 
 def _duplicates(rng, plans, agencies) -> int:

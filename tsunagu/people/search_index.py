@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
 
+from tsunagu.core.bulk import insert_rows
+
 from .models import Household, HouseholdGram, Person, PersonGram
 
 # model → (its gram model, the gram's column naming the row); Any: the two gram models share no base of their own
@@ -33,9 +35,7 @@ def reindex(model, objs, *, fresh: bool = False) -> None:
     objs = list(objs)
     if not fresh:
         gram_model.objects.filter(**{f"{field}__in": [o.pk for o in objs]}).delete()
-    gram_model.objects.bulk_create(
-        [gram_model(**{field: o.pk}, gram=g) for o in objs for g in sorted(grams(o.search_key))], batch_size=5000
-    )
+    insert_rows(gram_model, (gram_model(**{field: o.pk}, gram=g) for o in objs for g in sorted(grams(o.search_key))))
 
 
 def containing(qs: QuerySet, key: str) -> QuerySet:

@@ -56,7 +56,7 @@ NEEDS = [
     ("中学生の学習支援の場が足りない", ["children", "education"], ["children"]),
     ("ひとり親家庭の食料が月末に不足する", ["poverty", "children"], ["parents"]),
 ]
-PER_DISTRICT = {"town": 1, "city": 8}  # copies of KINDS per district: town 10×15 = 150, city 24×15×8 = 2,880
+PER_DISTRICT = {"town": 1, "city": 8, "metro": 8}  # copies of KINDS per district: town 10×15 = 150, city 24×15×8 = 2,880
 
 
 def generate(ctx: DemoContext) -> None:

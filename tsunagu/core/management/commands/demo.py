@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from tsunagu.core.demo import PROFILES, demo_generate
+from tsunagu.core.demo import POSTGRESQL_ONLY, PROFILES, demo_generate
 from tsunagu.core.registry import app_modules
 
 
@@ -15,7 +16,7 @@ def data_present() -> bool:
 
 
 class Command(BaseCommand):
-    help = "架空のデモ自治体（town: 当別町規模 / city: 苫小牧市規模）のデータを生成します。"
+    help = "架空のデモ自治体（town: 当別町規模 / city: 苫小牧市規模 / metro: 政令市規模・PostgreSQL のみ）のデータを生成します。"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--profile", choices=PROFILES, default="town")
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--flush", action="store_true", help="既存のデータをすべて消してから生成する（デモ環境専用）")
 
     def handle(self, *args: Any, profile: str, seed: int, if_empty: bool, flush: bool, **options: Any) -> None:
+        if profile in POSTGRESQL_ONLY and connection.vendor != "postgresql":
+            raise CommandError(f"プロファイル {profile} は PostgreSQL でのみ生成できます（SQLite には大きすぎます）。"
+                               "DATABASE_URL に PostgreSQL のデータベースを指定してください。")
         if data_present():
             if if_empty:
                 self.stdout.write("データベースにデータがあるため、デモデータの生成を省略しました。")

@@ -1,0 +1,42 @@
+"""Bulk inserts for generated data (the demo profiles): `COPY … FROM STDIN` on PostgreSQL, `bulk_create` elsewhere.
+
+Rows are written as `bulk_create` would write them — each field's `pre_save` and database value — but no primary
+keys come back and no signals are sent: use it for rows nothing needs the id of (notes, search pieces), and call
+what the signals would have done yourself (`policy.sharing_changed()`, `people.search_index.reindex`).
+"""
+
+from collections.abc import Iterable
+from itertools import islice
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
+
+BATCH = 5000
+
+
+def insert_rows(model: type[Model], objs: Iterable[Model]) -> int:
+    """Writes the unsaved `objs` of `model`; returns how many. Streams: `objs` may be a generator."""
+    if connection.vendor != "postgresql":
+        return _bulk_create(model, objs)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objs:
+            row = []
+            for f in fields:
+                value = f.pre_save(obj, True)
+                row.append(None if isinstance(value, DatabaseDefault) else f.get_db_prep_save(value, connection))
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def _bulk_create(model: type[Model], objs: Iterable[Model]) -> int:
+    count, it = 0, iter(objs)
+    while chunk := list(islice(it, BATCH * 4)):
+        model._default_manager.bulk_create(chunk, batch_size=BATCH)
+        count += len(chunk)
+    return count
