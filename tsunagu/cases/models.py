@@ -248,13 +248,28 @@ ASSESSMENT_AREAS = [
 ]
 
 
+class Screening(models.TextChoices):
+    """スクリーニングの結果 of the インテーク・アセスメントシート (国への報告事項)."""
+
+    INFO_ONLY = "info_only", "相談・情報提供のみで終了"
+    REFERRAL = "referral", "他制度・他機関へのつなぎ"
+    CONTINUE = "continue", "継続支援（プラン作成へ）"
+
+
 class Assessment(models.Model):
+    """インテーク・アセスメントシート: of one person (本人) — the person of a person case, or the household member it
+    is about (世帯の一人ひとり; none on the older, household-wide rows)."""
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="本人（対象の世帯員）")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_on = models.DateField("実施日", default=timezone.localdate)
     areas = models.JSONField("領域ごとの所見", default=dict, blank=True)
     summary = models.TextField("総合所見", blank=True)
+    screening = models.CharField("スクリーニングの結果", max_length=20, choices=Screening.choices, blank=True)
+    employment_support = models.BooleanField("就労支援の対象", null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 

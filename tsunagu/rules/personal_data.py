@@ -115,8 +115,9 @@ MODELS: dict[str, Model] = {
         "basis": "移管先の共有の根拠", "reason": "移管の理由", "transferred_at": "移管日時"},
         ("id", "case", "from_agency", "to_agency", "transferred_by"), history=False),
     "cases.Assessment": Model("consultation", {
-        "assessed_on": "アセスメント実施日", "areas": "領域ごとの所見", "summary": "総合所見"},
-        ("id", "case", *_STAFF, "version"), history=True),
+        "assessed_on": "アセスメント実施日", "areas": "領域ごとの所見", "summary": "総合所見",
+        "screening": "スクリーニングの結果", "employment_support": "就労支援の対象"},
+        ("id", "case", "person", *_STAFF, "version"), history=True),
     "cases.SupportPlan": Model("consultation", {
         "revision": "プランの版", "goals": "目標", "person_wishes": "本人の意向", "review_on": "見直し予定日",
         "employment_support": "就労支援の対象", "status": "プランの状態", "agreed_by": "同意した人", "agreed_on": "同意日"},
