@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 6
 
-.PHONY: setup system-packages run serve test test-fast lint bench bench-linkage bench-reports bench-backup bench-pdf demo-city clean
+.PHONY: setup system-packages run serve test test-fast lint bench bench-metro bench-linkage bench-reports bench-backup bench-pdf demo-city clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-linkage: setup
 
 bench-reports: setup
 	$(PY) -m bench.reports.run $(BENCH_ARGS)
+
+# the page benchmarks on the metro profile (政令市, 10× the city) beside the city, PostgreSQL; p95 ratios, worker RSS
+bench-metro: setup
+	$(PY) -m bench.metro $(BENCH_ARGS)
 
 # `tsunagu backup` and `tsunagu restore` of the city profile, SQLite and PostgreSQL (bench/backup/run.py)
 bench-backup: setup

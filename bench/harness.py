@@ -26,11 +26,24 @@ VENV_BIN = Path(sys.executable).parent
 BENCH_VAR = ROOT / "var" / "bench"
 
 
+def bench_profile() -> str:
+    """The demo profile the page benchmarks run on: BENCH_PROFILE=metro (PostgreSQL only) or the city."""
+    return os.environ.get("BENCH_PROFILE", "city")
+
+
+METRO_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tsunagu_bench_metro"
+
+
 def bench_env(database: str) -> dict:
-    """Environment for the benchmark server and set-up commands: SQLite in var/bench or a PostgreSQL database."""
+    """Environment for the benchmark server and set-up commands: SQLite in var/bench or a PostgreSQL database.
+    The metro profile has a database of its own (BENCH_METRO_DATABASE_URL), whichever benchmark reads it."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tsunagu.settings", "TSUNAGU_VAR_DIR": str(BENCH_VAR)}
     env.pop("DATABASE_URL", None)
-    if database == "postgresql":
+    if bench_profile() == "metro":
+        if database != "postgresql":
+            raise SystemExit("metro プロファイルのベンチマークは PostgreSQL でのみ実行できます（--databases postgresql）。")
+        env["DATABASE_URL"] = os.environ.get("BENCH_METRO_DATABASE_URL", METRO_DATABASE_URL)
+    elif database == "postgresql":
         env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench")
     return env
 
@@ -40,8 +53,10 @@ def _manage(env: dict, *args: str, check: bool = True) -> subprocess.CompletedPr
                           capture_output=True, text=True)
 
 
-def ensure_city_dataset(database: str, profile: str = "city") -> None:
-    """Builds the demo dataset once per database; later runs reuse it (delete var/bench or the DB to rebuild)."""
+def ensure_city_dataset(database: str, profile: str | None = None) -> None:
+    """Builds the demo dataset (the city, or BENCH_PROFILE's) once per database; later runs reuse it (delete
+    var/bench or the DB to rebuild: the metro takes about 20 minutes)."""
+    profile = profile or bench_profile()
     env = bench_env(database)
     if database == "postgresql":
         _create_pg_database(env["DATABASE_URL"])
@@ -49,10 +64,12 @@ def ensure_city_dataset(database: str, profile: str = "city") -> None:
     _manage(env, "migrate", "--noinput", "-v0")
     # The demo login must exist: an empty database (or the shell's start-up chatter) must never pass for data.
     probe = _manage(env, "shell", "--no-imports", "-v", "0", "-c",
-                    "from tsunagu.agencies.models import Staff; print(Staff.objects.filter(login_id='houkatsu').count())",
+                    "from tsunagu.agencies.models import Staff; from tsunagu.people.models import Person; "
+                    "print(Staff.objects.filter(login_id='houkatsu').count(), Person.objects.count())",
                     check=False)
-    if probe.stdout.strip().endswith("1"):
-        print(f"[{database}] 既存のデータセットを使います")
+    found = probe.stdout.strip().split()[-2:]
+    if len(found) == 2 and found[0] == "1":
+        print(f"[{database}] 既存のデータセットを使います（{profile}、本人 {int(found[1]):,}）")
         return
     print(f"[{database}] {profile} プロファイルのデータセットを生成しています…", flush=True)
     started = time.perf_counter()
@@ -85,9 +102,30 @@ def gunicorn_server(database: str, port: int = 8123, workers: int | None = None,
     try:
         _wait_until_up(base_url)
         yield base_url
+        print_worker_memory(process.pid)  # after the load: each worker as warm as the benchmark made it
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def worker_memory(master_pid: int) -> dict[int, int]:
+    """Each gunicorn worker's resident memory in kB (VmRSS of /proc/<pid>/status), by pid."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    found = {}
+    for pid in map(int, children):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue  # a worker restarted meanwhile
+        if m := re.search(r"^VmRSS:\s+(\d+) kB", status, re.M):
+            found[pid] = int(m.group(1))
+    return found
+
+
+def print_worker_memory(master_pid: int) -> None:
+    rss = sorted(worker_memory(master_pid).values())
+    if rss:
+        print(f"workers RSS MB: {' '.join(f'{kb / 1024:.0f}' for kb in rss)} (max {rss[-1] / 1024:.0f})", flush=True)
 
 
 def _wait_until_up(base_url: str, seconds: float = 30) -> None:
