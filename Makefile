@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 6
 
-.PHONY: setup system-packages run serve test test-fast lint bench bench-metro bench-linkage bench-reports bench-backup bench-pdf demo-city clean
+.PHONY: setup messages bench-public system-packages run serve test test-fast lint bench bench-metro bench-linkage bench-reports bench-backup bench-pdf demo-city clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,11 @@ tsunagu/static/vendor/.stamp: $(NODE_STAMP)
 system-packages:
 	scripts/install-system-packages.sh
 
-setup: system-packages $(STAMP) tsunagu/static/vendor/.stamp
+# The public pages' translations (tsunagu/locale/*/django.po, committed) compiled to .mo with msgfmt (gettext)
+messages: $(STAMP)
+	$(PY) manage.py compilemessages -v0
+
+setup: system-packages $(STAMP) tsunagu/static/vendor/.stamp messages
 
 run: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -72,6 +76,10 @@ bench-backup: setup
 # 帳票のPDF: the 同意書 and the blank 相談受付・申込票, 20 renders each in one warm process, city profile
 bench-pdf: setup
 	$(PY) -m bench.pdf.run $(BENCH_ARGS)
+
+# 住民の入口: the public form and pages under 20 visitors, and a sending's answer (bench/public/run.py)
+bench-public: setup
+	$(PY) -m bench.public.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules tsunagu/static/vendor var .mypy_cache .import_linter_cache

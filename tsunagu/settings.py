@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "tsunagu.participation",
     "tsunagu.workspace",
     "tsunagu.reports",
+    "tsunagu.inquiries",
     # After Tsunagu's apps, so that core's `db_worker` (core.worker: it reconnects and beats) is the one that runs.
     "django_tasks",
     "django_tasks_db",
@@ -132,10 +133,12 @@ MIDDLEWARE = [
     # the public resource pages, for visitors without a session, straight from the cache (resources.middleware)
     "tsunagu.resources.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # the language of a public page is the one in its address (/vi/help/); every other page is in Japanese
+    "tsunagu.core.languages.PublicLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tsunagu.core.dates.DateStyleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tsunagu.core.middleware.IdleTimeoutMiddleware",
@@ -226,6 +229,11 @@ AXES_LOCKOUT_CALLABLE = "tsunagu.agencies.views.locked_out"
 AXES_VERBOSE = False
 # The 「他機関で把握されている可能性」 signal: asks per staff member per day before it is no longer computed.
 KNOWN_ELSEWHERE_DAILY_LIMIT = int(os.environ.get("KNOWN_ELSEWHERE_DAILY_LIMIT", "100"))
+# 相談の申込み (inquiries): sendings accepted per client address (core.client) per hour and per day.
+PUBLIC_REQUESTS_PER_HOUR = int(os.environ.get("TSUNAGU_PUBLIC_REQUESTS_PER_HOUR", "5"))
+PUBLIC_REQUESTS_PER_DAY = int(os.environ.get("TSUNAGU_PUBLIC_REQUESTS_PER_DAY", "20"))
+# The office hours a reply is promised in (weekdays, Asia/Tokyo; 12/29–1/3 closed), "HH:MM-HH:MM".
+PUBLIC_OFFICE_HOURS = os.environ.get("TSUNAGU_PUBLIC_OFFICE_HOURS", "08:30-17:15")
 
 # Sessions end after 30 idle minutes and with the browser.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
@@ -254,7 +262,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 OTP_TOTP_ISSUER = "Tsunagu"
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", "日本語")]
+# The public pages (住民の入口: the resource directory, 相談の申込み, their error pages) speak these; staff pages stay
+# Japanese. やさしい日本語 has no registered language tag: "ja-x-easy" is a private-use tag of Japanese (BCP 47), which
+# Django accepts (its locale directory is tsunagu/locale/ja_X-easy) and which browsers and screen readers read as
+# Japanese. docs/TRANSLATIONS.md says which translations a person has reviewed.
+LANGUAGES = [("ja", "日本語"), ("ja-x-easy", "やさしい にほんご"), ("en", "English"), ("zh-hans", "中文（简体）"),
+             ("ko", "한국어"), ("vi", "Tiếng Việt"), ("pt-br", "Português")]
+# A functional cookie, set only by the language switch of the public pages, read only to redirect an address without
+# a language (/help/ → /vi/help/).
+LANGUAGE_COOKIE_NAME = "tsunagu_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "tsunagu.core.views.csrf_failure"
 LOCALE_PATHS = [BASE_DIR / "tsunagu" / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

@@ -45,7 +45,7 @@ def test_j6_csw_adds_worker_finds_resident_sees_public(page, live_server, alice,
     assert_accessible(page)
     page.get_by_role("button", name="ログアウト").click()
 
-    page.goto(f"{live_server.url}/resources/public/")  # a resident, not logged in
+    page.goto(f"{live_server.url}/ja/resources/public/")  # a resident, not logged in
     page.get_by_label("キーワード").fill("送迎")
     page.get_by_role("button", name="検索").click()
     results = page.locator("#results")
@@ -59,7 +59,7 @@ def test_j6_csw_adds_worker_finds_resident_sees_public(page, live_server, alice,
     expect(page.get_by_role("heading", level=1)).to_have_text("どこに聞いたらいいか")
     assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 740})  # a phone
-    page.goto(f"{live_server.url}/resources/public/?q=食")
+    page.goto(f"{live_server.url}/ja/resources/public/?q=食")
     assert_accessible(page)
 
 

@@ -13,7 +13,7 @@ from .helpers import resource
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_cache")]
 
-PUBLIC_URLS = ["/resources/public/", "/resources/public/?q=食堂", "/resources/public/guide/"]
+PUBLIC_URLS = ["/ja/resources/public/", "/ja/resources/public/?q=食堂", "/ja/resources/public/guide/"]
 
 
 @pytest.fixture(autouse=True)
@@ -50,68 +50,68 @@ def test_a_cached_answer_costs_one_query_and_sets_no_cookie(client, entry, url, 
 
 
 def test_an_edit_shows_at_once(client, client_for, alice, entry):
-    assert "ふれあい食堂" in client.get("/resources/public/").content.decode()
+    assert "ふれあい食堂" in client.get("/ja/resources/public/").content.decode()
     _edit(entry, name="ふれあい食堂（土曜も開店）")
-    assert "ふれあい食堂（土曜も開店）" in client.get("/resources/public/").content.decode()
+    assert "ふれあい食堂（土曜も開店）" in client.get("/ja/resources/public/").content.decode()
     # And through the staff screen, as a worker would do it.
     entry.refresh_from_db()
     client_for(alice).post(f"/resources/{entry.pk}/edit/", {
         "name": "ふれあい食堂（日曜休み）", "kind": "formal", "visibility": "public", "version": entry.version})
-    assert "ふれあい食堂（日曜休み）" in client.get("/resources/public/").content.decode()
-    assert "ふれあい食堂（日曜休み）" in client.get(f"/resources/public/{entry.pk}/").content.decode()
+    assert "ふれあい食堂（日曜休み）" in client.get("/ja/resources/public/").content.decode()
+    assert "ふれあい食堂（日曜休み）" in client.get(f"/ja/resources/public/{entry.pk}/").content.decode()
 
 
 def test_a_staff_only_entry_never_appears(client, entry):
     resource("職員のみの調整会議", visibility="staff", phone="0999-00-0000", is_consultation_window=True,
              fields=["poverty"])
     for _ in range(2):  # rendered, then from the cache
-        for url in [*PUBLIC_URLS, "/resources/public/?q=職員"]:
+        for url in [*PUBLIC_URLS, "/ja/resources/public/?q=職員"]:
             body = client.get(url).content.decode()
             assert "職員のみの調整会議" not in body and "0999-00-0000" not in body
     _edit(entry, visibility="staff")  # made staff-only while its page is in the cache
     for url in PUBLIC_URLS:
         assert "ふれあい食堂" not in client.get(url).content.decode()
-    assert client.get(f"/resources/public/{entry.pk}/").status_code == 404
+    assert client.get(f"/ja/resources/public/{entry.pk}/").status_code == 404
 
 
 def test_a_signed_in_visitor_is_neither_served_nor_stored(client, client_for, alice, entry):
     staff = client_for(alice)
-    staff_page = staff.get("/resources/public/").content.decode()
+    staff_page = staff.get("/ja/resources/public/").content.decode()
     assert alice.name in staff_page  # their own header, rendered for them
-    anonymous_page = client.get("/resources/public/").content.decode()
+    anonymous_page = client.get("/ja/resources/public/").content.decode()
     assert alice.name not in anonymous_page and "ログアウト" not in anonymous_page
-    assert alice.name in staff.get("/resources/public/").content.decode()  # not the page kept for visitors
+    assert alice.name in staff.get("/ja/resources/public/").content.decode()  # not the page kept for visitors
 
 
 def test_a_visitor_with_a_message_waiting_goes_through_the_whole_stack(entry):
     visitor = Client()
-    visitor.get("/resources/public/")
+    visitor.get("/ja/resources/public/")
     visitor.cookies["messages"] = "pending"
-    response = visitor.get("/resources/public/")
+    response = visitor.get("/ja/resources/public/")
     assert response.status_code == 200 and "ETag" not in response  # rendered, not answered from the cache
 
 
 def test_a_browser_revalidates_with_its_etag(client, entry):
-    first = client.get("/resources/public/")
+    first = client.get("/ja/resources/public/")
     assert first["Cache-Control"] == "no-cache"
-    unchanged = client.get("/resources/public/", HTTP_IF_NONE_MATCH=first["ETag"])
+    unchanged = client.get("/ja/resources/public/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert unchanged.status_code == 304 and unchanged.content == b"" and unchanged["ETag"] == first["ETag"]
     _edit(entry, name="ふれあい食堂（移転しました）")
-    changed = client.get("/resources/public/", HTTP_IF_NONE_MATCH=first["ETag"])
+    changed = client.get("/ja/resources/public/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and "移転しました" in changed.content.decode()
     assert changed["ETag"] != first["ETag"]
 
 
 def test_missing_pages_and_other_methods_are_not_kept(client, entry):
-    missing = "/resources/public/no-such-entry/"
+    missing = "/ja/resources/public/no-such-entry/"
     assert client.get(missing).status_code == 404
     assert client.get(missing).status_code == 404
-    assert client.head("/resources/public/").status_code == 200
+    assert client.head("/ja/resources/public/").status_code == 200
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post("/resources/public/").status_code == 403  # the CSRF check ran: not answered from the cache
-    assert "ふれあい食堂" in client.get("/resources/public/").content.decode()
+    assert strict.post("/ja/resources/public/").status_code == 403  # the CSRF check ran: not answered from the cache
+    assert "ふれあい食堂" in client.get("/ja/resources/public/").content.decode()
 
 
 def test_an_unknown_host_is_refused_even_when_the_page_is_kept(client, entry):
-    assert client.get("/resources/public/").status_code == 200
-    assert client.get("/resources/public/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/ja/resources/public/").status_code == 200
+    assert client.get("/ja/resources/public/", HTTP_HOST="evil.example").status_code == 400

@@ -109,8 +109,8 @@ def _queries(client, url) -> int:
     return len(context)
 
 
-@pytest.mark.parametrize("url", ["/resources/", "/resources/?q=サロン", "/resources/public/",
-                                 "/resources/public/?q=サロン&day=TU", "/resources/public/guide/",
+@pytest.mark.parametrize("url", ["/resources/", "/resources/?q=サロン", "/ja/resources/public/",
+                                 "/ja/resources/public/?q=サロン&day=TU", "/ja/resources/public/guide/",
                                  "/resources/stale/"])
 def test_list_query_count_does_not_grow(client_for, alice, own_agency, url, django_assert_num_queries):
     def add(i):
@@ -118,7 +118,7 @@ def test_list_query_count_does_not_grow(client_for, alice, own_agency, url, djan
                  is_consultation_window=True, fields=["community"])
     add(0)
     Service.objects.update(verified_on="2020-01-01")
-    client = Client() if url.startswith("/resources/public") else client_for(alice)
+    client = Client() if url.startswith("/ja/resources/public") else client_for(alice)
     client.get(url)  # the first request of a session loads and refreshes it; measure the steady state
     with_one = _queries(client, url)
     add(1)
@@ -131,12 +131,12 @@ def test_public_page_needs_no_login_and_hides_staff_only(client):
     public = resource("ふれあい食堂", phone="0123-45-6789", is_consultation_window=True, fields=["poverty"])
     private = resource("職員のみの調整会議", visibility="staff", phone="0999-00-0000", is_consultation_window=True,
                        fields=["poverty"])
-    for url in ["/resources/public/", "/resources/public/?q=職員", "/resources/public/guide/"]:
+    for url in ["/ja/resources/public/", "/ja/resources/public/?q=職員", "/ja/resources/public/guide/"]:
         body = client.get(url).content.decode()
         assert "職員のみの調整会議" not in body and "0999-00-0000" not in body
-    assert "ふれあい食堂" in client.get("/resources/public/").content.decode()
-    assert client.get(f"/resources/public/{public.pk}/").status_code == 200
-    assert client.get(f"/resources/public/{private.pk}/").status_code == 404
+    assert "ふれあい食堂" in client.get("/ja/resources/public/").content.decode()
+    assert client.get(f"/ja/resources/public/{public.pk}/").status_code == 200
+    assert client.get(f"/ja/resources/public/{private.pk}/").status_code == 404
 
 
 def test_offers_match_needs_by_field_and_district(client_for, alice):
@@ -178,10 +178,10 @@ def test_public_cache_never_shows_an_entry_made_staff_only(client, client_for, a
     from tsunagu.resources import services
 
     entry = resource("ふれあい食堂", maintainer=own_agency)
-    assert "ふれあい食堂" in client.get("/resources/public/").content.decode()
-    assert "ふれあい食堂" in client.get("/resources/public/").content.decode()  # served from the cache
+    assert "ふれあい食堂" in client.get("/ja/resources/public/").content.decode()
+    assert "ふれあい食堂" in client.get("/ja/resources/public/").content.decode()  # served from the cache
     services.service_update(actor=actor_for(alice), service=entry, data={"name": "ふれあい食堂", "kind": "formal", "visibility": "staff"},
                             expected_version=entry.version)
-    assert "ふれあい食堂" not in client.get("/resources/public/").content.decode()
+    assert "ふれあい食堂" not in client.get("/ja/resources/public/").content.decode()
     client_for(alice).post(f"/resources/{entry.pk}/archive/")
-    assert client.get(f"/resources/public/{entry.pk}/").status_code == 404
+    assert client.get(f"/ja/resources/public/{entry.pk}/").status_code == 404

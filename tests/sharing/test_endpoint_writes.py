@@ -45,6 +45,7 @@ from tests import factories
 from tests.sharing import writes_world as ww
 from tsunagu.agencies.models import Membership
 from tsunagu.cases.models import Case, CaseNote, Consultation, Referral
+from tsunagu.inquiries.models import HelpRequest
 from tsunagu.meetings.models import AgendaItem, Meeting, MeetingMember
 from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.sharing.models import Consent, VitalInterestDisclosure
@@ -250,6 +251,33 @@ NON_PERSONAL = "no personal data: only the visible sets must not change"
 # ------------------------------------------------------------------------------------------------------------------
 # Write builders
 # ------------------------------------------------------------------------------------------------------------------
+
+HELP = {"who": "self", "topics": ["money"], "message": "家賃が払えません", "name": "山田 一郎", "contact_method": "phone",
+        "contact": "090-0000-0000", "contact_time": "any", "urgency": "soon"}
+
+
+def help_request_send(s):
+    yield s.post("/ja/help/", HELP)
+
+
+def _sent():
+    return HelpRequest.objects.order_by("-pk").first()
+
+
+def help_request_accept(s):
+    yield s.post("/ja/help/", HELP)
+    sent = _sent()
+    yield s.post(f"/inquiries/{sent.pk if sent else MISSING}/accept/", {
+        "received_on": s.today, "route": "email", "consulter": "self", "name": "山田 一郎",
+        "main_complaint": "家賃が払えません", "urgency": "low", "outcome": "continue"})
+
+
+def help_request_pass(s):
+    yield s.post("/ja/help/", HELP)
+    sent = _sent()
+    yield s.post(f"/inquiries/{sent.pk if sent else MISSING}/pass/",
+                 {"to_agency": s.w.outsider.pk, "note": "", "version": sent.version if sent else 1})
+
 
 PERSON = {"name": "山田 一郎", "kana": "やまだ いちろう", "birth_date": "1980-04-01", "sex": "M",
           "address": "さくら野町本町1-1", "phone": "090-0000-0000", "notes": ""}
@@ -902,8 +930,18 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "resources/placements/<int:pk>/": ro(pk="placement"),
     "resources/placements/<int:pk>/check-in/": writes(W("check in on the recorder's placement", placement_check_in)),
     "resources/placements/<int:pk>/end/": writes(W("end the recorder's placement", placement_end)),
-    "resources/public/": ro(NON_PERSONAL), "resources/public/guide/": ro(NON_PERSONAL),
-    "resources/public/<str:pk>/": ro(NON_PERSONAL, pk="service"), "resources/<str:pk>/": ro(NON_PERSONAL, pk="service"),
+    # 住民の入口: the public pages under their language (i18n_patterns; the table walks them in Japanese)
+    "ja/resources/public/": ro(NON_PERSONAL), "ja/resources/public/guide/": ro(NON_PERSONAL),
+    "ja/resources/public/<str:pk>/": ro(NON_PERSONAL, pk="service"), "resources/<str:pk>/": ro(NON_PERSONAL, pk="service"),
+    "^(?P<rest>(?:help|resources/public)/.*)$": ro(NON_PERSONAL), "language/<str:code>/": ro(NON_PERSONAL, code="vi"),
+    # 相談の申込み: a sending is a row owned by the coordinator's agency (inquiries.HelpRequest), which no basis
+    # reads; taking it into a consultation records the acting agency's own rows; a pass opens the sending (not a
+    # person, household or case) to the receiving agency
+    "ja/help/": writes(W("send a 相談の申込み from the public form", help_request_send)),
+    "ja/help/sent/": ro(NON_PERSONAL), "ja/help/sent/urgent/": ro(NON_PERSONAL),
+    "inquiries/": ro(), "inquiries/<int:pk>/": ro(pk=MISSING),
+    "inquiries/<int:pk>/accept/": writes(W("take a sending into a consultation", help_request_accept)),
+    "inquiries/<int:pk>/pass/": writes(W("pass a sending to the outsider agency", help_request_pass)),
     "resources/<str:pk>/edit/": ro(NON_PERSONAL, pk="service"), "resources/<str:pk>/verify/": ro(NON_PERSONAL, pk="service"),
     "resources/<str:pk>/vacancy/": ro(NON_PERSONAL, pk="service"),
     "resources/<str:pk>/archive/": ro(NON_PERSONAL, pk="service"),

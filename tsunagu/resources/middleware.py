@@ -22,11 +22,13 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.cache import get_conditional_response
+
+from tsunagu.core.languages import language_of
 
 from . import queries
 
+PUBLIC_PATH = "/resources/public/"
 CACHE_SECONDS = 300
 CACHE_PREFIX = "resources:public-page:"
 _MARK = "_tsunagu_public_page"
@@ -48,7 +50,6 @@ def page_key(full_path: str) -> str:
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self._prefix = None  # resolved on first use: the URLconf is not loaded yet when middleware is built
 
     def __call__(self, request):
         if not self._may_use_cache(request):
@@ -66,9 +67,8 @@ class PublicPageCacheMiddleware:
     def _may_use_cache(self, request) -> bool:
         if request.method != "GET":
             return False
-        if self._prefix is None:
-            self._prefix = reverse("resources:public_index")
-        if not request.path.startswith(self._prefix):
+        language = language_of(request.path_info)  # each language's page under its own address (/vi/resources/public/)
+        if language is None or not request.path_info.startswith(f"/{language}{PUBLIC_PATH}"):
             return False
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:

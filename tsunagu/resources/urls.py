@@ -17,10 +17,7 @@ urlpatterns = [
     path("needs/<int:pk>/met/", views.need_met, name="need_met"),
     path("community/", views.community, name="community"),
     path("community/<int:pk>/", views.community_place, name="community_place"),
-    # The public page: no login (the 2FA middleware only acts on signed-in users).
-    path("public/", views.public_index, name="public_index"),
-    path("public/guide/", views.public_guide, name="public_guide"),
-    path("public/<str:pk>/", views.public_detail, name="public_detail"),
+    # The public pages (no login) are in public_urls.py, under the visitor's language: /<language>/resources/public/.
     path("<str:pk>/", views.detail, name="detail"),
     path("<str:pk>/edit/", views.edit, name="edit"),
     path("<str:pk>/verify/", views.verify, name="verify"),

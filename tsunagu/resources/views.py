@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.models import Agency
@@ -281,13 +282,13 @@ def public_detail(request, pk: str):
     return _render_public(request, "resources/public_detail.html", {"service": service})
 
 
-GUIDE = [
-    ("お金や仕事、暮らしのこと", ["poverty", "employment", "housing"]),
-    ("介護や高齢のこと", ["elderly"]),
-    ("障害のこと", ["disability"]),
-    ("子育てや子どものこと", ["children", "education"]),
-    ("こころやからだの健康のこと", ["health"]),
-    ("どこに相談したらいいかわからないとき", ["community", "advocacy"]),
+GUIDE = [  # the section titles are in the visitor's language (gettext_lazy: translated when the page is drawn)
+    (_("お金や仕事、暮らしのこと"), ["poverty", "employment", "housing"]),
+    (_("介護や高齢のこと"), ["elderly"]),
+    (_("障害のこと"), ["disability"]),
+    (_("子育てや子どものこと"), ["children", "education"]),
+    (_("こころやからだの健康のこと"), ["health"]),
+    (_("どこに相談したらいいかわからないとき"), ["community", "advocacy"]),
 ]
 
 

@@ -101,6 +101,12 @@ MODELS: dict[str, Model] = {
         "referred_to_welfare": "生活保護窓口へのつなぎ", "compartment": "区分（要保護児童対策地域協議会）",
         "voided_at": "取消日時", "void_reason": "取消の理由"},
         ("id", *_STAFF, "person", "household", "case", "created_at", "archived_at", "voided_by", "version"), history=True),
+    "inquiries.HelpRequest": Model("consultation", {
+        "received_at": "申込日時", "language": "申込みのことば", "who": "だれのことか", "topics": "困りごと",
+        "message": "申込みの内容", "name": "呼び名", "contact_method": "連絡の方法", "contact": "連絡先",
+        "contact_time": "連絡してよい時間", "urgency": "急ぎ", "status": "申込みの状況", "pass_note": "引継ぎの理由",
+        "handled_at": "対応日時"},
+        ("id", "owner_agency", "consultation", "passed_to", "handled_by", "version"), history=True),
     "cases.PersonConcern": Model("consultation", {
         "concern": "世帯員ごとの課題", "source": "把握した場面", "noted_on": "把握日", "compartment": "区分"},
         ("id", "person", "household", "case", "consultation", *_STAFF, "archived_at"), history=True),

@@ -1105,3 +1105,55 @@ def linkage_review_persons(actor: Actor, ids: Iterable[int], *, path: str = "") 
         access_log_record(actor=actor, reads=[(p, SharingBasis.LINKAGE_REVIEW, "名寄せの確認") for p in others],
                           action=AccessAction.VIEW, path=path)
     return {**shown, **{p.pk: p for p in others}}
+
+
+# ==========================================================================================================
+# 相談の申込み (inquiries.HelpRequest): what a resident sent from the public form
+# ==========================================================================================================
+# A sending is owned by the coordinator's agency. Until it is answered only that agency's coordinators read it (not
+# its other staff); passed to an agency (a disclosure, logged), it is read by that agency and the coordinator only.
+# The rows are read by their columns (owner_agency_id, passed_to_id), so this module needs no import of the app.
+
+HELP_REQUEST_OWNER = "相談の申込み（受付機関の相談支援包括化推進員）"
+HELP_REQUEST_RECEIVER = "相談の申込み（引継ぎ先の機関）"
+
+
+def help_requests_visible(qs: "QuerySet[M]", actor: Acting) -> "QuerySet[M]":
+    """Of `qs` (HelpRequest rows), those the actor may read."""
+    if actor.agency_id is None or actor.role == Role.ADMIN:
+        return qs.none()
+    rule = Q(passed_to_id=actor.agency_id)
+    if actor.role == Role.COORDINATOR:
+        rule |= Q(owner_agency_id=actor.agency_id)
+    return qs.filter(rule)
+
+
+def _help_request_detail(actor: Acting, row: Model) -> str:
+    owner = actor.role == Role.COORDINATOR and getattr(row, "owner_agency_id", None) == actor.agency_id
+    return HELP_REQUEST_OWNER if owner else HELP_REQUEST_RECEIVER
+
+
+def help_requests_logged(actor: Actor, rows: Iterable[M], *, action: str = AccessAction.LIST, path: str = "") -> list[M]:
+    """Logs the reads of HelpRequest rows already narrowed by `help_requests_visible` (a queue's page)."""
+    shown = list(rows)
+    if shown:
+        access_log_record(actor=actor, reads=[(r, B.OWN_AGENCY, _help_request_detail(actor, r)) for r in shown],
+                          action=action, path=path)
+    return shown
+
+
+def help_request_get_or_404(qs: "QuerySet[M]", actor: Actor, pk: int | str | None, *,
+                            action: str = AccessAction.VIEW, path: str = "") -> M:
+    """The HelpRequest if the actor may read it, else Http404; the read is logged."""
+    key = _int_or_none(pk)
+    row = help_requests_visible(qs, actor).filter(pk=key).first() if key is not None else None
+    if row is None:
+        raise Http404
+    help_requests_logged(actor, [row], action=action, path=path)
+    return row
+
+
+def help_request_pass_logged(actor: Actor, row: Model, *, to_agency: Agency, path: str = "") -> int:
+    """Logs a sending passed to `to_agency` as a disclosure: from now on that agency reads it."""
+    return access_log_record(actor=actor, reads=[(row, B.OWN_AGENCY, f"相談の申込みの引継ぎ → {to_agency.name}")],
+                             action=AccessAction.DISCLOSE, path=path)
