@@ -81,3 +81,20 @@ def test_the_shell_gives_every_page_the_users_style(alice):
     alice.date_style = DateStyle.SEIREKI
     request.actor = actor_for(alice)
     assert shell(request)["date_style"] == DateStyle.SEIREKI
+
+
+def test_a_date_input_shows_its_value_as_the_user_reads_dates(client, alice):
+    """The intake's 受付日 (today by default) is written in the input as 和暦, or as 西暦 for a user who chose it."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tsunagu.rules.wareki import wareki_short
+
+    today = timezone.localdate()
+    client.force_login(alice)
+    url = reverse("cases:intake")
+    assert f'value="{wareki_short(today)}"' in client.get(url).content.decode()
+    alice.date_style = DateStyle.SEIREKI
+    alice.save(update_fields=["date_style"])
+    page = client.get(url).content.decode()
+    assert f'value="{today.isoformat()}"' in page and f'value="{wareki_short(today)}"' not in page
