@@ -14,6 +14,7 @@ class SharingBasis(models.TextChoices):
     CHILD_PROTECTION_COUNCIL = "child_protection_council", "要保護児童対策地域協議会"
     VITAL_INTEREST = "vital_interest", "生命・身体の保護（緊急）"
     LINKAGE_REVIEW = "linkage_review", "名寄せの確認（多機関協働の担当）"
+    DISCLOSURE_REQUEST = "disclosure_request", "開示請求（個人情報保護法第76条）"
 
 
 class AccessAction(models.TextChoices):

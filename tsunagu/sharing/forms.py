@@ -3,7 +3,7 @@ from django import forms
 from tsunagu.agencies.models import Agency
 from tsunagu.core.dates import DateField
 
-from .models import ConsentDecision, ConsentMethod, VitalGround
+from .models import ConsentDecision, ConsentMethod, RequestMethod, VitalGround
 
 
 class ConsentForm(forms.Form):
@@ -28,3 +28,34 @@ class VitalInterestForm(forms.Form):
     ground = forms.ChoiceField(label="根拠", choices=VitalGround.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label="緊急に提供する理由", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=5000, help_text="推進員が後で確認します。具体的に書いてください。")
+
+
+class TeamLetterForm(forms.Form):
+    """支援チームのお知らせ: her request, recorded with each print."""
+
+    requested_on = DateField(label="申出日")
+    method = forms.ChoiceField(label="申出の方法", choices=RequestMethod.choices)
+
+
+class DisclosureRequestForm(forms.Form):
+    """開示請求の受付: the identity the requester proved at the window finds her records in every agency."""
+
+    receipt_number = forms.CharField(label="受付番号", max_length=40)
+    received_on = DateField(label="受付日")
+    name = forms.CharField(label="請求者（本人）の氏名", max_length=100)
+    kana = forms.CharField(label="ふりがな", max_length=200, required=False)
+    birth_date = DateField(label="生年月日")
+
+
+class MoveOutForm(forms.Form):
+    """転出: where the case goes, and the consent that allows it; the household members who consented too."""
+
+    to_municipality = forms.CharField(label="転出先の市区町村", max_length=100)
+    consent_on = DateField(label="本人同意の日", help_text="転出先へ引き継ぐことに本人が同意した日。")
+    consent_method = forms.ChoiceField(label="本人同意の方法", choices=ConsentMethod.choices)
+    members = forms.MultipleChoiceField(label="引継ぎに同意した世帯員", required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, members: list[tuple[int, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["members"].choices = [(str(pk), name) for pk, name in (members or [])]

@@ -199,3 +199,140 @@ class ElsewhereCheck(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("この記録は削除できません。")
+
+
+# ==========================================================================================================
+# 本人の権利: 支援チームのお知らせ, 開示請求, 転出・転入
+# ==========================================================================================================
+
+
+class RequestMethod(models.TextChoices):
+    COUNTER = "counter", "窓口"
+    PHONE = "phone", "電話"
+    WRITTEN = "written", "書面"
+    VISIT = "visit", "訪問時"
+
+
+class TeamLetterRequest(models.Model):
+    """支援チームのお知らせの申出: the person asked to be told in writing which agencies hold or see her information.
+    Each print of the letter is one row (with the access-log row of the print); the agencies listed are kept as
+    they were on the day, so what she was told can be shown later."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+", verbose_name="本人")
+    requested_on = models.DateField("申出日")
+    method = models.CharField("申出の方法", max_length=20, choices=RequestMethod.choices)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="交付した機関")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="交付した職員")
+    printed_at = models.DateTimeField("印刷日時", default=timezone.now)
+    listed = models.JSONField("記載した機関と根拠", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "支援チームのお知らせの申出"
+        ordering = ["-printed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.requested_on}"
+
+
+DISCLOSURE_REQUEST_DAYS = 30
+
+
+class DisclosureRequest(models.Model):
+    """開示請求 (保有個人情報の開示請求, 個人情報保護法第76条): received by the coordinator (相談支援包括化推進員) with its
+    受付番号. While open — from its receipt for DISCLOSURE_REQUEST_DAYS days, unless closed — it is a basis of its
+    own (`SharingBasis.DISCLOSURE_REQUEST`): the coordinator who received it reads the person's rows across agencies
+    for the bundle, every row logged. `persons` are the person rows (one per agency that recorded her) matched on
+    the identity the requester proved; the holding agencies' managers see the request on their dashboard."""
+
+    receipt_number = models.CharField("受付番号", max_length=40, unique=True)
+    received_on = models.DateField("受付日")
+    name = models.CharField("請求者（本人）の氏名", max_length=100)
+    kana = models.CharField("ふりがな", max_length=200, blank=True)
+    birth_date = models.DateField("生年月日")
+    persons = models.ManyToManyField("people.Person", related_name="+", verbose_name="対象の記録")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="受け付けた機関")
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="受け付けた職員")
+    expires_on = models.DateField("閲覧の期限")
+    closed_on = models.DateField("終了日", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "開示請求"
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"開示請求 {self.receipt_number}"
+
+    def is_open(self, today: date) -> bool:
+        return self.received_on <= today <= self.expires_on and (self.closed_on is None or self.closed_on > today)
+
+
+class ImplementingBody(models.Model):
+    """実施機関: an agency that is part of the municipality's 実施機関 under 個人情報保護法 (the city's own offices).
+    A 開示請求's bundle gives such an agency's records in full; of any other agency (a 社会福祉法人, an NPO
+    commissioned by the city) it lists what is held, for that agency to answer itself. Not personal data."""
+
+    agency = models.OneToOneField("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="機関")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "実施機関"
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
+
+
+class MoveOut(models.Model):
+    """転出: a case handed to another municipality as a bundle (docs/TRANSFER_SCHEMA.md). Recorded with what the
+    bundle holds and on which consent, and logged as a disclosure of every row it carries. Not a 移管
+    (`cases.CaseTransfer`), which changes the lead agency inside one municipality."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="支援ケース")
+    to_municipality = models.CharField("転出先の市区町村", max_length=100)
+    consent_on = models.DateField("本人同意の日")
+    consent_method = models.CharField("本人同意の方法", max_length=20, choices=ConsentMethod.choices)
+    members = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="同意した世帯員")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="転出元の機関")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="職員")
+    exported_at = models.DateTimeField("出力日時", default=timezone.now)
+    schema_version = models.CharField("様式の版", max_length=10)
+    sha256 = models.CharField("ファイルのハッシュ", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "転出"
+        ordering = ["-exported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"転出 {self.case_id} → {self.to_municipality}"
+
+
+class MoveInStatus(models.TextChoices):
+    OPEN = "open", "未対応"
+    TAKEN_UP = "taken_up", "受け付けた"
+
+
+class MoveIn(models.Model):
+    """転入: a bundle from another municipality's Tsunagu (`tsunagu transfer import FILE`), an incoming referral
+    for the coordinator. The bundle is kept as it came; nothing else is written until she takes it up."""
+
+    received_at = models.DateTimeField("受信日時", default=timezone.now)
+    schema_version = models.CharField("様式の版", max_length=10)
+    from_municipality = models.CharField("転出元の市区町村", max_length=100)
+    from_agency = models.CharField("転出元の機関", max_length=200)
+    to_municipality = models.CharField("転出先の市区町村", max_length=100)
+    person_name = models.CharField("本人の氏名", max_length=100)
+    person_kana = models.CharField("ふりがな", max_length=200, blank=True)
+    bundle = models.JSONField("引継ぎの内容")
+    sha256 = models.CharField("ファイルのハッシュ", max_length=64, unique=True)
+    status = models.CharField("状況", max_length=20, choices=MoveInStatus.choices, default=MoveInStatus.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "転入の引継ぎ"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"転入 {self.from_municipality} {self.received_at:%Y-%m-%d}"

@@ -40,6 +40,13 @@ shares only the members whose consent covers every member agency (`consent_cover
 - VITAL_INTEREST — an emergency disclosure to the agency, with a written reason, until it expires; every one is
   listed for the coordinator's review. It covers the person and the cases about her that the providing agency
   recorded or leads — what it holds: not her household, nor other agencies' cases or consultations.
+- DISCLOSURE_REQUEST — a 開示請求 (`sharing.DisclosureRequest`, with its 受付番号 and date) received by the
+  coordinator: while it is open (30 days), she — and no one else of her agency — reads the person's rows across
+  agencies for the bundle (`disclosure_request_rows`), every row logged. Like LINKAGE_REVIEW it is outside every
+  agency's Scope: nobody's visible sets change, and it ends with the request.
+
+本人の権利: `agencies_seeing` answers "who holds or sees her" for the 支援チームのお知らせ with the same rules
+(`Scope.bases_of` for every agency), so the letter lists exactly the agencies `agency_may_see` admits.
 
 Decisions:
 - The system administrator sees no personal data by role alone: acting as ADMIN, every basis is empty.
@@ -82,7 +89,7 @@ from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMem
 from tsunagu.people import search_index
 from tsunagu.people.models import Household, HouseholdMember, Person
 
-from .models import Consent, ConsentDecision, SharingVersion, VitalInterestDisclosure
+from .models import Consent, ConsentDecision, DisclosureRequest, SharingVersion, VitalInterestDisclosure
 
 B = SharingBasis
 ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
@@ -1105,6 +1112,171 @@ def linkage_review_persons(actor: Actor, ids: Iterable[int], *, path: str = "") 
         access_log_record(actor=actor, reads=[(p, SharingBasis.LINKAGE_REVIEW, "名寄せの確認") for p in others],
                           action=AccessAction.VIEW, path=path)
     return {**shown, **{p.pk: p for p in others}}
+
+
+# ==========================================================================================================
+# 本人の権利: who holds her information (支援チームのお知らせ), 開示請求, 転出
+# ==========================================================================================================
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    """One agency of her 支援チーム: each basis (in ORDER) on which it sees her, with the day it began."""
+
+    agency: Agency
+    bases: list[tuple[str, date | None]]
+
+    def labels(self) -> list[tuple[str, date | None]]:
+        return [(str(SharingBasis(b).label), since) for b, since in self.bases]
+
+
+def agencies_seeing(person: Person, *, today: date | None = None) -> list[TeamEntry]:
+    """The agencies that hold or see `person` today, each with its bases and since when — for the letter she may ask
+    for (支援チームのお知らせ). Asked of every agency's Scope with the very rules `visible` and `basis_for` use
+    (`Scope.bases_of`, held to the SQL by tests/sharing/test_row_bases.py), so the letter cannot disagree with the
+    policy: an agency is listed exactly when `agency_may_see(agency, person)` holds."""
+    today = today or timezone.localdate()
+    if person.archived_at is not None:
+        return []
+    entries = []
+    for agency in Agency.objects.order_by("name", "pk"):
+        scope = Scope(agency.pk, today)
+        bases = scope.bases_of(person)
+        if bases:
+            entries.append(TeamEntry(agency, [(b, _since(scope, person, b)) for b in bases]))
+    return entries
+
+
+def _since(scope: Scope, person: Person, basis: str) -> date | None:
+    """The day a basis began for `scope`'s agency: her record made, the case led (its 移管), the agenda item met
+    the agency's seat, the consent in force given, the emergency disclosure made."""
+    a, today = scope.agency_id, scope.today
+    if basis == B.OWN_AGENCY:
+        if person.agency_id == a:
+            return timezone.localtime(person.created_at).date()
+        led = Case.objects.filter(person=person, lead_agency_id=a).order_by("opened_on").first()
+        if led is None:
+            return None
+        moved = led.transfers.filter(to_agency_id=a).order_by("transferred_at").first()
+        return timezone.localtime(moved.transferred_at).date() if moved else led.opened_on
+    if basis in (B.SUPPORT_MEETING, B.CHILD_PROTECTION_COUNCIL):
+        kind = MeetingKind.SUPPORT_MEETING if basis == B.SUPPORT_MEETING else MeetingKind.CHILD_PROTECTION_COUNCIL
+        households = scope.households_of([person.pk])
+        cases = Case.objects.filter(Q(person=person) | Q(household_id__in=households)).values("pk")
+        items = scope._agenda(kind).filter(Q(case_id__in=cases) | Q(household_id__in=households))
+        seats = {m: max(joined, pledged) for m, joined, pledged in MeetingMember.objects.filter(
+            seated(today), agency_id=a, meeting__kind=kind).values_list("meeting_id", "joined_on",
+                                                                         "confidentiality_pledged_on")}
+        days = [max(added, seats[m]) for m, added in items.values_list("meeting_id", "added_on") if m in seats]
+        return min(days, default=None)
+    if basis == B.CONSENT:
+        refused = Consent.objects.filter(person=person, agencies=a, decision=ConsentDecision.REFUSED,
+                                         given_on__lte=today).order_by("-given_on").values_list("given_on", flat=True)
+        after = refused.first()
+        given = [c.given_on for c in Consent.objects.filter(person=person, agencies=a, decision=ConsentDecision.GIVEN)
+                 if c.is_active(today) and (after is None or c.given_on >= after)]
+        return min(given, default=None)
+    if basis == B.VITAL_INTEREST:
+        first = scope._vital().filter(person=person).order_by("disclosed_at").first()
+        return timezone.localtime(first.disclosed_at).date() if first else None
+    return None
+
+
+def leads_person(person: Person, actor: Acting) -> bool:
+    """The person's lead agency: it leads a case about her or a household she lives in — or, when she has no case,
+    it recorded her. With the coordinator, the only ones who print her 支援チームのお知らせ."""
+    scope = _scope(actor)
+    if scope is None:
+        return False
+    households = scope.households_of([person.pk])
+    about_her = Case.objects.filter(Q(person=person) | Q(household_id__in=households), archived_at__isnull=True)
+    if about_her.filter(lead_agency_id=scope.agency_id).exists():
+        return True
+    return person.agency_id == scope.agency_id and not about_her.exists()
+
+
+def team_letter_logged(actor: Actor, person: Person, *, detail: str, path: str = "") -> int:
+    """A print of the 支援チームのお知らせ, logged with her request (`detail`) on the printer's basis."""
+    access = basis_for(person, actor)
+    if access is None:
+        return 0
+    return access_log_record(actor=actor, reads=[(person, access.basis, f"{detail}（{access.label}）")],
+                             action=AccessAction.PRINT, path=path)
+
+
+@dataclass
+class DisclosedRows:
+    """Every row about the persons of a 開示請求 (one per agency that recorded her), across agencies: the households
+    she lives or lived in with their members, the cases about her or them, and their consultations, concerns,
+    notes, plans and referrals. Other members' rows are here too — the bundle marks them for the 不開示 review."""
+
+    persons: list[Person]
+    memberships: list[HouseholdMember]
+    cases: list[Case]
+    consultations: list[Consultation]
+    concerns: list[PersonConcern]
+    notes: list[CaseNote]
+    plans: list[SupportPlan]
+    referrals: list[Referral]
+
+    def all(self) -> list[Model]:
+        rows: list[Model] = [*self.persons, *{m.household_id: m.household for m in self.memberships}.values()]
+        others = {m.person_id: m.person for m in self.memberships if m.person_id not in {p.pk for p in self.persons}}
+        return [*rows, *others.values(), *self.cases, *self.consultations, *self.concerns, *self.notes, *self.plans,
+                *self.referrals]
+
+
+def disclosure_request_open(actor: Acting, request: DisclosureRequest, *, today: date | None = None) -> bool:
+    """DISCLOSURE_REQUEST holds for the coordinator of the agency that received the request, while it is open."""
+    today = today or timezone.localdate()
+    return (actor.role == Role.COORDINATOR and actor.agency_id == request.agency_id and request.is_open(today))
+
+
+def disclosure_request_rows(actor: Actor, request: DisclosureRequest, *, action: str = AccessAction.PRINT,
+                            path: str = "") -> DisclosedRows | None:
+    """The rows of a 開示請求, for its coordinator while it is open — a basis of its own, outside every agency's
+    Scope (nobody else gains anything, and it ends with the request). Every row read is logged under
+    DISCLOSURE_REQUEST with the request's 受付番号 and date. None when the basis does not hold (the caller 404s)."""
+    if not disclosure_request_open(actor, request):
+        return None
+    persons = list(request.persons.filter(archived_at__isnull=True).select_related("agency").order_by("pk"))
+    ids = [p.pk for p in persons]
+    mine = HouseholdMember.objects.filter(person_id__in=ids).values("household_id")
+    memberships = list(HouseholdMember.objects.filter(household_id__in=mine, person__archived_at__isnull=True)
+                       .select_related("household", "person").order_by("household_id", "pk"))
+    households = {m.household_id for m in memberships}
+    cases = list(Case.objects.filter(Q(person_id__in=ids) | Q(household_id__in=households), archived_at__isnull=True)
+                 .select_related("agency", "lead_agency").order_by("opened_on", "pk"))
+    case_ids = [c.pk for c in cases]
+    about = Q(person_id__in=ids) | Q(case_id__in=case_ids)
+    rows = DisclosedRows(
+        persons, memberships, cases,
+        list(Consultation.objects.filter(about, archived_at__isnull=True).select_related("agency", "person")
+             .order_by("received_on", "pk")),
+        list(PersonConcern.objects.filter(about, archived_at__isnull=True).select_related("agency", "person")
+             .order_by("noted_on", "pk")),
+        list(CaseNote.objects.filter(case_id__in=case_ids, archived_at__isnull=True).select_related("agency")
+             .prefetch_related("members").order_by("written_on", "pk")),
+        list(SupportPlan.objects.filter(case_id__in=case_ids).select_related("agency").order_by("created_at", "pk")),
+        list(Referral.objects.filter(about).select_related("from_agency", "to_agency", "person")
+             .order_by("sent_at", "pk")),
+    )
+    detail = f"開示請求 受付番号{request.receipt_number}（{request.received_on:%Y-%m-%d}受付）"
+    access_log_record(actor=actor, reads=[(row, B.DISCLOSURE_REQUEST, detail) for row in rows.all()],
+                      action=action, path=path)
+    return rows
+
+
+def external_disclosure_logged(actor: Actor, objs: Iterable[Model], *, basis: str, detail: str, path: str = "") -> int:
+    """A disclosure outside the installation (転出: a bundle handed to another municipality): each row it carries,
+    on the basis that allows it, logged as DISCLOSE."""
+    return access_log_record(actor=actor, reads=[(obj, basis, detail) for obj in objs], action=AccessAction.DISCLOSE,
+                             path=path)
+
+
+def move_in_logged(actor: Actor, row: Model, *, detail: str, path: str = "") -> int:
+    """The coordinator reads a 転入 bundle another municipality handed over on the person's consent."""
+    return access_log_record(actor=actor, reads=[(row, B.CONSENT, detail)], action=AccessAction.VIEW, path=path)
 
 
 # ==========================================================================================================

@@ -7,6 +7,7 @@ from tsunagu.agencies.actor import ActorRequest
 from tsunagu.core.sections import Section
 from tsunagu.people.models import Household, HouseholdMember, Person
 
+from . import policy
 from .forms import ConsentForm, VitalInterestForm
 from .models import Consent
 from .queries import member_consents, support_meeting_asked
@@ -16,7 +17,7 @@ def person(request: ActorRequest, person: Person) -> list[Section]:
     consents = Consent.objects.filter(person=person).prefetch_related("agencies").select_related("recorded_by", "taken_by")
     return [Section("sharing/_person_consents.html", {
         "consents": consents, "consent_form": ConsentForm(), "vital_form": VitalInterestForm(),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "leads": policy.leads_person(person, request.actor),
     }, order=20)]
 
 
