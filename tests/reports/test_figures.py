@@ -197,3 +197,16 @@ def test_the_api_gives_the_pages_figures_with_the_pages_rules(year_of_work, coor
     assert worker.get(f"/api/reports/figures?year={YEAR}&agency_id={own.pk}").status_code == 404
     assert worker.get("/api/reports/figures?year=1999").status_code == 422
     assert "/api/reports/figures" in worker.get("/api/openapi.json").json()["paths"]
+
+
+def test_figures_are_computed_once_per_state_of_the_data(year_of_work, alice, django_assert_max_num_queries):
+    """A second reading asks only the figures' token; any counted write — here a new consultation, then a
+    consultation taken back — is in the next reading."""
+    own, _ = year_of_work
+    before = yearly_figures(YEAR).value("consultations", own.pk)
+    with django_assert_max_num_queries(1):
+        assert yearly_figures(YEAR).value("consultations", own.pk) == before
+    added = _consult(alice, date(2025, 8, 8))
+    assert yearly_figures(YEAR).value("consultations", own.pk) == before + 1
+    cases.consultation_void(actor=w.actor(alice), consultation=added, reason="誤って登録した")
+    assert yearly_figures(YEAR).value("consultations", own.pk) == before
