@@ -172,6 +172,8 @@ class Service(HsdsModel):
     kind = models.CharField("種類", max_length=10, choices=ResourceKind.choices, default=ResourceKind.FORMAL)
     visibility = models.CharField("公開範囲", max_length=10, choices=Visibility.choices, default=Visibility.STAFF)
     is_consultation_window = models.BooleanField("相談窓口", default=False)
+    # 住民の入口: the description in やさしい日本語, shown instead of `description` on the public page in that language
+    description_easy = models.TextField("内容（やさしい日本語）", blank=True, default="")
     district = models.CharField("地区", max_length=50, blank=True, default="")
     free = models.BooleanField("無料", default=False)
     keywords = models.CharField("検索用キーワード", max_length=300, blank=True, default="")
