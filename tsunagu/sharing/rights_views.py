@@ -33,8 +33,9 @@ def _form_errors(form: object) -> str:
 def team_letter(request: ActorRequest, pk: int) -> HttpResponse:
     """The request form (申出日, 申出の方法); posting it records the request and answers the letter as a PDF. The
     agency list is never shown on screen — only printed for her."""
-    action = AccessAction.PRINT if request.method == "POST" else AccessAction.VIEW
-    person = policy.get_or_404(Person, request.actor, pk, action=action, path=request.path)
+    person = policy.checked(Person, request.actor, pk)  # logged below: as the print, or as the form's view
+    if person is None:
+        raise Http404
     if not (request.actor.is_coordinator or policy.leads_person(person, request.actor)):
         raise PermissionDenied
     form = TeamLetterForm(request.POST or None, initial={"requested_on": timezone.localdate()})
@@ -50,6 +51,7 @@ def team_letter(request: ActorRequest, pk: int) -> HttpResponse:
                 "person": person, "entries": entries, "letter": row, "issuer": request.actor.agency,
                 "today": timezone.localdate()})
             return pdf_response(document, f"team-letter-{row.pk}.pdf")
+    policy.log_reads(request.actor, [person], action=AccessAction.VIEW, path=request.path)
     return render(request, "sharing/team_letter.html", {"person": person, "form": form}, status=400 if form.errors else 200)
 
 
