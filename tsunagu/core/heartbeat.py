@@ -13,15 +13,20 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
-from django.db import connections
+from django.db import connection, connections
 
 log = logging.getLogger(__name__)
 
 
 class Beating:
     def __init__(self, beat: Callable[[], object], every: float, name: str = "heartbeat", *, at_once: bool = True) -> None:
-        """`at_once`: the first beat when the block starts; otherwise after `every` (the caller wrote the first)."""
+        """`at_once`: the first beat when the block starts; otherwise after `every` (the caller wrote the first).
+
+        Inside a caller's transaction (the demo generates every app in one) the thread does not start: the work's
+        rows are not yet visible to any other connection, so a beat has nothing to mark — and on SQLite it would
+        only wait behind the transaction's lock."""
         self.beat, self.every, self.at_once = beat, every, at_once
+        self.idle = connection.in_atomic_block
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -41,10 +46,12 @@ class Beating:
             connections.close_all()
 
     def __enter__(self) -> Beating:
-        self._thread.start()
+        if not self.idle:
+            self._thread.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self._stop.set()
-        self._thread.join()
+        if not self.idle:
+            self._thread.join()
