@@ -15,10 +15,23 @@ from typing import Any
 
 from django.utils import timezone
 
+from tsunagu.people.models import Person
 from tsunagu.rules.national_forms import FormItem, NationalForm, form
 from tsunagu.rules.wareki import wareki_short
 
-from .models import Concern, Consultation, Outcome, PlanReview, Route, SupportPlan, Urgency
+from .models import (
+    Assessment,
+    Case,
+    CaseStatus,
+    Concern,
+    Consultation,
+    Outcome,
+    PlanReview,
+    Route,
+    Screening,
+    SupportPlan,
+    Urgency,
+)
 
 CONSENTED = "consultation_consented"
 UNCONSENTED = "consultation_unconsented"
@@ -41,7 +54,7 @@ OUTCOME_CHOICES = {Outcome.INFO_ONLY: "相談・情報提供のみで終了", Ou
                    Outcome.REFERRAL: "他制度・他機関へのつなぎ"}
 SEX_CHOICES = {"M": "男性", "F": "女性"}
 TALL_ITEMS = {"wish", "situation", "consent_missing_reason", "actions", "issues", "goal_long", "goal_short",
-              "concerns"}
+              "concerns", "background", "household_members"}
 
 
 @dataclass(frozen=True)
@@ -209,3 +222,152 @@ def _action_line(action: ActionRow) -> str:
     by = "・".join(part for part in (action.agency, action.resource) if part)
     due = f" 期日 {wareki_short(action.due_on)}" if action.due_on else ""
     return f"{action.description}{who}{' — ' + by if by else ''}{due}"
+
+
+# ---- インテーク・アセスメントシート (per person) ----
+
+SCREENING_CHOICES = {Screening.INFO_ONLY: "相談・情報提供のみで終了", Screening.REFERRAL: "他制度・他機関へのつなぎ",
+                     Screening.CONTINUE: "継続支援（プラン作成へ）"}
+# A consultation's 結果 read as the screening when the assessment has not recorded one.
+SCREENING_OF_OUTCOME = {Outcome.INFO_ONLY: Screening.INFO_ONLY, Outcome.REFERRAL: Screening.REFERRAL,
+                        Outcome.CONTINUE: Screening.CONTINUE}
+DEBT_CONCERNS = {Concern.DEBT, Concern.ARREARS, Concern.RENT_LOAN}
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """A household member the reader sees: name, relation to the head, age on the day of the sheet."""
+
+    name: str
+    relation: str
+    age: int | None
+
+    def __str__(self) -> str:
+        return "・".join(p for p in (self.name, self.relation, f"{self.age}歳" if self.age is not None else "") if p)
+
+
+def intake_assessment_sheet(person: Person, *, case: Case, assessment: Assessment | None,
+                            consultation: Consultation | None, concerns: Sequence[str],
+                            household: Sequence[HouseholdRow] = (), plan: SupportPlan | None = None,
+                            on: date | None = None) -> tuple[NationalForm, list[FilledSection]]:
+    """The インテーク・アセスメントシート of `person` (本人) on `case`: her identity from her record, the consultation
+    that opened the case (受付日, 主訴, the screening it implies), her latest assessment's areas, screening and
+    就労支援の対象 (else the plan's), and her own concerns (世帯の一人ひとり) — all rows the caller read through the
+    policy."""
+    national_form = form("intake_assessment")
+    areas = assessment.areas if assessment is not None else {}
+    on = on or (assessment.assessed_on if assessment is not None else timezone.localdate())
+    screening = assessment.screening if assessment is not None and assessment.screening else ""
+    if not screening and consultation is not None:
+        screening = SCREENING_OF_OUTCOME.get(Outcome(consultation.outcome), "")
+    employment = assessment.employment_support if assessment is not None else None
+    if employment is None and plan is not None:
+        employment = plan.employment_support
+    primary = consultation.primary_concern if consultation is not None and consultation.person_id == person.pk else ""
+    debts = [Concern(c).label for c in concerns if c in Concern.values and Concern(c) in DEBT_CONCERNS]
+    values: dict[str, dict[str, Any]] = {
+        "id": {"text": f"{case.pk}-{person.pk}"},
+        "name": {"text": person.name}, "kana": {"text": person.kana},
+        "sex": {"chosen": [SEX_CHOICES[person.sex]] if person.sex in SEX_CHOICES else []},
+        "birth_date": {"day": person.birth_date,
+                       "text": f"（{_age(person.birth_date, on)}歳）" if person.birth_date else ""},
+        "address": {"text": person.address or (case.household.address if case.household else "")},
+        "phone": {"text": person.phone},
+        "received_on": {"day": consultation.received_on if consultation is not None else case.opened_on},
+        "household_members": {"lines": [str(row) for row in household]},
+        "background": {"text": consultation.main_complaint if consultation is not None else case.title,
+                       "lines": [f"総合所見: {assessment.summary}"] if assessment is not None and assessment.summary
+                       else []},
+        "work": {"text": areas.get("work", "")},
+        "housing": {"text": areas.get("housing", "")},
+        "income": {"text": areas.get("income", "")},
+        "debt": {"text": "、".join(debts)},
+        "health": {"text": areas.get("health", "")},
+        "relations": {"lines": [areas[k] for k in ("family", "social") if areas.get(k)]},
+        "concerns": _concerns(concerns, primary),
+        "strengths": {"text": areas.get("strengths", "")},
+        "screening": {"chosen": [SCREENING_CHOICES[Screening(screening)]]} if screening else {},
+        "employment_support": {"chosen": ["対象" if employment else "対象外"]} if employment is not None else {},
+    }
+    return national_form, _sections(national_form, values)
+
+
+# ---- 一覧の帳票: 支援経過記録シート（出力用：経過一覧） and 支援ケース一覧 ----
+
+# 支援ケース一覧's 状況 (its printed choices) for Tsunagu's case status.
+CASE_STATUS_CHOICES = {
+    CaseStatus.INTAKE: "スクリーニング", CaseStatus.ASSESSMENT: "アセスメント", CaseStatus.PLANNING: "プラン作成済",
+    CaseStatus.SUPPORT: "支援中", CaseStatus.MONITORING: "支援中", CaseStatus.WATCHING: "終結", CaseStatus.CLOSED: "終結",
+}
+
+ListCell = str | date | None
+
+
+@dataclass
+class ListSheet:
+    """A form printed as a list: its heading items (`heading`, each with its value) and one line per record under
+    the columns of its 一覧 section. PDF and Excel are drawn from the same sheet."""
+
+    form: NationalForm
+    heading: list[tuple[FormItem, str]]
+    columns: list[FormItem]
+    rows: list[list[ListCell]]
+
+    @property
+    def title(self) -> str:
+        return self.form.title
+
+
+def _list_sheet(key: str, heading: Mapping[str, str], rows: list[dict[str, ListCell]]) -> ListSheet:
+    national_form = form(key)
+    heads = [item for item in national_form.items if item.section != "一覧"]
+    columns = [item for item in national_form.items if item.section == "一覧"]
+    return ListSheet(national_form, [(item, heading.get(item.key, "")) for item in heads], columns,
+                     [[row.get(item.key) for item in columns] for row in rows])
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A 経過記録 the reader may read (through the policy), with the members it names."""
+
+    written_on: date
+    kind: str
+    body: str
+    members: Sequence[str]
+    staff: str
+    agency: str
+
+
+def progress_list(case: Case, notes: Sequence[NoteRow]) -> ListSheet:
+    """支援経過記録シート（出力用：経過一覧） of a case: one line per note, oldest first."""
+    subject = case.person.name if case.person is not None else case.household.name if case.household else ""
+    rows: list[dict[str, ListCell]] = [{
+        "recorded_on": n.written_on, "method": n.kind or "記録",
+        "body": (f"（{'、'.join(n.members)}）" if n.members else "") + n.body,
+        "recorded_by": f"{n.staff}（{n.agency}）"} for n in notes]
+    return _list_sheet("progress_list", {"id": str(case.pk), "name": subject}, rows)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A case of the agency's 支援ケース一覧, as read through the policy."""
+
+    case: Case
+    received_on: date | None
+    planned_on: date | None
+    review_on: date | None
+
+
+def case_list(rows: Sequence[CaseRow]) -> ListSheet:
+    """支援ケース一覧: one line per case, with what the 支援状況調査 counts (受付日, プラン作成日)."""
+    lines: list[dict[str, ListCell]] = []
+    for row in rows:
+        case = row.case
+        worker = case.worker.name if case.worker is not None else ""
+        lines.append({
+            "id": str(case.pk), "name": str(case.subject),
+            "received_on": row.received_on or case.opened_on,
+            "status": CASE_STATUS_CHOICES.get(CaseStatus(case.status), case.get_status_display()),
+            "lead_agency": "・".join(p for p in (case.lead_agency.name, worker) if p),
+            "planned_on": row.planned_on, "review_on": row.review_on, "closed_on": case.closed_on})
+    return _list_sheet("case_list", {}, lines)

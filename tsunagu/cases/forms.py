@@ -6,7 +6,7 @@ from tsunagu.core.dates import DateField
 from tsunagu.people.forms import BirthDateField, VersionedForm
 from tsunagu.people.models import Person, Sex
 
-from .models import ASSESSMENT_AREAS, CaseStatus, Concern, Consulter, Outcome, Route, Urgency
+from .models import ASSESSMENT_AREAS, CaseStatus, Concern, Consulter, Outcome, Route, Screening, Urgency
 
 # 定型文: one click puts the usual opening of a note into the text (the worker then completes it).
 NOTE_TEMPLATES = [
@@ -209,18 +209,45 @@ class CaseFilterForm(forms.Form):
     mine = forms.BooleanField(label="自機関が主担当のみ", required=False)
 
 
+def one_of(label: str, choices, **kwargs) -> forms.ChoiceField:
+    """A form item answered by one of its printed choices: anything else is refused with a message naming it."""
+    names = "・".join(f"「{name}」" for value, name in choices if value)
+    return forms.ChoiceField(label=label, choices=choices, error_messages={
+        "required": f"{label}を{names}から選んでください。",
+        "invalid_choice": f"{label}は{names}から選んでください。"}, **kwargs)
+
+
 class AssessmentForm(forms.Form):
-    """インテーク・アセスメントシート: one free-text box per area; only the areas written in are kept."""
+    """インテーク・アセスメントシート of one person (本人): for a household case, the member it is about, chosen among
+    those the writer sees; one free-text box per area (only the areas written in are kept); the スクリーニングの結果
+    and 就労支援の対象 (国への報告事項)."""
 
+    person = forms.TypedChoiceField(label="本人（対象の世帯員）", coerce=int, choices=(), error_messages={
+        "required": "本人（対象の世帯員）を選んでください。",
+        "invalid_choice": "本人（対象の世帯員）は閲覧できる世帯員から選んでください。"})
     assessed_on = DateField(label="実施日", initial=timezone.localdate)
+    screening = one_of("スクリーニングの結果（国への報告事項）", [("", "—"), *Screening.choices], required=False)
+    employment_support = yes_no("就労支援の対象（国への報告事項）", "対象", "対象外", required=False, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.members = {m.pk: m for m in members}
+        if len(self.members) < 2:  # a person case (or one member): the sheet is hers, nothing to choose
+            del self.fields["person"]
+        else:
+            self.fields["person"].choices = [("", "—"), *((m.pk, m.name) for m in members)]
         for key, label in ASSESSMENT_AREAS:
             self.fields[f"area_{key}"] = forms.CharField(label=label, required=False, max_length=20_000,
                                                          widget=forms.Textarea(attrs={"rows": 2}))
         self.fields["summary"] = forms.CharField(label="総合所見", required=False, max_length=100_000,
                                                  widget=forms.Textarea(attrs={"rows": 3}))
+        self.order_fields(["person", "assessed_on", *(f"area_{key}" for key, _ in ASSESSMENT_AREAS), "summary"])
 
     def areas(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(f"area_{key}", "") for key, _ in ASSESSMENT_AREAS}
+
+    def subject(self):
+        """The person the sheet is about: the one chosen, or the only one."""
+        if "person" in self.fields:
+            return self.members[self.cleaned_data["person"]]
+        return next(iter(self.members.values()), None)

@@ -35,6 +35,7 @@ from .models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
+    Screening,
     SupportPlan,
     SupportPlanAction,
 )
@@ -253,12 +254,22 @@ def _touch(case: Case) -> None:
 
 @transaction.atomic
 def assessment_record(*, actor, case: Case, areas: dict[str, str], summary: str = "",
-                      assessed_on: date | None = None) -> Assessment:
+                      assessed_on: date | None = None, person: Person | None = None, screening: str = "",
+                      employment_support: bool | None = None) -> Assessment:
+    """インテーク・アセスメントシート of `person` (the case's person, or a member of its household the caller read
+    through the policy). Out of its choices, or about someone outside the case: refused naming the item, nothing
+    written."""
     areas = {k: (v or "")[:MAX_TEXT] for k, v in areas.items() if (v or "").strip()}
     if not areas and not summary.strip():
         raise ValidationError("少なくとも一つの領域か総合所見を入力してください。")
+    if screening and screening not in Screening.values:
+        raise ValidationError({"screening": "スクリーニングの結果は選択肢から選んでください。"})
+    if person is not None:
+        _case_members(case, [person], "person")
     assessment = Assessment.objects.create(case=case, agency_id=actor.agency_id, staff=actor.staff, areas=areas,
-                                           summary=summary[:MAX_TEXT], assessed_on=assessed_on or timezone.localdate())
+                                           summary=summary[:MAX_TEXT], assessed_on=assessed_on or timezone.localdate(),
+                                           person=person, screening=screening,
+                                           employment_support=employment_support)
     if case.status == CaseStatus.INTAKE:
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.ASSESSMENT)
     _touch(case)

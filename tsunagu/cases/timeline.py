@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tsunagu.core.registry import app_modules
 from tsunagu.core.timeline import TimelineEntry
+from tsunagu.people.models import Person
 from tsunagu.sharing import policy
 
 from .models import Assessment, Case, CaseNote, CaseTransfer, Consultation, Referral, SupportPlan
@@ -38,8 +39,13 @@ def case_timeline(case_ids, actor, *, consultations_q: Q | None = None, limit: i
     for p in SupportPlan.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
         entries.append(TimelineEntry(p.created_at.date(), "支援プラン", f"第{p.revision}版（{p.get_status_display()}）", p.goals,
                                      reverse("cases:plan_edit", args=[p.pk]), p.agency.name))
-    for a in Assessment.objects.filter(case_id__in=visible_cases).select_related("agency")[:limit]:
-        entries.append(TimelineEntry(a.assessed_on, "アセスメント", "アセスメント", a.summary, "", a.agency.name))
+    assessments = Assessment.objects.filter(case_id__in=visible_cases).select_related("agency", "person")
+    # one about a member needs a basis for her, unless the reader's agency wrote it (世帯の一人ひとり)
+    assessments = assessments.filter(Q(person__isnull=True) | Q(agency_id=actor.agency_id)
+                                     | Q(person__in=policy.visible(Person.objects.all(), actor).values("pk")))
+    for a in assessments[:limit]:
+        entries.append(TimelineEntry(a.assessed_on, "アセスメント", f"アセスメント（{a.person.name}）" if a.person else
+                                     "アセスメント", a.summary, "", a.agency.name))
     for t in CaseTransfer.objects.filter(case_id__in=visible_cases).select_related("from_agency", "to_agency")[:limit]:
         entries.append(TimelineEntry(t.transferred_at.date(), "移管", f"{t.from_agency.name} → {t.to_agency.name}", t.reason,
                                      "", t.from_agency.name, t.get_basis_display()))

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import form_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("export.xlsx", views.export, name="export"),
+    path("case-list.pdf", form_views.case_list_pdf, name="case_list_pdf"),
+    path("case-list.xlsx", form_views.case_list_xlsx, name="case_list_xlsx"),
+    path("<int:pk>/progress.pdf", form_views.progress_list_pdf, name="progress_list_pdf"),
+    path("<int:pk>/progress.xlsx", form_views.progress_list_xlsx, name="progress_list_xlsx"),
     path("intake/", views.intake, name="intake"),
     path("intake/suggest/", views.intake_suggest, name="intake_suggest"),
     path("intake/inquiry/", views.inquiry_create, name="inquiry_create"),
@@ -30,6 +34,8 @@ urlpatterns = [
     path("referrals/overdue/", views.overdue, name="overdue"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
+    path("<int:pk>/members/<int:person_pk>/assessment.pdf", views.member_assessment_pdf,
+         name="member_assessment_pdf"),
     path("inquiries/", views.inquiries, name="inquiries"),
     path("inquiries/<int:pk>/answer/", views.inquiry_answer, name="inquiry_answer"),
     path("disclosures/<int:pk>/review/", views.disclosure_review, name="disclosure_review"),

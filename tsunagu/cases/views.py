@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -19,7 +20,8 @@ from tsunagu.core import cells
 from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
 from tsunagu.core.locking import EditConflict
 from tsunagu.core.pdf import pdf_response, render_pdf
-from tsunagu.people.models import Household, Person
+from tsunagu.people.models import Household, HouseholdMember, Person, RelationshipKind
+from tsunagu.rules.household import age_on
 from tsunagu.sharing import policy
 from tsunagu.sharing import services as sharing_services
 from tsunagu.sharing.models import Inquiry, InquiryStatus, VitalInterestDisclosure
@@ -55,6 +57,7 @@ from .forms import (
 from .models import (
     ASSESSMENT_AREAS,
     REFERRAL_TRANSITIONS,
+    Assessment,
     Case,
     CaseNote,
     Consultation,
@@ -339,18 +342,77 @@ def note_edit(request, pk: int):
 
 @login_required
 def assessment_create(request, pk: int):
+    """インテーク・アセスメントシート of one person: a household case's member chosen among those the writer sees.
+    Bad input (an item out of its choices, a date that does not exist): a message naming the item, nothing written."""
     case = _editable(Case, request, pk)
-    form = AssessmentForm(request.POST or None)
+    members = case_members(request, case)
+    form = AssessmentForm(request.POST or None, members=members,
+                          initial={"person": request.GET.get("person", "")})
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.assessment_record(actor=request.actor, case=case, areas=form.areas(),
-                                       summary=form.cleaned_data["summary"], assessed_on=form.cleaned_data["assessed_on"])
+            assessment = services.assessment_record(
+                actor=request.actor, case=case, areas=form.areas(), summary=data["summary"],
+                assessed_on=data["assessed_on"], person=form.subject(), screening=data["screening"],
+                employment_support=data["employment_support"])
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
             messages.success(request, "アセスメントを記録しました。")
+            if assessment.person_id:
+                return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#assessment-{assessment.person_id}")
             return redirect("cases:case_detail", case.pk)
-    return render(request, "cases/assessment_form.html", {"form": form, "case": case})
+    return render(request, "cases/assessment_form.html", {"form": form, "case": case,
+                                                          "named_errors": _named_errors(form)})
+
+
+def _named_errors(form) -> list[str]:
+    """Each error with the item it is about, for the message at the top of the form."""
+    return [f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items() for error in errors]
+
+
+@login_required
+def member_assessment_pdf(request, pk: int, person_pk: int):
+    """The インテーク・アセスメントシート of one person of a case (本人: the case's person, or a household member the
+    reader has a basis for) as a PDF, filled from the consultation that opened the case, her latest assessment and
+    her own concerns; every row read through the policy, the print logged."""
+    case = policy.get_or_404(Case, request.actor, pk, action=AccessAction.PRINT, path=request.path,
+                             queryset=Case.objects.select_related("lead_agency", "person", "household"))
+    members = case_members(request, case)
+    person = next((m for m in members if m.pk == person_pk), None)
+    if person is None:
+        raise Http404
+    policy.log_reads(request.actor, [person], action=AccessAction.PRINT, path=request.path)
+    assessment = policy.within_case(Assessment.objects.filter(person=person), request.actor, case).first()
+    if assessment is None and case.person_id == person.pk:  # a person case's older sheets name no one: hers
+        assessment = policy.within_case(Assessment.objects.filter(person__isnull=True), request.actor, case).first()
+    consultation = policy.within_case(
+        Consultation.objects.filter(voided_at__isnull=True), request.actor, case).order_by("received_on", "pk").first()
+    concerns = list(dict.fromkeys(
+        [*(consultation.concerns if consultation is not None and consultation.person_id == person.pk else []),
+         *policy.within_case(PersonConcern.objects.filter(person=person), request.actor, case)
+         .order_by("noted_on", "pk").values_list("concern", flat=True)]))
+    plan = policy.within_case(SupportPlan.objects.all(), request.actor, case).order_by("-revision").first()
+    logged = [row for row in (consultation, plan) if row is not None]  # the assessment is the case's, logged with it
+    policy.log_reads(request.actor, logged, action=AccessAction.PRINT, path=request.path)
+    national_form, sections = filled.intake_assessment_sheet(
+        person, case=case, assessment=assessment, consultation=consultation, concerns=concerns, plan=plan,
+        household=_household_rows(case, members, assessment.assessed_on if assessment else timezone.localdate()))
+    document = render_pdf(request, "cases/filled_form_pdf.html", {
+        "form": national_form, "sections": sections, "agency": case.lead_agency})
+    return pdf_response(document, f"intake_assessment-{case.pk}-{person.pk}.pdf")
+
+
+def _household_rows(case: Case, members: list[Person], on) -> list[filled.HouseholdRow]:
+    """世帯員（氏名・続柄・年齢）: the members the reader sees (already checked and logged), with their relation."""
+    if case.household_id is None:
+        return []
+    relations = dict(HouseholdMember.objects.filter(household_id=case.household_id, left_on__isnull=True,
+                                                    person__in=members).values_list("person_id", "relation_to_head"))
+    labels = dict(RelationshipKind.choices)
+    return [filled.HouseholdRow(m.name, labels.get(relations.get(m.pk, ""), "世帯主") if m.pk in relations else "",
+                                age_on(m.birth_date, on) if m.birth_date else None) for m in members]
 
 
 # ---- 支援プラン ----
