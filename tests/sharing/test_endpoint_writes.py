@@ -855,6 +855,10 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "cases/referrals/": ro(), "cases/referrals/overdue/": ro(),
     "cases/referrals/<int:pk>/": writes(W("accept the referral", referral_accept, allowed=referral_accepted)),
     "cases/<int:pk>/assessments/new/": writes(W("assessment of the subject's case", assessment)),
+    # 記入済みの帳票 (cases.views, cases.form_views): prints and exports read through the policy, logged
+    "cases/<int:pk>/members/<int:person_pk>/assessment.pdf": ro(pk="case", person_pk="person"),
+    "cases/case-list.pdf": ro(), "cases/case-list.xlsx": ro(),
+    "cases/<int:pk>/progress.pdf": ro(pk="case"), "cases/<int:pk>/progress.xlsx": ro(pk="case"),
     "cases/inquiries/": ro(),
     "cases/inquiries/<int:pk>/answer/": writes(W("answer the 照会", inquiry_answer)),
     "cases/disclosures/<int:pk>/review/": writes(W("review the emergency disclosure", disclosure_review)),
