@@ -53,6 +53,9 @@ class ServiceForm(JapaneseForm):
     organization_name = forms.CharField(label="提供主体（団体・機関名）", max_length=200, required=False,
                                         help_text="例：さくら野町社会福祉協議会、〇〇町内会、個人ボランティアの会")
     description = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description_easy = forms.CharField(
+        label="内容（やさしい日本語）", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="住民向けページを「やさしい にほんご」で見る人に、内容の代わりに表示します（短い文、むずかしい言葉はひらがなで）。")
     kind = forms.ChoiceField(label="種類", choices=ResourceKind.choices, widget=forms.RadioSelect)
     visibility = forms.ChoiceField(label="公開範囲", choices=Visibility.choices, widget=forms.RadioSelect,
                                    help_text="「公開」にすると、ログイン不要の住民向けページに載ります。個人の連絡先は載せないでください。")
@@ -106,7 +109,8 @@ class ServiceForm(JapaneseForm):
         phone = next(iter(service.phones.all()), None)
         schedule = next(iter(service.schedules.all()), None)
         initial = {name: getattr(service, name) for name in [
-            "name", "description", "kind", "visibility", "is_consultation_window", "district", "email", "url", "free",
+            "name", "description", "description_easy", "kind", "visibility", "is_consultation_window", "district",
+            "email", "url", "free",
             "fees_description", "eligibility_description", "capacity", "vacancy", "keywords", "version"]}
         initial.update(
             organization_name=service.provider_name,

@@ -37,7 +37,7 @@ from .models import (
 )
 
 PROFILE_FIELDS = [
-    "name", "description", "kind", "visibility", "is_consultation_window", "district", "free", "fees_description",
+    "name", "description", "description_easy", "kind", "visibility", "is_consultation_window", "district", "free", "fees_description",
     "eligibility_description", "capacity", "vacancy", "keywords", "url", "email", "minimum_age", "maximum_age",
 ]
 NULLABLE = {"capacity", "vacancy", "minimum_age", "maximum_age"}
