@@ -217,6 +217,22 @@ MODELS: dict[str, Model] = {
         "query": "照会の対象（氏名・住所など）", "message": "照会の内容", "status": "照会の状況", "answered_at": "回答日時",
         "answer": "照会への回答"}, ("id", "consultation", "from_agency", "from_staff", "created_at", "holder_agencies"),
         history=False),
+    # 本人の権利 (sharing.rights, sharing.move_out)
+    "sharing.TeamLetterRequest": Model("consent", {
+        "requested_on": "支援チームのお知らせの申出日", "method": "申出の方法", "printed_at": "お知らせの印刷日時",
+        "listed": "お知らせに記載した機関と根拠"}, ("id", "person", "agency", "staff"), history=False),
+    "sharing.DisclosureRequest": Model("consent", {
+        "receipt_number": "開示請求の受付番号", "received_on": "開示請求の受付日", "name": "開示請求者の氏名",
+        "kana": "開示請求者のふりがな", "birth_date": "開示請求者の生年月日", "expires_on": "開示請求による閲覧の期限",
+        "closed_on": "開示請求の終了日"}, ("id", "persons", "agency", "received_by", "created_at"), history=True),
+    "sharing.MoveOut": Model("consent", {
+        "to_municipality": "転出先の市区町村", "consent_on": "転出の本人同意の日", "consent_method": "転出の本人同意の方法",
+        "exported_at": "転出の引継ぎの出力日時"}, ("id", "case", "members", "agency", "staff", "schema_version", "sha256"),
+        history=False),
+    "sharing.MoveIn": Model("consent", {
+        "received_at": "転入の引継ぎの受信日時", "from_municipality": "転出元の市区町村", "from_agency": "転出元の機関",
+        "person_name": "転入者の氏名", "person_kana": "転入者のふりがな", "bundle": "転入の引継ぎの内容",
+        "status": "転入の引継ぎの状況"}, ("id", "schema_version", "to_municipality", "sha256"), history=True),
     # --- 参加支援事業 記録ファイル ---------------------------------------------------------------------------------
     "participation.Placement": Model("participation", {
         "purpose": "参加支援の目的", "arrangement": "オーダーメイドの内容", "host_contact": "受け入れ先の担当者・連絡先",
