@@ -36,13 +36,13 @@ are the whole of each agency's work, and no row is shown.
 
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypedDict
 
 from django.db import NotSupportedError
-from django.db.models import CharField, Count, DateTimeField, F, Func, Min, Model, QuerySet, Sum
+from django.db.models import CharField, Count, DateTimeField, F, Func, Model, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -159,6 +159,9 @@ class Table:
     cells: defaultdict[int | None, defaultdict[str, dict[date, Value]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
     year: defaultdict[int | None, dict[str, Value]] = field(default_factory=lambda: defaultdict(dict))
+    # for a figure counting each one once: how many were first counted in each month, so that the months add up
+    # to the year (the 実施計画's running totals, reports.targets)
+    firsts: dict[str, dict[date, int]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -299,18 +302,6 @@ def _compute(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     return table
 
 
-def first_months(source: Source) -> dict[date, int]:
-    """For a figure that counts each person or household once in the year: how many were first counted in each
-    month (one query), so that the months add up to the year."""
-    assert source.distinct is not None
-    firsts = source.rows.values(source.distinct).annotate(first=Min(source.when)).order_by()
-    counted: dict[date, int] = defaultdict(int)
-    for row in firsts:
-        first = _as_date(row["first"])
-        counted[first.replace(day=1)] += 1
-    return dict(counted)
-
-
 def _count(table: Table, key: str, source: Source) -> None:
     """Per agency and month, then the year per agency and for all. The month of each row is read by the database
     itself (`MonthOf`)."""
@@ -338,6 +329,7 @@ def _count_once(table: Table, key: str, source: Source, month_of: Func) -> None:
     months: defaultdict[date, set[object]] = defaultdict(set)
     agencies: defaultdict[int | None, set[object]] = defaultdict(set)
     cells: defaultdict[tuple[int | None, date], int] = defaultdict(int)
+    first: dict[object, date] = {}
     for by, in_month, one in triples:
         if one is None:
             continue
@@ -345,6 +337,7 @@ def _count_once(table: Table, key: str, source: Source, month_of: Func) -> None:
         cells[by, month] += 1
         months[month].add(one)
         agencies[by].add(one)
+        first[one] = min(first.get(one, month), month)
     for (by, month), n in cells.items():
         table.cells[by][key][month] = n
     for month, ids in months.items():
@@ -352,6 +345,7 @@ def _count_once(table: Table, key: str, source: Source, month_of: Func) -> None:
     for by, ids in agencies.items():
         table.year[by][key] = len(ids)
     table.year[None][key] = len(set().union(*agencies.values())) if agencies else 0
+    table.firsts[key] = dict(Counter(first.values()))
 
 
 class MonthOf(Func):

@@ -21,13 +21,15 @@ ALL = "all"
 
 def snapshot_of(table: Table) -> dict[str, Any]:
     """The table as JSON: {"definitions": {key: since}, "agencies": [ids], "cells": {agency|all: {key: {month: v}}},
-    "year": {agency|all: {key: v}}}."""
+    "year": {agency|all: {key: v}}, "firsts": {key: {month: n}}} — "firsts" (each one counted in its first month,
+    for the targets' running totals) since 2026-12; an earlier snapshot's are read from the live figures."""
     return {
         "definitions": {f.key: f.since for f in table.figures},
         "agencies": [a.pk for a in table.agencies],
         "cells": {_name(agency): {key: {m.isoformat(): v for m, v in months.items()} for key, months in by_key.items()}
                   for agency, by_key in table.cells.items()},
         "year": {_name(agency): dict(values) for agency, values in table.year.items()},
+        "firsts": {key: {m.isoformat(): n for m, n in months.items()} for key, months in table.firsts.items()},
     }
 
 
@@ -58,6 +60,10 @@ def published_table(publication: Publication, *, agency_id: int | None = None) -
             table.cells[_id(name)][key] = {date.fromisoformat(m): v for m, v in months.items()}
     for name, values in data["year"].items():
         table.year[_id(name)] = dict(values)
+    if "firsts" in data:
+        table.firsts = {key: {date.fromisoformat(m): n for m, n in months.items()} for key, months in data["firsts"].items()}
+    else:
+        table.firsts = yearly_figures(publication.fiscal_year).firsts
     ids = data["agencies"]
     if agency_id is not None:
         alone = Table(publication.fiscal_year, agencies=[], figures=figures)

@@ -6,7 +6,7 @@ read against the figures of every agency together.
 
 By month a count is read cumulatively — what has been done since April against the year's target spread evenly
 over the twelve months (按分) — and a figure that counts each person once counts her in the month she was first
-counted (`figures.first_months`), so the last month is the year. A median (days to answer) is read month by month
+counted (`Table.firsts`, from the same rows as the figure), so the last month is the year. A median (days to answer) is read month by month
 against the target itself, a ceiling, as is every figure where fewer is better (`Figure.fewer_is_better`).
 """
 
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .figures import BY_KEY, Figure, Table, Value, first_months, sources
+from .figures import BY_KEY, Figure, Table, Value
 from .models import Target
 
 
@@ -86,15 +86,13 @@ def year_targets(fiscal_year: int) -> QuerySet[Target]:
 def progress(table: Table, targets: list[Target], *, today: date | None = None) -> list[Progress]:
     """Each target against the figures of every agency together (the `table` of all agencies), by month."""
     first_of_this_month = (today or timezone.localdate()).replace(day=1)
-    distinct_firsts: dict[str, dict[date, int]] = {}
     found = []
     for target in targets:
         figure = BY_KEY.get(target.figure)
         if figure is None:  # a figure no longer in the 集計: the target stays, unread
             continue
-        if figure.distinct and figure.key not in distinct_firsts:
-            distinct_firsts[figure.key] = first_months(sources(table.fiscal_year)[figure.key])
-        found.append(_one(table, target, figure, distinct_firsts.get(figure.key), first_of_this_month))
+        firsts = table.firsts.get(figure.key, {}) if figure.distinct else None
+        found.append(_one(table, target, figure, firsts, first_of_this_month))
     return found
 
 
