@@ -128,7 +128,7 @@ def print_worker_memory(master_pid: int) -> None:
         print(f"workers RSS MB: {' '.join(f'{kb / 1024:.0f}' for kb in rss)} (max {rss[-1] / 1024:.0f})", flush=True)
 
 
-def _wait_until_up(base_url: str, seconds: float = 30) -> None:
+def _wait_until_up(base_url: str, seconds: float = 120) -> None:  # six workers booting on a busy machine
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
