@@ -25,6 +25,7 @@ from .models import (
     CaseStatus,
     Concern,
     Consultation,
+    Consulter,
     Outcome,
     PlanReview,
     Route,
@@ -54,7 +55,7 @@ OUTCOME_CHOICES = {Outcome.INFO_ONLY: "相談・情報提供のみで終了", Ou
                    Outcome.REFERRAL: "他制度・他機関へのつなぎ"}
 SEX_CHOICES = {"M": "男性", "F": "女性"}
 TALL_ITEMS = {"wish", "situation", "consent_missing_reason", "actions", "issues", "goal_long", "goal_short",
-              "concerns", "background", "household_members"}
+              "concerns", "background", "household_members", "member_goals", "genogram", "agencies"}
 
 
 @dataclass(frozen=True)
@@ -371,3 +372,111 @@ def case_list(rows: Sequence[CaseRow]) -> ListSheet:
             "lead_agency": "・".join(p for p in (case.lead_agency.name, worker) if p),
             "planned_on": row.planned_on, "review_on": row.review_on, "closed_on": case.closed_on})
     return _list_sheet("case_list", {}, lines)
+
+
+# ---- 多機関協働 (重層的支援体制整備事業): インテークシート, アセスメントシート 1〜4, プラン兼利用申込書, per household case ----
+
+CONSULTER_CHOICES = {Consulter.SELF: "本人", Consulter.FAMILY: "家族", Consulter.NEIGHBOUR: "近隣",
+                     Consulter.AGENCY: "関係機関"}
+CONSENT_GIVEN, CONSENT_NONE, CONSENT_REFUSED = "同意あり", "同意の記録なし", "不同意"
+MEETING_CHOICES = ("重層的支援会議", "支援会議", "不要")
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What a household case's sheet says of one member the reader sees (世帯の一人ひとり): her row, her own concerns
+    (codes) and their 分野 (labels), her consent standing, and her latest assessment on the case."""
+
+    row: HouseholdRow
+    birth_date: date | None
+    concerns: Sequence[str]
+    fields: Sequence[str]
+    consent: str  # CONSENT_GIVEN / CONSENT_NONE / CONSENT_REFUSED
+    assessment: Assessment | None = None
+
+
+def _household_text(case: Case) -> str:
+    household = case.household
+    return f"{household.name}（{household.address}）" if household is not None and household.address else (
+        household.name if household is not None else "")
+
+
+def _concern_names(codes: Iterable[str]) -> str:
+    return "、".join(Concern(c).label for c in codes if c in Concern.values)
+
+
+def multiagency_intake(case: Case, *, consultation: Consultation | None,
+                       members: Sequence[MemberFacts]) -> tuple[NationalForm, list[FilledSection]]:
+    """インテークシート of a household case: the consultation that opened it, the household, its members' 分野 and
+    each member's consent standing (from the consent records: the sheet has no consent field of its own)."""
+    national_form = form("multiagency_intake")
+    fields = sorted({f for m in members for f in m.fields})
+    values: dict[str, dict[str, Any]] = {
+        "received_on": {"day": consultation.received_on if consultation is not None else case.opened_on},
+        "household": {"text": _household_text(case)},
+        "person": {"lines": [f"{m.row.name}（{wareki_short(m.birth_date)}生）" if m.birth_date else m.row.name
+                             for m in members]},
+        "main_complaint": {"text": consultation.main_complaint if consultation is not None else case.title},
+        "fields": {"chosen": fields},
+        "consent_state": {"chosen": sorted({m.consent for m in members}),
+                          "lines": [f"{m.row.name}: {m.consent}" for m in members]},
+    }
+    if consultation is not None:
+        values.update({
+            "agency": {"text": f"{consultation.agency.name}・{consultation.staff.name}"},
+            "route": {"chosen": [Route(consultation.route).label]} if consultation.route in Route.values else {},
+            "consulter": {"chosen": [CONSULTER_CHOICES[Consulter(consultation.consulter)]]}
+            if consultation.consulter in CONSULTER_CHOICES else {"text": consultation.get_consulter_display()},
+            "urgency": {"chosen": [URGENCY_CHOICES[Urgency(consultation.urgency)]]},
+        })
+    return national_form, _sections(national_form, values)
+
+
+def multiagency_assessment(case: Case, *, members: Sequence[MemberFacts], agencies: Sequence[str],
+                           plan: SupportPlan | None, meeting: str) -> tuple[NationalForm, list[FilledSection]]:
+    """アセスメントシート 1〜4 of a household case: the household and its members, each member's concerns and the 分野
+    they make (複合課題), the agencies around it, each member's strengths and findings, the plan's direction and the
+    meeting that takes it up (`meeting`: one of MEETING_CHOICES)."""
+    national_form = form("multiagency_assessment")
+    chosen = list(dict.fromkeys(CONCERN_CHOICES.get(Concern(c), OTHER_CONCERN)
+                                for m in members for c in m.concerns if c in Concern.values))
+    values: dict[str, dict[str, Any]] = {
+        "household": {"text": _household_text(case)},
+        "members": {"lines": [str(m.row) for m in members]},
+        "member_concerns": {"chosen": chosen, "lines": [f"{m.row.name}: {_concern_names(m.concerns)}"
+                                                        for m in members if m.concerns]},
+        "fields": {"chosen": sorted({f for m in members for f in m.fields})},
+        "agencies": {"lines": list(agencies)},
+        "strengths": {"lines": [f"{m.row.name}: {m.assessment.areas['strengths']}" for m in members
+                                if m.assessment is not None and m.assessment.areas.get("strengths")]},
+        "summary": {"lines": [f"{m.row.name}: {m.assessment.summary}" for m in members
+                              if m.assessment is not None and m.assessment.summary]},
+        "direction": {"text": plan.goals if plan is not None else ""},
+        "meeting": {"chosen": [meeting]} if meeting in MEETING_CHOICES else {},
+    }
+    return national_form, _sections(national_form, values)
+
+
+def multiagency_plan(case: Case, *, plan: SupportPlan | None, actions: Sequence[ActionRow],
+                     participation: bool | None = None, outreach: bool | None = None,
+                     meeting_on: date | None = None) -> tuple[NationalForm, list[FilledSection]]:
+    """多機関協働事業のプラン兼利用申込書 of a household case from its latest plan: the plan's rows, each with the
+    members it names (世帯員ごとの目標と支援) and its agency (役割分担)."""
+    national_form = form("multiagency_plan")
+    values: dict[str, dict[str, Any]] = {"household": {"text": _household_text(case)}}
+    if plan is not None:
+        values.update({
+            "planned_on": {"day": timezone.localdate(plan.created_at)},
+            "goal": {"text": plan.goals, "lines": [f"本人・世帯の意向: {plan.person_wishes}"] if plan.person_wishes else []},
+            "member_goals": {"lines": [_action_line(a) for a in actions]},
+            "roles": {"lines": list(dict.fromkeys(f"{a.agency or a.resource}: {a.description}" for a in actions
+                                                  if a.agency or a.resource))},
+            "review_on": {"day": plan.review_on},
+            "signature": {"text": plan.agreed_by},
+        })
+    for key, used in (("participation", participation), ("outreach", outreach)):
+        if used is not None:
+            values[key] = {"chosen": ["利用する" if used else "利用しない"]}
+    if meeting_on is not None:
+        values["meeting_on"] = {"day": meeting_on}
+    return national_form, _sections(national_form, values)

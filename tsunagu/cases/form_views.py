@@ -10,7 +10,7 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -18,14 +18,19 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.agencies.actor import ActorRequest
+from tsunagu.agencies.models import Field
 from tsunagu.agencies.permissions import staff_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.core import cells
 from tsunagu.core.pdf import pdf_response, render_pdf
+from tsunagu.people.models import Person
+from tsunagu.rules.household import concern_fields
 from tsunagu.sharing import policy
+from tsunagu.sharing.queries import member_consents, support_meeting_asked
 
 from . import filled
-from .models import Case, CaseNote, Consultation, SupportPlan
+from .models import Assessment, Case, CaseNote, Consultation, PersonConcern, SupportPlan
+from .views import case_members, household_rows, plan_actions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CASE_LIST_MAX = 5000
@@ -129,3 +134,77 @@ def case_list_pdf(request: ActorRequest) -> HttpResponse:
 def case_list_xlsx(request: ActorRequest) -> HttpResponse:
     sheet = _case_list(request, AccessAction.EXPORT)
     return _xlsx(sheet, request.actor.agency, f"case_list-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+# ---- 多機関協働 (重層的支援体制整備事業) ----
+
+MULTIAGENCY_FORMS = ("multiagency_intake", "multiagency_assessment", "multiagency_plan")
+
+
+def _member_facts(request: ActorRequest, case: Case, members: list[Person]) -> list[filled.MemberFacts]:
+    """Each member the reader sees (checked and logged by `case_members`) with her concerns on the case, her consent
+    standing and her latest assessment — rows read through the policy (policy.within_case)."""
+    actor = request.actor
+    concerns: dict[int, list[str]] = {}
+    for person_id, concern in (policy.within_case(PersonConcern.objects.filter(person__in=members), actor, case)
+                               .order_by("noted_on", "pk").values_list("person_id", "concern")):
+        concerns.setdefault(person_id, [])
+        if concern not in concerns[person_id]:
+            concerns[person_id].append(concern)
+    latest: dict[int, Assessment] = {}
+    for assessment in policy.within_case(Assessment.objects.filter(person__in=members), actor, case):
+        if assessment.person_id is not None:
+            latest.setdefault(assessment.person_id, assessment)  # newest first (the model's ordering)
+    standing = member_consents([m.pk for m in members])
+    facts = []
+    for m, row in zip(members, household_rows(case, members, timezone.localdate()), strict=True):
+        one = standing.get(m.pk)
+        consent = (filled.CONSENT_REFUSED if one is not None and one.refusals else
+                   filled.CONSENT_GIVEN if one is not None and one.consented else filled.CONSENT_NONE)
+        facts.append(filled.MemberFacts(row, m.birth_date, concerns.get(m.pk, []),
+                                        [Field(f).label for f in concern_fields(concerns.get(m.pk, []))], consent,
+                                        latest.get(m.pk)))
+    return facts
+
+
+@require_GET
+@login_required
+def multiagency_pdf(request: ActorRequest, pk: int, key: str) -> HttpResponse:
+    """A household case's 多機関協働 sheet (`key`: インテークシート, アセスメントシート 1〜4, プラン兼利用申込書) as a
+    PDF: every row through the policy — the members the reader has a basis for, and only what her basis covers of
+    them — the print logged."""
+    if key not in MULTIAGENCY_FORMS:
+        raise Http404
+    actor = request.actor
+    case = policy.get_or_404(Case, actor, pk, action=AccessAction.PRINT, path=request.path,
+                             queryset=Case.objects.select_related("lead_agency", "household"))
+    if case.household_id is None:
+        raise Http404
+    members = case_members(request, case)
+    policy.log_reads(actor, members, action=AccessAction.PRINT, path=request.path)
+    plan = policy.within_case(SupportPlan.objects.all(), actor, case).order_by("-revision").first()
+    if key == "multiagency_intake":
+        consultation = policy.within_case(Consultation.objects.filter(voided_at__isnull=True), actor, case) \
+            .select_related("agency", "staff").order_by("received_on", "pk").first()
+        policy.log_reads(actor, [consultation] if consultation else [], action=AccessAction.PRINT, path=request.path)
+        national_form, sections = filled.multiagency_intake(case, consultation=consultation,
+                                                            members=_member_facts(request, case, members))
+    elif key == "multiagency_assessment":
+        agencies = [f"{p.agency.name}（{p.role}）" if p.role else p.agency.name
+                    for p in case.participations.select_related("agency").order_by("joined_on", "pk")]
+        referred = policy.visible(case.referrals.all(), actor).select_related("to_agency")
+        agencies += [f"{r.to_agency.name}（つなぎ先）" for r in referred]
+        meeting = "支援会議" if case.household is not None and support_meeting_asked(case.household) else ""
+        national_form, sections = filled.multiagency_assessment(
+            case, members=_member_facts(request, case, members), agencies=list(dict.fromkeys(agencies)), plan=plan,
+            meeting=meeting)
+    else:
+        actions = [filled.ActionRow(a.description, [m.name for m in a.members.all()],
+                                    a.agency.name if a.agency else "", a.resource_name, a.due_on)
+                   for a in plan_actions(request, plan)] if plan is not None else []
+        national_form, sections = filled.multiagency_plan(case, plan=plan, actions=actions)
+    if plan is not None:
+        policy.log_reads(actor, [plan], action=AccessAction.PRINT, path=request.path)
+    document = render_pdf(request, "cases/filled_form_pdf.html", {
+        "form": national_form, "sections": sections, "agency": case.lead_agency})
+    return pdf_response(document, f"{key}-{case.pk}.pdf")

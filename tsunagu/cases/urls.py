@@ -11,6 +11,7 @@ urlpatterns = [
     path("case-list.xlsx", form_views.case_list_xlsx, name="case_list_xlsx"),
     path("<int:pk>/progress.pdf", form_views.progress_list_pdf, name="progress_list_pdf"),
     path("<int:pk>/progress.xlsx", form_views.progress_list_xlsx, name="progress_list_xlsx"),
+    path("<int:pk>/multiagency/<slug:key>.pdf", form_views.multiagency_pdf, name="multiagency_pdf"),
     path("intake/", views.intake, name="intake"),
     path("intake/suggest/", views.intake_suggest, name="intake_suggest"),
     path("intake/inquiry/", views.inquiry_create, name="inquiry_create"),

@@ -398,13 +398,13 @@ def member_assessment_pdf(request, pk: int, person_pk: int):
     policy.log_reads(request.actor, logged, action=AccessAction.PRINT, path=request.path)
     national_form, sections = filled.intake_assessment_sheet(
         person, case=case, assessment=assessment, consultation=consultation, concerns=concerns, plan=plan,
-        household=_household_rows(case, members, assessment.assessed_on if assessment else timezone.localdate()))
+        household=household_rows(case, members, assessment.assessed_on if assessment else timezone.localdate()))
     document = render_pdf(request, "cases/filled_form_pdf.html", {
         "form": national_form, "sections": sections, "agency": case.lead_agency})
     return pdf_response(document, f"intake_assessment-{case.pk}-{person.pk}.pdf")
 
 
-def _household_rows(case: Case, members: list[Person], on) -> list[filled.HouseholdRow]:
+def household_rows(case: Case, members: list[Person], on) -> list[filled.HouseholdRow]:
     """世帯員（氏名・続柄・年齢）: the members the reader sees (already checked and logged), with their relation."""
     if case.household_id is None:
         return []
