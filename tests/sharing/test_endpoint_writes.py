@@ -859,6 +859,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "cases/<int:pk>/members/<int:person_pk>/assessment.pdf": ro(pk="case", person_pk="person"),
     "cases/case-list.pdf": ro(), "cases/case-list.xlsx": ro(),
     "cases/<int:pk>/progress.pdf": ro(pk="case"), "cases/<int:pk>/progress.xlsx": ro(pk="case"),
+    "cases/<int:pk>/multiagency/<slug:key>.pdf": ro(pk="case", key="multiagency_assessment"),
     "cases/inquiries/": ro(),
     "cases/inquiries/<int:pk>/answer/": writes(W("answer the 照会", inquiry_answer)),
     "cases/disclosures/<int:pk>/review/": writes(W("review the emergency disclosure", disclosure_review)),
