@@ -410,6 +410,57 @@ def disclosure_review(s):
     yield s.post(f"/cases/disclosures/{s.w.disclosure.pk}/review/", {"note": "やむを得ない提供と確認"})
 
 
+# ---- 本人の権利 ----
+
+
+def team_letter(s):
+    yield s.post(f"/people/{s.p.person.pk}/team-letter/", {"requested_on": s.today, "method": "counter"})
+
+
+def disclosure_request(s):
+    """The coordinator receives a 開示請求 by the subject's identity and prints its bundle (others: 404)."""
+    person = s.p.person
+    yield s.post("/people/disclosure-requests/", {
+        "receipt_number": f"R8-{s.p.key}", "received_on": s.today, "name": person.name, "kana": person.kana,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else s.today})
+    row = apps.get_model("sharing", "DisclosureRequest").objects.filter(receipt_number=f"R8-{s.p.key}").first()
+    if row is not None:
+        s.facts["disclosure_request"] = row
+        yield Req("get", f"/people/disclosure-requests/{row.pk}/bundle.pdf")
+
+
+def disclosure_request_opened(s, before) -> list[Allowed]:
+    """開示請求: a basis of the coordinator alone (DISCLOSURE_REQUEST), outside every agency's Scope — declared
+    here as the disclosure it is: the persons of the request, their households and the cases about them, to the
+    coordinator's agency, while the request is open."""
+    row = s.facts.get("disclosure_request")
+    if row is None:
+        return []
+    persons = set(row.persons.values_list("pk", flat=True))
+    households = ww.current_households(persons)
+    cases = set(Case.objects.filter(person_id__in=persons).values_list("pk", flat=True))
+    cases |= set(Case.objects.filter(household_id__in=households).values_list("pk", flat=True))
+    return [Allowed(row.agency_id, "開示請求 (coordinator, 30 days)", persons, households, cases)]
+
+
+def move_out_subject_case(s):
+    """転出 of the case the persona sees the subject through: only its lead agency may (others 403/404)."""
+    yield s.post(f"/people/cases/{s.p.case.pk}/move-out/", {
+        "to_municipality": "うみかぜ市", "consent_on": s.today, "consent_method": "written"})
+
+
+def move_out_own_case(s):
+    """The persona opens a case of its own on the subject (継続) and hands it to another municipality with the
+    household members it sees ticked: the bundle leaves the installation and opens nothing inside it."""
+    yield intake(s, "continue", person=s.p.person.pk)
+    case = s.newest(Case)
+    if case is not None:
+        seen = ww.visible_ids(s.p.worker)["persons"] - {s.p.person.pk}
+        yield s.post(f"/people/cases/{case.pk}/move-out/", {
+            "to_municipality": "うみかぜ市", "consent_on": s.today, "consent_method": "written",
+            "members": [p.pk for p in (s.w.father, s.w.mother, s.w.son, s.w.grandson) if p.pk in seen]})
+
+
 # ---- 本人・世帯 ----
 
 
@@ -816,6 +867,16 @@ TABLE: dict[str, Writes | ReadOnly] = {
         W("add a member to the household", household_member_add),
         W("own household lists the subject, then a case on it", own_household_with_subject)),
     "people/households/<int:pk>/propose-meeting/": writes(W("ask for a 支援会議", propose_meeting)),
+    # 本人の権利 (sharing.rights_views): the letter and the 開示 bundle are prints; a 転出 bundle leaves the
+    # installation (logged as a disclosure) and opens nothing inside it
+    "people/<int:pk>/team-letter/": writes(W("支援チームのお知らせ for the subject", team_letter)),
+    "people/disclosure-requests/": writes(
+        W("開示請求 for the subject, and its bundle", disclosure_request, allowed=disclosure_request_opened)),
+    "people/disclosure-requests/implementing-bodies/": ro(NON_PERSONAL),
+    "people/disclosure-requests/<int:pk>/bundle.pdf": ro(pk=MISSING),
+    "people/cases/<int:pk>/move-out/": writes(W("転出 of the subject's case", move_out_subject_case),
+                                              W("転出 of an own case on the subject", move_out_own_case)),
+    "people/move-ins/": ro(),
     # 相談・支援ケース・つなぎ
     "cases/": ro(), "cases/export.xlsx": ro(),
     # 白紙の帳票 (cases.prints): the national forms printed blank name no one
