@@ -5,6 +5,7 @@ The round trip runs the real command against a second database of each kind."""
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -135,15 +136,15 @@ def _empty_postgres_like(name: str) -> str:
     settings = connection.settings_dict
     base = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
     env = {**os.environ, "PGPASSWORD": settings.get("PASSWORD") or ""}
-    psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1"]
-    subprocess.run([*psql, f"{base}/postgres", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c",  # noqa: S603
-                    f'CREATE DATABASE "{name}"'], check=True, env=env, capture_output=True)
-    dump = subprocess.run(["pg_dump", "--schema-only", "--no-owner", f"{base}/{settings['NAME']}"],  # noqa: S603
-                          check=True, env=env, capture_output=True).stdout
-    subprocess.run([*psql, f"{base}/{name}"], input=dump, check=True, env=env, capture_output=True)  # noqa: S603
-    migrations = subprocess.run(["pg_dump", "--data-only", "-t", "django_migrations", f"{base}/{settings['NAME']}"],  # noqa: S603
-                                check=True, env=env, capture_output=True).stdout
-    subprocess.run([*psql, f"{base}/{name}"], input=migrations, check=True, env=env, capture_output=True)  # noqa: S603
+    psql, pg_dump = [shutil.which("psql") or "psql", "-q", "-v", "ON_ERROR_STOP=1"], shutil.which("pg_dump") or "pg_dump"
+
+    def run(*args: str, given: bytes | None = None) -> bytes:
+        return subprocess.run(args, input=given, check=True, env=env, capture_output=True).stdout  # noqa: S603
+
+    run(*psql, f"{base}/postgres", "-c", f'DROP DATABASE IF EXISTS "{name}"', "-c", f'CREATE DATABASE "{name}"')
+    source = f"{base}/{settings['NAME']}"
+    run(*psql, f"{base}/{name}", given=run(pg_dump, "--schema-only", "--no-owner", source))
+    run(*psql, f"{base}/{name}", given=run(pg_dump, "--data-only", "-t", "django_migrations", source))
     return f"{base}/{name}"
 
 

@@ -58,4 +58,6 @@ class MoveOutForm(forms.Form):
 
     def __init__(self, *args: object, members: list[tuple[int, str]] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["members"].choices = [(str(pk), name) for pk, name in (members or [])]
+        field = self.fields["members"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(pk), name) for pk, name in (members or [])]

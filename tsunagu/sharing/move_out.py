@@ -45,8 +45,9 @@ def household_members(case: Case, today: date) -> list[HouseholdMember]:
     rows = HouseholdMember.objects.filter(left_on__isnull=True, person__archived_at__isnull=True).select_related("person")
     if case.household_id:
         return list(rows.filter(household_id=case.household_id).order_by("pk"))
-    households = HouseholdMember.objects.filter(person_id=case.person_id, left_on__isnull=True).values("household_id")
-    return list(rows.filter(household_id__in=households).exclude(person_id=case.person_id).order_by("pk"))
+    subject = case.person_id or 0
+    households = HouseholdMember.objects.filter(person_id=subject, left_on__isnull=True).values("household_id")
+    return list(rows.filter(household_id__in=households).exclude(person_id=subject).order_by("pk"))
 
 
 @dataclass
@@ -146,6 +147,8 @@ def move_out_record(*, actor: Actor, case: Case, to_municipality: str, consent_o
     export = build(actor=actor, case=case, to_municipality=to_municipality, consent_on=consent_on,
                    consent_method=consent_method, member_ids=member_ids)
     data = encode(export.bundle)
+    if actor.agency_id is None:
+        raise ValidationError("機関を選んでから出力してください。")
     row = MoveOut.objects.create(case=case, to_municipality=to_municipality.strip(), consent_on=consent_on,
                                  consent_method=consent_method, agency_id=actor.agency_id, staff=actor.staff,
                                  schema_version=SCHEMA_VERSION, sha256=hashlib.sha256(data).hexdigest())

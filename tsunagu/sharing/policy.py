@@ -1164,11 +1164,13 @@ def _since(scope: Scope, person: Person, basis: str) -> date | None:
         households = scope.households_of([person.pk])
         cases = Case.objects.filter(Q(person=person) | Q(household_id__in=households)).values("pk")
         items = scope._agenda(kind).filter(Q(case_id__in=cases) | Q(household_id__in=households))
-        seats = {m: max(joined, pledged) for m, joined, pledged in MeetingMember.objects.filter(
-            seated(today), agency_id=a, meeting__kind=kind).values_list("meeting_id", "joined_on",
-                                                                         "confidentiality_pledged_on")}
-        days = [max(added, seats[m]) for m, added in items.values_list("meeting_id", "added_on") if m in seats]
-        return min(days, default=None)
+        seats: dict[int, date] = {}  # per meeting, the day the agency's seat began: joined and pledged
+        for m, *days in MeetingMember.objects.filter(seated(today), agency_id=a, meeting__kind=kind).values_list(
+                "meeting_id", "joined_on", "confidentiality_pledged_on"):
+            seats[m] = min(seats.get(m, today), max(d for d in days if d is not None))
+        began = [max(d for d in (added, seats[m]) if d is not None)
+                 for m, added in items.values_list("meeting_id", "added_on") if m in seats]
+        return min(began, default=None)
     if basis == B.CONSENT:
         refused = Consent.objects.filter(person=person, agencies=a, decision=ConsentDecision.REFUSED,
                                          given_on__lte=today).order_by("-given_on").values_list("given_on", flat=True)

@@ -33,6 +33,8 @@ def team_letter_record(*, actor: Actor, person: Person, requested_on: date, meth
     today = timezone.localdate()
     if requested_on > today:
         raise ValidationError("申出日: 未来の日付は記録できません。")
+    if actor.agency_id is None:
+        raise ValidationError("機関を選んでから印刷してください。")
     entries = policy.agencies_seeing(person, today=today)
     listed = [{"agency": e.agency.name, "bases": [{"basis": b, "since": s.isoformat() if s else None} for b, s in e.bases]}
               for e in entries]
@@ -109,7 +111,7 @@ class AgencyPart:
         return sum(1 for i in self.items if i.review)
 
 
-def _review(own: set[int], *, named: set[int] | None = None, case: Case | None = None, compartment: str = "") -> str:
+def _review(own: set[int], *, named: set[int | None] | None = None, case: Case | None = None, compartment: str = "") -> str:
     if compartment == Compartment.CHILD_PROTECTION_COUNCIL or (case is not None and case.compartment):
         return COUNCIL_ROW
     named = {p for p in (named or set()) if p is not None}
@@ -151,9 +153,10 @@ def disclosure_bundle(rows: policy.DisclosedRows) -> list[AgencyPart]:
         add(x.agency, BundleItem("相談受付", x.received_on, f"主訴: {x.main_complaint} 初期対応: {x.first_response}",
                                  _review(own, named={x.person_id} if x.person_id else None, case=case,
                                          compartment=x.compartment)))
-    for x in rows.concerns:
-        add(x.agency, BundleItem("世帯員ごとの課題", x.noted_on, f"{x.person.name}: {x.get_concern_display()}",
-                                 _review(own, named={x.person_id}, compartment=x.compartment)))
+    for concern in rows.concerns:
+        add(concern.agency, BundleItem("世帯員ごとの課題", concern.noted_on,
+                                       f"{concern.person.name}: {concern.get_concern_display()}",
+                                       _review(own, named={concern.person_id}, compartment=concern.compartment)))
     for n in rows.notes:
         add(n.agency, BundleItem(f"経過記録（{n.kind or '記録'}）", n.written_on, n.body,
                                  _review(own, named={m.pk for m in n.members.all()}, case=cases.get(n.case_id),

@@ -78,7 +78,7 @@ def disclosure_requests(request: ActorRequest) -> HttpResponse:
                                       f"記録のある機関: {len(rights.holding_agency_ids(row))}。")
             return redirect("sharing:disclosure_requests")
     today = timezone.localdate()
-    rows = DisclosureRequest.objects.filter(agency_id=request.actor.agency_id).order_by("-received_on", "-pk")[:50]
+    rows = DisclosureRequest.objects.filter(agency_id=request.actor.agency_id or 0).order_by("-received_on", "-pk")[:50]
     return render(request, "sharing/disclosure_requests.html", {
         "form": form, "rows": [(r, r.is_open(today)) for r in rows],
         "agencies": Agency.objects.filter(active=True).order_by("name"),

@@ -4,6 +4,7 @@ record a consent or an emergency disclosure, and the household's adult members w
 from django.utils import timezone
 
 from tsunagu.agencies.actor import ActorRequest
+from tsunagu.cases.models import Case
 from tsunagu.core.sections import Section
 from tsunagu.people.models import Household, HouseholdMember, Person
 
@@ -18,6 +19,9 @@ def person(request: ActorRequest, person: Person) -> list[Section]:
     return [Section("sharing/_person_consents.html", {
         "consents": consents, "consent_form": ConsentForm(), "vital_form": VitalInterestForm(),
         "today": timezone.localdate(), "leads": policy.leads_person(person, request.actor),
+        # 転出: the cases about her that the reader's agency leads may be handed to another municipality
+        "led_cases": list(Case.objects.filter(person=person, lead_agency_id=request.actor.agency_id or 0,
+                                              archived_at__isnull=True).order_by("pk")),
     }, order=20)]
 
 
