@@ -60,7 +60,7 @@ def test_malformed_sheet_is_rejected_with_the_cell_named_and_nothing_saved(clien
 
 def test_a_file_that_is_not_excel_is_rejected_in_japanese(client_for, own_manager, own_agency, job_roles):
     response = _upload(client_for(own_manager), own_agency, b"not a spreadsheet")
-    assert "Excel ファイル（.xlsx）として読み込めませんでした" in response.content.decode()
+    assert "Excel ファイル（.xlsx）として読み込めません" in response.content.decode()
 
 
 def test_a_sheet_without_the_header_names_where_it_was_expected(job_roles):
@@ -69,10 +69,12 @@ def test_a_sheet_without_the_header_names_where_it_was_expected(job_roles):
     assert error.value.cell == "D1"
 
 
-def test_reupload_replaces_the_rows_of_that_year(client_for, own_manager, own_agency, job_roles):
+def test_reupload_replaces_the_rows_of_that_year_once_confirmed(client_for, own_manager, own_agency, job_roles):
     client = client_for(own_manager)
     _upload(client, own_agency, seed_sheet())
-    _upload(client, own_agency, seed_sheet(rows=[(1, "総合相談", 1, "相談対応", ["◎"] * 8)]))
+    asked = _upload(client, own_agency, seed_sheet(rows=[(1, "総合相談", 1, "相談対応", ["◎"] * 8)]))
+    assert asked.status_code == 302 and asked.url.endswith("/confirm/")
+    client.post(asked.url, {"confirm": "1"})
     assert list(TaskRow.objects.values_list("task", flat=True)) == ["相談対応"]
 
 

@@ -8,21 +8,20 @@ are written as string cells (tsunagu.core.cells), so what the sheet says reads b
 
 import io
 from datetime import time
-from zipfile import BadZipFile
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Field
 from tsunagu.core.cells import xlsx_row
 from tsunagu.core.locking import EditConflict
+from tsunagu.core.xlsx import Limits, XlsxError, read_rows
 
 from . import services
 from .forms import ServiceForm
-from .hsds.tabular import MAX_FILE_BYTES, HsdsImportError
+from .hsds.tabular import HsdsImportError
 from .models import WEEKDAYS, ResourceKind, Service, Target, Visibility
 
 COLUMNS = [
@@ -41,6 +40,8 @@ CHOICES: dict[str, dict[str, str]] = {
 MULTI = {"fields", "targets", "days"}
 FLAGS = {"is_consultation_window", "free"}
 SEPARATOR = "、"
+# A municipality's directory is a few thousand entries; a sheet beyond these limits is a wrong file.
+LIMITS = Limits(file_bytes=10 * 1024 * 1024, rows=20_000, columns=len(COLUMNS) + 20, cells=20_000 * 40)
 
 
 def _cell(name: str, value):
@@ -84,21 +85,19 @@ def _value(name: str, raw, where: str, errors: list[str]):
 
 
 def _read_rows(data: bytes) -> list[tuple[int, dict]]:
-    if len(data) > MAX_FILE_BYTES:
-        raise HsdsImportError([f"ファイルが大きすぎます（上限 {MAX_FILE_BYTES // 1024 // 1024} MB）"])
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise HsdsImportError(["Excel ファイル（.xlsx）として読み込めません。Excel で開いて .xlsx 形式で保存し直してください。"]) from exc
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        rows = read_rows(data, limits=LIMITS)
+    except XlsxError as exc:
+        raise HsdsImportError([f"{exc} 何も保存していません。"]) from exc
+    header_row = rows[0][1] if rows and rows[0][0] == 1 else []
+    header = [str(h).strip() if h is not None else "" for h in header_row]
     by_label = {label: name for name, label in COLUMNS}
     if "名称" not in header:
         raise HsdsImportError(["1行目に見出し「名称」がありません。書き出したファイルの見出しをそのまま使ってください。"])
     names = [by_label.get(h) for h in header]
     found = []
-    for number, row in enumerate(rows, start=2):
-        if row is None or all(v in (None, "") for v in row):
+    for number, row in rows[1:]:
+        if all(v in (None, "") for v in row):
             continue
         found.append((number, {n: v for n, v in zip(names, row, strict=False) if n}))
     return found

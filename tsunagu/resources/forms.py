@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 
 from tsunagu.agencies.models import Field
+from tsunagu.core.links import web_url_validator
 
 from .models import WEEKDAYS, OffererKind, ResourceKind, Service, Target, Visibility
 from .queries import Filters
@@ -71,7 +72,7 @@ class ServiceForm(JapaneseForm):
     address = forms.CharField(label="所在地", max_length=200, required=False)
     phone = forms.CharField(label="電話番号", max_length=30, required=False)
     email = forms.EmailField(label="メールアドレス", required=False)
-    url = forms.URLField(label="ホームページ", required=False, assume_scheme="https")
+    url = forms.URLField(label="ホームページ", required=False, assume_scheme="https", validators=[web_url_validator])
     days = forms.MultipleChoiceField(label="曜日", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple,
                                      required=False)
     opens_at = forms.TimeField(label="開始時刻", required=False, widget=forms.TimeInput(attrs={"type": "time"}))

@@ -11,15 +11,17 @@ Reading is strict: a cell that cannot be understood is named (e.g. 「F12」) an
 
 import io
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.core.cells import xlsx_put
 from tsunagu.core.fiscal import fiscal_year_label
+from tsunagu.core.xlsx import Limits, XlsxError, read_rows
 
 from .models import Mark
 
@@ -28,6 +30,10 @@ CASELOAD_LABEL = "担当件数"
 SHARE_LABEL = "担当業務上の割合"
 HEADER_SEARCH_ROWS = 15
 FIRST_ROLE_COLUMN = 5  # E
+# An agency's inventory is a few hundred tasks and a dozen roles; a sheet beyond these is a wrong file.
+LIMITS = Limits(file_bytes=5 * 1024 * 1024, rows=2_000, columns=60, cells=100_000)
+HEADING_CHARS, CATEGORY_CHARS, TASK_CHARS = 50, 200, 300  # the model's field sizes
+MAX_NUMBER = 32_767  # a PositiveSmallIntegerField on both databases
 
 _MARK_SPELLINGS = {"◎": "◎", "○": "○", "〇": "○", "◯": "○", "O": "○", "o": "○", "×": "×", "✕": "×", "✖": "×", "X": "×", "x": "×"}
 
@@ -74,14 +80,14 @@ def normalize_heading(value: str) -> str:
 
 def read_inventory_sheet(data: bytes) -> ParsedSheet:
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise SheetError("Excel ファイル（.xlsx）として読み込めませんでした。保存形式を確認してください。") from exc
-    rows = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        rows = read_rows(data, limits=LIMITS)
+    except XlsxError as exc:
+        raise SheetError(str(exc).removeprefix(f"セル {exc.cell}: "), exc.cell) from exc
     header_at = _find_header(rows)
-    headings = _headings(rows[header_at], header_at)
-    parsed = ParsedSheet(headings=headings, header_row=header_at + 1)
-    _read_body(rows, header_at, parsed)
+    number, header = rows[header_at]
+    headings = _headings(header, number)
+    parsed = ParsedSheet(headings=headings, header_row=number)
+    _read_body(rows[header_at + 1:], parsed)
     if not parsed.rows:
         raise SheetError("業務内容の行が一つもありません。見出し行の下に業務を記入してください。")
     return parsed
@@ -91,14 +97,16 @@ def heading_cell(parsed: ParsedSheet, index: int) -> str:
     return f"{get_column_letter(FIRST_ROLE_COLUMN + index)}{parsed.header_row}"
 
 
-def _find_header(rows: list[list]) -> int:
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+def _find_header(rows: list[tuple[int, list]]) -> int:
+    for i, (number, row) in enumerate(rows):
+        if number > HEADER_SEARCH_ROWS:
+            break
         if len(row) >= 4 and _text(row[3]) == "業務内容":
             return i
     raise SheetError(f"見出し行が見つかりません。1〜{HEADER_SEARCH_ROWS}行目の D 列に「業務内容」と書かれた行が必要です。", "D1")
 
 
-def _headings(header: list, header_at: int) -> list[str]:
+def _headings(header: list, number: int) -> list[str]:
     headings = []
     for col in range(FIRST_ROLE_COLUMN - 1, len(header)):
         text = _text(header[col])
@@ -106,15 +114,18 @@ def _headings(header: list, header_at: int) -> list[str]:
             break
         if text == "備考":
             break
+        if len(text) > HEADING_CHARS:
+            raise SheetError(f"職種名が長すぎます（{HEADING_CHARS}文字まで）。", f"{get_column_letter(col + 1)}{number}")
         headings.append(text)
     if not headings:
-        raise SheetError("職種の列がありません。「業務内容」の右隣から職種名を並べてください。", f"E{header_at + 1}")
+        raise SheetError("職種の列がありません。「業務内容」の右隣から職種名を並べてください。", f"E{number}")
     return headings
 
 
-def _read_body(rows: list[list], header_at: int, parsed: ParsedSheet) -> None:
+def _read_body(rows: list[tuple[int, list]], parsed: ParsedSheet) -> None:
     category_no, category = 0, ""
-    for offset, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+    per_category: Counter[str] = Counter()  # the next task number of each category, kept as rows are read
+    for offset, row in rows:
         row = row + [None] * (FIRST_ROLE_COLUMN - 1 + len(parsed.headings) - len(row))
         task = _text(row[3])
         cells = row[FIRST_ROLE_COLUMN - 1 : FIRST_ROLE_COLUMN - 1 + len(parsed.headings)]
@@ -122,7 +133,7 @@ def _read_body(rows: list[list], header_at: int, parsed: ParsedSheet) -> None:
             _read_figures(task, cells, offset, parsed)
             continue
         if _text(row[1]):
-            category = _text(row[1])
+            category = _limited(row[1], CATEGORY_CHARS, "カテゴリー", f"B{offset}")
             category_no = _number(row[0], f"A{offset}", default=category_no + 1)
         if not task:
             if any(_text(c) for c in cells):
@@ -130,13 +141,18 @@ def _read_body(rows: list[list], header_at: int, parsed: ParsedSheet) -> None:
             continue
         if not category:
             raise SheetError("最初の業務の行にカテゴリーがありません。", f"B{offset}")
-        task_no = _number(row[2], f"C{offset}", default=_next_task_no(parsed, category))
+        task = _limited(task, TASK_CHARS, "業務内容", f"D{offset}")
+        task_no = _number(row[2], f"C{offset}", default=per_category[category] + 1)
+        per_category[category] += 1
         marks = {i: _mark(c, f"{get_column_letter(FIRST_ROLE_COLUMN + i)}{offset}") for i, c in enumerate(cells) if _text(c)}
         parsed.rows.append(ParsedRow(category_no, category, task_no, task, marks))
 
 
-def _next_task_no(parsed: ParsedSheet, category: str) -> int:
-    return sum(1 for r in parsed.rows if r.category == category) + 1
+def _limited(value, limit: int, label: str, cell: str) -> str:
+    text = _text(value)
+    if len(text) > limit:
+        raise SheetError(f"{label}が長すぎます（{len(text):,}文字、{limit}文字まで）。短くしてください。", cell)
+    return text
 
 
 def _read_figures(label: str, cells: list, offset: int, parsed: ParsedSheet) -> None:
@@ -153,16 +169,19 @@ def _number(value, cell: str, *, default):
     if not text:
         return default
     try:
-        return int(float(text))
-    except ValueError:
-        raise SheetError(f"「{text}」は数字ではありません。番号・件数は数字で入力してください。", cell) from None
+        number = int(float(text))
+    except (ValueError, OverflowError):
+        raise SheetError(f"「{text[:20]}」は数字ではありません。番号・件数は数字で入力してください。", cell) from None
+    if not 0 <= number <= MAX_NUMBER:
+        raise SheetError(f"「{text[:20]}」は範囲外です。番号・件数は 0〜{MAX_NUMBER:,} の数字で入力してください。", cell)
+    return number
 
 
 def _mark(value, cell: str) -> str:
     text = _text(value)
     mark = _MARK_SPELLINGS.get(text)
     if mark is None:
-        raise SheetError(f"「{text}」は使えません。◎・×・○ のいずれか、または空欄にしてください。", cell)
+        raise SheetError(f"「{text[:20]}」は使えません。◎・×・○ のいずれか、または空欄にしてください。", cell)
     return mark
 
 
@@ -230,3 +249,19 @@ def _write_tasks(ws, line: int, columns, rows) -> None:
             cell.alignment = Alignment(horizontal="center")
             cell.border = _BORDER
         line += 1
+
+
+# ---- a parsed sheet kept while its uploader confirms (TaskInventoryUpload.sheet) --------------------------------
+
+def sheet_to_json(parsed: ParsedSheet) -> dict:
+    return {"headings": parsed.headings, "header_row": parsed.header_row, "caseloads": parsed.caseloads,
+            "shares": parsed.shares,
+            "rows": [[r.category_no, r.category, r.task_no, r.task, {str(i): m for i, m in r.marks.items()}]
+                     for r in parsed.rows]}
+
+
+def sheet_from_json(data: dict) -> ParsedSheet:
+    rows = [ParsedRow(no, category, task_no, task, {int(i): m for i, m in marks.items()})
+            for no, category, task_no, task, marks in data["rows"]]
+    return ParsedSheet(headings=data["headings"], header_row=data["header_row"], caseloads=data["caseloads"],
+                       shares=data["shares"], rows=rows)

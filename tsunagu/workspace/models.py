@@ -286,6 +286,40 @@ class TaskRow(models.Model):
         return self.task
 
 
+class TaskInventoryUpload(models.Model):
+    """A sheet read and checked whole, waiting for its uploader to confirm that it replaces the year's inventory.
+    `sheet` is the parsed sheet (workspace.excel.sheet_to_json); nothing of the inventory changes until then."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", verbose_name="機関")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    uploaded_by = models.ForeignKey("agencies.Staff", on_delete=models.CASCADE, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField("ファイル名", max_length=200, blank=True)
+    sheet = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{fiscal_year_label(self.fiscal_year)} 業務棚卸表の取り込み（確認待ち）"
+
+
+class TaskInventoryVersion(models.Model):
+    """The content of an inventory as it was before a re-upload or a restore replaced it: kept, never deleted,
+    and restorable (services.task_inventory_restore). `content`: workspace.services.inventory_content."""
+
+    inventory = models.ForeignKey(TaskInventory, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField("版")
+    replaced_at = models.DateTimeField("置き換えた日時", default=timezone.now)
+    replaced_by = models.ForeignKey("agencies.Staff", on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField("理由", max_length=20)  # "upload" or "restore"
+    n_rows = models.PositiveIntegerField("業務の数")
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"版 {self.version}（{self.n_rows} 件）"
+
+
 TIME_ACTIVITIES = ["面談", "記録", "移動", "会議・調整", "事務", "地域活動"]
 
 

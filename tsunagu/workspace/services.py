@@ -17,7 +17,7 @@ from tsunagu.core.fiscal import fiscal_year_label
 from tsunagu.core.locking import EditConflict, save_versioned
 
 from . import builtins, text
-from .excel import ParsedSheet, SheetError, heading_cell, normalize_heading
+from .excel import ParsedSheet, SheetError, heading_cell, normalize_heading, sheet_from_json, sheet_to_json
 from .models import (
     DesignItem,
     GrandDesign,
@@ -28,6 +28,8 @@ from .models import (
     TaskInterview,
     TaskInventory,
     TaskInventoryColumn,
+    TaskInventoryUpload,
+    TaskInventoryVersion,
     TaskRow,
     Theme,
     TimeUse,
@@ -289,30 +291,104 @@ def _roles_for(parsed: ParsedSheet) -> list[JobRole]:
     return roles
 
 
+class ReplaceNotConfirmed(Exception):
+    """A sheet for a year that already has an inventory: its uploader must confirm the replacement first."""
+
+
+def inventory_roles(parsed: ParsedSheet) -> list[JobRole]:
+    """The job role of each heading; SheetError naming the heading's cell for one not registered."""
+    return _roles_for(parsed)
+
+
 @transaction.atomic
-def task_inventory_import(*, agency: Agency, fiscal_year: int, parsed: ParsedSheet) -> TaskInventory:
-    """Replaces the agency's inventory of that year with the sheet's content (time use and interviews stay)."""
+def task_inventory_import(*, agency: Agency, fiscal_year: int, parsed: ParsedSheet, replace: bool = False,
+                          by=None) -> TaskInventory:
+    """The sheet becomes the agency's inventory of that year. An inventory already there is replaced only with
+    `replace` (the uploader confirmed it); its content is kept as a TaskInventoryVersion, restorable (time use and
+    interviews stay with the inventory)."""
     roles = _roles_for(parsed)
     inventory, created = TaskInventory.objects.get_or_create(agency=agency, fiscal_year=fiscal_year)
     if not created:
-        inventory.rows.all().delete()
-        inventory.columns.all().delete()
-        TaskInventory.objects.filter(pk=inventory.pk).update(version=inventory.version + 1)
+        if not replace:
+            raise ReplaceNotConfirmed
+        _archive(inventory, by=by, reason="upload")
+    _fill(inventory, roles, headings=parsed.headings, caseloads=parsed.caseloads, shares=parsed.shares,
+          rows=[(r.category_no, r.category, r.task_no, r.task, r.marks) for r in parsed.rows])
+    return inventory
+
+
+def task_inventory_upload_hold(*, agency: Agency, fiscal_year: int, parsed: ParsedSheet, by, file_name: str
+                               ) -> TaskInventoryUpload:
+    """Keeps a checked sheet until its uploader confirms the replacement (TaskInventoryUpload); her older
+    unconfirmed uploads are dropped, being superseded (they hold no one's data, only the sheet)."""
+    _roles_for(parsed)  # an unknown heading is refused now, not after the confirmation
+    TaskInventoryUpload.objects.filter(uploaded_by=by).delete()
+    return TaskInventoryUpload.objects.create(agency=agency, fiscal_year=fiscal_year, uploaded_by=by,
+                                              file_name=file_name[:200], sheet=sheet_to_json(parsed))
+
+
+@transaction.atomic
+def task_inventory_upload_confirm(*, upload: TaskInventoryUpload, by) -> TaskInventory:
+    inventory = task_inventory_import(agency=upload.agency, fiscal_year=upload.fiscal_year,
+                                      parsed=sheet_from_json(upload.sheet), replace=True, by=by)
+    upload.delete()
+    return inventory
+
+
+def inventory_content(inventory: TaskInventory) -> dict:
+    """The inventory's columns and rows as plain data, marks by column position (a restore makes new columns)."""
+    columns = list(inventory.columns.all())
+    position = {str(c.pk): i for i, c in enumerate(columns)}
+    return {
+        "columns": [{"job_role": c.job_role_id, "heading": c.heading, "caseload": c.caseload, "share": c.share}
+                    for c in columns],
+        "rows": [[r.category_no, r.category, r.task_no, r.task,
+                  {str(position[k]): m for k, m in r.marks.items() if k in position}] for r in inventory.rows.all()],
+    }
+
+
+def _archive(inventory: TaskInventory, *, by, reason: str) -> None:
+    locked = TaskInventory.objects.select_for_update().get(pk=inventory.pk)
+    content = inventory_content(locked)
+    TaskInventoryVersion.objects.create(inventory=locked, version=locked.version, replaced_by=by, reason=reason,
+                                        n_rows=len(content["rows"]), content=content)
+    # Rows and columns are the inventory's current content only; what they held lives on in the version above.
+    locked.rows.all().delete()
+    locked.columns.all().delete()
+    TaskInventory.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def _fill(inventory: TaskInventory, roles: list[JobRole], *, headings, caseloads, shares, rows) -> None:
     columns = TaskInventoryColumn.objects.bulk_create(
         TaskInventoryColumn(
-            inventory=inventory, job_role=role, heading=parsed.headings[i], order=i,
-            caseload=parsed.caseloads[i] if i < len(parsed.caseloads) else None,
-            share=parsed.shares[i] if i < len(parsed.shares) else "",
+            inventory=inventory, job_role=role, heading=headings[i], order=i,
+            caseload=caseloads[i] if i < len(caseloads) else None,
+            share=shares[i] if i < len(shares) else "",
         )
         for i, role in enumerate(roles)
     )
     TaskRow.objects.bulk_create(
         TaskRow(
-            inventory=inventory, category_no=r.category_no, category=r.category, task_no=r.task_no, task=r.task,
-            marks={str(columns[i].pk): m for i, m in r.marks.items()}, order=n,
+            inventory=inventory, category_no=category_no, category=category, task_no=task_no, task=task,
+            marks={str(columns[int(i)].pk): m for i, m in marks.items() if int(i) < len(columns)}, order=n,
         )
-        for n, r in enumerate(parsed.rows)
+        for n, (category_no, category, task_no, task, marks) in enumerate(rows)
     )
+
+
+@transaction.atomic
+def task_inventory_restore(*, version: TaskInventoryVersion, by) -> TaskInventory:
+    """The inventory as `version` kept it; what it holds now is kept as a version in turn, so a restore is undone
+    by restoring again."""
+    inventory = version.inventory
+    _archive(inventory, by=by, reason="restore")
+    content = version.content
+    roles_by_pk = JobRole.objects.in_bulk([c["job_role"] for c in content["columns"]])
+    roles = [roles_by_pk[c["job_role"]] for c in content["columns"]]
+    _fill(inventory, roles, headings=[c["heading"] for c in content["columns"]],
+          caseloads=[c["caseload"] for c in content["columns"]], shares=[c["share"] for c in content["columns"]],
+          rows=content["rows"])
+    inventory.refresh_from_db()
     return inventory
 
 

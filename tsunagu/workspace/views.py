@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tsunagu.agencies.models import Agency, JobRole
 from tsunagu.agencies.permissions import is_planner, planner_required, staff_required
@@ -44,6 +45,8 @@ from .models import (
     RoadmapActivity,
     Step,
     TaskInventory,
+    TaskInventoryUpload,
+    TaskInventoryVersion,
     Theme,
     TrialCode,
     TrialObservation,
@@ -348,17 +351,65 @@ def inventory_upload(request):
     if not is_planner(actor):
         form.fields["agency"].queryset = Agency.objects.filter(pk=actor.agency_id)
     if request.method == "POST" and form.is_valid():
-        agency = form.cleaned_data["agency"]
+        agency, year, sheet = form.cleaned_data["agency"], form.cleaned_data["fiscal_year"], form.cleaned_data["sheet"]
         check(inventory_editable(actor, agency.pk))
         try:
-            parsed = read_inventory_sheet(form.cleaned_data["sheet"].read())
-            inventory = services.task_inventory_import(agency=agency, fiscal_year=form.cleaned_data["fiscal_year"], parsed=parsed)
+            parsed = read_inventory_sheet(sheet.read())
+            inventory = services.task_inventory_import(agency=agency, fiscal_year=year, parsed=parsed, by=request.user)
         except SheetError as exc:
             form.add_error("sheet", f"{exc} 何も保存していません。直してからもう一度アップロードしてください。")
+        except services.ReplaceNotConfirmed:
+            try:
+                upload = services.task_inventory_upload_hold(agency=agency, fiscal_year=year, parsed=parsed,
+                                                             by=request.user, file_name=sheet.name or "")
+            except SheetError as exc:
+                form.add_error("sheet", f"{exc} 何も保存していません。直してからもう一度アップロードしてください。")
+            else:
+                return redirect("workspace:inventory_upload_confirm", upload.pk)
         else:
             messages.success(request, f"{len(parsed.rows)}件の業務を取り込みました。")
             return redirect("workspace:inventory_detail", inventory.pk)
     return render(request, "workspace/inventory_upload.html", {"form": form})
+
+
+@staff_required
+def inventory_upload_confirm(request, pk):
+    """The second step of a re-upload: what the sheet replaces, and the replacement once she confirms it."""
+    upload = get_object_or_404(TaskInventoryUpload.objects.select_related("agency"), pk=pk, uploaded_by=request.user)
+    check(inventory_editable(request.actor, upload.agency_id))
+    current = get_object_or_404(TaskInventory, agency_id=upload.agency_id, fiscal_year=upload.fiscal_year)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            upload.delete()
+            messages.info(request, "取り込みを取りやめました。業務棚卸表は変わっていません。")
+            return redirect("workspace:inventory_detail", current.pk)
+        inventory = services.task_inventory_upload_confirm(upload=upload, by=request.user)
+        messages.success(request, f"{len(upload.sheet['rows'])}件の業務で置き換えました。置き換える前の表は「履歴」から戻せます。")
+        return redirect("workspace:inventory_detail", inventory.pk)
+    return render(request, "workspace/inventory_upload_confirm.html", {
+        "upload": upload, "current": current, "current_rows": current.rows.count(),
+        "new_rows": len(upload.sheet["rows"]), "headings": upload.sheet["headings"],
+    })
+
+
+@staff_required
+def inventory_versions(request, pk):
+    inventory = _inventory_for(request, pk)
+    return render(request, "workspace/inventory_versions.html", {
+        "inventory": inventory, "versions": inventory.versions.select_related("replaced_by"),
+        "editable": inventory_editable(request.actor, inventory.agency_id),
+    })
+
+
+@staff_required
+@require_POST
+def inventory_version_restore(request, pk, version_pk):
+    inventory = _inventory_for(request, pk)
+    check(inventory_editable(request.actor, inventory.agency_id))
+    version = get_object_or_404(TaskInventoryVersion, pk=version_pk, inventory=inventory)
+    services.task_inventory_restore(version=version, by=request.user)
+    messages.success(request, f"版 {version.version} の業務棚卸表に戻しました。戻す前の表も履歴に残っています。")
+    return redirect("workspace:inventory_detail", inventory.pk)
 
 
 def _inventory_for(request, pk) -> TaskInventory:
