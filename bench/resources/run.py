@@ -118,8 +118,8 @@ def _free_port() -> int:
 
 
 def public_urls() -> list[str]:
-    return ["/resources/public/?" + urllib.parse.urlencode({k: v for k, v in q.items() if v is not True})
-            for q in QUERIES] + ["/resources/public/guide/"]
+    return ["/ja/resources/public/?" + urllib.parse.urlencode({k: v for k, v in q.items() if v is not True})
+            for q in QUERIES] + ["/ja/resources/public/guide/"]
 
 
 def bench_public_page(var_dir: Path, database_url: str | None, *, users: int = 20, seconds: float = 20,
@@ -141,7 +141,7 @@ def bench_public_page(var_dir: Path, database_url: str | None, *, users: int = 2
          "--threads", str(threads), "--log-level", "warning"], env=env)
     figures = {}
     try:
-        _wait_for(f"http://127.0.0.1:{port}/resources/public/guide/")
+        _wait_for(f"http://127.0.0.1:{port}/ja/resources/public/guide/")
         for n, think in enumerate(thinks):
             result = load.run_users("127.0.0.1", port, public_urls(), users=users, seconds=seconds,
                                     warmup=warmup if n == 0 else 0, think=think)

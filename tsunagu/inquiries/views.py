@@ -2,9 +2,11 @@
 the agency a request was passed to — answers it."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -28,6 +30,10 @@ from .models import HelpRequest, Status, Urgency, Who
 
 # A sending is a few kilobytes; a body far larger is refused before it is read.
 MAX_BODY = 256 * 1024
+# The blank form is the same for every visitor but for her CSRF token: drawn once a minute per language (the 窓口's
+# number may change), the token put in per request. A page with errors is drawn for its sender.
+FORM_CACHE_SECONDS = 60
+_SLOT = "tsunagu-form-slot-of-the-visitors-csrf-value"
 
 
 def _public(request: HttpRequest, template: str, context: dict | None = None, status: int = 200) -> HttpResponse:
@@ -45,9 +51,18 @@ def request_form(request: HttpRequest) -> HttpResponse:
             return redirect("help:sent")
         if form.is_valid():
             return _submit(request, form)
-    else:
-        form = HelpRequestForm()
-    return _public(request, "inquiries/public/form.html", {"form": form})
+        return _public(request, "inquiries/public/form.html", {"form": form})
+    return _blank_form(request)
+
+
+def _blank_form(request: HttpRequest) -> HttpResponse:
+    key = f"inquiries:blank-form:{get_language()}"
+    page: str | None = cache.get(key)
+    if page is None:
+        drawn = _public(request, "inquiries/public/form.html", {"form": HelpRequestForm(), "csrf_token": _SLOT})
+        page = drawn.content.decode()
+        cache.set(key, page, FORM_CACHE_SECONDS)
+    return HttpResponse(page.replace(_SLOT, get_token(request)))
 
 
 def _submit(request: HttpRequest, form: HelpRequestForm) -> HttpResponse:
