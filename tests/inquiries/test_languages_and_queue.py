@@ -2,12 +2,14 @@
 accept into a consultation, pass to an agency (then only it and the coordinator read the sending)."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 from tsunagu.audit.models import AccessLog
 from tsunagu.cases.models import Consultation
@@ -17,31 +19,55 @@ from tsunagu.resources.middleware import CACHE_PREFIX
 from .test_public_form import SENDING, send
 
 ROOT = Path(settings.BASE_DIR) / "tsunagu"
+XGETTEXT = "/usr/bin/xgettext"  # Debian's gettext (scripts/debian-packages.txt), as makemessages uses it
 TRANSLATED = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 PO_ENTRY = re.compile(r'^msgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n?)+)', re.MULTILINE)
-TEMPLATE_LITERAL = re.compile(r'{%\s*translate\s+"([^"]+)"')
 
 
 def catalog(code: str) -> dict[str, str]:
     folder = translation.to_locale(code)
     text = (ROOT / "locale" / folder / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    join = lambda block: "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')  # noqa: E731
     return {join(m[1]): join(m[2]) for m in PO_ENTRY.finditer(text) if join(m[1])}
 
 
-def marked_in_templates() -> set[str]:
-    found = set()
-    for path in ROOT.glob("templates/**/*.html"):
-        found |= set(TEMPLATE_LITERAL.findall(path.read_text(encoding="utf-8")))
-    return found
+def marked_in_sources(tmp_path: Path) -> set[str]:
+    """Every message marked for translation in the project's templates and Python modules, extracted as makemessages
+    does: templates through Django's templatize, then xgettext (Debian's gettext) over the lot."""
+    sources = []
+    for n, path in enumerate(sorted(ROOT.glob("templates/**/*.html"))):
+        text = path.read_text(encoding="utf-8")
+        if "{% load i18n" in text:
+            copy = tmp_path / f"t{n}.py"
+            copy.write_text(templatize(text, origin=str(path)), encoding="utf-8")
+            sources.append(str(copy))
+    sources += [str(p) for p in sorted(ROOT.rglob("*.py")) if "gettext" in p.read_text(encoding="utf-8")]
+    command = [XGETTEXT, "--language=Python", "--from-code=UTF-8", "--keyword=_", "--keyword=gettext_lazy",
+               "--keyword=gettext_noop", "--keyword=pgettext:1c,2", "--keyword=ngettext:1,2",
+               "--keyword=ngettext_lazy:1,2", "--no-location", "-o", str(tmp_path / "messages.pot"), *sources]
+    subprocess.run(command, check=True, env={"LC_ALL": "C.UTF-8"})  # noqa: S603 — our own files
+    out = (tmp_path / "messages.pot").read_text(encoding="utf-8")
+    return {join(m[1]) for m in PO_ENTRY.finditer(out)} - {""}
+
+
+def join(block: str) -> str:
+    return "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory) -> set[str]:
+    return marked_in_sources(tmp_path_factory.mktemp("messages"))
+
+
+def test_the_extraction_finds_the_public_messages(marked):
+    assert {"相談を申し込む", "今すぐ危ない", "お金や仕事、暮らしのこと", "町の相談窓口（%(name)s）"} <= marked
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
-def test_every_public_message_is_translated(code):
+def test_every_public_message_is_translated(code, marked):
     messages = catalog(code)
     untranslated = sorted(msgid for msgid, msgstr in messages.items() if not msgstr.strip())
     assert untranslated == [], f"{code}: 訳のないメッセージ {untranslated}"
-    missing = sorted(marked_in_templates() - messages.keys())
+    missing = sorted(marked - messages.keys())
     assert missing == [], f"{code}: .po にないメッセージ（makemessages を実行して訳してください）{missing}"
     with translation.override(code):  # the compiled catalog is the one served
         assert all(translation.gettext(m) == s for m, s in messages.items() if "%(" not in m)
