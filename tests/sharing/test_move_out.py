@@ -122,9 +122,12 @@ def _empty_sqlite_like(target: Path) -> str:
     (copied rather than migrated again, which takes minutes) — and none of its rows."""
     source = sqlite3.connect(connection.settings_dict["NAME"])
     copy = sqlite3.connect(target)
-    for (sql,) in source.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
-                                 "ORDER BY type = 'table' DESC"):
-        copy.execute(sql)
+    schema = source.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+                            "ORDER BY type = 'table' DESC").fetchall()
+    virtual = [name for name, sql in schema if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+    for name, sql in schema:  # a virtual table (FTS5) makes its own shadow tables
+        if not any(name.startswith(f"{v}_") for v in virtual if v != name):
+            copy.execute(sql)
     copy.executemany("INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, ?)",
                      source.execute("SELECT app, name, applied FROM django_migrations"))
     copy.commit()
