@@ -23,8 +23,12 @@ HEADER = "id,organization_id,name,status,minimum_age,assured_date"
 
 
 def _package(tmp_path, services_csv: str, encoding="utf-8") -> Path:
+    """The official example package with its services replaced, and the rows that must point at its one
+    service left out."""
     folder = tmp_path / "pkg"
     shutil.copytree(EXAMPLES / "csv", folder)
+    for name in ("service_at_location.csv", "cost_options.csv"):
+        (folder / name).unlink(missing_ok=True)
     (folder / "services.csv").write_bytes(services_csv.encode(encoding))
     return folder
 
@@ -207,10 +211,10 @@ def test_fuzz_excel_reader_only_raises_import_errors(raw):
         assert exc.errors
 
 
-def test_a_provider_held_elsewhere_is_kept_and_shown_safely(tmp_path, client_for, alice):
+def test_a_service_whose_organization_is_missing_is_refused(tmp_path):
+    """Issue 21: such a service was published without a provider; now the line and column are named."""
     rows = f"{HEADER}\ns1,no-such-organization,ふれあい食堂,active,,\n"
-    import_tabular(_package(tmp_path, rows))
-    service = Service.objects.get(pk="s1")
-    assert service.organization_id == "no-such-organization" and service.provider_name == ""
-    assert client_for(alice).get("/resources/s1/").status_code == 200
-    assert excel.export_workbook(Service.objects.all())
+    errors = _errors(_package(tmp_path, rows))
+    assert errors == ["services.csv 2行目: organization_id の「no-such-organization」は organization にありません"
+                      "（ファイルにも登録済みのデータにもありません）。参照先の行を加えるか、id を直してください"]
+    _nothing_written()

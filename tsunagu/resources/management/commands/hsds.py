@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tsunagu.core import progress
 from tsunagu.resources.hsds.tabular import HsdsImportError, export_tabular, import_tabular
 from tsunagu.resources.models import Visibility
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             return
         visibility = Visibility.STAFF if options["staff_only"] else Visibility.PUBLIC
         try:
-            result = import_tabular(path, visibility=visibility)
+            result = import_tabular(path, visibility=visibility, progress=progress.for_command(self.stdout))
         except HsdsImportError as exc:
             for line in exc.errors:
                 self.stderr.write(line)
