@@ -184,7 +184,11 @@ def browser_login(page, live_server, login_id: str, password: str = factories.PA
 
 @pytest.fixture(autouse=True)
 def _figures_computed_afresh():
-    """A test's rolled-back writes leave the figures' token as it was: no test reads figures another one computed."""
+    """A test's rolled-back writes leave the figures' token as it was: no test reads figures (or their page's
+    tables, kept in Django's cache) another one computed."""
+    from django.core.cache import cache
+
     from tsunagu.reports.figures import forget_computed
 
     forget_computed()
+    cache.clear()

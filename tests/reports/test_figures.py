@@ -210,3 +210,20 @@ def test_figures_are_computed_once_per_state_of_the_data(year_of_work, alice, dj
     assert yearly_figures(YEAR).value("consultations", own.pk) == before + 1
     cases.consultation_void(actor=w.actor(alice), consultation=added, reason="誤って登録した")
     assert yearly_figures(YEAR).value("consultations", own.pk) == before
+
+
+def test_the_page_shows_a_new_consultation_at_the_next_reading(year_of_work, alice, coordinator, client_for):
+    """The page's tables are kept for the state of the data they count: a write is on the next page."""
+    own, _ = year_of_work
+    client = client_for(coordinator)
+
+    def own_year() -> str:
+        page = client.get(f"/reports/?year={YEAR}").content.decode()
+        row = page[page.index(f"agency={own.pk}\">"):]
+        return row[:row.index("</tr>")]
+
+    before = own_year()
+    assert client.get(f"/reports/?year={YEAR}").status_code == 200 and own_year() == before  # kept
+    _consult(alice, date(2025, 8, 8))
+    after = own_year()
+    assert after != before and ">4</a>" in after and ">3</a>" in before

@@ -49,7 +49,7 @@ def test_a_published_year_keeps_its_figures_and_shows_corrections(year_of_work, 
     html = client.get(f"/reports/?year={YEAR}").content.decode()
     assert 'id="published-note"' in html and 'id="corrections"' in html
     page = client.get(f"/reports/?year={YEAR}")
-    by_month = {row["figure"].key: row for row in page.context["by_month"]}
+    by_month = {row["figure"].key: row for row in page.context["by_month"]()}
     assert by_month["consultations"]["year"] == 4 and by_month["consultations"]["months"][0] == 2  # as published
     found = {(c.figure.key, c.agency.pk if c.agency else None, c.month): (c.published, c.current, c.difference)
              for c in page.context["corrections"]}

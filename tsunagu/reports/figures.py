@@ -162,6 +162,8 @@ class Table:
     # for a figure counting each one once: how many were first counted in each month, so that the months add up
     # to the year (the 実施計画's running totals, reports.targets)
     firsts: dict[str, dict[date, int]] = field(default_factory=dict)
+    # while this process keeps the table (`yearly_figures`): the state of the data it counts, for caching its page
+    state: str = ""
 
     @property
     def label(self) -> str:
@@ -283,6 +285,7 @@ def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
         return kept[2]
     table = _compute(fiscal_year, agency_id=agency_id)
     if token is not None:
+        table.state = f"{fiscal_year}:{agency_id}:{key[2].isoformat()}:{token}"
         if len(_computed) >= _COMPUTED_KEPT:
             _computed.clear()
         _computed[key] = (token, now, table)

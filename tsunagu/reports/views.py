@@ -2,6 +2,7 @@
 alone; everyone else sees her own agency's figures. The figures are counts: no person is shown, nothing is logged.
 A figure's row list (`reports.rows`) shows the rows the reader has a basis for, through sharing.policy, logged."""
 
+import uuid
 from datetime import date
 from urllib.parse import urlencode
 
@@ -53,14 +54,18 @@ def index(request: ActorRequest) -> HttpResponse:
     planner = is_planner(request.actor)
     table, publication, corrections = published.shown(year, agency_id=agency.pk if agency else None)
     this_year = fiscal_year(timezone.localdate())
+    # the figure tables' HTML is kept (the `cache` tag) for the published snapshot or the state of the data counted
+    state = f"published:{publication.pk}:{agency.pk if agency else ''}" if publication else table.state
     return render(request, "reports/index.html", {
+        "tables_key": f"{state}:{timezone.localdate().isoformat()}" if state else uuid.uuid4().hex,
         "table": table, "year": year, "agency": agency, "message": message, "planner": planner, "figures": table.figures,
         "publication": publication, "corrections": corrections,
         # every figure's cells link to its rows: the address is built once, not reversed for each of hundreds of cells
         "rows_prefix": reverse("reports:rows", args=["x"]).removesuffix("x/"),
         "may_publish": planner and agency is None and year < this_year and request.actor.agency is not None,
         "choices": Agency.objects.order_by("kana", "name", "pk") if planner else [],
-        "by_month": _with_months(table), "by_agency": _with_figures(table) if agency is None else [],
+        # callables: the template calls them only when the tables' HTML is not kept already
+        "by_month": lambda: _with_months(table), "by_agency": (lambda: _with_figures(table)) if agency is None else [],
         "earliest_year": EARLIEST_YEAR, "this_year": fiscal_year(timezone.localdate()),
         "progress": [(p, chart(p)) for p in _progress(table)] if agency is None else [],
     })
