@@ -42,8 +42,9 @@ def parse(output: str) -> tuple[dict[str, tuple[float, int]], list[int]]:
         if line.startswith("1人（テストクライアント"):
             single = True
             continue
-        if (m := LOAD_ROW.match(line)) and "（準備）" not in m.group(1):
-            figures[f"負荷 {m.group(1)}"] = (float(m.group(5)), int(m.group(3)))
+        if m := LOAD_ROW.match(line):
+            if "（準備）" not in m.group(1) and int(m.group(2)):  # set-up requests, and none measured, left out
+                figures[f"負荷 {m.group(1)}"] = (float(m.group(5)), int(m.group(3)))
             single = False
         elif single and (m := SINGLE_ROW.match(line)):
             figures[f"1人 {m.group(1)}"] = (float(m.group(3)), 0)

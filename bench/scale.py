@@ -46,10 +46,16 @@ rows.sort(reverse=True)
 for ids, largest, nbytes, seconds, name in rows[:5]:
     print(f"scope {ids} {largest} {nbytes} {seconds * 1000:.1f} {name}")
 if "--skip-index" not in sys.argv:
+    import json
     from tsunagu.linkage import queries
     before = rss_mb()
     started = time.perf_counter()
-    index = queries.current_index()
+    if len(sys.argv) > 1 and sys.argv[1].startswith("{"):  # another run's model: every person her own cluster
+        rows = queries.person_rows()
+        index = queries.index_from_rows(0, rows, [int(r["record_id"]) for r in rows], json.loads(sys.argv[1]),
+                                        queries.municipality_name())
+    else:
+        index = queries.current_index()
     seconds = time.perf_counter() - started
     records = 0 if index is None else len(index.engine.records)
     print(f"index {records} {seconds:.1f} {rss_mb() - before:.0f} {rss_mb():.0f}")
@@ -60,10 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default=harness.bench_profile())
     parser.add_argument("--skip-index", action="store_true")
+    parser.add_argument("--params-from", help="a database whose latest run's model the index is built with, for a "
+                                              "database without a run of its own (each person then her own cluster)")
     args = parser.parse_args(argv)
     os.environ["BENCH_PROFILE"] = args.profile
     env = harness.bench_env("postgresql")
-    out = subprocess.run([sys.executable, "-c", CODE, *(["--skip-index"] if args.skip_index else [])], env=env,
+    extra = ["--skip-index"] if args.skip_index else []
+    if args.params_from:
+        query = "SELECT model_params FROM linkage_linkagerun WHERE status = 'done' ORDER BY id DESC LIMIT 1"
+        extra = [subprocess.run(["psql", args.params_from, "-tAc", query], check=True, capture_output=True,
+                                text=True).stdout.strip()]
+    out = subprocess.run([sys.executable, "-c", CODE, *extra], env=env,
                          check=True, capture_output=True, text=True, cwd=harness.ROOT).stdout
     print(f"\n## {args.profile}: {env['DATABASE_URL'].rsplit('/', 1)[1]}")
     for line in out.splitlines():
