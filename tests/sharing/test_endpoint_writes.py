@@ -395,7 +395,8 @@ def referral_accept(s):
 
 def assessment(s):
     yield s.post(f"/cases/{s.p.case.pk}/assessments/new/", {"assessed_on": s.today, "area_health": "通院が途切れている",
-                                                             "summary": "生活の立て直しが必要"})
+                                                             "summary": "生活の立て直しが必要", "person": s.p.person.pk,
+                                                             "screening": "continue", "employment_support": "1"})
 
 
 def consultation_void(s):
