@@ -100,11 +100,11 @@ def under_load(folder: Path, users: int, port: int) -> dict:
     from locust.env import Environment
 
     server = subprocess.Popen([str(harness.VENV_BIN / "gunicorn"), "tsunagu.wsgi", "-b", f"127.0.0.1:{port}",
-                               "-w", "6", "--log-level", "error"], env=_env(), cwd=harness.ROOT,
+                               "-w", "6", "--timeout", "300", "--log-level", "error"], env=_env(), cwd=harness.ROOT,
                               start_new_session=True)
     try:
         base_url = f"http://127.0.0.1:{port}"
-        harness._wait_until_up(base_url)  # noqa: SLF001
+        harness._wait_until_up(base_url, seconds=600)  # noqa: SLF001 (a shared machine may be slow to boot six)
         Saver.host = base_url
         env = Environment(user_classes=[Saver])
         runner = env.create_local_runner()
