@@ -119,3 +119,20 @@ def test_without_a_coordinator_nothing_is_taken_and_the_numbers_are_shown(db):
     response = send(Client(), language="en")
     assert response.status_code == 503
     assert "tel:119" in response.content.decode() and not HelpRequest.objects.exists()
+
+
+def test_each_topic_is_drawn_with_an_svg_of_the_app_not_an_emoji(coordinator):
+    """A kiosk or a closed municipal PC may have no emoji font: the pictograms are the app's own SVG files."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tsunagu.inquiries.models import Topic
+
+    html = Client().get("/ja-x-easy/help/").content.decode()
+    drawn = re.findall(r'<img class="pictogram" src="/static/(img/topics/[a-z]+\.svg)"', html)
+    assert len(drawn) == len(Topic.values)
+    static = Path(settings.BASE_DIR) / "tsunagu" / "static"
+    assert all((static / path).read_text().startswith("<svg") for path in drawn)
+    assert not re.search("[\U0001F300-\U0001FAFF]", html)

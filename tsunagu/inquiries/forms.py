@@ -10,8 +10,10 @@ from .models import ContactMethod, ContactTime, Topic, Urgency, Who
 
 MESSAGE_MAX = 2000
 NUL = _("使えない文字が入っています。消してから送ってください。")
-PICTOGRAMS = {"money": "💴", "home": "🏠", "food": "🍚", "health": "🩺", "family": "👪", "care": "🧑‍🦽",
-              "school": "🏫", "violence": "🆘", "language": "💬", "other": "❓"}
+# each topic's pictogram: an SVG of the app's own (static/img/topics/<topic>.svg), drawn the same on every device —
+# an emoji would be an empty box where the device has no emoji font (a kiosk, a closed municipal PC)
+PICTOGRAMS = {value: f"img/topics/{value}.svg" for value in ("money", "home", "food", "health", "family", "care",
+                                                             "school", "violence", "language", "other")}
 _PHONE = RegexValidator(r"^\+?[0-9][0-9 \-()]{8,18}[0-9]$", _("電話番号は、数字で書いてください（例：0120-000-000）。"))
 
 
