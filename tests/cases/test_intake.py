@@ -80,8 +80,10 @@ def test_the_coordinator_closes_an_inquiry(world, charlie, coordinator, client_f
 def test_assessment_recorded_by_the_lead_agency_only(world, alice, bob, client_for):
     url = f"/cases/{world.case.pk}/assessments/new/"
     assert client_for(bob).get(url).status_code == 403
-    response = client_for(alice).post(url, {"assessed_on": "2026-11-20", "area_care": "祖父母の介護負担が大きい",
+    response = client_for(alice).post(url, {"person": world.son.pk, "assessed_on": "2026-11-20",  # a household case:
+                                            "area_care": "祖父母の介護負担が大きい",  # the member the sheet is about
                                             "area_children": "孫が不登校", "summary": "複合的な課題"})
     assert response.status_code == 302
     assessment = world.case.assessments.get()
+    assert assessment.person == world.son
     assert assessment.areas == {"care": "祖父母の介護負担が大きい", "children": "孫が不登校"}

@@ -20,7 +20,7 @@ def test_j6_csw_adds_worker_finds_resident_sees_public(page, live_server, alice,
     assert_accessible(page)
     page.get_by_label("名称").fill("試乗車を使った通院送迎")
     page.get_by_label("提供主体（団体・機関名）").fill("さくら野モータース")
-    page.get_by_label("内容").fill("販売店の試乗車で、病院への通院を送迎します。")
+    page.get_by_label("内容", exact=True).fill("販売店の試乗車で、病院への通院を送迎します。")
     page.get_by_label("地域・インフォーマル").check()
     page.get_by_label("公開（住民向けページに掲載）").check()
     page.get_by_label("高齢・介護").check()
