@@ -26,3 +26,22 @@ def test_the_staff_form_keeps_the_easy_description(client_for, alice, own_agency
     entry = resource("子ども食堂", maintainer=own_agency, description_easy="こどもが ごはんを たべられます。")
     page = client_for(alice).get(f"/resources/{entry.pk}/edit/").content.decode()
     assert "内容（やさしい日本語）" in page and "こどもが ごはんを たべられます。" in page
+
+
+@pytest.mark.parametrize("code, words", [
+    ("en", ["Keyword", "All areas", "For", "Free only", "Older people and care", "Page 1 of 2", "Next"]),
+    ("vi", ["Từ khóa", "Tất cả lĩnh vực", "Chỉ miễn phí", "Thứ Hai", "Trang 1 / 2", "Trang sau"]),
+    ("ja-x-easy", ["ことば", "すべての こと", "おかねが かからない ものだけ", "げつようび", "ぜんぶで 31 けん", "つぎへ"]),
+])
+def test_the_search_form_and_the_entries_tags_speak_the_visitors_language(own_agency, code, words):
+    for n in range(31):  # more than a page (30): the page links are in the visitor's language too
+        resource(f"見守り活動{n}", maintainer=own_agency, visibility="public", fields=["elderly"])
+    page = Client().get(f"/{code}/resources/public/").content.decode()
+    assert all(word in page for word in words), [w for w in words if w not in page]
+    assert "キーワード" not in page and "すべての分野" not in page and "高齢・介護</span>" not in page
+    assert "ページ（全" not in page and "次へ" not in page
+
+
+def test_staff_read_the_same_form_in_japanese(client_for, alice):
+    page = client_for(alice).get("/resources/").content.decode()
+    assert "キーワード" in page and "すべての分野" in page and "Keyword" not in page

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tsunagu.agencies.models import Field
 from tsunagu.core.links import web_url_validator
@@ -15,23 +16,34 @@ class JapaneseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-FIELD_CHOICES = [("", "すべての分野"), *Field.choices]
-TARGET_CHOICES = [("", "すべての対象"), *Target.choices]
-DAY_CHOICES = [("", "すべての曜日"), *WEEKDAYS]
+# The search form is also the public directory's, read in the visitor's language (the public pages' i18n): its
+# words are marked here, the choices' labels included — the same words as the models' choices, which staff read in
+# Japanese (their pages stay Japanese, so each reads as the model's label).
+FIELD_LABELS = {Field.ELDERLY: _("高齢・介護"), Field.DISABILITY: _("障害"), Field.POVERTY: _("生活困窮"),
+                Field.CHILDREN: _("子ども・子育て"), Field.HEALTH: _("保健・医療"), Field.EDUCATION: _("教育"),
+                Field.HOUSING: _("住まい"), Field.EMPLOYMENT: _("就労"), Field.ADVOCACY: _("権利擁護"),
+                Field.COMMUNITY: _("地域福祉")}
+TARGET_LABELS = {Target.ANYONE: _("誰でも"), Target.ELDERLY: _("高齢の方"), Target.DISABILITY: _("障害のある方"),
+                 Target.CHILDREN: _("子ども"), Target.PARENTS: _("子育て中の家庭"), Target.YOUTH: _("若者・ひきこもり"),
+                 Target.POVERTY: _("生活に困っている方"), Target.CARERS: _("介護している家族")}
+DAY_LABELS = {"MO": _("月"), "TU": _("火"), "WE": _("水"), "TH": _("木"), "FR": _("金"), "SA": _("土"), "SU": _("日")}
+FIELD_CHOICES = [("", _("すべての分野")), *((value, FIELD_LABELS.get(value, label)) for value, label in Field.choices)]
+TARGET_CHOICES = [("", _("すべての対象")), *((value, TARGET_LABELS.get(value, label)) for value, label in Target.choices)]
+DAY_CHOICES = [("", _("すべての曜日")), *((value, DAY_LABELS.get(value, label)) for value, label in WEEKDAYS)]
 
 
 class SearchForm(JapaneseForm):
-    q = forms.CharField(label="キーワード", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "例：送迎、食、サロン"}))
-    field = forms.ChoiceField(label="分野", choices=FIELD_CHOICES, required=False)
-    target = forms.ChoiceField(label="対象", choices=TARGET_CHOICES, required=False)
-    day = forms.ChoiceField(label="曜日", choices=DAY_CHOICES, required=False)
-    district = forms.ChoiceField(label="地区", choices=[("", "すべての地区")], required=False)
-    free = forms.BooleanField(label="無料のみ", required=False)
+    q = forms.CharField(label=_("キーワード"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("例：送迎、食、サロン")}))
+    field = forms.ChoiceField(label=_("分野"), choices=FIELD_CHOICES, required=False)
+    target = forms.ChoiceField(label=_("対象"), choices=TARGET_CHOICES, required=False)
+    day = forms.ChoiceField(label=_("曜日"), choices=DAY_CHOICES, required=False)
+    district = forms.ChoiceField(label=_("地区"), choices=[("", _("すべての地区"))], required=False)
+    free = forms.BooleanField(label=_("無料のみ"), required=False)
 
     def __init__(self, *args, districts: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["district"]).choices = [("", "すべての地区"), *[(d, d) for d in districts]]
+        cast(forms.ChoiceField, self.fields["district"]).choices = [("", _("すべての地区")), *[(d, d) for d in districts]]
 
     def filters(self) -> Filters:
         if not self.is_valid():
