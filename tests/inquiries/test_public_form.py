@@ -136,3 +136,16 @@ def test_each_topic_is_drawn_with_an_svg_of_the_app_not_an_emoji(coordinator):
     static = Path(settings.BASE_DIR) / "tsunagu" / "static"
     assert all((static / path).read_text().startswith("<svg") for path in drawn)
     assert not re.search("[\U0001F300-\U0001FAFF]", html)
+
+
+def test_the_reply_skips_weekends_and_national_holidays(settings):
+    """A sending on the Friday evening before 2026's シルバーウィーク (敬老の日, 国民の休日, 秋分の日) is answered on Thursday."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tsunagu.inquiries.queries import reply_from
+
+    settings.PUBLIC_OFFICE_HOURS = "08:30-17:15"
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert reply_from(datetime(2026, 9, 18, 18, 0, tzinfo=tokyo)) == datetime(2026, 9, 24, 8, 30, tzinfo=tokyo)
+    assert reply_from(datetime(2026, 9, 24, 10, 0, tzinfo=tokyo)) is None  # open

@@ -7,6 +7,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
+from tsunagu.rules.holidays import holiday_name
 from tsunagu.sharing import policy
 
 from .models import HelpRequest, Status, Urgency
@@ -41,9 +42,9 @@ def _office_hours() -> tuple[time, time]:
 
 
 def _office_day(day: date) -> bool:
-    """Weekdays, except 年末年始 (12/29–1/3). National holidays are not known here (docs/TRANSLATIONS.md)."""
+    """Weekdays, except 年末年始 (12/29–1/3) and the national holidays (`rules.holidays`)."""
     closed = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
-    return day.weekday() < 5 and not closed
+    return day.weekday() < 5 and not closed and holiday_name(day) is None
 
 
 def reply_from(now: datetime | None = None) -> datetime | None:
