@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.agencies.models import Field
@@ -19,14 +20,14 @@ class JapaneseForm(forms.Form):
 # The search form is also the public directory's, read in the visitor's language (the public pages' i18n): its
 # words are marked here, the choices' labels included — the same words as the models' choices, which staff read in
 # Japanese (their pages stay Japanese, so each reads as the model's label).
-FIELD_LABELS = {Field.ELDERLY: _("高齢・介護"), Field.DISABILITY: _("障害"), Field.POVERTY: _("生活困窮"),
+FIELD_LABELS: dict[str, str | Promise] = {Field.ELDERLY: _("高齢・介護"), Field.DISABILITY: _("障害"), Field.POVERTY: _("生活困窮"),
                 Field.CHILDREN: _("子ども・子育て"), Field.HEALTH: _("保健・医療"), Field.EDUCATION: _("教育"),
                 Field.HOUSING: _("住まい"), Field.EMPLOYMENT: _("就労"), Field.ADVOCACY: _("権利擁護"),
                 Field.COMMUNITY: _("地域福祉")}
-TARGET_LABELS = {Target.ANYONE: _("誰でも"), Target.ELDERLY: _("高齢の方"), Target.DISABILITY: _("障害のある方"),
+TARGET_LABELS: dict[str, str | Promise] = {Target.ANYONE: _("誰でも"), Target.ELDERLY: _("高齢の方"), Target.DISABILITY: _("障害のある方"),
                  Target.CHILDREN: _("子ども"), Target.PARENTS: _("子育て中の家庭"), Target.YOUTH: _("若者・ひきこもり"),
                  Target.POVERTY: _("生活に困っている方"), Target.CARERS: _("介護している家族")}
-DAY_LABELS = {"MO": _("月"), "TU": _("火"), "WE": _("水"), "TH": _("木"), "FR": _("金"), "SA": _("土"), "SU": _("日")}
+DAY_LABELS: dict[str, str | Promise] = {"MO": _("月"), "TU": _("火"), "WE": _("水"), "TH": _("木"), "FR": _("金"), "SA": _("土"), "SU": _("日")}
 FIELD_CHOICES = [("", _("すべての分野")), *((value, FIELD_LABELS.get(value, label)) for value, label in Field.choices)]
 TARGET_CHOICES = [("", _("すべての対象")), *((value, TARGET_LABELS.get(value, label)) for value, label in Target.choices)]
 DAY_CHOICES = [("", _("すべての曜日")), *((value, DAY_LABELS.get(value, label)) for value, label in WEEKDAYS)]
