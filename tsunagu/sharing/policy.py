@@ -1276,9 +1276,12 @@ def external_disclosure_logged(actor: Actor, objs: Iterable[Model], *, basis: st
                              path=path)
 
 
-def move_in_logged(actor: Actor, row: Model, *, detail: str, path: str = "") -> int:
-    """The coordinator reads a 転入 bundle another municipality handed over on the person's consent."""
-    return access_log_record(actor=actor, reads=[(row, B.CONSENT, detail)], action=AccessAction.VIEW, path=path)
+def move_ins_logged(actor: Actor, rows: Iterable[Model], *, path: str = "") -> int:
+    """The coordinator reads the 転入 bundles other municipalities handed over on each person's consent: the page's
+    rows in one insert."""
+    reads = [(row, B.CONSENT, f"転入の引継ぎ（{getattr(row, 'from_municipality', '')}から、転出元の本人同意）")
+             for row in rows]
+    return access_log_record(actor=actor, reads=reads, action=AccessAction.VIEW, path=path) if reads else 0
 
 
 # ==========================================================================================================

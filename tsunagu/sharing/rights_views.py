@@ -4,6 +4,7 @@ case's lead agency) and 転入 (the coordinator's). Each reads through `policy` 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -78,7 +79,8 @@ def disclosure_requests(request: ActorRequest) -> HttpResponse:
                                       f"記録のある機関: {len(rights.holding_agency_ids(row))}。")
             return redirect("sharing:disclosure_requests")
     today = timezone.localdate()
-    rows = DisclosureRequest.objects.filter(agency_id=request.actor.agency_id or 0).order_by("-received_on", "-pk")[:50]
+    rows = (DisclosureRequest.objects.filter(agency_id=request.actor.agency_id or 0)
+            .annotate(person_count=Count("persons")).order_by("-received_on", "-pk")[:50])
     return render(request, "sharing/disclosure_requests.html", {
         "form": form, "rows": [(r, r.is_open(today)) for r in rows],
         "agencies": Agency.objects.filter(active=True).order_by("name"),
@@ -152,7 +154,5 @@ def move_ins(request: ActorRequest) -> HttpResponse:
             row.save(update_fields=["status"])
         return redirect("sharing:move_ins")
     rows = list(MoveIn.objects.all()[:50])
-    for row in rows:
-        policy.move_in_logged(request.actor, row, path=request.path,
-                              detail=f"転入の引継ぎ（{row.from_municipality}から、転出元の本人同意）")
+    policy.move_ins_logged(request.actor, rows, path=request.path)
     return render(request, "sharing/move_ins.html", {"rows": rows})
