@@ -6,8 +6,10 @@ import pytest
 
 from bench.linkage.generate import MUNICIPALITY, TODAY, generate
 from bench.linkage.metrics import score
+from tsunagu.identity.blocking import BLOCKING_RULES
+from tsunagu.identity.features import FamilyNames, PreparedRecord
 from tsunagu.identity.households import FLAG_8050, FLAG_MULTI_ISSUE
-from tsunagu.identity.linkage import LINK, NON_MATCH, REVIEW, build_index, link_records, match_one
+from tsunagu.identity.linkage import LINK, NON_MATCH, REVIEW, build_index, indexed_keys, link_records, match_one
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +101,25 @@ def test_match_one_returns_nothing_for_a_stranger(linked):
                 "sex": "男", "address": "どこにもない町9-9-9", "phone": ""}
     assert all(c.band != NON_MATCH for c in match_one(stranger, build_index(result)))
     assert match_one(stranger, build_index(result)) == []
+
+
+def test_the_family_names_a_record_looks_up_split_it_as_every_name_learnt(linked):
+    """What the product's database index relies on: loading only FamilyNames.lookups(record) splits alike."""
+    dataset, result = linked
+    for row in dataset.rows[:600]:
+        query = {**row, "name": row["name"].replace(" ", "").replace("\u3000", ""), "kana": row["kana"].replace(" ", "")}
+        with_all, with_lookups = PreparedRecord(query, MUNICIPALITY), PreparedRecord(query, MUNICIPALITY)
+        kanji, kana = FamilyNames.lookups(with_lookups)
+        result.families.split(with_all)
+        FamilyNames(kanji & result.families.kanji, kana & result.families.kana).split(with_lookups)
+        assert (with_all.family, with_all.given, with_all.kana_family) == (
+            with_lookups.family, with_lookups.given, with_lookups.kana_family)
+
+
+def test_the_stored_keys_are_the_blocks_match_one_reads(linked):
+    """Every block within its rule's limit, and no other (a block too large: tests/linkage/test_intake_index.py)."""
+    _, result = linked
+    index = build_index(result, MUNICIPALITY)
+    stored = {(rule, key) for rule, key, _ in indexed_keys(result.records)}
+    for rule, ((_, _, limit), blocks) in enumerate(zip(BLOCKING_RULES, index.blocks, strict=True)):
+        assert {k for k, members in blocks.items() if len(members) <= limit} == {k for r, k in stored if r == rule}

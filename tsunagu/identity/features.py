@@ -171,15 +171,34 @@ class FamilyNames:
             record.kana_family, record.kana_given = _split(record.kana, _family_readings(record.family))
         record.parts_changed()
 
+    @staticmethod
+    def lookups(record: PreparedRecord) -> tuple[set[str], set[str]]:
+        """The kanji and the kana family names `split` may look up for `record` (before it is split): the prefixes of
+        its name and its reading. A caller keeping the learnt names elsewhere (the database, linkage.NameTerm) loads
+        these only, and `split` with them splits the record exactly as with every name learnt."""
+        kanji: set[str] = set()
+        kana: set[str] = set()
+        if record.name and not record.family:
+            (kana if is_katakana(record.name) else kanji).update(family_prefixes(record.name))
+        if record.kana and not record.kana_family:
+            kana.update(family_prefixes(record.kana))
+        return kanji, kana
+
 
 def _family_readings(family: str) -> frozenset[str]:
     return frozenset({family}) if is_katakana(family) else readings_of(family).kana
 
 
+def family_prefixes(full: str) -> list[str]:
+    """The family names a name written without a space may start with, the longest first (at most 6 characters,
+    and a given name of one character at least)."""
+    return [full[:length] for length in range(min(len(full) - 1, 6), 0, -1)]
+
+
 def _split(full: str, families: set[str] | frozenset[str]) -> tuple[str, str]:
-    for length in range(min(len(full) - 1, 6), 0, -1):  # the longest known family name wins
-        if full[:length] in families:
-            return full[:length], full[length:]
+    for family in family_prefixes(full):  # the longest known family name wins
+        if family in families:
+            return family, full[len(family):]
     return "", ""
 
 

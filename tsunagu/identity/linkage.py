@@ -3,7 +3,9 @@
 Entry points for Django (nightly run, intake check):
 - `link_records(records)` → `LinkageResult` with person and household of each record, the scored pairs
   in the link and review bands (each explainable field by field), and household flags.
-- `build_index(result)` and `match_one(record, index)` → the persons a new record may be, best first.
+- `build_index(result)` and `match_one(record, index)` → the persons a new record may be, best first (in memory:
+  the batch benchmark). The product keeps the index in its database instead (`indexed_keys` after a run, then
+  `score_one` on the candidates the keys find), so no web process holds every person.
 
 Why our own Fellegi–Sunter engine rather than Splink: the benchmark (bench/linkage) runs Splink on
 the same data in the same run; see its report. Splink's DuckDB string functions also count bytes
@@ -346,13 +348,23 @@ def match_one(record: Mapping[str, object], index: LinkageIndex, limit: int = 5)
     """The persons this record may be, best first, without the non-match band (empty: a new person)."""
     query = PreparedRecord(record, index.municipality)
     index.families.split(query)
+    # In record order, so that of two records of one person scoring the same the first is the one named
+    known = ((index.records[i], index.person_ids[i]) for i in sorted(_candidates(query, index)))
+    return score_one(query, known, index.model, limit)
+
+
+def score_one(query: PreparedRecord, known: Iterable[tuple[PreparedRecord, str]], model: Model,
+              limit: int = 5) -> list[Candidate]:
+    """`match_one`'s scoring of a prepared query against its candidates (record, person id), in record order.
+
+    The product's intake check finds the candidates in the database (linkage.BlockingKey) and scores them here,
+    so it answers exactly as `match_one` over the whole index; `model` needs the frequencies of the query's
+    name and reading only (`Model.tf_adjustment` reads no other)."""
     best: dict[str, Candidate] = {}
-    for i in _candidates(query, index):
-        known = index.records[i]
-        explanation = index.model.explain(query, known)
-        person = index.person_ids[i]
+    for record, person in known:
+        explanation = model.explain(query, record)
         if explanation.band != NON_MATCH and (person not in best or explanation.total > best[person].explanation.total):
-            best[person] = Candidate(person, known.record_id, explanation)
+            best[person] = Candidate(person, record.record_id, explanation)
     return sorted(best.values(), key=lambda c: -c.explanation.total)[:limit]
 
 
@@ -365,7 +377,23 @@ def _candidates(query: PreparedRecord, index: LinkageIndex) -> set[int]:
     return found
 
 
+def indexed_keys(records: Sequence[PreparedRecord]) -> Iterator[tuple[int, str, int]]:
+    """(rule index into BLOCKING_RULES, key, record index) of every block `match_one` reads: a block larger than its
+    rule's limit is never read (`_candidates`), so it is left out — what a stored index needs, and no more."""
+    blocks: list[dict[str, list[int]]] = [defaultdict(list) for _ in BLOCKING_RULES]
+    for i, record in enumerate(records):
+        for rule_blocks, key in zip(blocks, block_keys(record), strict=True):
+            if key:
+                rule_blocks[key].append(i)
+    for rule, ((_, _, limit), rule_blocks) in enumerate(zip(BLOCKING_RULES, blocks, strict=True)):
+        for key, members in rule_blocks.items():
+            if len(members) <= limit:
+                for i in members:
+                    yield rule, key, i
+
+
 __all__ = [
     "LINK", "REVIEW", "NON_MATCH", "Candidate", "LinkageIndex", "LinkageResult", "Scored", "ScoredPair", "Tuning",
-    "build_index", "cluster_persons", "link_records", "match_one", "prepare", "resolve", "score_records",
+    "build_index", "cluster_persons", "indexed_keys", "link_records", "match_one", "prepare", "resolve", "score_one",
+    "score_records",
 ]

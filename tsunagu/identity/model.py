@@ -264,7 +264,16 @@ def _prior_weight(n_records: int, expected_matching_pairs: float) -> float:
 
 def frequencies(records: Sequence[PreparedRecord]) -> tuple[dict[str, float], dict[str, float]]:
     """How often each name and each reading occurs, for the term-frequency adjustment."""
-    names = Counter(r.name for r in records if r.name)
-    kana = Counter(r.reading for r in records if r.reading)
-    n_names, n_kana = max(sum(names.values()), 1), max(sum(kana.values()), 1)
-    return ({k: c / n_names for k, c in names.items()}, {k: c / n_kana for k, c in kana.items()})
+    names, kana = name_counts(records)
+    n_names, n_kana = sum(names.values()), sum(kana.values())
+    return ({k: frequency(c, n_names) for k, c in names.items()}, {k: frequency(c, n_kana) for k, c in kana.items()})
+
+
+def name_counts(records: Sequence[PreparedRecord]) -> tuple[Counter[str], Counter[str]]:
+    """How many records write each name, and each reading: kept by a run (linkage.NameTerm), so that the intake
+    check reads the frequencies of its own record's name and reading only."""
+    return Counter(r.name for r in records if r.name), Counter(r.reading for r in records if r.reading)
+
+
+def frequency(count: int, total: int) -> float:
+    return count / max(total, 1)
