@@ -3,23 +3,33 @@ directory in one short transaction.
 
 The staging tables are TEMP tables of the import's own connection: on SQLite they live in the connection's
 temporary database, so filling them takes none of the locks another request's save waits for; on PostgreSQL no
-other session sees them. The publication is one `INSERT … SELECT … ON CONFLICT (id) DO UPDATE` per table, run by
-the database itself: a 15,000-service directory is published in about a second, and a save arriving meanwhile
-waits that long at most (SQLite; on PostgreSQL it does not wait at all). A row already held keeps every column
-the file does not give (`Batch.columns` are the ones set).
+other session sees them. The publication is one `INSERT … SELECT … ON CONFLICT (id) DO UPDATE` per table (and one
+`DELETE … WHERE … IN (SELECT …)` per `Removal`), run by the database itself in one transaction, so the directory
+moves from its old rows to the new ones at once and nothing is ever half-written. A row already held keeps every
+column the file does not give (`Batch.columns` are the ones set).
+
+On SQLite that transaction holds the one write lock every save on the site waits for, so nothing is done in it row
+by row that can be done after: the full-text index of the services (search_index.publishing) is not maintained by
+its triggers there but refreshed afterwards in short transactions of its own — the search lags a few seconds behind
+the publication. On PostgreSQL a save does not wait for it at all, and its character-pair index is an index on the
+column, maintained with each row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.signals import post_save
 
 from tsunagu.core.progress import Progress
+from tsunagu.resources import search_index
+from tsunagu.resources.models import Service
 
-CHUNK = 500
+CHUNK = 500  # rows between two progress reports while the staging tables fill
 
 
 @dataclass
@@ -31,15 +41,33 @@ class Batch:
     updated: int = 0
 
 
+@dataclass
+class Removal:
+    """Rows of `model` whose `column` is one of `values`, deleted in the publishing transaction (an entry's
+    schedule rewritten whole, a phone number cleared)."""
+
+    model: Any
+    column: str
+    values: list[Any]
+
+
 def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _staging_name(model) -> str:
-    return f"tsunagu_staging_{model._meta.db_table}"
+def _staging_name(model, suffix: str = "") -> str:
+    return f"tsunagu_staging_{model._meta.db_table}{suffix}"
+
+
+def _rows(batch: Batch, fields, progress: Progress, done: int, total: int) -> Iterator[list]:
+    for n, instance in enumerate(batch.instances, start=1):
+        yield [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
+        if n % CHUNK == 0 or n == len(batch.instances):
+            progress.update(done + n, total, " 行")
 
 
 def _fill(cursor, batch: Batch, progress: Progress, done: int, total: int) -> int:
+    """One statement per table, whatever the rows (executemany over a generator that reports progress)."""
     fields = batch.model._meta.concrete_fields
     staging = _quote(_staging_name(batch.model))
     cursor.execute(f"DROP TABLE IF EXISTS {staging}")
@@ -48,13 +76,17 @@ def _fill(cursor, batch: Batch, progress: Progress, done: int, total: int) -> in
     columns = ", ".join(_quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {staging} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the models)
-    for start in range(0, len(batch.instances), CHUNK):
-        chunk = batch.instances[start:start + CHUNK]
-        cursor.executemany(sql, [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields]
-                                 for i in chunk])
-        done += len(chunk)
-        progress.update(done, total, " 行")
-    return done
+    cursor.executemany(sql, _rows(batch, fields, progress, done, total))
+    return done + len(batch.instances)
+
+
+def _fill_removal(cursor, removal: Removal) -> str:
+    staging = _quote(_staging_name(removal.model, "_removed"))
+    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {staging} (value)")
+    cursor.executemany(f"INSERT INTO {staging} (value) VALUES (%s)", [[v] for v in removal.values])  # noqa: S608
+    column = _quote(removal.model._meta.get_field(removal.column).column)
+    return f"DELETE FROM {_quote(removal.model._meta.db_table)} WHERE {column} IN (SELECT value FROM {staging})"  # noqa: S608
 
 
 def _publish_sql(batch: Batch) -> str:
@@ -69,8 +101,25 @@ def _publish_sql(batch: Batch) -> str:
             f"FROM {_quote(_staging_name(batch.model))} WHERE true ON CONFLICT ({_quote(meta.pk.column)}) {action}")
 
 
-def publish(batches: Iterable[Batch], *, progress: Progress) -> None:
+def _publish(cursor, batches: list[Batch], removals: list[str]) -> None:
+    for sql in removals:
+        cursor.execute(sql)
+    for batch in batches:
+        if batch.model is Service:
+            with search_index.publishing(cursor, _quote(_staging_name(Service))):
+                cursor.execute(_publish_sql(batch))
+        else:
+            cursor.execute(_publish_sql(batch))
+    # The rows bypassed the models' save: their listeners (the figures' token, reports) hear of it once per table.
+    for batch in batches:
+        post_save.send(sender=batch.model, instance=batch.instances[0], created=bool(batch.created), raw=True,
+                       using=connection.alias, update_fields=None)
+
+
+def publish(batches: Iterable[Batch], *, progress: Progress, removals: Iterable[Removal] = ()) -> float:
+    """Returns how long the publishing transaction took, in seconds (the write lock's hold on SQLite)."""
     batches = [b for b in batches if b.instances]
+    removals = [r for r in removals if r.values]
     total = sum(len(b.instances) for b in batches)
     progress.stage("一時表に書いています")
     done = 0
@@ -78,11 +127,24 @@ def publish(batches: Iterable[Batch], *, progress: Progress) -> None:
         with connection.cursor() as cursor:
             for batch in batches:
                 done = _fill(cursor, batch, progress, done, total)
+            deletes = [_fill_removal(cursor, r) for r in removals]
         progress.stage("公開しています")
+        started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            for batch in batches:
-                cursor.execute(_publish_sql(batch))
+            _publish(cursor, batches, deletes)
+        held = time.perf_counter() - started
     finally:
         with connection.cursor() as cursor:
             for batch in batches:
                 cursor.execute(f"DROP TABLE IF EXISTS {_quote(_staging_name(batch.model))}")
+            for removal in removals:
+                cursor.execute(f"DROP TABLE IF EXISTS {_quote(_staging_name(removal.model, '_removed'))}")
+    if any(b.model is Service for b in batches):
+        refresh_search(progress)
+    return held
+
+
+def refresh_search(progress: Progress) -> None:
+    """The services just published, indexed for the search in short transactions (SQLite; nothing on PostgreSQL)."""
+    progress.stage("検索の索引を更新しています")
+    search_index.refresh_pending(connection, on_chunk=lambda n, total: progress.update(n, total, " 件"))

@@ -40,6 +40,7 @@ class HsdsImportError(Exception):
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    published_in: float = 0.0  # seconds of the publishing transaction
 
     @property
     def total(self) -> int:
@@ -305,7 +306,7 @@ def write_rows(parsed: Parsed, *, visibility: str = Visibility.PUBLIC, progress:
     services = next((b for b in batches if b.model is Service), None)
     if services is not None:
         _apply_profiles(services, profile_attributes, rows_by_table)
-    publish.publish(batches, progress=progress)
+    result.published_in = publish.publish(batches, progress=progress)
     progress.done(f"読み込みました（{result.total:,} 行）")
     return result
 

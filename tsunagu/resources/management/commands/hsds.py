@@ -38,4 +38,4 @@ class Command(BaseCommand):
             raise CommandError(f"{len(exc.errors)} 件の問題があったため、何も保存していません。") from exc
         created = sum(result.created.values())
         self.stdout.write(f"読み込みました: 新規 {created} 行、更新 {sum(result.updated.values())} 行"
-                          f"（サービス 新規 {result.created.get('service', 0)} 件）")
+                          f"（サービス 新規 {result.created.get('service', 0)} 件）、公開のトランザクション {result.published_in:.2f} 秒")
