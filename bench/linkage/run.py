@@ -254,7 +254,7 @@ def _ours(records: str, output: str, started: float, module, tuning: dict) -> di
                 "persons": len(set(result.person_of)), "review_pairs": sum(p.band == "review" for p in result.pairs)}
     index_started = time.perf_counter()
     index = build_index(result, module.MUNICIPALITY)
-    gc.freeze()  # as a web process does once its index is built (tsunagu.linkage.queries.index_from_rows)
+    gc.freeze()  # the index lives as long as the process: the collector need not rescan it at every query
     measured["index_seconds"] = time.perf_counter() - index_started
     timings = []
     for row in random.Random(7).sample(rows, min(1000, len(rows))):

@@ -1,16 +1,6 @@
 import pytest
 
-from tsunagu.linkage import queries
-
 from .helpers import background, person
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    """The intake index is cached per process; each test starts without one."""
-    queries.index_clear()
-    yield
-    queries.index_clear()
 
 
 @pytest.fixture

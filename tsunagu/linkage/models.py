@@ -4,8 +4,9 @@ Person rows are never merged destructively. A linkage run writes, for every row,
 (`PersonLink.cluster`: the smallest Person id of the cluster, so a cluster keeps its number while its first
 row stays in it) and the household group (`PersonLink.household_group`, likewise). A coordinator's merge or
 unmerge is a new `MergeDecision` row; the latest decision for a pair wins, every earlier one is kept, and
-each later run honours them. Run results (`PersonLink`, `HouseholdGroup`, `ReviewPair`) are derived data and
-are replaced by each run; decisions are the only thing people write here, and they are append-only.
+each later run honours them. Run results (`PersonLink`, `HouseholdGroup`, `ReviewPair`, and the intake check's
+index: `BlockingKey`, `NameTerm`) are derived data and are replaced by each run; decisions are the only thing
+people write here, and they are append-only.
 """
 
 from datetime import timedelta
@@ -84,6 +85,53 @@ class HouseholdGroup(models.Model):
 
     def __str__(self) -> str:
         return f"世帯 {self.key}"
+
+
+class BlockingKey(models.Model):
+    """The intake check's index, in the database rather than in each web process: for every person row the latest
+    run linked, her key under each blocking rule (identity.blocking.BLOCKING_RULES; `rule` is the rule's index) —
+    a birth date, an address and birth year, a phone, a name or reading with its town … A key whose block is larger
+    than its rule's limit is left out: the check never reads such a block (identity.linkage.indexed_keys).
+
+    Only the latest run's keys are kept: each run replaces them in the transaction that stores its clusters, so a
+    reader sees one run's keys, never a mix, and no older run's names are kept. The cluster is not stored here: a
+    coordinator's decision changes it between runs, and PersonLink is where it is kept. The keys are personal data
+    (rules.personal_data); an archived person's are deleted at once (services.person_keys_forget)."""
+
+    rule = models.PositiveSmallIntegerField("照合の規則")
+    key = models.TextField("照合キー")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+", verbose_name="本人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せの照合キー"
+        indexes = [models.Index(fields=["rule", "key"], name="linkage_blockingkey_rule_key")]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.person_id}"
+
+
+class NameTermKind(models.IntegerChoices):
+    NAME = 1, "氏名"  # how many records write this name (the term-frequency adjustment)
+    READING = 2, "読み"  # how many records give this reading
+    FAMILY_KANJI = 3, "姓（漢字）"  # a family name seen written apart (identity.features.FamilyNames)
+    FAMILY_KANA = 4, "姓（読み）"
+
+
+class NameTerm(models.Model):
+    """What the latest run's model knows of names besides the records: how often each name and reading occurs (the
+    totals are on the run, `model_params["names"]`, `["readings"]`) and the family names it learnt, which split a
+    name written without a space. The intake check reads the rows of its own names only. Replaced by each run."""
+
+    kind = models.PositiveSmallIntegerField("種類", choices=NameTermKind.choices)
+    value = models.TextField("氏名・読み・姓")
+    count = models.PositiveIntegerField("記録数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名寄せの氏名の頻度"
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="linkage_nameterm_kind_value")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.count}"
 
 
 class ReviewPair(models.Model):

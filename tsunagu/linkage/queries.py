@@ -6,35 +6,36 @@ what tsunagu.sharing.policy allows (and logs it).
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from tsunagu.agencies.models import Municipality
 from tsunagu.cases.models import Consultation
+from tsunagu.identity.blocking import block_keys
+from tsunagu.identity.features import FamilyNames, PreparedRecord
 from tsunagu.identity.households import FLAG_8050, FLAG_LABELS, FLAG_MULTI_ISSUE
-from tsunagu.identity.linkage import LinkageIndex, LinkageResult, build_index, match_one, prepare
-from tsunagu.identity.model import Model, frequencies, matches_comparisons
+from tsunagu.identity.linkage import score_one
+from tsunagu.identity.model import Model, frequency, matches_comparisons
 from tsunagu.people.models import Household, HouseholdMember, Person, Relationship, RelationshipKind
 from tsunagu.rules.household import concern_fields
 
-from .engine import Facts, Outcome
+from .engine import Facts
 from .explain import as_json
 from .models import (
     RUN_STALE_AFTER,
     SEPARATING,
+    BlockingKey,
     DecisionAction,
     HouseholdGroup,
     LinkageRun,
     MergeDecision,
+    NameTerm,
+    NameTermKind,
     PersonLink,
     ReviewPair,
     RunStatus,
@@ -271,7 +272,7 @@ def merged_clusters() -> QuerySet:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The single-record check at intake: an in-memory index per process, rebuilt when a newer run exists
+# The single-record check at intake: the index is in the database (BlockingKey, NameTerm), written by each run
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -288,27 +289,42 @@ class PersonCandidate:
     explanation: dict
 
 
-@dataclass
-class _CachedIndex:
-    run_id: int
-    engine: LinkageIndex
-    members: dict[int, tuple[int, ...]]
-
-
-_lock = threading.Lock()
-_cache: dict[str, _CachedIndex] = {}
-_refreshing: set[int] = set()
-
-
 def candidates_for(record: Mapping[str, object], *, limit: int = 5) -> list[PersonCandidate]:
     """The persons across all agencies that `record` (name, kana, birth_date, sex, address, phone; any may be
-    empty) may be, best first, in the link or review band. Empty: a new person, or no run yet."""
-    index = current_index()
-    return [] if index is None else candidates_in(index, record, limit=limit)
+    empty) may be, best first, in the link or review band. Empty: a new person, or no run (of this version) yet.
+
+    It answers as identity.linkage.match_one over every person would, from the latest run's index in the database:
+    the query's name is split with the family names it may start with (NameTerm), its blocking keys find the
+    person rows (BlockingKey), whose current rows are read, prepared alike and scored with the run's model and the
+    frequencies of the query's own name and reading. Six queries at most, whatever the number of persons; nothing
+    is kept in the process between calls."""
+    params = LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").values_list("model_params",
+                                                                                          flat=True).first()
+    if params is None or not _has_index(params):
+        return []  # a run of an earlier version compared other levels, or kept no index: none until the next run
+    municipality = municipality_name()
+    query = PreparedRecord(_query(record), municipality)
+    terms = _name_terms([query], names={query.name}, readings={query.reading})
+    _families(terms).split(query)
+    known = _known_records(query, municipality)
+    if not known:
+        return []
+    families = _families(_name_terms([r for r, _ in known]))
+    for prepared, _ in known:
+        families.split(prepared)
+    model = Model(params["m"], params["u"], params["prior_weight"],
+                  {v: frequency(c, params["names"]) for (kind, v), c in terms.items() if kind == NameTermKind.NAME},
+                  {v: frequency(c, params["readings"]) for (kind, v), c in terms.items()
+                   if kind == NameTermKind.READING})
+    found = score_one(query, known, model, limit)
+    members = _members({int(c.person_id) for c in found})
+    return [PersonCandidate(int(c.person_id), members.get(int(c.person_id), (int(c.record_id),)), int(c.record_id),
+                            c.explanation.probability, c.explanation.total, c.explanation.band, as_json(c.explanation))
+            for c in found]
 
 
-def candidates_in(index: _CachedIndex, record: Mapping[str, object], *, limit: int = 5) -> list[PersonCandidate]:
-    return [_candidate(found, index) for found in match_one(_query(record), index.engine, limit)]
+def _has_index(params: Mapping[str, object]) -> bool:
+    return matches_comparisons(params) and "names" in params and "readings" in params
 
 
 def _query(record: Mapping[str, object]) -> dict[str, str]:
@@ -318,114 +334,56 @@ def _query(record: Mapping[str, object]) -> dict[str, str]:
             "record_id": "", "agency": ""}
 
 
-def _candidate(found, index: _CachedIndex) -> PersonCandidate:
-    cluster = int(found.person_id)
-    e = found.explanation
-    return PersonCandidate(cluster, index.members.get(cluster, (cluster,)), int(found.record_id), e.probability,
-                           e.total, e.band, as_json(e))
+def _name_terms(records: Iterable[PreparedRecord], *, names: Iterable[str] = (),
+                readings: Iterable[str] = ()) -> dict[tuple[int, str], int]:
+    """(kind, value) → count of the NameTerm rows the records need: the family names their names may start with
+    (FamilyNames.lookups), and the counts of the names and readings given. One query."""
+    kanji: set[str] = set()
+    kana: set[str] = set()
+    for record in records:
+        more_kanji, more_kana = FamilyNames.lookups(record)
+        kanji |= more_kanji
+        kana |= more_kana
+    wanted = {NameTermKind.FAMILY_KANJI: kanji, NameTermKind.FAMILY_KANA: kana,
+              NameTermKind.NAME: {n for n in names if n}, NameTermKind.READING: {r for r in readings if r}}
+    condition = Q()
+    for kind, values in wanted.items():
+        if values:
+            condition |= Q(kind=kind, value__in=sorted(values))
+    if not condition:
+        return {}
+    return {(kind, value): count for kind, value, count in
+            NameTerm.objects.filter(condition).values_list("kind", "value", "count")}
 
 
-def current_index() -> _CachedIndex | None:
-    """The index of the latest run. After a newer run the old index keeps answering while the new one is
-    built in the background (≈15 s at 200,000 persons); only a process that has none yet waits for it."""
-    run_id = LinkageRun.objects.filter(status=RunStatus.DONE).order_by("-id").values_list("id", flat=True).first()
-    if run_id is None:
-        return None
-    cached = _cache.get("index")
-    if cached is not None and cached.run_id != run_id:
-        _refresh_in_background(run_id)
-        return cached
-    if cached is None:
-        with _lock:
-            cached = _cache.get("index") or _index_from_db(run_id)
-            if cached is not None:
-                _cache["index"] = cached
-    return cached
+def _families(terms: Mapping[tuple[int, str], int]) -> FamilyNames:
+    return FamilyNames(kanji={v for k, v in terms if k == NameTermKind.FAMILY_KANJI},
+                       kana={v for k, v in terms if k == NameTermKind.FAMILY_KANA})
 
 
-def index_warm() -> None:
-    """Builds the index now (e.g. from a gunicorn `post_fork` hook), so no intake request waits for it."""
-    current_index()
+def _known_records(query: PreparedRecord, municipality: str) -> list[tuple[PreparedRecord, str]]:
+    """The current (not archived) rows of the persons sharing a blocking key with the query, in Person id order
+    (the order identity.linkage.match_one scores in), each with her cluster. One query."""
+    condition = Q()
+    for rule, key in enumerate(block_keys(query)):
+        if key:
+            condition |= Q(rule=rule, key=key)
+    if not condition:
+        return []
+    persons = Person.objects.filter(archived_at__isnull=True,
+                                    pk__in=BlockingKey.objects.filter(condition).values("person_id"))
+    found = []
+    for *values, cluster in persons.order_by("pk").values_list(*PERSON_COLUMNS, "link__cluster"):
+        found.append((PreparedRecord(_row(tuple(values)), municipality), str(cluster or values[0])))
+    return found
 
 
-def _refresh_in_background(run_id: int) -> None:
-    with _lock:
-        if _refreshing:
-            return
-        _refreshing.add(run_id)
-
-    def build() -> None:
-        try:
-            index = _index_from_db(run_id)
-            if index is not None:
-                with _lock:
-                    _cache["index"] = index
-        finally:
-            _refreshing.clear()
-            connection.close()  # this thread's own database connection
-
-    threading.Thread(target=build, name="linkage-index", daemon=True).start()
-
-
-def _index_from_db(run_id: int) -> _CachedIndex | None:
-    run = LinkageRun.objects.get(pk=run_id)
-    if not matches_comparisons(run.model_params):
-        return None  # a run of an earlier version compared other levels: no check until the next run
-    clusters = dict(PersonLink.objects.values_list("person_id", "cluster"))
-    rows = person_rows()
-    return index_from_rows(run_id, rows, [clusters.get(int(r["record_id"]), int(r["record_id"])) for r in rows],
-                           run.model_params, municipality_name())
-
-
-def index_from_rows(run_id: int, rows: list[dict[str, str]], clusters: list[int], params: dict,
-                    municipality: str = "") -> _CachedIndex:
-    """An index from records, their clusters and a run's model parameters (also used by the benchmark)."""
-    with _gc_paused():
-        records, families = prepare(rows, municipality)
-        model = Model(params["m"], params["u"], params["prior_weight"], *frequencies(records))
-        shell = LinkageResult(records, model, families, person_of=[0] * len(records), household_of_person=[0],
-                              households=[])
-        engine_index = build_index(shell, municipality)
-        engine_index.person_ids = [str(c) for c in clusters]
-        return _CachedIndex(run_id, engine_index, _members(rows, clusters))
-
-
-@contextmanager
-def _gc_paused():
-    """Millions of small objects: the cyclic collector would rescan them again and again while they are
-    made (it doubles the build time), and on every later collection. Pause it, then freeze what was built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def index_from_outcome(run_id: int, outcome: Outcome) -> None:
-    """After a run in this process: the run's own records and model, no second pass over the database."""
-    clusters = [outcome.cluster_of[pid] for pid in outcome.person_ids]
-    engine_index = build_index(outcome.result, municipality_name())
-    engine_index.person_ids = [str(c) for c in clusters]
+def _members(clusters: set[int]) -> dict[int, tuple[int, ...]]:
     members: dict[int, list[int]] = defaultdict(list)
-    for pid, cluster in zip(outcome.person_ids, clusters, strict=True):
-        members[cluster].append(pid)
-    with _lock:
-        _cache["index"] = _CachedIndex(run_id, engine_index, {c: tuple(m) for c, m in members.items()})
-
-
-def _members(rows: list[dict[str, str]], clusters: list[int]) -> dict[int, tuple[int, ...]]:
-    members: dict[int, list[int]] = defaultdict(list)
-    for row, cluster in zip(rows, clusters, strict=True):
-        members[cluster].append(int(row["record_id"]))
+    for cluster, person in PersonLink.objects.filter(cluster__in=clusters).order_by("person_id").values_list(
+            "cluster", "person_id"):
+        members[cluster].append(person)
     return {c: tuple(m) for c, m in members.items()}
-
-
-def index_clear() -> None:
-    with _lock:
-        _cache.clear()
 
 
 __all__ = ["HouseholdFlags", "PersonCandidate", "candidates_for", "household_flags_for_household",

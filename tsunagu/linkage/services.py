@@ -16,7 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from tsunagu.core.bulk import insert_rows
 from tsunagu.core.heartbeat import Beating
+from tsunagu.identity.linkage import indexed_keys
+from tsunagu.identity.model import name_counts
 from tsunagu.people.models import Person
 
 from . import engine, queries
@@ -24,10 +27,13 @@ from .explain import as_json
 from .models import (
     RUN_HEARTBEAT,
     RUN_STALE_AFTER,
+    BlockingKey,
     DecisionAction,
     HouseholdGroup,
     LinkageRun,
     MergeDecision,
+    NameTerm,
+    NameTermKind,
     PersonLink,
     ReviewPair,
     RunStatus,
@@ -106,7 +112,6 @@ def linkage_run(*, today: dt.date | None = None, report: Callable[[str], None] |
                                                          message=str(error)[:2000])
             log.exception("linkage run %s failed", run.pk)
             raise
-    queries.index_from_outcome(run.pk, outcome)
     return run
 
 
@@ -131,8 +136,40 @@ def _store(run: LinkageRun, outcome: engine.Outcome, last_decision: int) -> None
     run.records, run.persons = len(outcome.person_ids), len(set(outcome.cluster_of.values()))
     run.households, run.review_pairs = len(outcome.household_flags), len(outcome.review)
     model = outcome.result.model
-    run.model_params = {"m": model.m, "u": model.u, "prior_weight": model.prior_weight}
+    names, readings = _store_intake_index(outcome)
+    run.model_params = {"m": model.m, "u": model.u, "prior_weight": model.prior_weight, "names": names,
+                        "readings": readings}
     run.save()
+
+
+def _store_intake_index(outcome: engine.Outcome) -> tuple[int, int]:
+    """The intake check's index (queries.candidates_for) replaces the previous run's, in the run's transaction:
+    the blocking keys of the blocks within their rules' limits, how often each name and reading occurs, and the
+    family names learnt. Returns the totals the frequencies divide by (model_params["names"], ["readings"]).
+
+    Only the latest run's are kept: the check reads no other, and older ones would keep names nobody needs.
+    DELETE rather than TRUNCATE: a check running meanwhile keeps reading the previous run's rows until commit."""
+    records, person_ids = outcome.result.records, outcome.person_ids
+    BlockingKey.objects.all().delete()
+    insert_rows(BlockingKey, (BlockingKey(rule=rule, key=key, person_id=person_ids[i])
+                              for rule, key, i in indexed_keys(records)))
+    NameTerm.objects.all().delete()
+    names, readings = name_counts(records)
+    families = outcome.result.families
+    terms = [*((NameTermKind.NAME, names), (NameTermKind.READING, readings)),
+             (NameTermKind.FAMILY_KANJI, dict.fromkeys(families.kanji, 0)),
+             (NameTermKind.FAMILY_KANA, dict.fromkeys(families.kana, 0))]
+    insert_rows(NameTerm, (NameTerm(kind=kind, value=value, count=count)
+                           for kind, counts in terms for value, count in counts.items()))
+    return sum(names.values()), sum(readings.values())
+
+
+def person_keys_forget(sender, instance: Person, raw: bool = False, **kwargs) -> None:
+    """An archived person's blocking keys (her name, birth date, phone …) are deleted at once rather than kept until
+    the next run; the check leaves out archived persons anyway (post_save of Person, linkage.apps). A person archived
+    by a queryset's update() sends no signal: the next run drops her keys then."""
+    if not raw and instance.archived_at is not None:
+        BlockingKey.objects.filter(person_id=instance.pk).delete()
 
 
 def _household_sizes(outcome: engine.Outcome) -> dict[int, int]:

@@ -176,6 +176,11 @@ MODELS: dict[str, Model] = {
         ("id", "case", *_STAFF, "created_by", "created_at", "version"), history=True),
     "linkage.PersonLink": Model("consultation", {"cluster": "名寄せによる同一人物の番号", "household_group": "名寄せによる世帯の番号"},
                                 ("id", "person", "run", "updated_at"), history=False),
+    # the intake check's index (replaced by each run): a key is a name, a reading, a birth date, an address or a phone
+    "linkage.BlockingKey": Model("consultation", {"key": "名寄せの照合キー（氏名・読み・生年月日・住所・電話番号）"},
+                                 ("id", "person", "rule"), history=False),
+    "linkage.NameTerm": Model("consultation", {"value": "名寄せの照合に使う氏名・読み・姓"}, ("id", "kind", "count"),
+                              history=False),
     "linkage.ReviewPair": Model("consultation", {
         "weight": "名寄せの重み", "probability": "同一人物である確率", "twin": "双子の可能性", "explanation": "名寄せの判定の内訳"},
         ("id", "run", "person_a", "person_b", "decision"), history=False),
