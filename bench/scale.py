@@ -65,7 +65,8 @@ if "--skip-index" not in sys.argv:
         cursor.execute("SELECT pg_total_relation_size('linkage_blockingkey') + pg_total_relation_size('linkage_nameterm')")
         nbytes = cursor.fetchone()[0]
     print(f"index {BlockingKey.objects.count()} {NameTerm.objects.count()} {nbytes}")
-    if queries.latest_run() is None:
+    latest = queries.latest_run()
+    if latest is None or "names" not in latest.model_params:  # no run, or none of this version: no index to read
         print("norun")
         sys.exit(0)
     rng = random.Random(7)
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"名寄せの照合インデックス（データベース）: 照合キー {int(keys):,} 行、氏名の頻度 {int(terms):,} 行、"
                   f"{int(nbytes) / 1024 / 1024:,.1f} MB（索引を含む）")
         elif kind == "norun":
-            print("名寄せの実行がありません。先に manage.py link_persons を実行してください（照合キーは実行が書きます）。")
+            print("照合キーを書いた名寄せの実行がありません。先に manage.py link_persons を実行してください。")
         elif kind == "check":
             count, found, p50, p95, longest, before, after, dirty_before, dirty_after = rest.split()
             print(f"照合（candidates_for）{int(count):,} 件（候補あり {int(found):,}）: p50 {p50} ms、p95 {p95} ms、"
