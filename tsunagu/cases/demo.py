@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 
 from tsunagu.agencies.models import Membership
-from tsunagu.core.bulk import insert_rows
+from tsunagu.core.bulk import insert_values
 from tsunagu.core.demo import DemoContext
 from tsunagu.people.models import Household, Person
 from tsunagu.rules.household import concern_fields
@@ -138,16 +138,21 @@ def _name_cases() -> None:
 
 
 def _notes(ctx, rng, cases, staff_by_agency, mean):
+    kinds = ["電話", "訪問", "来所面談", "関係機関連絡"]
+
     def rows():
         for case in cases:
             end = case.closed_on or ctx.today
             span = max(1, (end - case.opened_on).days)
+            staff = staff_by_agency[case.lead_agency_id]
             for _ in range(rng.randint(1, 2 * mean - 1)):
                 day = case.opened_on + timedelta(days=rng.randint(0, span))
-                yield CaseNote(case_id=case.pk, agency_id=case.lead_agency_id, staff_id=rng.choice(staff_by_agency[case.lead_agency_id]),
-                               written_on=day, kind=rng.choice(["電話", "訪問", "来所面談", "関係機関連絡"]),
-                               body=rng.choice(NOTE_TEXTS), created_at=_at(day, 15))
-    return insert_rows(CaseNote, rows())
+                yield (case.pk, case.lead_agency_id, rng.choice(staff), day, rng.choice(kinds), rng.choice(NOTE_TEXTS),
+                       "", _at(day, 15), 1)
+    return insert_values(CaseNote, NOTE_COLUMNS, rows())
+
+
+NOTE_COLUMNS = ("case_id", "agency_id", "staff_id", "written_on", "kind", "body", "compartment", "created_at", "version")
 
 
 def _plans(ctx, rng, cases, staff_by_agency, agencies):
