@@ -3,7 +3,8 @@
 On a terminal one line is rewritten in place; into a file or a pipe (cron's mail, the journal) a line is written at
 each new stage and at every tenth of the work, so a log shows progress without thousands of lines. Listeners hear
 every step as a dict (`stage`, `done`, `total`, `unit`, `finished`): a backup's progress file, read by the
-administrator's page (core.backup.ProgressFile).
+administrator's page (core.backup.ProgressFile), or an HSDS import's row, read by its page (resources.hsds_imports)
+— through `throttled`, so that a listener writing to the database writes at most about once a second.
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ class Progress:
             self.out.write("\n")
             self._open_line = False
         self._write(text, final=True)
+
+
+def throttled(listener: Listener, seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> Listener:
+    """`listener` told of each new stage and of the end at once, and of the steps in between at most once in
+    `seconds`: a step's report costs a write where the listener keeps it, and 15,000 rows are 30 steps."""
+    last = {"stage": None, "at": float("-inf")}
+
+    def heard(state: dict[str, Any]) -> None:
+        now = clock()
+        if state["finished"] or state["stage"] != last["stage"] or now - last["at"] >= seconds:
+            last["stage"], last["at"] = state["stage"], now
+            listener(state)
+
+    return heard
 
 
 def for_command(stdout: Writable, listeners: Iterable[Listener] = ()) -> Progress:

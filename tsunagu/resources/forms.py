@@ -187,6 +187,26 @@ class ImportForm(JapaneseForm):
     file = forms.FileField(label="Excel ファイル（.xlsx）")
 
 
+MAX_PACKAGE_BYTES = 20 * 1024 * 1024  # hsds.tabular.MAX_FILE_BYTES: a zip of a municipality's directory is a few MB
+
+
+class HsdsImportForm(JapaneseForm):
+    file = forms.FileField(label="HSDS のデータ（CSV をまとめた .zip、または .json）",
+                           error_messages={"required": "取り込むファイルを選んでください。",
+                                           "empty": "ファイルが空です。中身のあるファイルを選んでください。"})
+    visibility = forms.ChoiceField(label="新しく登録される資源の公開範囲", choices=Visibility.choices,
+                                   widget=forms.RadioSelect, initial=Visibility.PUBLIC)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".zip", ".json")):
+            raise forms.ValidationError("CSV ファイルをまとめた ZIP（.zip）か、JSON ファイル（.json）を選んでください。")
+        if upload.size > MAX_PACKAGE_BYTES:
+            raise forms.ValidationError(f"ファイルが大きすぎます（{upload.size / 1024 / 1024:.1f} MB。上限は "
+                                        f"{MAX_PACKAGE_BYTES // 1024 // 1024} MB です）。CSV を ZIP に圧縮してから選んでください。")
+        return upload
+
+
 # ---------- 地域づくり: 拠点, activities and their months ----------
 
 

@@ -612,3 +612,66 @@ class ActivityAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_month_id}: {self.agency_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "順番待ち"
+    RUNNING = "running", "取り込み中"
+    DONE = "done", "完了"
+    FAILED = "failed", "取り込めませんでした"
+
+
+UNFINISHED = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class HsdsImport(models.Model):
+    """An HSDS data package uploaded on the page (a .zip of the CSV files, or one .json file) and imported by the
+    worker: who, when, the file itself, how far the import has got, and what came of it — the counts, or the
+    problems found (in Japanese, with file, line and column), in which case nothing was written. Kept, never
+    deleted: the record of what changed the directory (nothing in it is about a person)."""
+
+    uploaded_by = models.ForeignKey("agencies.Staff", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="取り込んだ職員")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="機関")
+    created_at = models.DateTimeField("受付日時", default=timezone.now)
+    file_name = models.CharField("ファイル名", max_length=255)
+    size = models.PositiveBigIntegerField("大きさ（バイト）")
+    package = models.BinaryField("ファイル")  # ≤ forms.MAX_PACKAGE_BYTES; read by the worker, kept with the record
+    visibility = models.CharField("新しい資源の公開範囲", max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLIC)
+    status = models.CharField("状態", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    stage = models.CharField("段階", max_length=200, blank=True, default="")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    unit = models.CharField(max_length=10, blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    findings = models.JSONField("見つかった問題", default=list, blank=True)
+    message = models.TextField(blank=True, default="")
+    created = models.JSONField("新規（表ごと）", default=dict, blank=True)
+    updated = models.JSONField("更新（表ごと）", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "HSDS の取り込み"
+        ordering = ["-created_at", "-id"]
+        # One import at a time: the database holds at most one queued or running row (services.hsds_import_enqueue).
+        constraints = [models.UniqueConstraint(
+            models.ExpressionWrapper(models.Q(status__in=UNFINISHED), output_field=models.BooleanField()),
+            condition=models.Q(status__in=UNFINISHED), name="resources_one_hsds_import_at_a_time")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created.values())
+
+    @property
+    def updated_total(self) -> int:
+        return sum(self.updated.values())

@@ -21,11 +21,12 @@ from tsunagu.agencies.permissions import staff_required
 from tsunagu.core.fiscal import fiscal_year, fiscal_year_label, month_starts
 from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
 
-from . import excel, queries, services
+from . import excel, hsds_imports, queries, services
 from .forms import (
     ActivityMonthForm,
     CommunityActivityForm,
     CommunityPlaceForm,
+    HsdsImportForm,
     ImportForm,
     NeedForm,
     OfferForm,
@@ -37,7 +38,7 @@ from .forms import (
 )
 from .hsds.tabular import HsdsImportError, export_tabular
 from .middleware import mark_public
-from .models import ActivityMonth, CommunityPlace, Offer, OfferStatus, Service, UnmetNeed
+from .models import ActivityMonth, CommunityPlace, HsdsImport, Offer, OfferStatus, Service, UnmetNeed
 
 PAGE_SIZE = 30
 
@@ -188,6 +189,40 @@ def import_excel(request):
         except HsdsImportError as exc:
             errors = exc.errors
     return render(request, "resources/import.html", {"form": form, "errors": errors})
+
+
+def _importer(request) -> None:
+    """The HSDS import pages: the coordinator's (hsds_imports.may_import); 403 for other staff, as for an entry they
+    do not maintain."""
+    if not hsds_imports.may_import(request.actor):
+        raise PermissionDenied(hsds_imports.NOT_COORDINATOR)
+
+
+@staff_required
+def hsds_import(request):
+    """Upload an HSDS package; the worker imports it and its page shows how far it has got."""
+    _importer(request)
+    form = HsdsImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = hsds_imports.hsds_import_enqueue(actor=request.actor, file_name=upload.name, content=upload.read(),
+                                                      visibility=form.cleaned_data["visibility"])
+        except hsds_imports.ImportBusy as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("resources:hsds_import_detail", pk=record.pk)
+    imports = HsdsImport.objects.defer("package").select_related("uploaded_by", "agency")[:20]
+    return render(request, "resources/hsds_import.html", {"form": form, "imports": imports,
+                                                          "busy": hsds_imports.busy()})
+
+
+@staff_required
+def hsds_import_detail(request, pk: int):
+    _importer(request)
+    record = get_object_or_404(HsdsImport.objects.defer("package").select_related("uploaded_by", "agency"), pk=pk)
+    template = "resources/_hsds_import_state.html" if request.headers.get("HX-Request") else "resources/hsds_import_detail.html"
+    return render(request, template, {"record": record})
 
 
 @staff_required
