@@ -62,3 +62,7 @@ def test_a_scaled_down_metro_is_written_with_copy_and_searchable(monkeypatch):
     generated = CaseNote.objects.filter(kind__in=["電話", "訪問", "来所面談", "関係機関連絡"])
     assert reported == generated.count() >= Case.objects.count()  # every note streamed, at least one per case
     assert generated.filter(created_at__lt=F("case__created_at")).count() == 0  # written as the generator set them
+    with connection.cursor() as cursor:  # the planner's statistics, gathered once the bulk loads are done
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename IN ('cases_case', 'cases_casenote', 'people_person')")
+        assert cursor.fetchone()[0] > 0
+    assert "統計情報（ANALYZE）" in out.getvalue()
