@@ -79,3 +79,20 @@ def test_services_left_unindexed_by_a_process_that_died_are_indexed_by_the_next_
     search_index.ensure(connection)
     assert names("サロン") == {"歌声サロン"}
     assert names("歌") == {"歌声サロン"}
+
+
+def test_a_row_the_file_leaves_as_it_is_is_not_written_again(tmp_path):
+    """A re-import of the same directory rewrites nothing: the rows' indexes are left alone and updated_at — the
+    public pages' cache key — stays; an entry the file changes is written."""
+    from tsunagu.resources.models import Service
+
+    import_tabular(_package(tmp_path, 3))
+    before = dict(Service.objects.values_list("pk", "updated_at"))
+    folder = _package(tmp_path, 3, word="将棋-again")
+    (folder / "services.csv").write_text("id,organization_id,name,status\r\n" + "".join(
+        f"svc-{n},org-1,架空の将棋{n if n else '（改）0'},active\r\n" for n in range(3)), encoding="utf-8")
+    import_tabular(folder)
+    after = dict(Service.objects.values_list("pk", "updated_at"))
+    assert after["svc-1"] == before["svc-1"] and after["svc-2"] == before["svc-2"]
+    assert after["svc-0"] > before["svc-0"]
+    assert Service.objects.get(pk="svc-0").name == "架空の将棋（改）0"

@@ -4,19 +4,21 @@ Every row is checked with the same form as the screen; if any row is wrong nothi
 reported with its row number. A row with the ID of an existing entry updates it, as an edit on the screen would:
 only for its maintaining agency (or the coordinator), and only from the version ("版") it was exported at. Texts
 are written as string cells (tsunagu.core.cells), so what the sheet says reads back unchanged.
+
+The whole sheet is read and checked before anything is written (the reader, core.xlsx, bounds it: 10 MB, 20,000
+rows); then every row — entry, provider, place, address, phone, schedule — is built in memory and published at once
+(services.services_write_sheet, through hsds.publish): one short transaction, in statements that do not grow with
+the rows, so a sheet of thousands of entries holds up no one's save.
 """
 
 import io
 from datetime import time
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from openpyxl import Workbook
 
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Field
 from tsunagu.core.cells import xlsx_row
-from tsunagu.core.locking import EditConflict
 from tsunagu.core.xlsx import Limits, XlsxError, read_rows
 
 from . import services
@@ -122,29 +124,24 @@ def read_workbook(data: bytes) -> list[tuple[int, str, dict]]:
     return parsed
 
 
-@transaction.atomic
 def import_workbook(data: bytes, *, actor: Actor) -> tuple[int, int]:
-    """New rows become entries the actor's agency maintains; rows of existing entries update them. Nothing is
-    saved unless every row may be."""
+    """New rows become entries the actor's agency maintains; rows of existing entries update them. The whole sheet
+    is checked first (every value, who may update each entry, its version); then every row is written at once, in
+    one short transaction of bulk statements whose number does not grow with the rows
+    (services.services_write_sheet). Nothing is saved unless every row may be."""
     rows = read_workbook(data)
-    existing = Service.objects.in_bulk([service_id for _, service_id, _ in rows if service_id])
+    existing = Service.objects.select_related("maintainer").in_bulk(
+        [service_id for _, service_id, _ in rows if service_id])
     errors = [e for number, service_id, cleaned in rows if service_id in existing
               for e in _update_errors(number, existing[service_id], cleaned, actor)]
     if errors:
         raise HsdsImportError(errors[:200])
-    created = updated = 0
-    for number, service_id, cleaned in rows:
-        service = existing.get(service_id)
-        if service is None:
-            services.service_create(data=cleaned, maintainer=actor.agency)
-            created += 1
-            continue
-        try:
-            services.service_update(actor=actor, service=service, data=cleaned, expected_version=cleaned["version"])
-        except (EditConflict, PermissionDenied) as exc:  # changed while we read the file: nothing is kept
-            raise HsdsImportError([f"{number}行目: 「{cleaned['name']}」は読み込みの間に更新されました。もう一度書き出してから直してください"]) from exc
-        updated += 1
-    return created, updated
+    try:
+        return services.services_write_sheet(
+            actor=actor, rows=[(number, existing.get(service_id), cleaned) for number, service_id, cleaned in rows])
+    except services.StaleRows as exc:  # changed while we read the file: nothing is kept
+        raise HsdsImportError([f"{number}行目: 「{name}」は読み込みの間に更新されました。もう一度書き出してから直してください"
+                               for number, name in exc.rows][:200]) from exc
 
 
 def _update_errors(number: int, service: Service, cleaned: dict, actor: Actor) -> list[str]:

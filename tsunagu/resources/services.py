@@ -5,7 +5,10 @@ Any agency adds entries; an entry is edited, verified, given a vacancy or ended 
 or by the coordinator (`may_maintain`) — the coordinator alone for an entry no agency maintains (one imported from
 an HSDS package). An edit states the version it started from."""
 
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +18,10 @@ from django.utils import timezone
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency, Municipality
 from tsunagu.core.locking import EditConflict, save_versioned
+from tsunagu.core.progress import Progress
 
 from . import search
+from .hsds.publish import Batch, Removal, publish, staging_table
 from .models import (
     ActivityAgency,
     ActivityMonth,
@@ -86,20 +91,29 @@ def _organization_for(name: str) -> Organization | None:
     return found or Organization.objects.create(name=name, description=name)
 
 
-def _apply_profile(service: Service, data: dict) -> None:
+def _apply_fields(service: Service, data: dict) -> None:
+    """The form's values on the entry, but its provider (which may need a row of its own)."""
     for name in PROFILE_FIELDS:
         if name in data:
             value = data[name]
             setattr(service, name, "" if value is None and name not in NULLABLE else value)
     service.fields = list_to_tokens(data.get("fields", []))
     service.targets = list_to_tokens(data.get("targets", []))
-    # HSDS needs a provider for every service; without one named, the maintaining agency provides it.
-    fallback = service.maintainer.name if service.maintainer is not None else "提供主体未登録"
-    service.organization = _organization_for(data.get("organization_name", "") or fallback)
     service.status = service.status or "active"
     now = timezone.now()
     service.updated_at = now
     service.last_modified = now.isoformat(timespec="seconds")
+
+
+def _provider_name(service: Service, data: dict) -> str:
+    # HSDS needs a provider for every service; without one named, the maintaining agency provides it.
+    fallback = service.maintainer.name if service.maintainer is not None else "提供主体未登録"
+    return (data.get("organization_name", "") or "").strip() or fallback
+
+
+def _apply_profile(service: Service, data: dict) -> None:
+    _apply_fields(service, data)
+    service.organization = _organization_for(_provider_name(service, data))
 
 
 @transaction.atomic
@@ -310,3 +324,180 @@ def activity_month_record(*, actor: Actor, activity: CommunityActivity, month: d
     row.participations.all().delete()
     ActivityAgency.objects.bulk_create(ActivityAgency(activity_month=row, agency=a) for a in agencies)
     return row
+
+
+# ---------- a sheet of entries at once (the Excel import) ----------
+
+class StaleRows(Exception):
+    """Entries changed by someone else after they were read: (row number, name) of each. Nothing was written."""
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        super().__init__(rows)
+        self.rows = rows
+
+
+@dataclass
+class _Sheet:
+    """Every row written by a sheet, built in memory, then published at once (hsds.publish)."""
+
+    municipality: Municipality | None
+    organizations: dict[str, Organization] = dc_field(default_factory=dict)
+    new_organizations: list[Organization] = dc_field(default_factory=list)
+    services: list[Service] = dc_field(default_factory=list)
+    locations: list[Location] = dc_field(default_factory=list)
+    links: list[ServiceAtLocation] = dc_field(default_factory=list)
+    addresses: list[Address] = dc_field(default_factory=list)
+    phones: list[Phone] = dc_field(default_factory=list)
+    schedules: list[Schedule] = dc_field(default_factory=list)
+    phones_removed: list[str] = dc_field(default_factory=list)
+    schedules_of: list[str] = dc_field(default_factory=list)  # services whose schedules are rewritten
+
+
+def _organization_in(sheet: _Sheet, name: str) -> Organization:
+    if name not in sheet.organizations:
+        organization = Organization(name=name, description=name)
+        sheet.organizations[name] = organization
+        sheet.new_organizations.append(organization)
+    return sheet.organizations[name]
+
+
+def _address_values(sheet: _Sheet, address_text: str, postal_code: str) -> dict:
+    municipality = sheet.municipality
+    return {"address_1": address_text or "-", "city": (municipality.name if municipality else "") or "-",
+            "state_province": (municipality.prefecture if municipality else "") or "-",
+            "postal_code": postal_code or "-", "country": "JP"}
+
+
+class _Held:
+    """What the sheet's existing entries already have: their first place (and its address), first phone, and the
+    words of all their places for the search — each read for all of them in one query."""
+
+    def __init__(self, service_ids: list[str]):
+        self.link: dict[str, ServiceAtLocation] = {}
+        self.places: dict[str, list[Location]] = {}
+        for link in ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related("location").order_by("id"):
+            self.link.setdefault(link.service_id, link)
+            if link.location is not None:
+                self.places.setdefault(link.service_id, []).append(link.location)
+        locations = {location.pk for found in self.places.values() for location in found}
+        self.addresses: dict[str, list[Address]] = {}
+        for address in Address.objects.filter(location_id__in=locations).order_by("id"):
+            self.addresses.setdefault(address.location_id, []).append(address)
+        self.phone: dict[str, Phone] = {}
+        for phone in Phone.objects.filter(service_id__in=service_ids).order_by("id"):
+            self.phone.setdefault(phone.service_id, phone)
+
+
+def _place(sheet: _Sheet, held: _Held, service: Service, data: dict) -> list[str]:
+    """The entry's place as `_write_place` writes it; returns the words of all its places for the search."""
+    place_name, address_text = data.get("place_name", ""), data.get("address", "")
+    postal_code = data.get("postal_code", "")
+    link = held.link.get(service.pk)
+    if place_name or address_text:
+        if link is None or link.location is None:
+            location = Location(location_type="physical", name=place_name or service.name,
+                                organization_id=service.organization_id)
+            sheet.locations.append(location)
+            sheet.links.append(ServiceAtLocation(service_id=service.pk, location_id=location.pk))
+            held.places.setdefault(service.pk, []).append(location)
+        else:
+            location = link.location
+            location.name = place_name or location.name
+            sheet.locations.append(location)
+        physical = next((a for a in held.addresses.get(location.pk, []) if a.address_type == "physical"), None)
+        if physical is None:
+            physical = Address(location_id=location.pk, address_type="physical")
+            held.addresses.setdefault(location.pk, []).append(physical)
+        for name, value in _address_values(sheet, address_text, postal_code).items():
+            setattr(physical, name, value)
+        sheet.addresses.append(physical)
+    words: list[str] = []
+    for location in held.places.get(service.pk, []):
+        words.extend(w for w in (location.name, *(a.address_1 for a in held.addresses.get(location.pk, []))) if w)
+    return words
+
+
+def _phone_and_schedule(sheet: _Sheet, held: _Held, service: Service, data: dict, *, new: bool) -> None:
+    number = data.get("phone", "")
+    phone = held.phone.get(service.pk)
+    if phone is None and number:
+        sheet.phones.append(Phone(service_id=service.pk, number=number, type="voice"))
+    elif phone is not None and number != phone.number:
+        if number:
+            phone.number = number
+            sheet.phones.append(phone)
+        else:
+            sheet.phones_removed.append(phone.pk)
+    if not new:
+        sheet.schedules_of.append(service.pk)  # rewritten as a whole with the entry, as on the screen
+    days = data.get("days") or []
+    note = data.get("schedule_note", "")
+    opens = data["opens_at"].strftime("%H:%M") if data.get("opens_at") else ""
+    closes = data["closes_at"].strftime("%H:%M") if data.get("closes_at") else ""
+    if days or note or opens:
+        sheet.schedules.append(Schedule(service_id=service.pk, freq="WEEKLY" if days else "", byday=",".join(days),
+                                        opens_at=opens, closes_at=closes, description=note, wkst="MO"))
+
+
+def _sheet_entry(sheet: _Sheet, held: _Held, service: Service, data: dict, *, new: bool) -> None:
+    vacancy_before = service.vacancy
+    _apply_fields(service, data)
+    today = timezone.localdate()
+    if new:
+        service.verified_on = today
+        if service.vacancy is not None:
+            service.vacancy_updated_on = today
+    else:
+        service.version = data["version"] + 1
+        service.verified_on = today  # editing is checking, as on the screen
+        if data.get("vacancy") != vacancy_before:
+            service.vacancy_updated_on = today
+    provider = _organization_in(sheet, _provider_name(service, data))
+    service.organization_id = provider.pk
+    words = _place(sheet, held, service, data)
+    _phone_and_schedule(sheet, held, service, data, new=new)
+    service.search_text = search.search_text_for(service, organization_name=provider.name, extra=words)
+    service.search_name = search.normalize(service.name)
+    service.search_chars = search.chars(service.search_text)
+    sheet.services.append(service)
+
+
+def _batch(model, instances: list, fields: list[str] | None = None):
+    unique = list({i.pk: i for i in instances}.values())
+    columns = fields or [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return Batch(model, unique, columns)
+
+
+def services_write_sheet(*, actor: Actor, rows: list[tuple[int, Service | None, dict]]) -> tuple[int, int]:
+    """A checked sheet's rows — (row number, the entry it updates or None for a new one, the form's values) —
+    written at once: every row built in memory, then published in one short transaction (hsds.publish), in a
+    number of statements that does not grow with the rows. An entry whose version moved on since it was read
+    raises StaleRows, and nothing is written. Returns (created, updated)."""
+    updated_ids = [service.pk for _, service, _ in rows if service is not None]
+    held = _Held(updated_ids)
+    sheet = _Sheet(municipality=Municipality.objects.first())
+    names = {_provider_name(service or Service(maintainer=actor.agency), data) for _, service, data in rows}
+    sheet.organizations = {o.name: o for o in Organization.objects.filter(name__in=names).order_by("-id")}
+    expected: dict[str, tuple[int, str]] = {}
+    for number, service, data in rows:
+        if service is None:
+            _sheet_entry(sheet, held, Service(status="active", maintainer=actor.agency), data, new=True)
+        else:
+            expected[service.pk] = (number, service.name)
+            _sheet_entry(sheet, held, service, data, new=False)
+    batches = [_batch(Organization, sheet.new_organizations), _batch(Service, sheet.services),
+               _batch(Location, sheet.locations), _batch(ServiceAtLocation, sheet.links),
+               _batch(Address, sheet.addresses), _batch(Phone, sheet.phones), _batch(Schedule, sheet.schedules)]
+
+    def unchanged_since_read(cursor) -> None:
+        if not expected:
+            return
+        cursor.execute(f"SELECT s.id FROM resources_service s JOIN {staging_table(Service)} t ON s.id = t.id "  # noqa: S608
+                       "WHERE s.version <> t.version - 1")
+        stale = sorted(expected[row[0]] for row in cursor.fetchall())
+        if stale:
+            raise StaleRows(stale)
+
+    publish(batches, progress=Progress(io.StringIO()), check=unchanged_since_read,
+            removals=[Removal(Schedule, "service", sheet.schedules_of), Removal(Phone, "id", sheet.phones_removed)])
+    return len(rows) - len(updated_ids), len(updated_ids)

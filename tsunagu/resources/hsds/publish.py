@@ -18,7 +18,7 @@ column, maintained with each row.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,8 @@ from tsunagu.resources import search_index
 from tsunagu.resources.models import Service
 
 CHUNK = 500  # rows between two progress reports while the staging tables fill
+UNCOMPARED = {"id", "updated_at"}  # set on every row by an import: no sign that the row changed
+_DIFFERS = {False: "IS NOT", True: "IS DISTINCT FROM"}  # null-safe "differs" in SQLite, in PostgreSQL
 
 
 @dataclass
@@ -95,7 +97,12 @@ def _publish_sql(batch: Batch) -> str:
     names = {f.attname: f.column for f in meta.concrete_fields}
     updates = [f"{_quote(names[c])} = excluded.{_quote(names[c])}" for c in dict.fromkeys(batch.columns)
                if c in names and c != meta.pk.attname]
-    action = f"DO UPDATE SET {', '.join(updates)}" if updates else "DO NOTHING"
+    # A row the file leaves as it is is not written again (a monthly re-import changes a few entries of thousands):
+    # its indexes are not touched, and its updated_at — the public pages' cache key — stays.
+    compared = [names[c] for c in dict.fromkeys(batch.columns) if c in names and c not in UNCOMPARED]
+    differs = " OR ".join(f"{_quote(meta.db_table)}.{_quote(c)} {_DIFFERS[connection.vendor == 'postgresql']} "
+                          f"excluded.{_quote(c)}" for c in compared)
+    action = f"DO UPDATE SET {', '.join(updates)}" + (f" WHERE {differs}" if differs else "") if updates else "DO NOTHING"
     # "WHERE true": SQLite reads ON CONFLICT after a SELECT only when the SELECT has a WHERE clause
     return (f"INSERT INTO {_quote(meta.db_table)} ({columns}) SELECT {columns} "  # noqa: S608
             f"FROM {_quote(_staging_name(batch.model))} WHERE true ON CONFLICT ({_quote(meta.pk.column)}) {action}")
@@ -116,8 +123,16 @@ def _publish(cursor, batches: list[Batch], removals: list[str]) -> None:
                        using=connection.alias, update_fields=None)
 
 
-def publish(batches: Iterable[Batch], *, progress: Progress, removals: Iterable[Removal] = ()) -> float:
-    """Returns how long the publishing transaction took, in seconds (the write lock's hold on SQLite)."""
+def staging_table(model) -> str:
+    """The quoted name of `model`'s staging table, for a `check`."""
+    return _quote(_staging_name(model))
+
+
+def publish(batches: Iterable[Batch], *, progress: Progress, removals: Iterable[Removal] = (),
+            check: Callable[[Any], None] | None = None) -> float:
+    """Returns how long the publishing transaction took, in seconds (the write lock's hold on SQLite). `check(cursor)`
+    runs first in that transaction, once the staging tables are full: an exception it raises writes nothing (the
+    Excel import's check that no entry it updates has changed since it was read)."""
     batches = [b for b in batches if b.instances]
     removals = [r for r in removals if r.values]
     total = sum(len(b.instances) for b in batches)
@@ -131,6 +146,8 @@ def publish(batches: Iterable[Batch], *, progress: Progress, removals: Iterable[
         progress.stage("公開しています")
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
+            if check is not None:
+                check(cursor)
             _publish(cursor, batches, deletes)
         held = time.perf_counter() - started
     finally:
