@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from tsunagu.core.bulk import insert_rows
+from tsunagu.core.bulk import insert_values
 from tsunagu.core.heartbeat import Beating
 from tsunagu.identity.linkage import indexed_keys
 from tsunagu.identity.model import name_counts
@@ -151,16 +151,16 @@ def _store_intake_index(outcome: engine.Outcome) -> tuple[int, int]:
     DELETE rather than TRUNCATE: a check running meanwhile keeps reading the previous run's rows until commit."""
     records, person_ids = outcome.result.records, outcome.person_ids
     BlockingKey.objects.all().delete()
-    insert_rows(BlockingKey, (BlockingKey(rule=rule, key=key, person_id=person_ids[i])
-                              for rule, key, i in indexed_keys(records)))
+    insert_values(BlockingKey, ("rule", "key", "person_id"),
+                  ((rule, key, person_ids[i]) for rule, key, i in indexed_keys(records)))
     NameTerm.objects.all().delete()
     names, readings = name_counts(records)
     families = outcome.result.families
     terms = [*((NameTermKind.NAME, names), (NameTermKind.READING, readings)),
              (NameTermKind.FAMILY_KANJI, dict.fromkeys(families.kanji, 0)),
              (NameTermKind.FAMILY_KANA, dict.fromkeys(families.kana, 0))]
-    insert_rows(NameTerm, (NameTerm(kind=kind, value=value, count=count)
-                           for kind, counts in terms for value, count in counts.items()))
+    insert_values(NameTerm, ("kind", "value", "count"),
+                  ((kind, value, count) for kind, counts in terms for value, count in counts.items()))
     return sum(names.values()), sum(readings.values())
 
 
