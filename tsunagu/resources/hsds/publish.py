@@ -84,10 +84,11 @@ def _fill(cursor, batch: Batch, progress: Progress, done: int, total: int) -> in
 
 def _fill_removal(cursor, removal: Removal) -> str:
     staging = _quote(_staging_name(removal.model, "_removed"))
-    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {staging} (value)")
-    cursor.executemany(f"INSERT INTO {staging} (value) VALUES (%s)", [[v] for v in removal.values])  # noqa: S608
     column = _quote(removal.model._meta.get_field(removal.column).column)
+    table = _quote(removal.model._meta.db_table)
+    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {column} AS value FROM {table} WHERE 1 = 0")  # noqa: S608
+    cursor.executemany(f"INSERT INTO {staging} (value) VALUES (%s)", [[v] for v in removal.values])  # noqa: S608
     return f"DELETE FROM {_quote(removal.model._meta.db_table)} WHERE {column} IN (SELECT value FROM {staging})"  # noqa: S608
 
 
