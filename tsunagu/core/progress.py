@@ -80,12 +80,14 @@ class Progress:
 def throttled(listener: Listener, seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> Listener:
     """`listener` told of each new stage and of the end at once, and of the steps in between at most once in
     `seconds`: a step's report costs a write where the listener keeps it, and 15,000 rows are 30 steps."""
-    last = {"stage": None, "at": float("-inf")}
+    last_stage: str | None = None
+    last_at = float("-inf")
 
     def heard(state: dict[str, Any]) -> None:
+        nonlocal last_stage, last_at
         now = clock()
-        if state["finished"] or state["stage"] != last["stage"] or now - last["at"] >= seconds:
-            last["stage"], last["at"] = state["stage"], now
+        if state["finished"] or state["stage"] != last_stage or now - last_at >= seconds:
+            last_stage, last_at = state["stage"], now
             listener(state)
 
     return heard

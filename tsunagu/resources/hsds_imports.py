@@ -52,7 +52,7 @@ def hsds_import_enqueue(*, actor: Actor, file_name: str, content: bytes, visibil
     """Records the upload and puts its import in the worker's queue; refused while another is unfinished."""
     from .tasks import hsds_import  # noqa: PLC0415 — the task module imports this one
 
-    if not may_import(actor):
+    if not may_import(actor) or actor.agency is None:
         raise PermissionDenied(NOT_COORDINATOR)
     try:
         with transaction.atomic():

@@ -373,17 +373,18 @@ class _Held:
     words of all their places for the search — each read for all of them in one query."""
 
     def __init__(self, service_ids: list[str]):
-        self.link: dict[str, ServiceAtLocation] = {}
-        self.places: dict[str, list[Location]] = {}
+        # keyed by the rows' references (never null here: the rows are filtered on them)
+        self.link: dict[str | None, ServiceAtLocation] = {}
+        self.places: dict[str | None, list[Location]] = {}
         for link in ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related("location").order_by("id"):
             self.link.setdefault(link.service_id, link)
             if link.location is not None:
                 self.places.setdefault(link.service_id, []).append(link.location)
         locations = {location.pk for found in self.places.values() for location in found}
-        self.addresses: dict[str, list[Address]] = {}
+        self.addresses: dict[str | None, list[Address]] = {}
         for address in Address.objects.filter(location_id__in=locations).order_by("id"):
             self.addresses.setdefault(address.location_id, []).append(address)
-        self.phone: dict[str, Phone] = {}
+        self.phone: dict[str | None, Phone] = {}
         for phone in Phone.objects.filter(service_id__in=service_ids).order_by("id"):
             self.phone.setdefault(phone.service_id, phone)
 
