@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 
 from tsunagu.agencies.models import Membership
-from tsunagu.core.bulk import insert_values
+from tsunagu.core.bulk import insert_rows, insert_values
 from tsunagu.core.demo import DemoContext
 from tsunagu.people.models import Household, Person
 from tsunagu.rules.household import concern_fields
@@ -79,12 +79,13 @@ def generate(ctx: DemoContext) -> None:
     households = ctx.data["households"]
     consultations, case_specs = _consultations(ctx, rng, households, staff_by_agency, count)
     cases = _cases(ctx, rng, case_specs)
+    insert_rows(Consultation, consultations)  # after the cases: each opening consultation carries its case's id
     n_notes = _notes(ctx, rng, cases, staff_by_agency, notes_per_case)
     n_plans = _plans(ctx, rng, cases, staff_by_agency, agencies)
     referrals = _referrals(ctx, rng, cases, staff_by_agency, agencies)
     ctx.data["referral_consents"] = [(r.person_id, r.to_agency_id, r.from_agency_id, r.from_staff_id, r.sent_at.date())
                                      for r in referrals if r.person_id]
-    ctx.say(f"相談受付 {consultations:,}、支援ケース {len(cases):,}、経過記録 {n_notes:,}、プラン {n_plans:,}、つなぎ {len(referrals):,}")
+    ctx.say(f"相談受付 {len(consultations):,}、支援ケース {len(cases):,}、経過記録 {n_notes:,}、プラン {n_plans:,}、つなぎ {len(referrals):,}")
 
 
 def _consultations(ctx, rng, households, staff_by_agency, count):
@@ -104,8 +105,7 @@ def _consultations(ctx, rng, households, staff_by_agency, count):
         rows.append(c)
         if outcome == Outcome.CONTINUE:
             specs.append(c)
-    Consultation.objects.bulk_create(rows, batch_size=5000)
-    return len(rows), specs
+    return rows, specs
 
 
 def _cases(ctx, rng, specs):
@@ -125,7 +125,6 @@ def _cases(ctx, rng, specs):
     _name_cases()
     for c, case in zip(specs, cases, strict=True):
         c.case_id = case.pk
-    Consultation.objects.bulk_update(specs, ["case"], batch_size=5000)
     return cases
 
 
