@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Substr
 
 from tsunagu.agencies.models import Membership
-from tsunagu.core.bulk import insert_rows, insert_values
+from tsunagu.core.bulk import foreign_keys_checked_after, insert_rows, insert_values
 from tsunagu.core.demo import DemoContext
 from tsunagu.people.models import Household, Person
 from tsunagu.rules.household import concern_fields
@@ -148,7 +148,8 @@ def _notes(ctx, rng, cases, staff_by_agency, mean):
                 day = case.opened_on + timedelta(days=rng.randint(0, span))
                 yield (case.pk, case.lead_agency_id, rng.choice(staff), day, rng.choice(kinds), rng.choice(NOTE_TEXTS),
                        "", _at(day, 15), 1)
-    return insert_values(CaseNote, NOTE_COLUMNS, rows())
+    with foreign_keys_checked_after(CaseNote):
+        return insert_values(CaseNote, NOTE_COLUMNS, rows())
 
 
 NOTE_COLUMNS = ("case_id", "agency_id", "staff_id", "written_on", "kind", "body", "compartment", "created_at", "version")

@@ -8,13 +8,13 @@ of 名寄せ and of the "may be known elsewhere" signal.
 
 from datetime import date, timedelta
 
-from tsunagu.core.bulk import insert_rows
+from tsunagu.core.bulk import foreign_keys_checked_after, insert_rows
 from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import CITY_DISTRICTS, GIVEN_FEMALE, GIVEN_MALE, SURNAMES, TOWN_DISTRICTS
 from tsunagu.identity.normalize import search_key
 
 from . import search_index
-from .models import Household, HouseholdMember, Person, person_search_key
+from .models import Household, HouseholdGram, HouseholdMember, Person, PersonGram, person_search_key
 
 # (shape, weight, recording agency keys)
 SHAPES = [
@@ -104,11 +104,13 @@ def _seed_family(ctx, agencies):
 def _save(plans, ctx) -> None:
     Household.objects.bulk_create([h for h, _, _ in plans], batch_size=5000)
     Person.objects.bulk_create([p for _, ps, _ in plans for p, _, _ in ps], batch_size=5000)
-    search_index.reindex(Household, [h for h, _, _ in plans], fresh=True)  # bulk writes send no signals
-    search_index.reindex(Person, [p for _, ps, _ in plans for p, _, _ in ps], fresh=True)
-    insert_rows(HouseholdMember, (
-        HouseholdMember(household=h, person=p, relation_to_head=rel, is_head=head, joined_on=ctx.today - timedelta(days=3650))
-        for h, ps, _ in plans for p, rel, head in ps))
+    with foreign_keys_checked_after(HouseholdGram, PersonGram, HouseholdMember):
+        search_index.reindex(Household, [h for h, _, _ in plans], fresh=True)  # bulk writes send no signals
+        search_index.reindex(Person, [p for _, ps, _ in plans for p, _, _ in ps], fresh=True)
+        insert_rows(HouseholdMember, (
+            HouseholdMember(household=h, person=p, relation_to_head=rel, is_head=head,
+                            joined_on=ctx.today - timedelta(days=3650))
+            for h, ps, _ in plans for p, rel, head in ps))
 
 
 def _duplicates(rng, plans, agencies) -> int:

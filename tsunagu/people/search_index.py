@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
 
-from tsunagu.core.bulk import insert_rows
+from tsunagu.core.bulk import insert_values
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
@@ -35,7 +35,7 @@ def reindex(model, objs, *, fresh: bool = False) -> None:
     objs = list(objs)
     if not fresh:
         gram_model.objects.filter(**{f"{field}__in": [o.pk for o in objs]}).delete()
-    insert_rows(gram_model, (gram_model(**{field: o.pk}, gram=g) for o in objs for g in sorted(grams(o.search_key))))
+    insert_values(gram_model, (field, "gram"), ((o.pk, g) for o in objs for g in sorted(grams(o.search_key))))
 
 
 def containing(qs: QuerySet, key: str) -> QuerySet:
