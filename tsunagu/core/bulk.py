@@ -41,7 +41,7 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Iterable[Seq
     a database default or allow NULL. Returns how many rows."""
     fields = [model._meta.get_field(c) for c in columns]
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # type: ignore[union-attr]
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)  # type: ignore[union-attr]
     count = 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
