@@ -380,6 +380,9 @@ def _path_from(field: str) -> Callable[[str], str]:
     return lambda f: field if f == "pk" else f"{relation}__{f}"
 
 
+SHORT_LIST = 100  # longer id lists go to the database as one value (core.lookups.IdsIn)
+
+
 def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
     """A rule as a Q; `path` maps the subject's column to its name in the query ("agency_id" → "person__agency_id").
     A rule without alternatives holds for no row (as `_holds` says)."""
@@ -387,7 +390,9 @@ def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
     for clauses in alternatives:
         both = Q()
         for column, values in clauses:
-            both &= Q(**{path(column): values[0]}) if len(values) == 1 else Q(**{f"{path(column)}__in": values})
+            both &= (Q(**{path(column): values[0]}) if len(values) == 1 else
+                     Q(**{f"{path(column)}__in": values}) if len(values) <= SHORT_LIST else
+                     Q(**{f"{path(column)}__ids_in": values}))  # one parameter for thousands of ids (core.lookups)
         combined = both if combined is None else combined | both
     return combined if combined is not None else Q(pk__in=[])
 
