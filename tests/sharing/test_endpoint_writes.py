@@ -989,6 +989,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     # 社会資源 (the directory holds no personal data; placements do)
     "resources/": ro(NON_PERSONAL), "resources/new/": ro(NON_PERSONAL), "resources/stale/": ro(NON_PERSONAL),
     "resources/export.xlsx": ro(NON_PERSONAL), "resources/import/": ro(NON_PERSONAL),
+    "resources/hsds-import/": ro(NON_PERSONAL), "resources/hsds-import/<int:pk>/": ro(NON_PERSONAL, pk=MISSING),
     "resources/hsds.zip": ro(NON_PERSONAL), "resources/offers/": ro(NON_PERSONAL),
     "resources/offers/<int:pk>/": ro(NON_PERSONAL, pk=MISSING), "resources/offers/<int:pk>/status/": ro(NON_PERSONAL, pk=MISSING),
     "resources/needs/": ro(NON_PERSONAL), "resources/needs/<int:pk>/met/": ro(NON_PERSONAL, pk=MISSING),
