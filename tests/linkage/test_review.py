@@ -1,6 +1,8 @@
 """The coordinator's review queue and cluster pages, through the real HTTP stack."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import count_queries
 from tsunagu.audit.models import AccessLog
@@ -137,3 +139,20 @@ def test_a_pair_already_joined_by_another_decision_leaves_the_queue(coordinator,
     services.persons_merge(actor=actor, person_a=twins[0], person_b=third, reason="同一")
     services.persons_merge(actor=actor, person_a=twins[1], person_b=third, reason="同一")
     assert reviewed not in queries.open_review_pairs()
+
+
+def test_the_dashboard_count_follows_each_decision_and_asks_no_count_again_until_one(client_for, coordinator, twins,
+                                                                                     own_agency, reviewed):
+    from tsunagu.agencies.actor import actor_for
+    from tsunagu.linkage import queries, services
+
+    client = client_for(coordinator)
+    before = queries.open_review_count(reviewed.run)
+    assert before == queries.open_review_pairs(reviewed.run).count() >= 1
+    assert f"{before} 組" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as asked:
+        assert queries.open_review_count(reviewed.run) == before
+    assert not any("COUNT(" in q["sql"] for q in asked.captured_queries)  # kept until a decision
+    services.review_pair_decide(actor=actor_for(coordinator), pair=reviewed, action=DecisionAction.KEEP_APART,
+                                reason="別人")
+    assert queries.open_review_count(reviewed.run) == before - 1 == queries.open_review_pairs(reviewed.run).count()

@@ -10,6 +10,6 @@ def panels(actor) -> list[Panel]:
         return []
     state = queries.run_state()
     run = state.last_done
-    waiting = queries.open_review_pairs(run).count() if run else 0
+    waiting = queries.open_review_count(run) if run else 0
     return [Panel(title="名寄せの確認待ち", template="linkage/panel_review.html",
                   context={"waiting": waiting, "run": run, "state": state}, order=40, count=waiting or None)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -241,6 +242,20 @@ def open_review_pairs(run: LinkageRun | None = None) -> QuerySet:
     # A decision on another pair can put both rows in one cluster meanwhile: nothing left to review then.
     return (ReviewPair.objects.filter(run=run, decision__isnull=True)
             .exclude(person_a__link__cluster=F("person_b__link__cluster")).order_by("-weight", "id"))
+
+
+def open_review_count(run: LinkageRun) -> int:
+    """How many pairs `open_review_pairs(run)` holds, kept in this process's cache under the run and the latest
+    decision: only a decision (MergeDecision, written with every change of a stored cluster) or a new run changes
+    it. Counting anew joins every pair to both rows' clusters — 0.3 s for a 政令市's 70,000 pairs, on every
+    dashboard of the coordinator."""
+    latest = MergeDecision.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    key = f"linkage:open-review:{run.pk}:{latest}"
+    count = cache.get(key)
+    if count is None:
+        count = open_review_pairs(run).count()
+        cache.set(key, count, timeout=3600)
+    return count
 
 
 def cluster_person_ids(cluster: int) -> list[int]:
