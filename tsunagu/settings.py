@@ -195,6 +195,12 @@ elif os.environ.get("TSUNAGU_PG_PREPARED", "1") != "0":
     # the genogram and ecomap halved; the pages under load, bench.meetings: p95 10–30 % lower). A pooler in
     # transaction mode (PgBouncer) cannot carry prepared statements: set TSUNAGU_PG_PREPARED=0 behind one.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("TSUNAGU_PG_JIT", "0") != "1":
+    # No JIT compilation: it pays off for long analytical queries, but a page's query estimated above its threshold
+    # (a 政令市's list with a subquery per row) spent 18–50 ms compiling to run in 100. TSUNAGU_PG_JIT=1 keeps it;
+    # a pooler that refuses start-up options (PgBouncer without ignore_startup_parameters) needs that too.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Staff"
