@@ -22,8 +22,9 @@ class IdsIn(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, self.rhs]
+        if connection.vendor == "postgresql":  # as the array's text: psycopg would read a list's every element in
+            # Python to choose its type, for each time the list appears in a query (a list's bases repeat it)
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]  # noqa: S608 (a column)
 
 
