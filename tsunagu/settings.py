@@ -195,18 +195,15 @@ elif os.environ.get("TSUNAGU_PG_PREPARED", "1") != "0":
     # the genogram and ecomap halved; the pages under load, bench.meetings: p95 10–30 % lower). A pooler in
     # transaction mode (PgBouncer) cannot carry prepared statements: set TSUNAGU_PG_PREPARED=0 behind one.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("TSUNAGU_PG_JIT", "0") != "1":
-    # No JIT compilation: it pays off for long analytical queries, but a page's query estimated above its threshold
-    # (a 政令市's list with a subquery per row) spent 18–50 ms compiling to run in 100. TSUNAGU_PG_JIT=1 keeps it;
-    # a pooler that refuses start-up options (PgBouncer without ignore_startup_parameters) needs that too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("TSUNAGU_PG_OPTIONS", "1") != "0":
+    # Each session: no JIT compilation — it pays off for long analytical queries, but a page's query estimated
+    # above its threshold (a 政令市's list with a subquery per row) spent 18–50 ms compiling to run in 100; and a
+    # prepared statement planned anew with each call's values — after five calls PostgreSQL may keep a generic plan
+    # that cannot see them (a search's character pair, a Scope's id arrays), and on a 政令市 such plans ran 5–100×
+    # slower (a person search 17 ms planned for its values, 109 ms generic); parsing is still saved.
+    # TSUNAGU_PG_OPTIONS=0 sends neither, for a pooler that refuses start-up options.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A prepared statement is planned anew with each call's values: after five calls PostgreSQL may keep a generic
-    # plan that cannot see them — a search's character pair, a Scope's id arrays — and on a 政令市 such plans ran
-    # 5–100× slower (a person search 17 ms planned for its values, 109 ms generic). Parsing is still saved.
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
+    options["options"] = f"{options.get('options', '')} -c jit=off -c plan_cache_mode=force_custom_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Staff"
