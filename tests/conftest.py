@@ -188,7 +188,9 @@ def _figures_computed_afresh():
     tables, kept in Django's cache) another one computed."""
     from django.core.cache import cache
 
+    from tsunagu.followups import gaps
     from tsunagu.reports.figures import forget_computed
 
     forget_computed()
+    gaps.forget()  # the 制度の狭間 rows kept alike
     cache.clear()

@@ -42,6 +42,7 @@ from tsunagu.cases.models import (
 from tsunagu.people.models import Household, HouseholdMember, Person
 from tsunagu.sharing import policy
 
+from . import gaps
 from .models import (
     ACTIVE_OUTREACH,
     FollowUp,
@@ -297,8 +298,7 @@ def _kind_rows(kind: str, today: date, offset: int, limit: int, households: list
 def _sections(actor, today: date, kinds: list[str], offset: int, limit: int, path: str) -> list[GapSection]:
     """The kinds' rows with the names the actor may read (one query per kind, one per kind of name), the names
     logged as a list read."""
-    households = _households_without_lead(today) if {"no_lead", "info_only"} & set(kinds) else None
-    found = {kind: _kind_rows(kind, today, offset, limit, households) for kind in kinds}
+    found = gaps.kept(("sections", tuple(kinds), offset, limit), today, lambda: _found(today, kinds, offset, limit))
     case_ids = ({r["case_id"] for kind in ("declined", "unanswered", "followups") if kind in found for r in found[kind][0]}
                 | {o["g_case"] for o in found.get("outreach", ([], 0))[0] if o["g_case"]})
     household_ids = ({h["pk"] for kind in ("no_lead", "info_only") if kind in found for h in found[kind][0]}
@@ -308,6 +308,12 @@ def _sections(actor, today: date, kinds: list[str], offset: int, limit: int, pat
     policy.log_reads(actor, [*cases.values(), *named_households.values()], action="list", path=path)
     return [GapSection(kind, GAP_KINDS[kind], [_BUILDERS[kind](r, cases, named_households) for r in rows], total)
             for kind, (rows, total) in found.items()]
+
+
+def _found(today: date, kinds: list[str], offset: int, limit: int) -> dict[str, tuple[list, int]]:
+    """Each kind's rows (plain values) and total — the same for every reader, kept per process (followups.gaps)."""
+    households = _households_without_lead(today) if {"no_lead", "info_only"} & set(kinds) else None
+    return {kind: _kind_rows(kind, today, offset, limit, households) for kind in kinds}
 
 
 def gap_sections(actor, today: date | None = None) -> list[GapSection]:
