@@ -8,8 +8,10 @@ thousands per page, and past SQLite's limit on parameters. Here the list is one 
 """
 
 import json
+from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup
 
 
@@ -17,15 +19,15 @@ class IdsIn(Lookup):
     lookup_name = "ids_in"
     prepare_rhs = False
 
-    def get_prep_lookup(self):  # the ids are taken as they are: whole numbers
+    def get_prep_lookup(self) -> list[int]:  # the ids are taken as they are: whole numbers
         return [int(value) for value in self.rhs]
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":  # as the array's text: psycopg would read a list's every element in
             # Python to choose its type, for each time the list appears in a query (a list's bases repeat it)
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}"]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]  # noqa: S608 (a column)
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}")
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, json.dumps(self.rhs))  # noqa: S608 (a column)
 
 
 def register() -> None:
