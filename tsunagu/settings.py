@@ -201,9 +201,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.envi
     # prepared statement planned anew with each call's values — after five calls PostgreSQL may keep a generic plan
     # that cannot see them (a search's character pair, a Scope's id arrays), and on a 政令市 such plans ran 5–100×
     # slower (a person search 17 ms planned for its values, 109 ms generic); parsing is still saved.
-    # TSUNAGU_PG_OPTIONS=0 sends neither, for a pooler that refuses start-up options.
+    # TSUNAGU_PG_OPTIONS=0 sends neither, for a pooler that refuses start-up options. libpq takes `options` instead
+    # of the environment's PGOPTIONS: an administrator's PGOPTIONS (a read-only session…) is carried over first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off -c plan_cache_mode=force_custom_plan".strip()
+    options["options"] = " ".join(part for part in (os.environ.get("PGOPTIONS", ""), options.get("options", ""),
+                                                    "-c jit=off -c plan_cache_mode=force_custom_plan") if part)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Staff"
