@@ -52,3 +52,15 @@ def test_rows_older_than_the_max_age_are_read_again(coordinator, open_case, monk
     with CaptureQueriesContext(connection) as again:
         _totals(actor)
     assert any("COUNT(" in q["sql"] for q in again.captured_queries)
+
+
+def test_the_dashboard_badge_is_kept_alike_and_follows_a_write(open_case):
+    from tsunagu.followups.queries import gap_total
+
+    before = gap_total()
+    with CaptureQueriesContext(connection) as second:
+        assert gap_total() == before
+    assert not any("COUNT(" in q["sql"] for q in second.captured_queries)
+    FollowUp.objects.create(case=open_case, agency=open_case.lead_agency, due_on=timezone.localdate() - timedelta(days=2),
+                            status=FollowUpStatus.PLANNED)
+    assert gap_total() == before + 1
