@@ -48,7 +48,7 @@ def test_a_second_reading_runs_no_aggregate_and_a_write_shows_at_the_next(coordi
 def test_rows_older_than_the_max_age_are_read_again(coordinator, open_case, monkeypatch):
     actor = actor_for(coordinator)
     _totals(actor)
-    monkeypatch.setattr(gaps, "MAX_AGE", 0.0)
+    monkeypatch.setattr(gaps._kept, "max_age", 0.0)
     with CaptureQueriesContext(connection) as again:
         _totals(actor)
     assert any("COUNT(" in q["sql"] for q in again.captured_queries)

@@ -1,4 +1,4 @@
-"""The agency Scope (its id lists of bases) is shared between requests while the SharingVersion token is unchanged.
+"""The agency Scope (its id lists of bases) is shared between requests while the `sharing` token (core.versions) is unchanged.
 
 These tests make sure sharing never outlives a change: a write anywhere (another process included) changes the
 token; a rolled-back write keeps it; a database without the token row shares nothing between requests.
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from tsunagu.core.models import VersionToken
 from tsunagu.sharing import policy
-from tsunagu.sharing.models import SharingVersion
 from tsunagu.sharing.services import consent_record, consent_withdraw
 
 from .world import actor
@@ -47,22 +47,22 @@ def test_a_withdrawal_written_by_another_process_ends_access_at_the_next_request
 
 
 def test_a_rolled_back_write_keeps_the_token(world, alice, bob):
-    before = SharingVersion.objects.get().token
+    before = VersionToken.objects.get(name="sharing").token
     with pytest.raises(RuntimeError), transaction.atomic():
         consent_record(actor=actor(alice), person=world.father, agencies=[bob.memberships.get().agency])
-        assert SharingVersion.objects.get().token != before
+        assert VersionToken.objects.get(name="sharing").token != before
         raise RuntimeError
-    assert SharingVersion.objects.get().token == before
+    assert VersionToken.objects.get(name="sharing").token == before
     assert policy.basis_for(world.father, actor(bob)) is None
 
 
 def test_without_the_token_row_nothing_is_shared_between_requests(world, alice, bob, client_for):
-    SharingVersion.objects.all().delete()  # e.g. a flushed database before any write
+    VersionToken.objects.filter(name="sharing").delete()  # e.g. a flushed database before any write
     client = client_for(bob)
     url = f"/people/{world.son.pk}/"
     _, first_sql = _get(client, url)
     _, second_sql = _get(client, url)
     assert _consent_lists(first_sql) and _consent_lists(second_sql)
     consent_withdraw(actor=actor(alice), consent=world.consent)
-    assert SharingVersion.objects.exists(), "the next write brings the token back"
+    assert VersionToken.objects.filter(name="sharing").exists(), "the next write brings the token back"
     assert client.get(url).status_code == 404

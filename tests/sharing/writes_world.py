@@ -259,7 +259,7 @@ KINDS = {"persons": Person, "households": Household, "cases": Case}
 def visible_ids(staff: Staff) -> dict[str, set[int]]:
     """The persons, households and cases the staff member's agency may see now. A fresh actor, and the policy's
     per-process Scope cache emptied first, so that the answer is the data's and never a remembered one."""
-    policy._scopes.clear()
+    policy._scopes.forget()
     actor = actor_for(Staff.objects.get(pk=staff.pk))
     return {kind: set(policy.visible(model.objects.all(), actor).values_list("pk", flat=True))
             for kind, model in KINDS.items()}

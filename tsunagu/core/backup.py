@@ -62,7 +62,7 @@ SQLITE_STEP_PAGES = 4096  # 16 MB per step of the backup API: progress about eve
 CHUNK = 1024 * 1024
 
 # The rows a fresh `migrate` writes (their tables hold them from the start): a database holding only these, and
-# Django's own tables, counts as empty. A model says so itself with `made_by_migrate = True` (sharing's version token).
+# Django's own tables, counts as empty. A model says so itself with `made_by_migrate = True` (`core.models.VersionToken`).
 BOOKKEEPING = ("core_backuprecord", "core_workerbeat")
 
 

@@ -52,3 +52,22 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class VersionToken(models.Model):
+    """One row per kind of computed answer a process keeps (`core.versions`): its `token` changes, to a new random
+    value in the writer's transaction, with every write that can change those answers. A process keeps what it
+    computed while the token is unchanged; a rolled-back write leaves the old token, which still describes the
+    data; tokens are never reused. The kinds: `sharing` (each agency's Scope, `sharing.policy`), `figures` (the
+    yearly figures, `reports.figures`), `gaps` (the 制度の狭間 rows, `followups.gaps`)."""
+
+    name = models.CharField("種類", max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+    # Its rows are written by its migration: a database holding only them still counts as empty (core.backup).
+    made_by_migrate = True
+
+    class Meta:
+        verbose_name = verbose_name_plural = "計算結果の版"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.token}"

@@ -238,20 +238,3 @@ class VisitPlan(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.due_on < today
-
-
-class GapsVersion(models.Model):
-    """One row whose `token` changes with every write to a table the 制度の狭間 list reads (`followups.gaps.READ`),
-    in the writer's transaction. Each process keeps the list's rows while the token is unchanged (and for a minute
-    at most), so the coordinator's overview does not run its aggregates over a 政令市's cases for every reading. A
-    rolled-back write leaves the old token, which still describes the data."""
-
-    token = models.CharField(max_length=32)
-    # Its one row is written by its migration: a database holding only it still counts as empty (core.backup).
-    made_by_migrate = True
-
-    class Meta:
-        verbose_name = verbose_name_plural = "制度の狭間の版"
-
-    def __str__(self) -> str:
-        return self.token

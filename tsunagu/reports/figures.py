@@ -26,7 +26,7 @@ household once over the year, which is not the sum of the months.
     地域づくりの参加機関数  the agencies taking part in those activities (each once)
 
 Each process keeps the figures it computed while the data they count is unchanged: every write to a counted table
-(`COUNTED`, connected in reports.apps) writes a new `FiguresVersion` token, read once per computation, so a
+(`COUNTED`, connected in reports.apps) writes a new `figures` token (`core.versions`), read once per computation, so a
 reader never sees figures older than the last committed write.
 
 Archived consultations and those taken back (取消: `Consultation.voided_at`, recorded by mistake) are left out of
@@ -34,8 +34,6 @@ both consultation figures; everything else counts, the 要保護児童対策地�
 are the whole of each agency's work, and no row is shown.
 """
 
-import time
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -51,12 +49,11 @@ from tsunagu.agencies.models import Agency
 from tsunagu.agencies.permissions import is_planner
 from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
 from tsunagu.cases.queries import ReferralAnswer, referral_answer_days, referral_answers
+from tsunagu.core import versions
 from tsunagu.core.fiscal import EARLIEST_YEAR, fiscal_year_bounds, fiscal_year_label, fiscal_year_span, month_starts
 from tsunagu.meetings.models import MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
 from tsunagu.resources.models import ActivityAgency, ActivityMonth
-
-from .models import FiguresVersion
 
 # Every table a figure reads, its rows or the columns it groups them by (`sources`), by label: a write to one of
 # them changes the figures' token (reports.apps connects each model's save and delete to `figures_changed`).
@@ -254,42 +251,34 @@ def sources(fiscal_year: int, *, agency_id: int | None = None, today: date | Non
     }
 
 
-_VERSION_ROW = 1
-# (年度, agency, today) -> (token, when computed, Table)
-_computed: dict[tuple[int, int | None, date], tuple[str, float, "Table"]] = {}
-_COMPUTED_KEPT = 200
-_MAX_AGE = 600.0  # seconds: a write that bypassed the signals is counted within ten minutes all the same
+# (年度, agency, today) -> Table, while the `figures` token is unchanged; ten minutes at most: a write that bypassed
+# the signals is counted within ten minutes all the same
+_computed: versions.Kept["Table"] = versions.Kept(versions.FIGURES, size=200, max_age=600.0)
 
 
 def figures_changed(**kwargs: object) -> None:
     """Connected to every write of a `COUNTED` model; writes that bypass model signals on those tables call it.
-    A new random token, in the writer's transaction: every process recomputes at its next reading."""
-    token = uuid.uuid4().hex
-    if not FiguresVersion.objects.filter(pk=_VERSION_ROW).update(token=token):
-        FiguresVersion.objects.update_or_create(pk=_VERSION_ROW, defaults={"token": token})
+    A new `figures` token, in the writer's transaction: every process recomputes at its next reading."""
+    versions.changed(versions.FIGURES)
 
 
 def forget_computed() -> None:
     """Drops this process's computed figures (tests, and after a restore)."""
-    _computed.clear()
+    _computed.forget()
 
 
 def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     """All the figures of the 年度, for every agency (and in total), or for one agency only — computed once per
     state of the counted data in each process. The Table returned is shared: readers never change it."""
-    token = FiguresVersion.objects.filter(pk=_VERSION_ROW).values_list("token", flat=True).first()
-    key = (fiscal_year, agency_id, timezone.localdate())
-    kept = _computed.get(key)
-    now = time.monotonic()
-    if token is not None and kept is not None and kept[0] == token and now - kept[1] < _MAX_AGE:
-        return kept[2]
-    table = _compute(fiscal_year, agency_id=agency_id)
-    if token is not None:
-        table.state = f"{fiscal_year}:{agency_id}:{key[2].isoformat()}:{token}"
-        if len(_computed) >= _COMPUTED_KEPT:
-            _computed.clear()
-        _computed[key] = (token, now, table)
-    return table
+    today = timezone.localdate()
+
+    def compute(token: str | None) -> Table:
+        table = _compute(fiscal_year, agency_id=agency_id)
+        if token is not None:
+            table.state = f"{fiscal_year}:{agency_id}:{today.isoformat()}:{token}"
+        return table
+
+    return _computed.get((fiscal_year, agency_id, today), compute)
 
 
 def _compute(fiscal_year: int, *, agency_id: int | None = None) -> Table:

@@ -62,21 +62,3 @@ class PublicationStyle(models.Model):
 
     def __str__(self) -> str:
         return self.symbol
-
-
-class FiguresVersion(models.Model):
-    """One row whose `token` changes with every write to a table the figures count (`reports.figures.COUNTED`), in
-    the writer's transaction. Each process keeps the 年度's figures it computed while the token is unchanged
-    (`reports.figures.yearly_figures`), so the 集計 page does not run its aggregates for every reader; a rolled-back
-    write leaves the old token, which still describes the data. Writes that bypass model signals (`QuerySet.update`,
-    `bulk_create`) on those tables call `figures.figures_changed()` themselves."""
-
-    token = models.CharField(max_length=32)
-    # Its one row is written by its migration: a database holding only it still counts as empty (core.backup).
-    made_by_migrate = True
-
-    class Meta:
-        verbose_name = verbose_name_plural = "集計の版"
-
-    def __str__(self) -> str:
-        return self.token

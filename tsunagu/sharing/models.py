@@ -134,26 +134,6 @@ class Inquiry(models.Model):
         return f"照会 {self.created_at:%Y-%m-%d} {self.from_agency}"
 
 
-class SharingVersion(models.Model):
-    """One row whose `token` changes (to a new random value, in the same transaction) with every write that can
-    change a sharing basis: consents, disclosures, meeting membership, agendas, household membership, cases.
-
-    sharing.policy keeps each agency's Scope (the id lists of its bases) in memory while the token is unchanged,
-    so a page does not rebuild them; every process reads the token once per request, so a withdrawal committed
-    in one process ends access in all of them at the next request. A rolled-back write leaves the old token,
-    which still describes the data; tokens are never reused."""
-
-    token = models.CharField(max_length=32)
-    # Its one row is written by its migration: a database holding only it still counts as empty (core.backup).
-    made_by_migrate = True
-
-    class Meta:
-        verbose_name = verbose_name_plural = "共有の根拠の版"
-
-    def __str__(self) -> str:
-        return self.token
-
-
 class ElsewhereAnswer(models.TextChoices):
     KNOWN = "known", "可能性あり"
     NOT_KNOWN = "not_known", "表示なし"

@@ -67,7 +67,6 @@ agency's Scope, the cases she may see — is her `PolicyContext`. tests/sharing/
 on each kind of row, and its end.
 """
 
-import uuid
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,12 +83,13 @@ from tsunagu.agencies.models import Agency, Role
 from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
 from tsunagu.cases.models import Case, CaseNote, Consultation, PersonConcern, Referral, SupportPlan
+from tsunagu.core import versions
 from tsunagu.identity.normalize import search_key
 from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
 from tsunagu.people import search_index
 from tsunagu.people.models import Household, HouseholdMember, Person
 
-from .models import Consent, ConsentDecision, DisclosureRequest, SharingVersion, VitalInterestDisclosure
+from .models import Consent, ConsentDecision, DisclosureRequest, VitalInterestDisclosure
 
 B = SharingBasis
 ORDER = [B.OWN_AGENCY, B.CHILD_PROTECTION_COUNCIL, B.SUPPORT_MEETING, B.CONSENT, B.VITAL_INTEREST]
@@ -407,9 +407,8 @@ def _holds(alternatives: Rule, obj: Model) -> bool:
 # ----------------------------------------------------------------------------------------------------------
 
 _generation = [0]  # this process's own writes of a basis: a request's remembered answers are dropped after one
-_scopes: dict[tuple[int, date], tuple[str, Scope]] = {}  # (agency, day) -> (token it was built under, Scope)
-_SCOPES_KEPT = 500
-_VERSION_ROW = 1
+# (agency, day) -> Scope, while the `sharing` token is unchanged
+_scopes: versions.Kept[Scope] = versions.Kept(versions.SHARING, size=500)
 
 
 def sharing_changed(**kwargs: object) -> None:
@@ -417,16 +416,10 @@ def sharing_changed(**kwargs: object) -> None:
     VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case. Writes that bypass model signals
     (QuerySet.update, bulk_create, raw SQL) on those tables must call it themselves.
 
-    A new random token is written in the writer's transaction: every process sees it at its next request (or
-    keeps the old one if the write is rolled back, which still describes the data)."""
+    A new `sharing` token is written in the writer's transaction (`core.versions`): every process sees it at its
+    next request (or keeps the old one if the write is rolled back, which still describes the data)."""
     _generation[0] += 1
-    token = uuid.uuid4().hex
-    if not SharingVersion.objects.filter(pk=_VERSION_ROW).update(token=token):
-        SharingVersion.objects.update_or_create(pk=_VERSION_ROW, defaults={"token": token})
-
-
-def _current_token() -> str | None:
-    return SharingVersion.objects.filter(pk=_VERSION_ROW).values_list("token", flat=True).first()
+    versions.changed(versions.SHARING)
 
 
 @dataclass
@@ -464,7 +457,7 @@ def _context(actor: object) -> PolicyContext:
 def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
     """None when the actor has no basis at all: no acting agency, or acting as system administrator.
 
-    An agency's Scope is shared by its requests in this process while the SharingVersion token is unchanged (one
+    An agency's Scope is shared by its requests in this process while the `sharing` token is unchanged (one
     indexed read per request instead of a dozen id-list queries); within a request it is kept in the actor's
     PolicyContext unless this process has written a basis since."""
     agency_id = actor.agency_id if actor is not None else None
@@ -475,16 +468,7 @@ def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
     scope = context.scopes.get(today)
     if scope is not None:
         return scope
-    token = _current_token()
-    shared = _scopes.get((agency_id, today))
-    if token is not None and shared is not None and shared[0] == token:
-        scope = shared[1]
-    else:
-        scope = Scope(agency_id, today)
-        if token is not None:  # no row (a flushed database): nothing is shared between requests
-            if len(_scopes) >= _SCOPES_KEPT:
-                _scopes.clear()
-            _scopes[(agency_id, today)] = (token, scope)
+    scope = _scopes.get((agency_id, today), lambda token: Scope(agency_id, today))
     context.scopes[today] = scope
     return scope
 
