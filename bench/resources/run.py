@@ -1,6 +1,8 @@
-"""社会資源 benchmark: `python -m bench.resources.run [--postgres postgres://postgres@127.0.0.1:5432/bench_resources]`.
+"""社会資源 benchmark: `python -m bench.resources.run [--postgres postgres://postgres@127.0.0.1:5432/bench_resources] [--profile metro]`.
 
-Builds the city's agencies and a directory of ~5,000 resources in a database of its own, then measures
+Builds the city's agencies and a directory of ~5,000 resources in a database of its own (--profile metro: the
+metro's 60 agencies and ten times the directory, ~50,000 resources, PostgreSQL only; bench/metro.py runs both and
+compares their p95), then measures
   1. search, single user: the staff search (first page of 30, with its details) for a mix of 1–4 character
      queries, synonyms and filters, 15 rounds after one warm-up round — p50 / p95 / max;
   2. the public page at 20 concurrent visitors, over HTTP against gunicorn (4 workers × 4 threads), from a lean
@@ -8,7 +10,9 @@ Builds the city's agencies and a directory of ~5,000 resources in a database of 
      sends its next request as soon as the last is answered) and with 1–3 s of think time; and with caching off —
      p50 / p95 / p99 / requests per second, the warm-up apart;
   3. `tsunagu hsds export` of every service (tabular data package) — seconds.
-Targets (issue 6): search p95 ≤ 30 ms, public page p95 ≤ 100 ms (20 visitors, no think time), export ≤ 10 s.
+Targets (issue 6, the city): search p95 ≤ 30 ms, public page p95 ≤ 100 ms (20 visitors, no think time), export ≤ 10 s.
+The database is built once and kept: a later run finds its resources and reuses them (a database built for the
+other profile is refused).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from pathlib import Path
 from bench.resources import load
 
 TARGETS = {"search_p95_ms": 30, "public_p95_ms": 100, "export_s": 10}
+PROFILES = ("city", "metro")
+PER_DISTRICT = {"city": 14, "metro": 140}  # copies of each activity per district: 24 × 15 × 14 ≈ 5,000; the metro 10×
 QUERIES = [
     {"q": "食"}, {"q": "送迎"}, {"q": "サロン"}, {"q": "居場所"}, {"q": "見守り"}, {"q": "通院送迎"},
     {"q": "子育て ひろば"}, {"q": "体操", "district": "旭町"}, {"field": "elderly", "day": "TU"},
@@ -40,7 +46,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def setup_database(var_dir: Path, database_url: str | None, per_district: int) -> None:
+def setup_database(var_dir: Path, database_url: str | None, per_district: int, profile: str = "city") -> None:
     env = _env(var_dir, database_url)
     if database_url:
         from bench.harness import _create_pg_database
@@ -54,21 +60,34 @@ def setup_database(var_dir: Path, database_url: str | None, per_district: int) -
         "from tsunagu.core.demo import DemoContext\n"
         "from tsunagu.agencies import demo as agencies_demo\n"
         "from tsunagu.resources import demo as resources_demo\n"
+        "from tsunagu.agencies.models import Agency\n"
         "from tsunagu.resources.models import Service\n"
+        "import sys, time\n"
+        f"profile, expected = {profile!r}, len(agencies_demo._city_agencies({profile!r}))\n"
         "if not Service.objects.exists():\n"
-        f"    resources_demo.PER_DISTRICT['city'] = {per_district}\n"
-        "    ctx = DemoContext(profile='city', seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))\n"
+        "    started = time.perf_counter()\n"
+        f"    resources_demo.PER_DISTRICT[profile] = {per_district}\n"
+        "    ctx = DemoContext(profile=profile, seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))\n"
         "    with transaction.atomic():\n"
         "        agencies_demo.generate(ctx)\n"
         "        resources_demo.generate(ctx)\n"
+        "    print(f'built {time.perf_counter() - started:.0f}', file=sys.stderr)\n"
+        "elif Agency.objects.count() != expected:\n"
+        "    sys.exit(f'このデータベースは {profile} プロファイルのものではありません（関係機関 {Agency.objects.count()}、"
+        "{profile} は {expected}）。別のデータベースを指定してください。')\n"
         "print(Service.objects.count())\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
-    if database_url:
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "社会資源のデータベースを用意できませんでした")
+    built = "built" in out.stderr
+    if database_url and built:
         # After a bulk load, statistics and the visibility map as autovacuum would leave them in service (it is
         # off on the benchmark server): the planner then knows the table, and counts read only an index.
         subprocess.run(["psql", database_url, "-qc", "VACUUM ANALYZE"], check=True)
-    print(f"社会資源 {out.stdout.strip()} 件のデータベースを用意しました")
+    print(f"社会資源 {int(out.stdout.strip().splitlines()[-1]):,} 件のデータベースを用意しました（{profile}、"
+          + (f"生成 {time.perf_counter() - started:.0f} 秒）" if built else "既存のものを使います）"), flush=True)
 
 
 def _env(var_dir: Path, database_url: str | None) -> dict:
@@ -178,16 +197,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="a PostgreSQL URL for a database used only by this benchmark")
     parser.add_argument("--var-dir", default=None, help="where the SQLite file lives (default: a fresh temp dir)")
-    parser.add_argument("--per-district", type=int, default=14, help="copies of each activity per district (14 → ~5,000)")
+    parser.add_argument("--profile", choices=PROFILES, default="city",
+                        help="the municipality's scale: city (~5,000 resources) or metro (10×, PostgreSQL only)")
+    parser.add_argument("--per-district", type=int, default=None,
+                        help="copies of each activity per district (the profile's: city 14 → ~5,000, metro 140 → ~50,000)")
     parser.add_argument("--users", type=int, default=20, help="visitors of the public page at once")
     parser.add_argument("--seconds", type=float, default=20, help="seconds of public-page load measured (after 5 s)")
     args = parser.parse_args(argv)
+    if args.profile == "metro" and not args.postgres:
+        parser.error("metro プロファイルは PostgreSQL でのみ実行できます（--postgres URL）。")
     var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="tsunagu-bench-resources-"))
-    setup_database(var_dir, args.postgres, args.per_district)
+    setup_database(var_dir, args.postgres, args.per_district or PER_DISTRICT[args.profile], args.profile)
     public = bench_public_page(var_dir, args.postgres, users=args.users, seconds=args.seconds, thinks=((0, 0), (1, 3)))
     uncached = bench_public_page(var_dir, args.postgres, users=args.users, seconds=10, cached=False)
     results = {**bench_search_and_export(var_dir, args.postgres), **public, **uncached}
-    print(f"データベース: {'PostgreSQL' if args.postgres else 'SQLite'}")
+    print(f"データベース: {'PostgreSQL' if args.postgres else 'SQLite'}（{args.profile}）")
     for key, value in results.items():
         target = TARGETS.get(key)
         mark = "" if target is None else (" ✓" if value <= target else f" ✗（目標 {target}）")
