@@ -1,14 +1,21 @@
-"""体制整備 benchmark: `python -m bench.workspace.run [--runs 30] [--referrals 6000]`.
+"""体制整備 benchmark: `python -m bench.workspace.run [--runs 30] [--referrals 6000] [--postgres URL] [--profile metro]`.
 
-Builds, in a database of its own (--var-dir, default <tmp>/tsunagu-bench-workspace), the city profile's
-agencies and staff, then
+Builds, in a database of its own (--var-dir, default <tmp>/tsunagu-bench-workspace, a SQLite file; or --postgres
+URL, a PostgreSQL database used only by this benchmark), the profile's agencies and staff, then
   1. an agency's 業務棚卸表 of 200 tasks × 10 職種 (with time use and last year's table for the comparison);
-  2. 40 agencies and a year of referrals between them (through the cases models) plus the 会議・研修一覧;
+  2. 40 agencies and a year of 6,000 referrals between them on 200 cases (through the cases models), plus a
+     会議・研修一覧 of 60 meetings;
   3. a workshop with 500 worksheet responses (entered through the service, which tokenises each answer);
 and measures, through the real URLs with Django's test client (one user, warm):
   - the inventory analysis page, the network page and its JSON, the theme proposals and the summary page:
     p50 / p95 / max over --runs requests.
-Targets (issue 7): inventory page ≤ 200 ms, network ≤ 300 ms, theme summary of 500 responses ≤ 5 s.
+Targets (issue 7, the city): inventory page ≤ 200 ms, network ≤ 300 ms, theme summary of 500 responses ≤ 5 s.
+
+--profile metro (PostgreSQL only; bench/metro.py runs it beside the city and compares the p95): the metro's 60
+agencies, and what the municipality's size sets ten times the city's — 60,000 referrals on 2,000 cases, a
+会議・研修一覧 of 600 meetings. What belongs to one agency or one workshop stays: the inventory of 200 × 10 and the
+workshop's 500 responses. The database is built once and kept: a later run reuses it (one built for the other
+profile is refused).
 """
 
 from __future__ import annotations
@@ -23,6 +30,12 @@ import time
 from datetime import date, datetime, timedelta
 
 TARGETS_MS = {"inventory": 200, "network": 300, "network_json": 300, "themes": 5000, "summary": 5000}
+# What the municipality's size sets, per profile: agencies, referrals in the year, the cases they are on, meetings
+SCALE = {
+    "city": {"agencies": 40, "referrals": 6000, "cases": 200, "meetings": 60},
+    "metro": {"agencies": 60, "referrals": 60000, "cases": 2000, "meetings": 600},
+}
+POPULATION = {"city": 170_000, "metro": 1_700_000}  # the demo municipality's: tells which profile a kept database holds
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -30,9 +43,15 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def _setup_django(var_dir: str) -> None:
+def _setup_django(var_dir: str, database_url: str | None = None) -> None:
     os.environ["TSUNAGU_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
+    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        from bench.harness import _create_pg_database
+
+        _create_pg_database(database_url)
+        os.environ["DATABASE_URL"] = database_url
     import django
 
     django.setup()
@@ -41,21 +60,24 @@ def _setup_django(var_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _agencies_and_staff():
+def _agencies_and_staff(profile: str = "city", count: int = 40):
     from django.db import transaction
 
     from tsunagu.agencies import demo as agencies_demo
-    from tsunagu.agencies.models import Agency, AgencyKind
+    from tsunagu.agencies.models import Agency, AgencyKind, Municipality
     from tsunagu.core.demo import DemoContext
 
     if not Agency.objects.exists():
-        ctx = DemoContext(profile="city", seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))
+        ctx = DemoContext(profile=profile, seed=2026, today=date(2026, 11, 1), rng=random.Random(2026))
         with transaction.atomic():
             agencies_demo.generate(ctx)
-    extra = 40 - Agency.objects.count()
+    population = Municipality.objects.values_list("population", flat=True).first()
+    if population != POPULATION[profile]:
+        raise SystemExit(f"このデータベースは {profile} プロファイルのものではありません（人口 {population}）。別のデータベースを指定してください。")
+    extra = count - Agency.objects.count()
     for i in range(max(0, extra)):
         Agency.objects.create(name=f"ベンチ用 居宅介護支援事業所 {i + 1}", kana=f"べんち {i}", kind=AgencyKind.CARE_MANAGEMENT)
-    return list(Agency.objects.all()[:40])
+    return list(Agency.objects.all()[:count])
 
 
 def _inventory(agency, roles):
@@ -75,7 +97,7 @@ def _inventory(agency, roles):
     return TaskInventory.objects.get(agency=agency, fiscal_year=2026)
 
 
-def _referrals(agencies, staff, count: int) -> int:
+def _referrals(agencies, staff, count: int, n_cases: int = 200) -> int:
     from django.apps import apps
     from django.utils import timezone
 
@@ -88,7 +110,7 @@ def _referrals(agencies, staff, count: int) -> int:
     rng = random.Random(11)
     home = agencies[0]
     hh = household.objects.create(agency=home, name="ベンチ用世帯")
-    cases = case.objects.bulk_create(case(agency=home, lead_agency=home, household=hh, title=f"ベンチ{i}") for i in range(200))
+    cases = case.objects.bulk_create(case(agency=home, lead_agency=home, household=hh, title=f"ベンチ{i}") for i in range(n_cases))
     start = timezone.make_aware(datetime(2026, 4, 1, 9))
     rows = []
     for _ in range(count):
@@ -102,13 +124,13 @@ def _referrals(agencies, staff, count: int) -> int:
     return count
 
 
-def _meetings(agencies) -> None:
+def _meetings(agencies, count: int = 60) -> None:
     from tsunagu.workspace.models import MeetingInventory
 
     if MeetingInventory.objects.exists():
         return
     rng = random.Random(5)
-    for i in range(60):
+    for i in range(count):
         host = rng.choice(agencies)
         entry = MeetingInventory.objects.create(fiscal_year=2026, reported_by=host, host=host, name=f"会議{i}", purpose=rng.choice(
             ["関係機関との情報共有", "事例検討による支援の質の向上", "地域課題の協議", "研修による資質向上"]), times_per_year=rng.choice([4, 6, 12]),
@@ -149,22 +171,35 @@ def _measure(client, url: str, runs: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--referrals", type=int, default=6000, help="referrals in the year (city scale)")
+    parser.add_argument("--profile", choices=tuple(SCALE), default="city",
+                        help="the municipality's scale: city, or metro (10× the referrals and meetings, PostgreSQL only)")
+    parser.add_argument("--referrals", type=int, default=None, help="referrals in the year (the profile's: city 6,000, metro 60,000)")
     parser.add_argument("--responses", type=int, default=500)
+    parser.add_argument("--postgres", help="a PostgreSQL URL for a database used only by this benchmark (else SQLite in --var-dir)")
     parser.add_argument("--var-dir", default=os.path.join(tempfile.gettempdir(), "tsunagu-bench-workspace"))
     args = parser.parse_args(argv)
-    _setup_django(args.var_dir)
+    if args.profile == "metro" and not args.postgres:
+        parser.error("metro プロファイルは PostgreSQL でのみ実行できます（--postgres URL）。")
+    scale = SCALE[args.profile]
+    _setup_django(args.var_dir, args.postgres)
+    from django.db import connection
     from django.test import Client
 
     from tsunagu.agencies.models import JobRole, Staff
 
-    agencies = _agencies_and_staff()
+    started = time.perf_counter()
+    agencies = _agencies_and_staff(args.profile, scale["agencies"])
     roles = list(JobRole.objects.all()[:10])
     inventory = _inventory(agencies[0], roles)
     planner = Staff.objects.get(login_id="planner")
-    referrals = _referrals(agencies, planner, args.referrals)
-    _meetings(agencies)
+    referrals = _referrals(agencies, planner, args.referrals or scale["referrals"], scale["cases"])
+    _meetings(agencies, scale["meetings"])
     workshop, entry_s = _workshop(args.responses)
+    if entry_s is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # statistics after the bulk load, as autovacuum would leave them
+            cursor.execute("ANALYZE")
+    if entry_s is not None:
+        print(f"データベースを生成しました（{args.profile}、{time.perf_counter() - started:.0f} 秒）", flush=True)
     client = Client()
     client.force_login(planner)
     urls = {
@@ -174,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         "themes": f"/workspace/workshops/{workshop.pk}/themes/",
         "summary": f"/workspace/workshops/{workshop.pk}/summary/",
     }
-    print(f"データ: 業務 {inventory.rows.count()} × 職種 {inventory.columns.count()}、機関 {len(agencies)}、つなぎ {referrals}、"
+    print(f"データ（{args.profile}、{connection.vendor}）: 業務 {inventory.rows.count()} × 職種 {inventory.columns.count()}、機関 {len(agencies)}、つなぎ {referrals}、"
           f"回答 {workshop.responses.count()}" + (f"（回答の登録と形態素解析 {entry_s:.1f} 秒）" if entry_s else ""))
     failed = False
     for name, url in urls.items():
