@@ -48,7 +48,7 @@ def test_a_second_reading_runs_no_aggregate_and_a_write_shows_at_the_next(coordi
 def test_rows_older_than_the_max_age_are_read_again(coordinator, open_case, monkeypatch):
     actor = actor_for(coordinator)
     _totals(actor)
-    monkeypatch.setattr(gaps._kept, "max_age", 0.0)
+    monkeypatch.setattr(gaps._shared, "max_age", 0.0)
     with CaptureQueriesContext(connection) as again:
         _totals(actor)
     assert any("COUNT(" in q["sql"] for q in again.captured_queries)
@@ -64,3 +64,36 @@ def test_the_dashboard_badge_is_kept_alike_and_follows_a_write(open_case):
     FollowUp.objects.create(case=open_case, agency=open_case.lead_agency, due_on=timezone.localdate() - timedelta(days=2),
                             status=FollowUpStatus.PLANNED)
     assert gap_total() == before + 1
+
+
+def test_another_process_reads_the_rows_without_the_aggregates_and_names_stay_per_reader(coordinator, open_case, alice):
+    """A worker process that has not computed the rows reads them from the database (core.versions.Shared): no
+    aggregate, the same rows; the names shown and the access log are still its own reader's."""
+    from tsunagu.audit.models import AccessLog
+
+    FollowUp.objects.create(case=open_case, agency=open_case.lead_agency, due_on=timezone.localdate() - timedelta(days=3),
+                            status=FollowUpStatus.PLANNED)
+
+    def followup_row(actor):
+        return next(s for s in gap_sections(actor) if s.kind == "followups").rows[0]
+
+    assert followup_row(actor_for(alice)).subject == open_case.label, "her own agency's case: named"
+    gaps.forget()  # another process: nothing kept in its memory
+    with CaptureQueriesContext(connection) as other:
+        row = followup_row(actor_for(coordinator))
+    assert not any("COUNT(" in q["sql"] or "MAX(" in q["sql"] for q in other.captured_queries)
+    assert any("core_sharedanswer" in q["sql"] for q in other.captured_queries)
+    assert row.subject != open_case.label and "閲覧の根拠がない" in row.subject and not row.url
+    logged = AccessLog.objects.filter(object_type="cases.case", object_id=str(open_case.pk))
+    assert set(logged.values_list("staff_id", flat=True)) == {alice.pk}
+
+
+def test_a_schedule_begun_in_the_past_is_on_the_list_at_once(coordinator, open_case, alice):
+    """schedule_create writes its follow-ups in bulk (no signal): it changes the token itself."""
+    from tsunagu.followups.services import schedule_create
+
+    actor = actor_for(coordinator)
+    before = _totals(actor)
+    schedule_create(actor=actor_for(alice), case=open_case, starts_on=timezone.localdate() - timedelta(days=40),
+                    occurrences=2)
+    assert _totals(actor)["followups"] == before["followups"] + 1

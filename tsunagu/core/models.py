@@ -71,3 +71,25 @@ class VersionToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.token}"
+
+
+class SharedAnswer(models.Model):
+    """An answer computed by one process and read by all of them (`core.versions.Shared`): the kind's version token
+    (`VersionToken.name`) it was computed under, when, and the answer as JSON — plain values (ids, dates, agency
+    names, counts), never a name of a person. Read only while the kind's token is unchanged; the next answer of the
+    kind deletes those of an older token. Derived from the other tables and computed again from them."""
+
+    name = models.CharField("種類", max_length=40)
+    key = models.CharField("問い", max_length=200)
+    token = models.CharField(max_length=32)
+    computed_at = models.DateTimeField("計算日時")
+    value = models.TextField("答え（JSON）")
+    # Derived rows, never what people recorded: a database holding only them still counts as empty (core.backup).
+    made_by_migrate = True
+
+    class Meta:
+        verbose_name = verbose_name_plural = "共有された計算結果"
+        constraints = [models.UniqueConstraint(fields=["name", "key"], name="one_shared_answer_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.key}"

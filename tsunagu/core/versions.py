@@ -6,15 +6,25 @@ a name and one `core.models.VersionToken` row; every write that can change its a
 signals, connected by the owning app; writes that bypass signals call it themselves), which writes a new random
 token in the writer's transaction. `Kept` keeps the answers per process under the token they were computed with:
 every process reads the token once per answer asked, so a write committed in one process is seen by all of them
-at their next reading; a rolled-back write leaves the old token, which still describes the data.
+at their next reading; a rolled-back write leaves the old token, which still describes the data. `Shared` keeps
+them in the database instead (`core.models.SharedAnswer`): computed by one process, read by all.
 """
 
+import json
+import logging
 import time
 import uuid
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any, Generic, TypeVar
 
-from .models import VersionToken
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import SharedAnswer, VersionToken
+
+logger = logging.getLogger(__name__)
 
 SHARING = "sharing"
 FIGURES = "figures"
@@ -66,3 +76,96 @@ class Kept(Generic[T]):
     def forget(self) -> None:
         """Drops what this process keeps (tests, and after a restore)."""
         self._kept.clear()
+
+
+class Shared:
+    """Answers of one kind computed by whichever process asks first and read by every other from the database
+    (`core.models.SharedAnswer`), while the token of `name` is unchanged and for `max_age` seconds at most — the
+    limit for writes that bypass the signals. Each process also keeps what it read (`size` answers at most), so an
+    unchanged answer costs one indexed read of the token, as with `Kept`.
+
+    For answers that cost more than a page and are the same for every reader: six worker processes each computing
+    them cold multiplied that cost by six, and a limit of a minute made every process pay it again every minute. The
+    answer is plain JSON — numbers, text, lists, dicts, dates and times (a tuple comes back as a list) — and every
+    process, the one that computed it too, gets it back as read from JSON, so all see the same values.
+
+    Past `max_age` with the token unchanged, the first process to see it claims the row (its date moves on) and
+    computes again; the others keep the answer they find meanwhile, which the token still says is current."""
+
+    def __init__(self, name: str, *, size: int, max_age: float) -> None:
+        self.name = name
+        self.size = size
+        self.max_age = max_age
+        self._kept: dict[str, tuple[str, float, Any]] = {}
+
+    def get(self, key: str, compute: Callable[[str | None], Any]) -> Any:
+        """The answer for `key` (at most 200 characters) under the current token: this process's, the database's,
+        or `compute(token)`'s — then written for the others under the token read before computing."""
+        token = current(self.name)
+        if token is None:  # no row (a flushed database): nothing is kept, nor shared
+            return _loads(_dumps(compute(None)))
+        found = self._kept.get(key)
+        if found is not None and found[0] == token and time.time() - found[1] < self.max_age:
+            return found[2]
+        row = (SharedAnswer.objects.filter(name=self.name, key=key, token=token)
+               .values_list("computed_at", "value").first())
+        if row is not None and (time.time() - row[0].timestamp() < self.max_age or not self._claim(key, token, row[0])):
+            return self._keep(key, token, row[0].timestamp(), _loads(row[1]))
+        text = _dumps(compute(token))
+        self._write(key, token, text)
+        return self._keep(key, token, time.time(), _loads(text))
+
+    def _keep(self, key: str, token: str, at: float, value: Any) -> Any:
+        if len(self._kept) >= self.size:
+            self._kept.clear()
+        self._kept[key] = (token, at, value)
+        return value
+
+    def _claim(self, key: str, token: str, computed_at: datetime) -> bool:
+        """Whether this process is the one to compute an aged answer again (one UPDATE; the others find the row
+        dated now and read it)."""
+        return bool(SharedAnswer.objects.filter(name=self.name, key=key, token=token, computed_at=computed_at)
+                    .update(computed_at=timezone.now()))
+
+    def _write(self, key: str, token: str, text: str) -> None:
+        """The answer for the others, and the kind's answers of older tokens or past their age deleted. A failed
+        write (a lock on SQLite …) only leaves the answer to be computed again: the page goes on."""
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                SharedAnswer.objects.bulk_create(
+                    [SharedAnswer(name=self.name, key=key, token=token, computed_at=now, value=text)],
+                    update_conflicts=True, unique_fields=["name", "key"], update_fields=["token", "computed_at", "value"])
+                (SharedAnswer.objects.filter(name=self.name)
+                 .filter(~Q(token=token) | Q(computed_at__lt=now - timedelta(seconds=self.max_age))).delete())
+        except DatabaseError:
+            logger.warning("共有する計算結果 %s %s を書き込めませんでした", self.name, key, exc_info=True)
+
+    def forget(self) -> None:
+        """Drops what this process keeps (tests); the database's answers stay, for their token."""
+        self._kept.clear()
+
+
+def _tagged(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"not a plain JSON value: {type(value).__name__}")
+
+
+def _untagged(obj: dict[str, Any]) -> object:
+    if len(obj) == 1:
+        if "$date" in obj:
+            return date.fromisoformat(obj["$date"])
+        if "$datetime" in obj:
+            return datetime.fromisoformat(obj["$datetime"])
+    return obj
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, default=_tagged, ensure_ascii=False, separators=(",", ":"))
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_untagged)

@@ -298,7 +298,7 @@ def _kind_rows(kind: str, today: date, offset: int, limit: int, households: list
 def _sections(actor, today: date, kinds: list[str], offset: int, limit: int, path: str) -> list[GapSection]:
     """The kinds' rows with the names the actor may read (one query per kind, one per kind of name), the names
     logged as a list read."""
-    found = gaps.kept(("sections", tuple(kinds), offset, limit), today, lambda: _found(today, kinds, offset, limit))
+    found = gaps.kept(("sections", ",".join(kinds), offset, limit), today, lambda: _found(today, kinds, offset, limit))
     case_ids = ({r["case_id"] for kind in ("declined", "unanswered", "followups") if kind in found for r in found[kind][0]}
                 | {o["g_case"] for o in found.get("outreach", ([], 0))[0] if o["g_case"]})
     household_ids = ({h["pk"] for kind in ("no_lead", "info_only") if kind in found for h in found[kind][0]}

@@ -16,6 +16,7 @@ from tsunagu.core.locking import save_versioned
 from tsunagu.meetings.models import ActionItem, ActionStatus
 from tsunagu.meetings.services import add_months
 
+from . import gaps
 from .models import (
     ACTIVE_OUTREACH,
     FREQUENCY_STEP,
@@ -72,6 +73,7 @@ def schedule_create(*, actor, case: Case, starts_on: date, interval_months: int 
     FollowUp.objects.bulk_create([
         FollowUp(schedule=schedule, case=case, agency_id=actor.agency_id, staff=staff, method=method,
                  due_on=add_months(starts_on, interval_months * i)) for i in range(occurrences)])
+    gaps.gaps_changed()  # bulk_create sends no signal: a schedule begun in the past is on the 狭間 list at once
     return schedule
 
 
