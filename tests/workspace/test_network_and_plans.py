@@ -49,6 +49,24 @@ def test_shared_meetings_link_agencies(own_agency, partner_agency, city_hall):
     assert {e["data"]["type"] for e in queries.network(2026)["edges"]} == {"meeting"}
 
 
+def test_shared_meetings_count_an_entry_reported_twice_once_and_only_the_year_asked(own_agency, partner_agency, outsider_agency,
+                                                                                    city_hall):
+    def entry(year, name, attending, reported_by=city_hall):
+        e = MeetingInventory.objects.create(fiscal_year=year, reported_by=reported_by, name=name, purpose="共有", times_per_year=4,
+                                            basis="municipal", host=city_hall)
+        e.attending.set(attending)
+
+    entry(2026, "連絡会", [own_agency, partner_agency])
+    entry(2026, "連絡会", [own_agency, partner_agency], reported_by=own_agency)  # the same meeting, reported by an attendee
+    entry(2026, "事例検討会", [own_agency])
+    entry(2025, "前年度の会議", [outsider_agency, partner_agency])
+    pairs = queries.shared_meetings(2026)
+    key = tuple(sorted((own_agency.pk, city_hall.pk)))
+    assert pairs[key] == 2  # 連絡会 once, 事例検討会 once
+    assert pairs[tuple(sorted((own_agency.pk, partner_agency.pk)))] == 1
+    assert not any(outsider_agency.pk in pair for pair in pairs)
+
+
 def test_layers_follow_the_agency_kind(own_agency, outsider_agency):
     from tests import factories
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, When
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
@@ -290,16 +290,19 @@ def layer_of(agency: Agency) -> str:
 def shared_meetings(fiscal_year: int) -> Counter:
     """Meetings two agencies both attend: from the 会議・研修一覧 and the meetings' current members."""
     pairs: Counter = Counter()
-    entries = MeetingInventory.objects.filter(fiscal_year=fiscal_year).prefetch_related(
-        Prefetch("attending", queryset=Agency.objects.only("pk"))
-    )
+    # ids only, in two queries: a 政令市's 会議・研修一覧 of hundreds of entries read as model instances took longer
+    # than the pairs' counting
+    attending: defaultdict[int, set[int]] = defaultdict(set)
+    through = MeetingInventory.attending.through.objects.filter(meetinginventory__fiscal_year=fiscal_year)
+    for entry_id, agency_id in through.values_list("meetinginventory_id", "agency_id"):
+        attending[entry_id].add(agency_id)
     seen_names = set()
-    for e in entries:
-        key = (e.name, e.host_id)
+    for entry_id, name, host_id in MeetingInventory.objects.filter(fiscal_year=fiscal_year).values_list("pk", "name", "host_id"):
+        key = (name, host_id)
         if key in seen_names:
             continue
         seen_names.add(key)
-        _count_pairs(pairs, {a.pk for a in e.attending.all()} | {e.host_id})
+        _count_pairs(pairs, attending[entry_id] | {host_id})
     for agencies in member_agencies_by_meeting():
         _count_pairs(pairs, agencies)
     return pairs
