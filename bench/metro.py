@@ -1,13 +1,24 @@
 """`make bench-metro`: the page benchmarks on the metro profile (政令市, ten times the city) beside the city, on
 PostgreSQL, in the same run, and each p95 on metro against the city's (target: within 1.5×).
 
-    .venv/bin/python -m bench.metro [--modules web,cases,meetings,reports] [--seconds N] [--users N]
+    .venv/bin/python -m bench.metro [--modules web,cases,meetings,reports,resources,workspace] [--seconds N] [--users N]
 
 Each benchmark runs twice, one after the other: on the city (its database BENCH_CITY_DATABASE_URL, default
 tsunagu_metro_city) and on the metro (BENCH_METRO_DATABASE_URL, default tsunagu_bench_metro). Each database is
 built once (`tsunagu demo --profile …`; the metro takes about 20 minutes) and kept: a later run finds it and
 reuses it. After each load the harness prints every gunicorn worker's resident memory (VmRSS), and this
 script the largest, against the target of 300 MB. Both profiles' own tables are printed as they run.
+
+The 社会資源 (resources) and 体制整備 (workspace) benchmarks build databases of their own rather than read the demo
+dataset; here each runs with `--profile city` and `--profile metro` on PostgreSQL databases of its own
+(BENCH_RESOURCES_DATABASE_URL / BENCH_WORKSPACE_DATABASE_URL with the profile appended: default
+tsunagu_bench_resources_city, …_metro, tsunagu_bench_workspace_city, …_metro), each built once and kept. The
+metro's are ten times what the municipality's size sets: resources ~50,000 (the city ~5,000) with the metro's 60
+agencies; the workspace's 60,000 referrals on 2,000 cases between its 60 agencies (the city 6,000 on 200
+between 40) and a 会議・研修一覧 of 600 meetings (60); the inventory (200 × 10) and the workshop's 500 responses,
+one agency's and one workshop's, stay as they are. Their figures (the search's and the public page's p95 for
+each load, the workspace pages' p95, one warm user) are compared as the others'; --seconds and --users go to
+the resources benchmark's public-page load, not to the workspace's single user.
 """
 
 import argparse
@@ -17,13 +28,20 @@ import subprocess
 import sys
 
 CITY_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tsunagu_metro_city"
-# module → arguments: the benchmarks that read the demo dataset (the 社会資源 and 体制整備 benchmarks build their own)
+OWN_DATABASE_URLS = {  # the benchmarks that build their own database: env var → default, the profile appended
+    "resources": ("BENCH_RESOURCES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench_resources"),
+    "workspace": ("BENCH_WORKSPACE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tsunagu_bench_workspace"),
+}
+# module → arguments: the benchmarks that read the demo dataset, then those that build their own (OWN_DATABASE_URLS)
 MODULES = {
     "web": ["bench.web"],
     "cases": ["bench.cases.run"],
     "meetings": ["bench.meetings.run"],
     "reports": ["bench.reports.run"],
+    "resources": ["bench.resources.run"],
+    "workspace": ["bench.workspace.run"],
 }
+LOAD_OPTIONS = {"web", "cases", "meetings", "reports", "resources"}  # those taking --seconds and --users
 RATIO_TARGET = 1.5
 RSS_TARGET_MB = 300
 
@@ -31,6 +49,11 @@ LOAD_ROW = re.compile(r"^((?:GET|POST) .+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\
 SINGLE_ROW = re.compile(r"^  (\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
 RENDER_ROW = re.compile(r"ジェノグラム＋エコマップの生成.*p95 ([\d.]+) ms")
 RSS_ROW = re.compile(r"^workers RSS MB: .*\(max (\d+)\)")
+# bench.resources.run: "  search_p95_ms: 12.3 ✓", "  public_think1-3s_p95_ms: 8.0", "  public_errors: 0"
+KEY_P95_ROW = re.compile(r"^  ([\w-]+)_p95_ms: ([\d.]+)")
+KEY_ERRORS_ROW = re.compile(r"^  ([\w-]+)_errors: (\d+)")
+# bench.workspace.run: "network       p50    41.2 ms  p95    45.0 ms  max    50.1 ms  目標 ≤ 300 ms  OK"
+PAGE_ROW = re.compile(r"^(\w+)\s+p50\s+([\d.]+) ms\s+p95\s+([\d.]+) ms")
 
 
 def parse(output: str) -> tuple[dict[str, tuple[float, int]], list[int]]:
@@ -52,19 +75,33 @@ def parse(output: str) -> tuple[dict[str, tuple[float, int]], list[int]]:
             figures["1人 ジェノグラム＋エコマップ"] = (float(m.group(1)), 0)
         elif m := RSS_ROW.match(line):
             rss.append(int(m.group(1)))
+        elif (m := KEY_P95_ROW.match(line)) and "warmup" not in m.group(1):  # the warm-up's p95 is reported apart
+            figures[m.group(1)] = (float(m.group(2)), figures.get(m.group(1), (0.0, 0))[1])
+        elif m := KEY_ERRORS_ROW.match(line):
+            figures[m.group(1)] = (figures.get(m.group(1), (float("nan"), 0))[0], int(m.group(2)))
+        elif m := PAGE_ROW.match(line):
+            figures[f"1人 {m.group(1)}"] = (float(m.group(3)), 0)
         else:
             single = single and bool(line.strip())
     return figures, rss
 
 
-def run(module: list[str], profile: str, extra: list[str]) -> tuple[str, int]:
+def arguments(key: str, profile: str) -> list[str]:
+    """The command line of benchmark `key` on `profile`, PostgreSQL."""
+    if key in OWN_DATABASE_URLS:
+        variable, default = OWN_DATABASE_URLS[key]
+        return [*MODULES[key], "--profile", profile, "--postgres", f"{os.environ.get(variable, default)}_{profile}"]
+    return [*MODULES[key], "--databases", "postgresql"]
+
+
+def run(key: str, profile: str, extra: list[str]) -> tuple[str, int]:
     env = {**os.environ, "BENCH_PROFILE": profile}
     if profile == "city":
         url = os.environ.get("BENCH_CITY_DATABASE_URL", CITY_DATABASE_URL)
         env.update(BENCH_DATABASE_URL=url, BENCH_REPORTS_DATABASE_URL=url)
-    print(f"\n# {module[0]} — {profile}", flush=True)
-    process = subprocess.Popen([sys.executable, "-m", *module, "--databases", "postgresql", *extra], env=env,
-                               stdout=subprocess.PIPE, text=True)
+    command = arguments(key, profile) + (extra if key in LOAD_OPTIONS else [])
+    print(f"\n# {command[0]} — {profile}", flush=True)
+    process = subprocess.Popen([sys.executable, "-m", *command], env=env, stdout=subprocess.PIPE, text=True)
     lines = []
     assert process.stdout is not None
     for line in process.stdout:
@@ -79,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, help="seconds of load measured (each benchmark's own default)")
     parser.add_argument("--users", type=int)
     args = parser.parse_args(argv)
+    if unknown := [key for key in args.modules.split(",") if key not in MODULES]:
+        parser.error(f"ベンチマークは {', '.join(MODULES)} から選んでください: {', '.join(unknown)}")
     extra = [*(["--seconds", str(args.seconds)] if args.seconds else []), *(["--users", str(args.users)] if args.users else [])]
     results = []  # (module, figure, city p95, metro p95, city errors, metro errors)
     rss: dict[str, list[int]] = {"city": [], "metro": []}
@@ -86,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     for key in args.modules.split(","):
         outputs = {}
         for profile in ("city", "metro"):
-            output, status = run(MODULES[key], profile, extra)
+            output, status = run(key, profile, extra)
             if status != 0:
                 failed.append(f"{key}（{profile}）")
             outputs[profile], found_rss = parse(output)
