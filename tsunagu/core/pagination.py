@@ -1,12 +1,17 @@
-"""One page of a list and the list's total in one query.
+"""Pages of a list whose total costs more than its page.
 
-Django's Paginator counts the rows (one query) and then reads the page (another): for a search both run the whole
-filter — the sharing policy's conditions included. Here the page's rows carry the total as a window count
-(`COUNT(*) OVER ()`, computed before LIMIT), so a page costs one query; only a page past the end needs the count
-alone. The Page and Paginator are Django's own, so templates use them as usual.
+`page_of`: one page of a list and the list's total in one query. Django's Paginator counts the rows (one query) and
+then reads the page (another): for a search both run the whole filter — the sharing policy's conditions included.
+Here the page's rows carry the total as a window count (`COUNT(*) OVER ()`, computed before LIMIT), so a page costs
+one query; only a page past the end needs the count alone. The Page and Paginator are Django's own, so templates use
+them as usual. Its cost is every row of the list: fine for a list of one municipality's figures (reports), not for
+a search over a 政令市.
 
-For searches, whose filter is the cost. A list read newest-first off an index is better served by Django's
-Paginator: its count walks the index, and its page stops after 25 rows, which a window count would not let it do.
+`capped_page`: a page whose cost follows the page, not the list. The page is read with one row more than it shows
+(is there a next page?), off an index in the list's order where there is one, so the database stops after it. The
+total is counted only when that row exists, and only up to `cap` + 1 rows: beyond, the page says 「1,000件以上」 (or
+its own cap) and invites a narrower search (`paginator.capped`). A first page that is not full is its own total: no
+count at all. Only the rows of `qs` are counted: a list filtered by the sharing policy never counts a hidden row.
 """
 
 from typing import Any, TypeVar
@@ -17,22 +22,65 @@ from django.db.models import Count, Model, QuerySet, Window
 M = TypeVar("M", bound=Model)
 
 _TOTAL = "_page_total"
+CAP = 1000
+
+
+def _number(number: Any) -> int:
+    try:
+        return int(number)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _last(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
 
 
 def page_of(qs: QuerySet[M], number: Any, per_page: int) -> Page[M]:
     """Like `Paginator(qs, per_page).get_page(number)`: a bad or too-large number gives the first or last page."""
     paginator = Paginator(qs, per_page)
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
+    number = _number(number)
     if number < 1:  # as get_page does: the last page
-        return page_of(qs, max(1, -(-qs.count() // per_page)), per_page)
+        return page_of(qs, _last(qs.count(), per_page), per_page)
     rows = list(qs.annotate(**{_TOTAL: Window(Count("pk"))})[(number - 1) * per_page:number * per_page])
     if rows:
         paginator.count = getattr(rows[0], _TOTAL)  # the cached_property, set from the window count
     elif number == 1:
         paginator.count = 0
     else:  # past the end: the last page, as get_page gives
-        return page_of(qs, max(1, -(-qs.count() // per_page)), per_page)
+        return page_of(qs, _last(qs.count(), per_page), per_page)
+    return Page(rows, number, paginator)
+
+
+class CappedPaginator(Paginator[M]):
+    """Django's Paginator whose `count` may be a floor: with `capped`, the list holds more than `cap` rows (and
+    `count` is cap + 1, or the rows up to the page shown if it lies further), so num_pages is no more than what the
+    pages seen so far prove."""
+
+    capped = False
+    cap = CAP
+
+
+def capped_page(qs: QuerySet[M], number: Any, per_page: int, *, cap: int = CAP) -> Page[M]:
+    """Like `Paginator(qs, per_page).get_page(number)` for a total up to `cap`; beyond, `paginator.capped` and the
+    total counted no further. `qs` must be ordered. A page past the end (or a number below 1) gives the last page,
+    counted exactly: a rare request that costs the whole list."""
+    number = _number(number)
+    if number < 1:
+        return capped_page(qs, _last(qs.count(), per_page), per_page, cap=cap)
+    offset = (number - 1) * per_page
+    rows = list(qs[offset:offset + per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not rows and number > 1:  # past the end
+        return capped_page(qs, _last(qs.count(), per_page), per_page, cap=cap)
+    paginator = CappedPaginator(qs, per_page)
+    paginator.cap = cap
+    if more:  # how many, up to the cap: the rows of a page further on are known to exist already
+        seen = offset + per_page + 1
+        counted = qs.order_by()[:cap + 1].count() if seen <= cap else seen
+        paginator.count = max(counted, seen)
+        paginator.capped = paginator.count > cap
+    else:  # the last page: its rows end the list
+        paginator.count = offset + len(rows)
     return Page(rows, number, paginator)
