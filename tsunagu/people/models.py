@@ -67,7 +67,8 @@ class Person(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "本人"
         ordering = ["kana", "id"]
-        indexes = [models.Index(fields=["agency", "search_key"])]
+        # the list's order (the whole list's pages, and a one-character search, are read off it)
+        indexes = [models.Index(fields=["agency", "search_key"]), models.Index(fields=["kana", "id"], name="people_person_kana_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -175,14 +176,18 @@ class Relationship(models.Model):
 
 class PersonGram(models.Model):
     """A two-character piece of a person's search key (people.search_index): search reads the persons holding
-    every piece of the query here, then checks the whole key on those few, instead of scanning every key."""
+    every piece of the query here, then checks the whole key on those few, instead of scanning every key.
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    `kana` is the person's, copied with the pieces: the index gives a piece's holders in the list's order (ふりがな,
+    then id), so a page of a search is read off it and stops after its rows, however many persons match."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grams", db_index=False)
     gram = models.CharField(max_length=2)
+    kana = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "gram"], name="one_gram_per_person")]
-        indexes = [models.Index(fields=["gram", "person"], name="people_person_gram_idx")]
+        indexes = [models.Index(fields=["gram", "kana", "person"], name="people_person_gram_kana_idx")]
 
     def __str__(self) -> str:
         return self.gram
@@ -191,12 +196,13 @@ class PersonGram(models.Model):
 class HouseholdGram(models.Model):
     """The same for a household's name (search_households)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+", db_index=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="grams", db_index=False)
     gram = models.CharField(max_length=2)
+    name = models.CharField(max_length=100, blank=True, default="")  # the household's: its list's order
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "gram"], name="one_gram_per_household")]
-        indexes = [models.Index(fields=["gram", "household"], name="people_household_gram_idx")]
+        indexes = [models.Index(fields=["gram", "name", "household"], name="people_household_gram_name_idx")]
 
     def __str__(self) -> str:
         return self.gram

@@ -3,26 +3,32 @@
 Search matches a part of a name or reading anywhere in the key (`search_key LIKE '%…%'`), which no B-tree can
 serve: on the city profile every search read all 39,000 keys, twice (the count and the page). Instead each key's
 two-character pieces are kept in PersonGram / HouseholdGram. A query of two or more characters is looked up by its
-rarest piece — the rows holding it — and the LIKE then runs on those few rows only, so the answer is exactly the
-LIKE's. A one-character query is too unselective to index and keeps the scan.
+rarest piece — the rows holding it — and the key is then looked for in those few rows only, so the answer is
+exactly the LIKE's. A one-character query is too unselective to index and keeps the scan.
 
 Pieces never span the "|" between name and reading, as the key's LIKE never does for a query without "|".
 The index follows every save (signals in people.apps); bulk writes (the demo) call `reindex` themselves, and a
 migration builds it for existing rows.
+
+Each piece carries its row's place in the list (a person's ふりがな, a household's name): `containing` reads the
+holders of the rarest piece in the list's order, so a page of a search — its rows, the policy's conditions checked
+on each — stops once it has them. On a 政令市 a common name has ten times the holders of a city; the page need not.
 """
 
 import time
 from typing import Any
 
-from django.db.models import BigAutoField, Count, Lookup, Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Value
+from django.db.models.functions import StrIndex
 
 from tsunagu.core.bulk import insert_values
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
-# model → (its gram model, the gram's column naming the row); Any: the two gram models share no base of their own
-_GRAMS: dict[type[Model], tuple[Any, str]] = {
-    Person: (PersonGram, "person_id"), Household: (HouseholdGram, "household_id")}
+# model → (its gram model, the gram's column naming the row, the row's column of the list's order, copied to the
+# gram); Any: the two gram models share no base of their own
+_GRAMS: dict[type[Model], tuple[Any, str, str]] = {
+    Person: (PersonGram, "person_id", "kana"), Household: (HouseholdGram, "household_id", "name")}
 
 
 def grams(key: str) -> set[str]:
@@ -31,45 +37,41 @@ def grams(key: str) -> set[str]:
 
 def reindex(model, objs, *, fresh: bool = False) -> None:
     """Writes the pieces of `objs` (saved rows of Person or Household). `fresh`: the rows have none yet."""
-    gram_model, field = _GRAMS[model]
+    gram_model, field, order = _GRAMS[model]
     objs = list(objs)
     if not fresh:
         gram_model.objects.filter(**{f"{field}__in": [o.pk for o in objs]}).delete()
-    insert_values(gram_model, (field, "gram"), ((o.pk, g) for o in objs for g in sorted(grams(o.search_key))))
+    insert_values(gram_model, (field, "gram", order),
+                  ((o.pk, g, getattr(o, order)) for o in objs for g in sorted(grams(o.search_key))))
 
 
 def containing(qs: QuerySet, key: str) -> QuerySet:
-    """`qs` narrowed to rows whose search key contains `key` (already normalised by identity.normalize).
+    """`qs` narrowed to rows whose search key contains `key` (already normalised by identity.normalize), in the
+    list's order: a person's ふりがな, a household's name, then id.
 
-    The candidates are the holders of the query's rarest piece (「橋」 rather than 「タカ」): one index range,
-    then the LIKE on those rows only. How rare a piece is comes from `_frequencies`, which may be a little out
-    of date — that can only make a search slower, never change its answer."""
+    The candidates are the holders of the query's rarest piece (「橋」 rather than 「タカ」), read off its index in
+    that order (gram, the copied order column, id) and joined to their row by its key; the key is looked for on
+    those rows only. So LIMIT stops the walk after a page, and a count limited to N rows (core.pagination.capped_page) after N,
+    however many persons hold the piece. How rare a piece is comes from `_frequencies`, which may be a little out of
+    date — that can only make a search slower, never change its answer. A query without a piece (one character)
+    is checked on every row, in the row's own index order."""
+    gram_model, field, order = _GRAMS[qs.model]
     wanted = grams(key)
-    if wanted:
-        gram_model, field = _GRAMS[qs.model]
-        frequency = _frequencies(gram_model, wanted)
-        rarest = min(wanted, key=lambda g: (frequency[g], g))
-        qs = qs.filter(pk__gram_holders=gram_model.objects.filter(gram=rarest).values(field))
-    return qs.filter(search_key__contains=key)
+    if not wanted:
+        return qs.filter(search_key__contains=key).order_by(order, "pk")
+    # One gram row per row at most (unique per row and piece): the join adds no duplicates. The key is looked for
+    # with STRPOS, not LIKE: the same answer, but PostgreSQL cannot estimate it from the column's statistics. From
+    # them it took LIKE '%タナカ%' for a rare condition, blind to its going with the piece 「タナ」, and chose to
+    # read all of an agency's persons (100,000 on a 政令市) and join them to the holders, rather than walk the
+    # holders in order and stop after the page.
+    rows = (qs.filter(grams__gram=_rarest(gram_model, wanted)).alias(key_found_at=StrIndex("search_key", Value(key)))
+            .filter(key_found_at__gt=0))
+    return rows.order_by(f"grams__{order}", f"grams__{field}")
 
 
-@BigAutoField.register_lookup
-class GramHolders(Lookup):
-    """`pk__gram_holders=<subquery of ids>`: IN (subquery), which PostgreSQL is given as `= ANY(ARRAY(subquery))`.
-    With a plain IN its planner, misjudging the LIKE, would rather read all of an agency's persons (a third of the
-    city) than the thousand holders of a piece; the array is computed first and read through the primary key."""
-
-    lookup_name = "gram_holders"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+def _rarest(gram_model, wanted: set[str]) -> str:
+    frequency = _frequencies(gram_model, wanted)
+    return min(wanted, key=lambda g: (frequency[g], g))
 
 
 _counted: dict[tuple[str, str], tuple[int, float]] = {}  # (gram table, piece) -> (rows holding it, when counted)

@@ -1,16 +1,17 @@
 """本人・世帯 screens. Every read goes through sharing.policy (which logs it); views parse, call and render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tsunagu.audit.models import AccessAction
 from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
-from tsunagu.core.pagination import page_of
+from tsunagu.core.pagination import capped_page
 from tsunagu.core.sections import sections_for
 from tsunagu.sharing import policy
 
@@ -20,6 +21,7 @@ from .models import Household, Person
 from .queries import current_members
 
 PAGE_SIZE = 25
+SEARCH_CAP = 100  # a total beyond is shown as 「100件以上」 (core.pagination.capped_page)
 LIST_FIELDS = ["name", "kana", "birth_date", "address", "agency__name"]  # what a row of the list shows
 
 
@@ -27,19 +29,21 @@ LIST_FIELDS = ["name", "kana", "birth_date", "address", "agency__name"]  # what 
 def index(request):
     """Person and household search: kanji, kana or part of either; only what the policy allows."""
     query = request.GET.get("q", "").strip()[:100]
-    persons = (policy.search_persons(request.actor, query, with_basis=True).select_related("agency")
-               .only(*LIST_FIELDS).order_by("kana", "pk"))
-    # a search: the page carries its total (one query); the whole list: count, then 25 rows
-    page = (page_of(persons, request.GET.get("page"), PAGE_SIZE) if query
-            else Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page")))
+    persons = policy.search_persons(request.actor, query, with_basis=True).select_related("agency").only(*LIST_FIELDS)
+    if not persons.query.order_by:  # the whole list: off Person's own index; a search comes ordered off its own
+        persons = persons.order_by("kana", "pk")
+    # in ふりがな order off an index (people.search_index), so the page stops after its 26 rows; the total is
+    # counted up to 1,000 only when there is a next page (core.pagination.capped_page)
+    page = capped_page(persons, request.GET.get("page"), PAGE_SIZE, cap=SEARCH_CAP)
     households = []
-    if query:
-        households = list(policy.search_households(request.actor, query, with_basis=True).order_by("name", "pk")[:10])
+    if query:  # the first ten in name order, off the search's index as well
+        found = policy.search_households(request.actor, query, with_basis=True)
+        households = list((found if found.query.order_by else found.order_by("name", "pk"))[:10])
     # one write for both lists
     policy.log_reads(request.actor, [*page, *households], action=AccessAction.SEARCH if query else AccessAction.LIST,
                      path=request.path)
     return render(request, "people/index.html", {"page": page, "query": query, "households": households,
-                                                 "query_string": f"q={query}" if query else ""})
+                                                 "query_string": urlencode({"q": query}) if query else ""})
 
 
 @login_required

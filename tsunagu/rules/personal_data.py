@@ -92,8 +92,9 @@ MODELS: dict[str, Model] = {
         "is_head": "世帯主", "relation_to_head": "世帯主との続柄", "joined_on": "転入・同居開始",
         "left_on": "転出・同居終了"}, ("id", "household", "person"), history=True),
     "people.Relationship": Model("consultation", {"kind": "続柄"}, ("id", "from_person", "to_person"), history=True),
-    "people.PersonGram": Model("consultation", {}, ("id", "person", "gram"), history=False),  # the name search index
-    "people.HouseholdGram": Model("consultation", {}, ("id", "household", "gram"), history=False),
+    # the name search index (with the row's ふりがな / name, copied as its order)
+    "people.PersonGram": Model("consultation", {}, ("id", "person", "gram", "kana"), history=False),
+    "people.HouseholdGram": Model("consultation", {}, ("id", "household", "gram", "name"), history=False),
     "cases.Consultation": Model("consultation", {
         "received_on": "受付日", "route": "相談経路", "consulter": "相談者", "consulter_name": "相談者の氏名・関係",
         "main_complaint": "主訴", "concerns": "相談内容・課題", "primary_concern": "最も困っていること",
