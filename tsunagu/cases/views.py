@@ -5,7 +5,6 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from tsunagu.audit.models import AccessAction
 from tsunagu.core import cells
 from tsunagu.core.forms import EditOutcome, add_validation_errors, conflict_rows, save_or_conflict
 from tsunagu.core.locking import EditConflict
+from tsunagu.core.pagination import capped_page
 from tsunagu.core.pdf import pdf_response, render_pdf
 from tsunagu.people.models import Household, HouseholdMember, Person, RelationshipKind
 from tsunagu.rules.household import age_on
@@ -70,6 +70,7 @@ from .models import (
 from .timeline import case_timeline
 
 PAGE_SIZE = 25
+LIST_CAP = 1000  # a total beyond is shown as 「1,000件以上」 (core.pagination.capped_page)
 
 
 def _editable(model, request, pk):
@@ -164,7 +165,8 @@ def index(request):
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = _filtered_cases(request, filters)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))  # newest first off an index: count + 25 rows
+    # newest first off an index: 26 rows, then a count of at most 1,001 when there is a next page
+    page = capped_page(cases, request.GET.get("page"), PAGE_SIZE, cap=LIST_CAP)
     policy.log_reads(request.actor, page, action=AccessAction.LIST, path=request.path)
     query = request.GET.copy()
     query.pop("page", None)
