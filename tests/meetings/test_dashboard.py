@@ -41,3 +41,18 @@ def test_the_badge_counts_every_overdue_action_while_the_panel_shows_six(alice, 
 def test_the_other_member_sees_no_action_it_does_not_own(alice, bob, client_for):
     _actions(alice, bob, [-1])
     assert "未完了の役割分担はありません。" in _panel(client_for(bob).get("/").content.decode())
+
+
+def test_an_agency_owning_no_open_action_builds_no_condition_of_the_policy(alice, bob, client_for):
+    """The panel asks the policy about the agency's own open action items only: with none, no action-item query
+    carries its conditions (the agency's id lists of bases)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _actions(alice, bob, [-1])
+    client = client_for(bob)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").content.decode()
+    assert "未完了の役割分担はありません。" in _panel(page)
+    on_actions = [q["sql"] for q in queries.captured_queries if 'FROM "meetings_actionitem"' in q["sql"]]
+    assert on_actions and not any("EXISTS" in sql for sql in on_actions)

@@ -89,11 +89,29 @@ class AgencyFollowUps:
         return list({f.case_id: f.case for f in self.rows}.values())
 
 
+# The columns the policy's case rules read (`policy.checked_rows`), and those the dashboard's lists show.
+_CASE_RULE_COLUMNS = ("agency", "lead_agency", "person", "household", "compartment", "archived_at")
+_CASE_NAMES = ("name", "title", "person__name", "household__name")
+
+
+def _cases_checked(actor, case_ids: set[int], *, names_only: bool = True) -> list[Case]:
+    """The cases of `case_ids` the actor may see, each with its bases (for log_reads), its person or household loaded:
+    read by their keys and checked by the policy in Python (`policy.checked_rows`, the same rules as `visible`) —
+    one short query whatever the municipality, where `visible` sent the agency's id lists of bases (thousands of
+    ids on a 政令市) with every dashboard."""
+    if not case_ids:
+        return []
+    qs = Case.objects.filter(pk__in=case_ids).select_related("person", "household")
+    if names_only:  # the lists name the case and its person or household; nothing else of them is read
+        qs = qs.only(*_CASE_RULE_COLUMNS, *_CASE_NAMES)
+    return policy.checked_rows(actor, list(qs))
+
+
 def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 200) -> AgencyFollowUps:
     """The acting agency's planned follow-ups due within `within_days` (overdue ones included), soonest first,
     on cases the actor may see, and the count of its overdue ones. The dashboard's hot path: three queries, however
-    many rows — the follow-ups, their cases through the policy (with the bases the caller's log_reads needs), and
-    the count (an agency has hundreds of follow-ups: a window count over them cost more than a second query)."""
+    many rows — the follow-ups, their cases checked by the policy (`_cases_checked`, with the bases the caller's
+    log_reads needs), and the count (an agency has hundreds of follow-ups: a window count over them cost more than a second query)."""
     today = timezone.localdate()
     planned = FollowUp.objects.filter(agency_id=actor.agency_id, status=FollowUpStatus.PLANNED)
     rows = list(planned.filter(due_on__lte=today + timedelta(days=within_days)).select_related("staff")
@@ -103,9 +121,7 @@ def agency_followups(actor, *, within_days: int = DUE_SOON_DAYS, limit: int = 20
     if not rows:
         return AgencyFollowUps([], 0)
     overdue = planned.filter(due_on__lt=today).count() if rows[0].due_on < today else 0
-    # the lists name the case and its person or household; nothing else of them is read
-    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={f.case_id for f in rows}), actor, with_basis=True)
-             .select_related("person", "household").only("name", "title", "person__name", "household__name")}
+    cases = {c.pk: c for c in _cases_checked(actor, {f.case_id for f in rows})}
     shown = []
     for f in rows:
         if f.case_id in cases:
@@ -453,8 +469,7 @@ def case_panel(case: Case, actor) -> dict:
 def _with_cases(actor, plans: list[VisitPlan]) -> list[VisitPlan]:
     """Of `plans`, those whose case the actor may see; each `.case` the policy's row with its basis, its person or
     household loaded (one query)."""
-    cases = {c.pk: c for c in policy.visible(Case.objects.filter(pk__in={p.case_id for p in plans}), actor, with_basis=True)
-             .select_related("person", "household")}
+    cases = {c.pk: c for c in _cases_checked(actor, {p.case_id for p in plans}, names_only=False)}
     shown = []
     for plan in plans:
         if plan.case_id in cases:

@@ -112,10 +112,20 @@ def open_actions(actor, *, staff_id: int | None = None) -> QuerySet:
 
 
 def open_actions_with_overdue(actor, *, limit: int) -> tuple[list[ActionItem], int]:
-    """The first `limit` open action items of the agency and how many are overdue, in one query (the count is a
-    window over all of them, computed before the LIMIT)."""
+    """The first `limit` open action items of the agency and how many are overdue: their ids by plain keys first (an
+    agency owns a handful), then one query over those alone through `on_readable_items` (the count a window over
+    all of them, computed before the LIMIT). An agency owning none (44 of the 政令市 demo's 60) asks nothing of the
+    policy: its conditions carry the agency's id lists of bases, thousands of ids on a 政令市, costlier to build and
+    send than to run (80 ms of the 自立相談's dashboard, for no row)."""
+    meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
+    owned = list(ActionItem.objects.filter(owner_agency_id=actor.agency_id, status=ActionStatus.OPEN,
+                                           sitting__meeting_id__in=meetings).values_list("pk", flat=True))
+    if not owned:
+        return [], 0
     today = timezone.localdate()
-    rows = list(open_actions(actor).annotate(overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))))[:limit])
+    qs = on_readable_items(ActionItem.objects.filter(pk__in=owned), actor)
+    rows = list(qs.select_related("sitting__meeting", "owner_staff").order_by("due_on", "pk")
+                .annotate(overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))))[:limit])
     return rows, rows[0].overdue_total if rows else 0
 
 
