@@ -131,11 +131,12 @@ class Shared:
         """The answer for the others, and the kind's answers of older tokens or past their age deleted. A failed
         write (a lock on SQLite …) only leaves the answer to be computed again: the page goes on."""
         now = timezone.now()
-        try:
+        try:  # two statements, each committed by itself outside a transaction: no process holds two rows' locks
             with transaction.atomic():
                 SharedAnswer.objects.bulk_create(
                     [SharedAnswer(name=self.name, key=key, token=token, computed_at=now, value=text)],
                     update_conflicts=True, unique_fields=["name", "key"], update_fields=["token", "computed_at", "value"])
+            with transaction.atomic():
                 (SharedAnswer.objects.filter(name=self.name)
                  .filter(~Q(token=token) | Q(computed_at__lt=now - timedelta(seconds=self.max_age))).delete())
         except DatabaseError:
