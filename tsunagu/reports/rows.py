@@ -7,6 +7,10 @@ shown rows and the hidden count always add up to the figure. The shown rows are 
 (一覧 on the page, 出力 in Excel). A sitting names no one: its list follows `policy.visible_meetings`, as the
 meetings list does, and there is nothing personal to log.
 
+The page costs its hundred rows, not the figure's: the total is the figure the 集計 keeps (`yearly_figures`), the rows
+are read a page at a time without counting them all, and the count of those the reader may see — the same for every
+reader of her agency — is kept per process while no counted row and no basis is written (`_shown_count`).
+
 This module alone of `reports` reads personal data; the figures stay counts (docs/ARCHITECTURE.md, the reports row).
 """
 
@@ -15,24 +19,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.paginator import Page
-from django.db.models import DateTimeField, Model, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import DateTimeField, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
-from tsunagu.agencies.models import Agency
+from tsunagu.agencies.models import Agency, Role
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, Consultation, Referral, SupportPlan
 from tsunagu.cases.queries import referral_answer, referral_answer_days, referral_answers
-from tsunagu.core.pagination import page_of
+from tsunagu.core import versions
 from tsunagu.meetings.models import Meeting, Sitting
 from tsunagu.people.models import Household, Person
 from tsunagu.resources.models import ActivityMonth, CommunityPlace, Organization
 from tsunagu.sharing import policy
 
-from .figures import Figure, Source, Value, figures_of, sources
+from .figures import Figure, Source, Value, figures_of, sources, yearly_figures
 
 PER_PAGE = 100
 
@@ -49,6 +53,24 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """sharing.policy's first rule (OWN_AGENCY) for rows an agency recorded itself: she sees them whatever else
+    holds — except those `unless` picks out, which she sees on another basis only. So they are counted on their own
+    columns, by index; the policy is asked about the others only (`_shown_count`).
+    tests/reports/test_rows.py holds each to `policy.visible`."""
+
+    agency: str  # the column of the agency that recorded the row
+    unless: Q | None = None
+
+    def others(self, agency_id: int, *, cell_agency: bool) -> Q | None:
+        """The rows the policy is asked about; None: none. `cell_agency`: the cell is the reader's agency's."""
+        mine = Q(**{self.agency: agency_id})
+        if cell_agency:
+            return self.unless
+        return ~mine if self.unless is None else ~mine | (mine & self.unless)
+
+
+@dataclass(frozen=True)
 class Kind:
     """How one kind of row is found from a figure's source, checked, ordered and shown."""
 
@@ -56,6 +78,7 @@ class Kind:
     visible: Callable[[QuerySet[Any], Actor], QuerySet[Any]]  # of those, the rows the reader has a basis for
     line: Callable[[Any], Line]
     logged: bool = True
+    recorded: Recorded | None = None  # the rows the reader's agency recorded, which she always sees
 
 
 def _own(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
@@ -155,11 +178,12 @@ def _agency_line(row: Agency) -> Line:
 
 
 KINDS: dict[str, Kind] = {
-    "consultation": Kind(_own, _policy, _consultation_line),
+    # the agency that took a consultation, unless it took it under the 要対協 (the policy's `_council_only`)
+    "consultation": Kind(_own, _policy, _consultation_line, recorded=Recorded("agency_id", unless=~Q(compartment=""))),
     "household": Kind(_households, _policy, _household_line),
     "plan": Kind(_own, _policy, _plan_line),
     "sitting": Kind(_own, _sittings, _sitting_line, logged=False),
-    "referral": Kind(_own, _policy, _referral_line),
+    "referral": Kind(_own, _policy, _referral_line, recorded=Recorded("from_agency_id")),  # the sender sees what it sent
     "person": Kind(_persons, _policy, _person_line),  # `visible` replaced per cell: see `_kind`
     # 協力事業者 and 地域づくり name no one: every row is shown, nothing logged
     "organization": Kind(_organizations, _own, _organization_line, logged=False),
@@ -253,7 +277,7 @@ def definition(key: str, fiscal_year: int) -> Figure:
 def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
     kind = KINDS[figure.rows]
     if figure.rows == "person":
-        return Kind(kind.subjects, _participants(cell), kind.line, kind.logged)
+        return Kind(kind.subjects, _participants(cell), kind.line, kind.logged, kind.recorded)
     return kind
 
 
@@ -261,8 +285,10 @@ def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
 class _Prepared:
     figure: Figure
     kind: Kind
+    source: Source
     total: int
-    shown: QuerySet[Any]
+    subjects: QuerySet[Any]  # every row the figure counts
+    shown: QuerySet[Any]  # of those, the rows the reader has a basis for, in the list's order
     median: Value | None
 
 
@@ -277,23 +303,85 @@ def _prepared(actor: Actor, key: str, fiscal_year: int, agency_id: int | None, m
         median = cell.aggregate(n=Coalesce(Sum(source.summed), 0))["n"]
     kind = _kind(figure, cell)
     subjects = kind.subjects(cell, actor)
-    total = subjects.count()
+    total = _total(figure, source, subjects, fiscal_year, agency_id, month)
     shown = kind.visible(subjects, actor)
     model = shown.model
     if model in RELATED:
         shown = shown.select_related(*RELATED[model]).order_by(source.when, "pk")
-    return _Prepared(figure, kind, total, shown, median)
+    return _Prepared(figure, kind, source, total, subjects, shown, median)
+
+
+def _total(figure: Figure, source: Source, subjects: QuerySet[Any], fiscal_year: int, agency_id: int | None,
+           month: date | None) -> int:
+    """Every row the figure counts in the cell. A count is the figure itself, as this process keeps it
+    (`yearly_figures`: the same `sources`, so the two cannot differ); a median's or a sum's rows are counted."""
+    if figure.median or source.summed:
+        return subjects.count()
+    return int(yearly_figures(fiscal_year, agency_id=agency_id).value(figure.key, agency_id, month) or 0)
+
+
+# (agency, day, figure, 年度, cell's agency, month, sharing token) -> how many of the cell's rows the agency may see,
+# while the `figures` token is unchanged (every write to a counted row) and the `sharing` token is the one in the key
+# (every write to a basis, cases included); ten minutes at most, as the figures
+_shown: versions.Kept[int] = versions.Kept(versions.FIGURES, size=2000, max_age=600.0)
+
+
+def forget_shown() -> None:
+    """Drops the counts this process keeps (tests)."""
+    _shown.forget()
+
+
+def _shown_count(found: _Prepared, actor: Actor, key: str, fiscal_year: int, agency_id: int | None,
+                 month: date | None) -> int:
+    """How many of the cell's rows the reader has a basis for — her agency's, on this day: every reader of an
+    agency asks the same, so the count is kept per process while neither the counted rows nor a basis is written."""
+    # as sharing.policy: an actor without an agency, or acting as the administrator, has no basis at all
+    if actor.agency_id is None or actor.role == Role.ADMIN:
+        return 0
+    today = timezone.localdate()
+    kept = (actor.agency_id, today, key, fiscal_year, agency_id, month, versions.current(versions.SHARING))
+    return _shown.get(kept, lambda token: _counted(found, actor.agency_id or 0, agency_id))
+
+
+def _counted(found: _Prepared, reader: int, cell_agency: int | None) -> int:
+    """The rows her agency recorded are hers by the policy's first rule (`Recorded`): counted on their own columns,
+    by index (an agency's own consultations of a year are tens of thousands on a 政令市, each of which the policy's
+    query joins to its case and person); the policy is asked about the others only, in the query built once for the
+    page (`found.shown`: building it costs as much as running it)."""
+    recorded = found.kind.recorded
+    if recorded is None:
+        return found.shown.count()
+    own_cell = cell_agency is not None and found.source.agency == recorded.agency
+    if own_cell and cell_agency != reader:  # another agency's rows: none recorded by hers
+        return found.shown.count()
+    mine = found.subjects.filter(**{recorded.agency: reader})
+    count = (mine.exclude(recorded.unless) if recorded.unless is not None else mine).count()
+    others = recorded.others(reader, cell_agency=own_cell)
+    if others is not None:
+        count += found.shown.filter(others).count()
+    return count
+
+
+def _page(rows: QuerySet[Any], number: object, count: int) -> Page[Any]:
+    """One page of the rows, as `Paginator.get_page` gives it (a bad number: the first page, one past the end: the
+    last), its count already known: the page is read with LIMIT and OFFSET alone, so it costs its hundred rows and
+    those before it, not a count of all of them."""
+    paginator = Paginator(rows, PER_PAGE)
+    paginator.count = count  # the cached_property, set from the count already made
+    return paginator.get_page(number if isinstance(number, int | str) else None)
 
 
 def row_list(actor: Actor, key: str, fiscal_year: int, *, agency_id: int | None = None, month: date | None = None,
              page: object = 1, path: str = "") -> RowList:
     """One page of the figure's rows the actor may see, logged as 一覧, with the count of those she may not."""
     found = _prepared(actor, key, fiscal_year, agency_id, month)
-    one_page = page_of(found.shown, page, PER_PAGE)
+    shown = _shown_count(found, actor, key, fiscal_year, agency_id, month)
+    one_page = _page(found.shown, page, shown)
     rows = list(one_page.object_list)
     if found.kind.logged:
         policy.log_reads(actor, rows, action=AccessAction.LIST, path=path)
-    return RowList(found.figure, fiscal_year, agency_id, month, found.total, one_page.paginator.count,
+    # a row written between the kept figure and the count is counted, not left as a negative hidden count
+    return RowList(found.figure, fiscal_year, agency_id, month, max(found.total, shown), shown,
                    [found.kind.line(r) for r in rows], one_page, found.median)
 
 
@@ -304,7 +392,7 @@ def row_export(actor: Actor, key: str, fiscal_year: int, *, agency_id: int | Non
     rows = list(found.shown)
     if found.kind.logged:
         _log_in_chunks(actor, rows, path)
-    return RowList(found.figure, fiscal_year, agency_id, month, found.total, len(rows),
+    return RowList(found.figure, fiscal_year, agency_id, month, max(found.total, len(rows)), len(rows),
                    [found.kind.line(r) for r in rows], median=found.median)
 
 
