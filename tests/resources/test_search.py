@@ -145,6 +145,24 @@ def test_every_word_of_the_directory_is_found_as_a_plain_substring_scan_would(di
         assert found == expected, word
 
 
+def test_several_words_find_the_entries_holding_each_as_a_plain_substring_scan_would(directory):
+    """Every word (or one of its synonyms) in the same entry, whatever the words' lengths: on PostgreSQL the words'
+    id sets are intersected in one subquery."""
+    from itertools import permutations
+
+    from tsunagu.resources import search
+    from tsunagu.resources.models import Service
+
+    texts = dict(Service.objects.filter(status="active").values_list("pk", "search_text"))
+    words = ["送迎", "食", "サロン", "旭町", "病院まで", "誰でも", "介護予防", "緑町", "ない言葉"]
+    for pair in [*permutations(words, 2), ("送迎", "旭町", "病院"), ("歌", "集い", "緑町", "高齢")]:
+        found = list(queries.filtered(queries.active_services(), Filters(query=" ".join(pair))).values_list("pk", flat=True))
+        expected = {pk for pk, text in texts.items() if all(any(v in text for v in search.expand(w)) for w in pair)}
+        assert set(found) == expected and len(found) == len(expected), pair
+    assert names(Filters(query="歌声 サロン 緑町")) == ["歌声サロン"]
+    assert names(Filters(query="送迎 旭町"))[0] == "通院送迎ボランティア"  # both words in its name or text: ranked first
+
+
 def test_lists_without_words_are_in_name_order(directory):
     page = queries.result_page(queries.active_services(), Filters(), 1, 2)
     assert page.paginator.count == 5  # staff see staff-only entries too

@@ -132,14 +132,28 @@ def _grams_subquery(variants: list[str]) -> tuple[str, list]:
     return " UNION ALL ".join(arms), params
 
 
+def _all_words_subquery(words: list[str]) -> RawSQL:
+    """Ids of the entries holding every word (or one of its synonyms), on PostgreSQL: each word's ids read off the
+    character-pair index and the sets intersected. With one `IN` per word the planner, expecting a few hundred ids
+    from the first, checked each later word on every one of them, computing the index's function row by row: on a
+    政令市's 50,000 entries 「子育て ひろば」 took 1.2 s (13,000 candidates) rather than 0.35 s."""
+    parts = [_grams_subquery(expand(word)) for word in words]
+    sql = " INTERSECT ".join(f"({part})" for part, _ in parts)
+    return RawSQL(sql, [param for _, params in parts for param in params])  # noqa: S611 (constant SQL; the words are parameters)
+
+
 def matching(queryset: QuerySet, query: str) -> QuerySet:
     """Every word (or one of its synonyms) must appear. Ranked: name hits, then exact words, then synonyms."""
     words = split_query(query)
     if not words:
         return queryset
+    if connection.vendor == "postgresql" and len(words) > 1:
+        queryset = queryset.filter(pk__in=_all_words_subquery(words))
+    else:
+        for word in words:
+            queryset = queryset.filter(_variants_filter(expand(word)))
     rank_terms = []
     for word in words:
-        queryset = queryset.filter(_variants_filter(expand(word)))
         rank_terms.append(Case(When(search_name__contains=word, then=Value(4)),
                                When(search_text__contains=word, then=Value(2)),
                                default=Value(1), output_field=IntegerField()))
