@@ -33,6 +33,26 @@ def test_network_aggregates_referrals_per_agency_pair(alice, own_agency, partner
     assert queries.network(2025)["edges"] == []
 
 
+def test_network_answer_days_are_calendar_days_in_the_municipalitys_time_zone(alice, own_agency, partner_agency):
+    """23:30 to 00:30 the next night is one day (in UTC both are the same day); the median of 1 and 2 days is 1.5; one
+    cancelled before any answer is neither answered nor waiting."""
+    from zoneinfo import ZoneInfo
+
+    case_model, referral_model = apps.get_model("cases", "Case"), apps.get_model("cases", "Referral")
+    household = apps.get_model("people", "Household").objects.create(agency=own_agency, name="架空世帯")
+    case = case_model.objects.create(agency=own_agency, lead_agency=own_agency, household=household, title="テスト世帯")
+    jst = ZoneInfo("Asia/Tokyo")
+    for sent, answered, status in [((6, 1, 23, 30), (6, 2, 0, 30), "accepted"), ((6, 3, 9, 0), (6, 5, 8, 0), "declined"),
+                                   ((6, 4, 9, 0), None, "cancelled"), ((6, 5, 9, 0), None, "requested")]:
+        referral_model.objects.create(
+            case=case, from_agency=own_agency, to_agency=partner_agency, from_staff=alice, reason="理由", request="依頼",
+            due_on=date(2026, 6, 8), status=status, sent_at=timezone.datetime(2026, *sent, tzinfo=jst),
+            answered_at=timezone.datetime(2026, *answered, tzinfo=jst) if answered else None)
+    [edge] = [e["data"] for e in queries.network(2026)["edges"] if e["data"]["type"] == "referral"]
+    assert edge["count"] == 4 and edge["acceptance"] == pytest.approx(1 / 2)
+    assert edge["answer_days"] == 1.5 and edge["unanswered"] == 1
+
+
 def test_network_carries_no_personal_data(alice, own_agency, partner_agency, client_for, planner):
     make_referrals(alice, own_agency, partner_agency, ["accepted"])
     body = client_for(planner).get("/workspace/design/network.json?year=2026").content.decode()
