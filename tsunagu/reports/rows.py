@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DateTimeField, Model, Q, QuerySet, Sum
+from django.db.models import DateTimeField, Model, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -53,24 +53,6 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """sharing.policy's first rule (OWN_AGENCY) for rows an agency recorded itself: she sees them whatever else
-    holds — except those `unless` picks out, which she sees on another basis only. So they are counted on their own
-    columns, by index; the policy is asked about the others only (`_shown_count`).
-    tests/reports/test_rows.py holds each to `policy.visible`."""
-
-    agency: str  # the column of the agency that recorded the row
-    unless: Q | None = None
-
-    def others(self, agency_id: int, *, cell_agency: bool) -> Q | None:
-        """The rows the policy is asked about; None: none. `cell_agency`: the cell is the reader's agency's."""
-        mine = Q(**{self.agency: agency_id})
-        if cell_agency:
-            return self.unless
-        return ~mine if self.unless is None else ~mine | (mine & self.unless)
-
-
-@dataclass(frozen=True)
 class Kind:
     """How one kind of row is found from a figure's source, checked, ordered and shown."""
 
@@ -78,7 +60,6 @@ class Kind:
     visible: Callable[[QuerySet[Any], Actor], QuerySet[Any]]  # of those, the rows the reader has a basis for
     line: Callable[[Any], Line]
     logged: bool = True
-    recorded: Recorded | None = None  # the rows the reader's agency recorded, which she always sees
 
 
 def _own(qs: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
@@ -179,11 +160,11 @@ def _agency_line(row: Agency) -> Line:
 
 KINDS: dict[str, Kind] = {
     # the agency that took a consultation, unless it took it under the 要対協 (the policy's `_council_only`)
-    "consultation": Kind(_own, _policy, _consultation_line, recorded=Recorded("agency_id", unless=~Q(compartment=""))),
+    "consultation": Kind(_own, _policy, _consultation_line),
     "household": Kind(_households, _policy, _household_line),
     "plan": Kind(_own, _policy, _plan_line),
     "sitting": Kind(_own, _sittings, _sitting_line, logged=False),
-    "referral": Kind(_own, _policy, _referral_line, recorded=Recorded("from_agency_id")),  # the sender sees what it sent
+    "referral": Kind(_own, _policy, _referral_line),
     "person": Kind(_persons, _policy, _person_line),  # `visible` replaced per cell: see `_kind`
     # 協力事業者 and 地域づくり name no one: every row is shown, nothing logged
     "organization": Kind(_organizations, _own, _organization_line, logged=False),
@@ -277,7 +258,7 @@ def definition(key: str, fiscal_year: int) -> Figure:
 def _kind(figure: Figure, cell: QuerySet[Any]) -> Kind:
     kind = KINDS[figure.rows]
     if figure.rows == "person":
-        return Kind(kind.subjects, _participants(cell), kind.line, kind.logged, kind.recorded)
+        return Kind(kind.subjects, _participants(cell), kind.line, kind.logged)
     return kind
 
 
@@ -344,22 +325,22 @@ def _shown_count(found: _Prepared, actor: Actor, key: str, fiscal_year: int, age
 
 
 def _counted(found: _Prepared, reader: int, cell_agency: int | None) -> int:
-    """The rows her agency recorded are hers by the policy's first rule (`Recorded`): counted on their own columns,
-    by index (an agency's own consultations of a year are tens of thousands on a 政令市, each of which the policy's
-    query joins to its case and person); the policy is asked about the others only, in the query built once for the
-    page (`found.shown`: building it costs as much as running it)."""
-    recorded = found.kind.recorded
+    """The rows her agency recorded are hers by the policy's first rule (`policy.recorded`): counted on their own
+    columns, by index (an agency's own consultations of a year are tens of thousands on a 政令市, each of which the
+    policy's query joins to its case and person); the policy is asked about the others only, in the query built once
+    for the page (`found.shown`: building it costs as much as running it)."""
+    recorded = policy.recorded(found.subjects.model)
     if recorded is None:
         return found.shown.count()
     own_cell = cell_agency is not None and found.source.agency == recorded.agency
     if own_cell and cell_agency != reader:  # another agency's rows: none recorded by hers
         return found.shown.count()
-    mine = found.subjects.filter(**{recorded.agency: reader})
-    count = (mine.exclude(recorded.unless) if recorded.unless is not None else mine).count()
-    others = recorded.others(reader, cell_agency=own_cell)
-    if others is not None:
-        count += found.shown.filter(others).count()
-    return count
+    mine = recorded.mine(found.subjects.model, reader)
+    count = found.subjects.filter(mine).count()
+    if not own_cell:
+        return count + found.shown.exclude(mine).count()
+    # her own agency's cell: the others are those recorded under the compartment (or archived), if any can be
+    return count + (found.shown.exclude(recorded.outside).count() if recorded.outside is not None else 0)
 
 
 def _page(rows: QuerySet[Any], number: object, count: int) -> Page[Any]:

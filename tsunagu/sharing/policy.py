@@ -558,6 +558,36 @@ KINDS: dict[type[Model], _Kind] = {
 }
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """The rows of a model an agency sees because it recorded them (OWN_AGENCY), whatever else holds, written on
+    the row's own columns: a part of `visible` that a count may read by index, asking `visible` about the other
+    rows only (reports.rows: an agency's own consultations of a year are tens of thousands on a 政令市, each of which
+    `visible` joins to its case and person). `outside`: what else such a row must be — outside the 要対協's
+    compartment (`_outside_council`). tests/sharing/test_recorded.py holds each to `visible`."""
+
+    agency: str  # the column of the agency that recorded the row
+    outside: Q | None = None
+
+    def mine(self, model: type[Model], agency_id: int) -> Q:
+        """The rows `agency_id` recorded and sees on that alone (archived rows are seen by no one)."""
+        q = Q(**{self.agency: agency_id}) & (self.outside or Q())
+        return q & Q(archived_at__isnull=True) if hasattr(model, "archived_at") else q
+
+
+# Consultations taken by the agency outside the compartment (`_consultation_conditions`); referrals it sent
+# (`_referral_conditions`: the sender always sees what it sent).
+RECORDED: dict[type[Model], Recorded] = {
+    Consultation: Recorded("agency_id", _outside_council(B.OWN_AGENCY)),
+    Referral: Recorded("from_agency_id"),
+}
+
+
+def recorded(model: type[Model]) -> Recorded | None:
+    """How the rows of `model` an agency recorded are seen by it alone; None: no such rule on the row's columns."""
+    return RECORDED.get(model)
+
+
 def _kind(model: type[Model]) -> _Kind:
     kind = KINDS.get(model)
     if kind is None:
