@@ -48,3 +48,21 @@ def test_a_basis_through_hundreds_of_consents_shows_each_person_with_its_basis(p
     seen = policy.visible(Person.objects.all(), actor, with_basis=True)
     assert sorted(p.pk for p in seen) == sorted(p.pk for p in consented)
     assert all(p.basis_consent for p in seen)
+
+
+def test_an_id_list_made_once_is_the_same_value_in_every_query(persons):
+    from tsunagu.core.lookups import IdList
+
+    ids = IdList(p.pk for p in persons[:150])
+    assert len(ids) == 150 and list(ids)[0] == persons[0].pk
+    assert Person.objects.filter(pk__ids_in=ids).count() == 150
+    assert Person.objects.exclude(pk__ids_in=ids).filter(pk__in=[p.pk for p in persons]).count() == len(persons) - 150
+    assert ids.array_text is ids.array_text and ids.json_text is ids.json_text  # made once
+
+
+def test_the_policy_makes_each_long_list_of_a_scope_an_id_list_once(persons):
+    ids = [p.pk for p in persons]
+    made = policy._id_list(ids)
+    assert policy._id_list(ids) is made
+    assert policy._id_list(list(ids)) is not made, "another list, even equal, is its own"
+    assert tuple(made) == tuple(ids)

@@ -84,6 +84,7 @@ from tsunagu.audit.models import AccessAction, SharingBasis
 from tsunagu.audit.services import access_log_record
 from tsunagu.cases.models import Case, CaseNote, Consultation, PersonConcern, Referral, SupportPlan
 from tsunagu.core import versions
+from tsunagu.core.lookups import IdList
 from tsunagu.identity.normalize import search_key
 from tsunagu.meetings.models import AgendaItem, Meeting, MeetingKind, MeetingMember, Sitting
 from tsunagu.people import search_index
@@ -381,6 +382,21 @@ def _path_from(field: str) -> Callable[[str], str]:
 
 
 SHORT_LIST = 100  # longer id lists go to the database as one value (core.lookups.IdsIn)
+# id(list) -> (the list, its IdList): a Scope's id lists are kept with it (`_memo`), so each is made an IdList once
+# and not walked again by every query that carries it; the list is held so that its id is not reused
+_id_lists: dict[int, tuple[Sequence[object], IdList]] = {}
+_ID_LISTS_KEPT = 2000
+
+
+def _id_list(values: Sequence[object]) -> IdList:
+    found = _id_lists.get(id(values))
+    if found is not None and found[0] is values:
+        return found[1]
+    if len(_id_lists) >= _ID_LISTS_KEPT:
+        _id_lists.clear()
+    made = IdList(values)  # type: ignore[arg-type]  # a long list is always of ids
+    _id_lists[id(values)] = (values, made)
+    return made
 
 
 def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
@@ -392,7 +408,7 @@ def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
         for column, values in clauses:
             both &= (Q(**{path(column): values[0]}) if len(values) == 1 else
                      Q(**{f"{path(column)}__in": values}) if len(values) <= SHORT_LIST else
-                     Q(**{f"{path(column)}__ids_in": values}))  # one parameter for thousands of ids (core.lookups)
+                     Q(**{f"{path(column)}__ids_in": _id_list(values)}))  # one parameter (core.lookups)
         combined = both if combined is None else combined | both
     return combined if combined is not None else Q(pk__in=[])
 
