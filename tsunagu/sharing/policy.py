@@ -191,14 +191,14 @@ class Scope:
         leads are NOT here: each is seen on a basis of her own."""
         a = self.agency_id
         return _ids(Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(person__agency_id=a)
-                    .values_list("person_id", flat=True))
+                    .order_by().values_list("person_id", flat=True))
 
     @property
     @_memo
     def led_households_elsewhere(self) -> list[int]:
         a = self.agency_id
         return _ids(Case.objects.filter(lead_agency_id=a, household__isnull=False).exclude(household__agency_id=a)
-                    .values_list("household_id", flat=True))
+                    .order_by().values_list("household_id", flat=True))
 
     def _agenda(self, kind: str) -> "QuerySet[AgendaItem]":
         """The agenda of the meetings of `kind` the agency sits on today: a member sees nothing through a meeting
@@ -210,7 +210,7 @@ class Scope:
 
     @_memo
     def _agenda_pairs(self, kind: str) -> list[tuple[int | None, int | None]]:
-        return list(self._agenda(kind).values_list("case_id", "household_id"))
+        return list(self._agenda(kind).order_by().values_list("case_id", "household_id"))
 
     @_memo
     def meeting_cases(self, kind: str) -> list[int]:
@@ -218,8 +218,8 @@ class Scope:
         household_ids = [h for _, h in self._agenda_pairs(kind) if h]
         if not case_ids and not household_ids:
             return []
-        return _ids(Case.objects.filter(Q(pk__in=case_ids) | Q(household_id__in=household_ids))
-                    .values_list("pk", flat=True))
+        return _ids(Case.objects.filter(_among("pk", case_ids) | _among("household_id", household_ids))
+                    .order_by().values_list("pk", flat=True))
 
     @_memo
     def meeting_households(self, kind: str) -> list[int]:
@@ -227,7 +227,8 @@ class Scope:
         direct = [h for _, h in self._agenda_pairs(kind) if h]
         if not case_ids:
             return direct
-        of_cases = Case.objects.filter(pk__in=case_ids, household__isnull=False).values_list("household_id", flat=True)
+        of_cases = (Case.objects.filter(_among("pk", case_ids), household__isnull=False).order_by()
+                    .values_list("household_id", flat=True))
         return sorted(set(direct) | set(_ids(of_cases)))
 
     @_memo
@@ -236,8 +237,8 @@ class Scope:
         households = self.meeting_households(kind)
         if not cases and not households:
             return []
-        of_cases = Case.objects.filter(pk__in=cases, person__isnull=False).values_list("person_id", flat=True)
-        members = HouseholdMember.objects.filter(self._members_now(), household_id__in=households)
+        of_cases = Case.objects.filter(_among("pk", cases), person__isnull=False).order_by().values_list("person_id", flat=True)
+        members = HouseholdMember.objects.filter(self._members_now(), _among("household_id", households)).order_by()
         return sorted(set(_ids(of_cases)) | set(_ids(members.values_list("person_id", flat=True))))
 
     def meeting_person(self, kind: str) -> Q:
@@ -252,7 +253,7 @@ class Scope:
         active = (Q(decision=ConsentDecision.GIVEN) & _current("given_on", "withdrawn_on", self.today)
                   & (Q(expires_on__isnull=True) | Q(expires_on__gte=self.today)))
         rows = Consent.objects.filter(active | Q(decision=ConsentDecision.REFUSED), agencies=self.agency_id,
-                                      given_on__lte=self.today).values_list("person_id", "decision", "given_on", "pk")
+                                      given_on__lte=self.today).order_by().values_list("person_id", "decision", "given_on", "pk")
         given: dict[int, tuple[date, int]] = {}
         refused: dict[int, tuple[date, int]] = {}
         for person_id, decision, given_on, pk in rows:
@@ -277,27 +278,27 @@ class Scope:
     @property
     @_memo
     def vital_persons(self) -> list[int]:
-        return _ids(self._vital().values_list("person_id", flat=True))
+        return _ids(self._vital().order_by().values_list("person_id", flat=True))
 
     @property
     @_memo
     def vital_cases(self) -> list[int]:
         """The cases an emergency disclosure opens: those about the person that the providing agency recorded or
         leads — what it holds. Not her household, nor other agencies' cases about her."""
-        pairs = list(self._vital().values_list("person_id", "from_agency_id"))
+        pairs = list(self._vital().order_by().values_list("person_id", "from_agency_id"))
         if not pairs:
             return []
         held = Q()
         for person_id, agency_id in pairs:
             held |= Q(person_id=person_id) & (Q(agency_id=agency_id) | Q(lead_agency_id=agency_id))
-        return _ids(Case.objects.filter(held).values_list("pk", flat=True))
+        return _ids(Case.objects.filter(held).order_by().values_list("pk", flat=True))
 
     @_memo
     def households_of(self, persons: list[int]) -> list[int]:
         if not persons:
             return []
-        return _ids(HouseholdMember.objects.filter(self._members_now(), person_id__in=persons)
-                    .values_list("household_id", flat=True))
+        return _ids(HouseholdMember.objects.filter(self._members_now(), _among("person_id", persons))
+                    .order_by().values_list("household_id", flat=True))
 
     # The rules, written once per subject. `_to_q` turns them into SQL conditions for lists and searches;
     # `bases_of` checks a row already loaded (get_or_404) in Python — the same rules, no query.
@@ -397,6 +398,11 @@ def _id_list(values: Sequence[object]) -> IdList:
     made = IdList(values)  # type: ignore[arg-type]  # a long list is always of ids
     _id_lists[id(values)] = (values, made)
     return made
+
+
+def _among(column: str, ids: Sequence[object]) -> Q:
+    """`column` among `ids`: `__in` for a short list, one value (`ids_in`) for a long one."""
+    return Q(**{f"{column}__in": ids}) if len(ids) <= SHORT_LIST else Q(**{f"{column}__ids_in": _id_list(ids)})
 
 
 def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
