@@ -5,6 +5,9 @@ the public key of earlier versions), then a database that is missing, unreachabl
 Japanese line on stderr and exit status 1 (tsunagu.settings.serving_refusal, tsunagu.core.health.database_refusal).
 Serving never creates a database; `manage.py migrate` (and `make run`) do.
 
+The master also loads the URLconf, and with it every view module (WeasyPrint's libraries, the API, the PDF forms):
+2–3 s that each worker otherwise paid on its first request, after every restart.
+
 After a worker has loaded Django, everything it holds is moved out of the garbage collector's sight
 (`gc.freeze()`), and the youngest generation is collected less often: a full collection then scans only what
 requests create, instead of the tens of thousands of objects of the loaded application, which otherwise show as
@@ -29,6 +32,12 @@ from tsunagu.core.health import database_refusal  # noqa: E402 -- needs the app 
 
 if refusal := database_refusal():
     raise SystemExit(refusal)
+
+from django.db import connections  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 -- imports every view module, once, before the fork
+connections.close_all()  # nothing the master opened is shared by the workers it forks
 
 
 def post_worker_init(worker):
