@@ -9,7 +9,8 @@ meetings list does, and there is nothing personal to log.
 
 The page costs its hundred rows, not the figure's: the total is the figure the 集計 keeps (`yearly_figures`), the rows
 are read a page at a time without counting them all, and the count of those the reader may see — the same for every
-reader of her agency — is kept per process while no counted row and no basis is written (`_shown_count`).
+reader of her agency — is counted by one process and kept for all while no counted row and no basis is written
+(`_shown_count`).
 
 This module alone of `reports` reads personal data; the figures stay counts (docs/ARCHITECTURE.md, the reports row).
 """
@@ -301,14 +302,16 @@ def _total(figure: Figure, source: Source, subjects: QuerySet[Any], fiscal_year:
     return int(yearly_figures(fiscal_year, agency_id=agency_id).value(figure.key, agency_id, month) or 0)
 
 
-# (agency, day, figure, 年度, cell's agency, month, sharing token) -> how many of the cell's rows the agency may see,
-# while the `figures` token is unchanged (every write to a counted row) and the `sharing` token is the one in the key
-# (every write to a basis, cases included); ten minutes at most, as the figures
-_shown: versions.Kept[int] = versions.Kept(versions.FIGURES, size=2000, max_age=600.0)
+# "agency:day:figure:年度:cell's agency:month:sharing token" -> how many of the cell's rows the agency may see, while
+# the `figures` token is unchanged (every write to a counted row) and the `sharing` token is the one in the key (every
+# write to a basis, cases included); ten minutes at most, as the figures. Counted by one process and read by all
+# (`versions.Shared`: a number, nothing personal): six workers each counting each cell cold cost a 政令市 six times
+# 150–500 ms per cell.
+_shown = versions.Shared(versions.FIGURES, size=2000, max_age=600.0)
 
 
 def forget_shown() -> None:
-    """Drops the counts this process keeps (tests)."""
+    """Drops the counts this process keeps (tests); those in the database stay, for their token."""
     _shown.forget()
 
 
@@ -320,8 +323,9 @@ def _shown_count(found: _Prepared, actor: Actor, key: str, fiscal_year: int, age
     if actor.agency_id is None or actor.role == Role.ADMIN:
         return 0
     today = timezone.localdate()
-    kept = (actor.agency_id, today, key, fiscal_year, agency_id, month, versions.current(versions.SHARING))
-    return _shown.get(kept, lambda token: _counted(found, actor.agency_id or 0, agency_id))
+    kept = ":".join(map(str, (actor.agency_id, today, key, fiscal_year, agency_id, month,
+                              versions.current(versions.SHARING))))
+    return int(_shown.get(kept, lambda token: _counted(found, actor.agency_id or 0, agency_id)))
 
 
 def _counted(found: _Prepared, reader: int, cell_agency: int | None) -> int:
