@@ -101,11 +101,18 @@ def sitting_record(sitting: Sitting, actor) -> tuple[list[Decision], list[Action
     return list(decisions), list(actions)
 
 
+def _owned_open(actor) -> QuerySet:
+    """Open action items owned by the actor's agency, of meetings it sits on (pledge recorded) — before the check
+    of what it may read (`on_readable_items`)."""
+    meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
+    return ActionItem.objects.filter(owner_agency_id=actor.agency_id, status=ActionStatus.OPEN,
+                                     sitting__meeting_id__in=meetings)
+
+
 def open_actions(actor, *, staff_id: int | None = None) -> QuerySet:
     """Open action items owned by the actor's agency (optionally one staff member), soonest first: of meetings it
     sits on (pledge recorded), and only those it may read (`on_readable_items`)."""
-    meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
-    qs = ActionItem.objects.filter(owner_agency_id=actor.agency_id, status=ActionStatus.OPEN, sitting__meeting_id__in=meetings)
+    qs = _owned_open(actor)
     if staff_id is not None:
         qs = qs.filter(Q(owner_staff_id=staff_id) | Q(owner_staff__isnull=True))
     return on_readable_items(qs, actor).select_related("sitting__meeting", "owner_staff").order_by("due_on", "pk")
@@ -117,9 +124,7 @@ def open_actions_with_overdue(actor, *, limit: int) -> tuple[list[ActionItem], i
     all of them, computed before the LIMIT). An agency owning none (44 of the 政令市 demo's 60) asks nothing of the
     policy: its conditions carry the agency's id lists of bases, thousands of ids on a 政令市, costlier to build and
     send than to run (80 ms of the 自立相談's dashboard, for no row)."""
-    meetings = policy.visible_meetings(Meeting.objects.all(), actor).values("pk")
-    owned = list(ActionItem.objects.filter(owner_agency_id=actor.agency_id, status=ActionStatus.OPEN,
-                                           sitting__meeting_id__in=meetings).values_list("pk", flat=True))
+    owned = list(_owned_open(actor).values_list("pk", flat=True))
     if not owned:
         return [], 0
     today = timezone.localdate()

@@ -69,6 +69,12 @@ def containing(qs: QuerySet, key: str) -> QuerySet:
     return rows.order_by(f"grams__{order}", f"grams__{field}")
 
 
+def in_list_order(qs: QuerySet) -> QuerySet:
+    """The whole list in the order `containing` gives a search's rows: a person's ふりがな, a household's name, then
+    id — off the row's own index."""
+    return qs.order_by(_GRAMS[qs.model][2], "pk")
+
+
 def _rarest(gram_model, wanted: set[str]) -> str:
     frequency = _frequencies(gram_model, wanted)
     return min(wanted, key=lambda g: (frequency[g], g))

@@ -30,15 +30,12 @@ def index(request):
     """Person and household search: kanji, kana or part of either; only what the policy allows."""
     query = request.GET.get("q", "").strip()[:100]
     persons = policy.search_persons(request.actor, query, with_basis=True).select_related("agency").only(*LIST_FIELDS)
-    if not persons.query.order_by:  # the whole list: off Person's own index; a search comes ordered off its own
-        persons = persons.order_by("kana", "pk")
     # in ふりがな order off an index (people.search_index), so the page stops after its 26 rows; the total is
-    # counted up to 1,000 only when there is a next page (core.pagination.capped_page)
+    # counted up to SEARCH_CAP only when there is a next page (core.pagination.capped_page)
     page = capped_page(persons, request.GET.get("page"), PAGE_SIZE, cap=SEARCH_CAP)
     households = []
     if query:  # the first ten in name order, off the search's index as well
-        found = policy.search_households(request.actor, query, with_basis=True)
-        households = list((found if found.query.order_by else found.order_by("name", "pk"))[:10])
+        households = list(policy.search_households(request.actor, query, with_basis=True)[:10])
     # one write for both lists
     policy.log_reads(request.actor, [*page, *households], action=AccessAction.SEARCH if query else AccessAction.LIST,
                      path=request.path)

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
-from tsunagu.agencies.models import Agency, Role
+from tsunagu.agencies.models import Agency
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, Consultation, Referral, SupportPlan
 from tsunagu.cases.queries import referral_answer, referral_answer_days, referral_answers
@@ -160,7 +160,6 @@ def _agency_line(row: Agency) -> Line:
 
 
 KINDS: dict[str, Kind] = {
-    # the agency that took a consultation, unless it took it under the 要対協 (the policy's `_council_only`)
     "consultation": Kind(_own, _policy, _consultation_line),
     "household": Kind(_households, _policy, _household_line),
     "plan": Kind(_own, _policy, _plan_line),
@@ -318,14 +317,13 @@ def forget_shown() -> None:
 def _shown_count(found: _Prepared, actor: Actor, key: str, fiscal_year: int, agency_id: int | None,
                  month: date | None) -> int:
     """How many of the cell's rows the reader has a basis for — her agency's, on this day: every reader of an
-    agency asks the same, so the count is kept per process while neither the counted rows nor a basis is written."""
-    # as sharing.policy: an actor without an agency, or acting as the administrator, has no basis at all
-    if actor.agency_id is None or actor.role == Role.ADMIN:
+    agency asks the same, so the count is shared (`_shown`) while neither the counted rows nor a basis is written."""
+    reader = policy.acting_agency(actor)
+    if reader is None:  # no basis at all
         return 0
     today = timezone.localdate()
-    kept = ":".join(map(str, (actor.agency_id, today, key, fiscal_year, agency_id, month,
-                              versions.current(versions.SHARING))))
-    return int(_shown.get(kept, lambda token: _counted(found, actor.agency_id or 0, agency_id)))
+    kept = ":".join(map(str, (reader, today, key, fiscal_year, agency_id, month, versions.current(versions.SHARING))))
+    return int(_shown.get(kept, lambda token: _counted(found, reader, agency_id)))
 
 
 def _counted(found: _Prepared, reader: int, cell_agency: int | None) -> int:

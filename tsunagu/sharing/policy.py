@@ -412,9 +412,7 @@ def _to_q(alternatives: Rule, path: Callable[[str], str]) -> Q:
     for clauses in alternatives:
         both = Q()
         for column, values in clauses:
-            both &= (Q(**{path(column): values[0]}) if len(values) == 1 else
-                     Q(**{f"{path(column)}__in": values}) if len(values) <= SHORT_LIST else
-                     Q(**{f"{path(column)}__ids_in": _id_list(values)}))  # one parameter (core.lookups)
+            both &= Q(**{path(column): values[0]}) if len(values) == 1 else _among(path(column), values)
         combined = both if combined is None else combined | both
     return combined if combined is not None else Q(pk__in=[])
 
@@ -474,6 +472,13 @@ def _context(actor: object) -> PolicyContext:
             return context
     _contexts[key] = context
     return context
+
+
+def acting_agency(actor: Acting | None) -> int | None:
+    """The agency whose bases the actor reads with; None when she has none at all (no acting agency, or acting as
+    system administrator) — as every answer of this module takes it."""
+    scope = _scope(actor)
+    return scope.agency_id if scope is not None else None
 
 
 def _scope(actor: Acting | None, today: date | None = None) -> Scope | None:
@@ -878,18 +883,22 @@ def _key(text: str) -> str:
 
 def search_persons(actor: Acting, text: str, *, queryset: "QuerySet[Person] | None" = None,
                    with_basis: bool = False) -> "QuerySet[Person]":
-    """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored).
-    `with_basis` as for `visible`: a page that logs what it shows saves the bases' own query."""
+    """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored), in
+    ふりがな order off an index (`people.search_index`), the whole list for no text. `with_basis` as for `visible`:
+    a page that logs what it shows saves the bases' own query."""
     key = _key(text)
     qs = queryset if queryset is not None else Person.objects.all()
     # the name filter first: it narrows the rows the sharing conditions are evaluated on
-    return visible(search_index.containing(qs, key) if key else qs, actor, with_basis=with_basis)
+    found = search_index.containing(qs, key) if key else search_index.in_list_order(qs)
+    return visible(found, actor, with_basis=with_basis)
 
 
 def search_households(actor: Acting, text: str, *, with_basis: bool = False) -> "QuerySet[Household]":
+    """As `search_persons`, in name order."""
     key = _key(text)
-    qs = search_index.containing(Household.objects.all(), key) if key else Household.objects.all()
-    return visible(qs, actor, with_basis=with_basis)
+    qs = Household.objects.all()
+    found = search_index.containing(qs, key) if key else search_index.in_list_order(qs)
+    return visible(found, actor, with_basis=with_basis)
 
 
 def suggest_own_persons(actor: Actor, text: str, limit: int = 8) -> list[Person]:
@@ -900,7 +909,7 @@ def suggest_own_persons(actor: Actor, text: str, limit: int = 8) -> list[Person]
     scope = _scope(actor)
     if scope is None:
         return []
-    rows = list(search_persons(actor, text).filter(scope.own_person()).order_by("kana", "pk")[:limit])
+    rows = list(search_persons(actor, text).filter(scope.own_person())[:limit])
     log_reads(actor, rows, action=AccessAction.SUGGEST)
     return rows
 
