@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency
@@ -85,3 +86,36 @@ def test_checked_rows_keeps_what_visible_keeps(world, alice, bob, charlie, meeti
             assert kept == expected, f"{model.__name__} for {staff}"
         assert world.son.pk not in {row.pk for row in policy.checked_rows(who, list(Person.objects.all()))}
     assert policy.checked_rows(actor(alice), [world.son]) == []
+
+
+def test_search_reads_the_same_rows_off_the_narrowed_index(town):
+    """`search_persons` / `search_households` read their candidates off the search index narrowed to the Scope's
+    holders (`Scope.holders`); the rows and their order are those of the whole index filtered by `visible`, for
+    every agency and for the pieces most and least held (and a one-character query, which has no piece)."""
+    from collections import Counter
+
+    from tsunagu.people import search_index
+    from tsunagu.people.models import HouseholdGram, PersonGram
+
+    person = Person.objects.filter(household_memberships__isnull=False).order_by("pk").first()
+    staff = person.agency.memberships.select_related("staff").first().staff
+    elsewhere = Agency.objects.exclude(pk=person.agency_id).order_by("pk").first()
+    vital_interest_disclose(actor=actor(staff), person=person, to_agency=elsewhere, ground="life", reason="救急搬送先から服薬情報の照会があったため")
+    for gram_model, model, search in ((PersonGram, Person, policy.search_persons),
+                                      (HouseholdGram, Household, policy.search_households)):
+        counts = Counter(gram_model.objects.values_list("gram", flat=True))
+        common = [g for g, _ in counts.most_common(4)]
+        rare = [g for g, _ in counts.most_common()[-3:]]
+        names = list(model.objects.order_by("pk").values_list("name", flat=True)[:3])
+        texts = [*common, *rare, *names, names[0][:1]]
+        for agency in Agency.objects.all():
+            member = agency.memberships.select_related("staff").first()
+            if member is None:
+                continue
+            who = actor(member.staff)
+            for text in texts:
+                key = policy._key(text)
+                whole = policy.visible(search_index.containing(model.objects.all(), key), who)
+                assert list(search(who, text).values_list("pk", flat=True)) == list(whole.values_list("pk", flat=True)), (
+                    f"{model.__name__} {text} for {agency}")
+        assert not gram_model.objects.exclude(agency_id=F(f"{model.__name__.lower()}__agency_id")).exists()

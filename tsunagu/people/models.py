@@ -179,15 +179,18 @@ class PersonGram(models.Model):
     every piece of the query here, then checks the whole key on those few, instead of scanning every key.
 
     `kana` is the person's, copied with the pieces: the index gives a piece's holders in the list's order (ふりがな,
-    then id), so a page of a search is read off it and stops after its rows, however many persons match."""
+    then id), so a page of a search is read off it and stops after its rows, however many persons match. `agency`
+    (the recording agency's) too: the sharing policy reads an agency's own holders off the index alone, without
+    reading the person of each holder another agency recorded (on a 政令市, most of a small agency's candidates)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grams", db_index=False)
     gram = models.CharField(max_length=2)
     kana = models.CharField(max_length=200, blank=True, default="")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "gram"], name="one_gram_per_person")]
-        indexes = [models.Index(fields=["gram", "kana", "person"], name="people_person_gram_kana_idx")]
+        indexes = [models.Index(fields=["gram", "kana", "person", "agency"], name="people_person_gram_order_idx")]
 
     def __str__(self) -> str:
         return self.gram
@@ -199,10 +202,11 @@ class HouseholdGram(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="grams", db_index=False)
     gram = models.CharField(max_length=2)
     name = models.CharField(max_length=100, blank=True, default="")  # the household's: its list's order
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "gram"], name="one_gram_per_household")]
-        indexes = [models.Index(fields=["gram", "name", "household"], name="people_household_gram_name_idx")]
+        indexes = [models.Index(fields=["gram", "name", "household", "agency"], name="people_hh_gram_order_idx")]
 
     def __str__(self) -> str:
         return self.gram

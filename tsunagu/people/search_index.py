@@ -16,9 +16,10 @@ on each — stops once it has them. On a 政令市 a common name has ten times t
 """
 
 import time
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Model, QuerySet, Value
+from django.db.models import Count, Model, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
 from tsunagu.core.bulk import insert_values
@@ -41,11 +42,11 @@ def reindex(model, objs, *, fresh: bool = False) -> None:
     objs = list(objs)
     if not fresh:
         gram_model.objects.filter(**{f"{field}__in": [o.pk for o in objs]}).delete()
-    insert_values(gram_model, (field, "gram", order),
-                  ((o.pk, g, getattr(o, order)) for o in objs for g in sorted(grams(o.search_key))))
+    insert_values(gram_model, (field, "gram", order, "agency_id"),
+                  ((o.pk, g, getattr(o, order), o.agency_id) for o in objs for g in sorted(grams(o.search_key))))
 
 
-def containing(qs: QuerySet, key: str) -> QuerySet:
+def containing(qs: QuerySet, key: str, *, holders: Callable[[str, str], Q] | None = None) -> QuerySet:
     """`qs` narrowed to rows whose search key contains `key` (already normalised by identity.normalize), in the
     list's order: a person's ふりがな, a household's name, then id.
 
@@ -54,7 +55,12 @@ def containing(qs: QuerySet, key: str) -> QuerySet:
     those rows only. So LIMIT stops the walk after a page, and a count limited to N rows (core.pagination.capped_page) after N,
     however many persons hold the piece. How rare a piece is comes from `_frequencies`, which may be a little out of
     date — that can only make a search slower, never change its answer. A query without a piece (one character)
-    is checked on every row, in the row's own index order."""
+    is checked on every row, in the row's own index order.
+
+    `holders` (the sharing policy's) narrows the holders on the piece's own columns: given the names of the
+    recording agency's column and the row's, it returns the condition (`policy.search_persons`: the agency's own
+    rows or its listed ids). The index carries both, so a holder that fails it is passed over without reading its
+    row."""
     gram_model, field, order = _GRAMS[qs.model]
     wanted = grams(key)
     if not wanted:
@@ -64,8 +70,10 @@ def containing(qs: QuerySet, key: str) -> QuerySet:
     # them it took LIKE '%タナカ%' for a rare condition, blind to its going with the piece 「タナ」, and chose to
     # read all of an agency's persons (100,000 on a 政令市) and join them to the holders, rather than walk the
     # holders in order and stop after the page.
-    rows = (qs.filter(grams__gram=_rarest(gram_model, wanted)).alias(key_found_at=StrIndex("search_key", Value(key)))
-            .filter(key_found_at__gt=0))
+    # one filter(): the holders' condition is on the same join as the piece
+    narrowed = holders("grams__agency_id", f"grams__{field}") if holders is not None else Q()
+    rows = (qs.filter(narrowed, grams__gram=_rarest(gram_model, wanted))
+            .alias(key_found_at=StrIndex("search_key", Value(key))).filter(key_found_at__gt=0))
     return rows.order_by(f"grams__{order}", f"grams__{field}")
 
 
@@ -100,6 +108,6 @@ def _frequencies(gram_model, wanted: set[str]) -> dict[str, int]:
 
 
 def after_save(sender, instance, created=False, update_fields=None, raw=False, **kwargs) -> None:
-    if raw or (update_fields is not None and "search_key" not in update_fields):
+    if raw or (update_fields is not None and not {"search_key", "agency", "agency_id"} & set(update_fields)):
         return
     reindex(sender, [instance], fresh=created)

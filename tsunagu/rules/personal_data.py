@@ -93,8 +93,8 @@ MODELS: dict[str, Model] = {
         "left_on": "転出・同居終了"}, ("id", "household", "person"), history=True),
     "people.Relationship": Model("consultation", {"kind": "続柄"}, ("id", "from_person", "to_person"), history=True),
     # the name search index (with the row's ふりがな / name, copied as its order)
-    "people.PersonGram": Model("consultation", {}, ("id", "person", "gram", "kana"), history=False),
-    "people.HouseholdGram": Model("consultation", {}, ("id", "household", "gram", "name"), history=False),
+    "people.PersonGram": Model("consultation", {}, ("id", "person", "gram", "kana", "agency"), history=False),
+    "people.HouseholdGram": Model("consultation", {}, ("id", "household", "gram", "name", "agency"), history=False),
     "cases.Consultation": Model("consultation", {
         "received_on": "受付日", "route": "相談経路", "consulter": "相談者", "consulter_name": "相談者の氏名・関係",
         "main_complaint": "主訴", "concerns": "相談内容・課題", "primary_concern": "最も困っていること",

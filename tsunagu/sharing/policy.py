@@ -333,6 +333,23 @@ class Scope:
             B.VITAL_INTEREST: [[("pk", self.vital_cases)]],
         })
 
+    @_memo
+    def holders(self, model: type[Model]) -> tuple[list[int], list[int]]:
+        """The rules of a person or household as the two lists they come to — the agencies whose records the agency
+        sees, and the ids it sees on a basis of their own — so that a search can read the candidates off its
+        index (`people.search_index.containing`). Every alternative of those rules is one clause on the row's
+        recording agency or its id; a rule of another shape is refused here rather than read wrong."""
+        rules = self.person_rules() if model is Person else self.household_rules()
+        agencies: set[int] = set()
+        ids: set[int] = set()
+        for alternatives in rules.values():
+            for clauses in alternatives:
+                (column, values), = clauses
+                if column not in ("agency_id", "pk"):
+                    raise ValueError(f"{model.__name__} rule on {column}")
+                (agencies if column == "agency_id" else ids).update(cast(list[int], values))
+        return sorted(agencies), sorted(ids)
+
     def bases_of(self, obj: Model) -> list[str]:
         """The bases (in ORDER) that hold for one loaded row of a model checked in Python (`KINDS`)."""
         rules = _kind(type(obj)).python_rules(self)
@@ -886,19 +903,32 @@ def search_persons(actor: Acting, text: str, *, queryset: "QuerySet[Person] | No
     """Visible persons whose name or reading contains `text` (髙/高, かな/カナ, half-width, spaces ignored), in
     ふりがな order off an index (`people.search_index`), the whole list for no text. `with_basis` as for `visible`:
     a page that logs what it shows saves the bases' own query."""
-    key = _key(text)
     qs = queryset if queryset is not None else Person.objects.all()
-    # the name filter first: it narrows the rows the sharing conditions are evaluated on
-    found = search_index.containing(qs, key) if key else search_index.in_list_order(qs)
-    return visible(found, actor, with_basis=with_basis)
+    return visible(_matching(qs, text, actor), actor, with_basis=with_basis)
 
 
 def search_households(actor: Acting, text: str, *, with_basis: bool = False) -> "QuerySet[Household]":
     """As `search_persons`, in name order."""
+    return visible(_matching(Household.objects.all(), text, actor), actor, with_basis=with_basis)
+
+
+def _matching(qs: "QuerySet[M]", text: str, actor: Acting) -> "QuerySet[M]":
+    """The name filter first: it narrows the rows the sharing conditions are evaluated on. The candidates are read
+    off the search index already narrowed to the Scope's holders (`Scope.holders`) — an agency's own rows and its
+    listed ids; `visible` then says on which basis each is seen. On a 政令市 a small agency's common name is held
+    mostly by other agencies' persons: they are passed over on the index, their rows never read."""
     key = _key(text)
-    qs = Household.objects.all()
-    found = search_index.containing(qs, key) if key else search_index.in_list_order(qs)
-    return visible(found, actor, with_basis=with_basis)
+    if not key:
+        return search_index.in_list_order(qs)
+    scope = _scope(actor)
+    if scope is None:
+        return search_index.containing(qs, key)
+    agencies, ids = scope.holders(qs.model)
+
+    def holders(agency_column: str, row_column: str) -> Q:
+        return _among(agency_column, agencies) | _among(row_column, ids)
+
+    return search_index.containing(qs, key, holders=holders)
 
 
 def suggest_own_persons(actor: Actor, text: str, limit: int = 8) -> list[Person]:
