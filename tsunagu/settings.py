@@ -200,12 +200,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.envi
     # above its threshold (a 政令市's list with a subquery per row) spent 18–50 ms compiling to run in 100; and a
     # prepared statement planned anew with each call's values — after five calls PostgreSQL may keep a generic plan
     # that cannot see them (a search's character pair, a Scope's id arrays), and on a 政令市 such plans ran 5–100×
-    # slower (a person search 17 ms planned for its values, 109 ms generic); parsing is still saved.
+    # slower (a person search 17 ms planned for its values, 109 ms generic); parsing is still saved. And no
+    # parallel workers for a query: a page's query is small, and on a 政令市 PostgreSQL chose to start two workers
+    # for a person search's page — 14 ms of their start-up for 4 ms of work, with the cores taken from the other
+    # requests of a server whose gunicorn workers already use every core (measured on the metro: 18 → 5 ms).
     # TSUNAGU_PG_OPTIONS=0 sends neither, for a pooler that refuses start-up options. libpq takes `options` instead
     # of the environment's PGOPTIONS: an administrator's PGOPTIONS (a read-only session…) is carried over first.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(part for part in (os.environ.get("PGOPTIONS", ""), options.get("options", ""),
-                                                    "-c jit=off -c plan_cache_mode=force_custom_plan") if part)
+                                                    "-c jit=off -c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0") if part)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.Staff"
