@@ -4,10 +4,13 @@ The seed's household (tests.sharing.world) with its work moved into 令和7年�
 either side of the year, so every figure has something to count and something it must leave out."""
 
 import io
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.resources.helpers import resource
@@ -15,10 +18,12 @@ from tests.sharing import world as w
 from tests.sharing.conftest import meeting_members, world  # noqa: F401
 from tsunagu.cases import services as cases
 from tsunagu.cases.models import Consultation, Referral, ReferralStatus, SupportPlan
+from tsunagu.core import versions
 from tsunagu.core.cells import WAREKI_MONTH
+from tsunagu.core.models import SharedAnswer
 from tsunagu.meetings.models import Meeting, MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
-from tsunagu.reports.figures import yearly_figures
+from tsunagu.reports.figures import forget_computed, yearly_figures
 from tsunagu.resources.models import ActivityMonth, CommunityActivity, CommunityPlace
 from tsunagu.sharing import policy
 
@@ -227,3 +232,35 @@ def test_the_page_shows_a_new_consultation_at_the_next_reading(year_of_work, ali
     _consult(alice, date(2025, 8, 8))
     after = own_year()
     assert after != before and ">4</a>" in after and ">3</a>" in before
+
+
+def _leaves(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+def test_the_figures_one_process_computed_are_read_by_the_others(year_of_work, alice, world):  # noqa: F811
+    """One process computes the year's figures and stores them as JSON — numbers under figure keys, agency ids and
+    months, no name — and another reads them without counting a row; a counted write is in its next reading."""
+    own, partner = year_of_work
+    table = yearly_figures(YEAR)
+    stored = SharedAnswer.objects.get(name=versions.FIGURES, key__startswith="table:")
+    assert all(type(leaf) in (int, float) for leaf in _leaves(json.loads(stored.value)))
+    names = [own.name, partner.name, world.son.name, world.son.kana, world.household.name]
+    assert not [name for name in names if name in stored.value]
+
+    forget_computed()  # another process: nothing of its own kept
+    with CaptureQueriesContext(connection) as read:
+        other = yearly_figures(YEAR)
+    assert not [q for q in read.captured_queries if "cases_" in q["sql"] or "meetings_" in q["sql"]]
+    assert other.as_json() == table.as_json() and other.agencies == table.agencies
+    assert other.rows_by_month(today=date(2026, 4, 1)) == table.rows_by_month(today=date(2026, 4, 1))
+    assert type(other.value("answer_days", own.pk, date(2025, 6, 1))) is type(table.value("answer_days", own.pk,
+                                                                                           date(2025, 6, 1)))
+
+    _consult(alice, date(2025, 8, 8))
+    forget_computed()
+    assert yearly_figures(YEAR).value("consultations", own.pk) == table.value("consultations", own.pk) + 1

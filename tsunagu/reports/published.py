@@ -13,36 +13,16 @@ from typing import Any
 
 from tsunagu.agencies.models import Agency
 
-from .figures import BY_KEY, EARLIER, FIGURES, Cell, Figure, Table, Value, yearly_figures
+from .figures import Cell, Figure, Table, Value, yearly_figures
 from .models import Publication
-
-ALL = "all"
 
 
 def snapshot_of(table: Table) -> dict[str, Any]:
-    """The table as JSON: {"definitions": {key: since}, "agencies": [ids], "cells": {agency|all: {key: {month: v}}},
-    "year": {agency|all: {key: v}}, "firsts": {key: {month: n}}} — "firsts" (each one counted in its first month,
-    for the targets' running totals) since 2026-12; an earlier snapshot's are read from the live figures."""
-    return {
-        "definitions": {f.key: f.since for f in table.figures},
-        "agencies": [a.pk for a in table.agencies],
-        "cells": {_name(agency): {key: {m.isoformat(): v for m, v in months.items()} for key, months in by_key.items()}
-                  for agency, by_key in table.cells.items()},
-        "year": {_name(agency): dict(values) for agency, values in table.year.items()},
-        "firsts": {key: {m.isoformat(): n for m, n in months.items()} for key, months in table.firsts.items()},
-    }
-
-
-def _name(agency_id: int | None) -> str:
-    return ALL if agency_id is None else str(agency_id)
-
-
-def _id(name: str) -> int | None:
-    return None if name == ALL else int(name)
-
-
-def _definition(key: str, since: int) -> Figure:
-    return next((f for f in (*FIGURES, *EARLIER) if f.key == key and f.since == since), BY_KEY[key])
+    """The table as JSON (`Table.as_json`): {"definitions": {key: since}, "agencies": [ids], "cells": {agency|all:
+    {key: {month: v}}}, "year": {agency|all: {key: v}}, "firsts": {key: {month: n}}} — "firsts" (each one counted
+    in its first month, for the targets' running totals) since 2026-12; an earlier snapshot's are read from the live
+    figures."""
+    return table.as_json()
 
 
 def latest(fiscal_year: int) -> Publication | None:
@@ -53,24 +33,16 @@ def published_table(publication: Publication, *, agency_id: int | None = None) -
     """The published figures as a Table: of every agency (agency_id None), or of one agency alone, as
     `yearly_figures(agency_id=…)` would give them."""
     data = publication.snapshot
-    figures = [_definition(key, since) for key, since in data["definitions"].items() if key in BY_KEY]
-    table = Table(publication.fiscal_year, agencies=[], figures=figures)
-    for name, by_key in data["cells"].items():
-        for key, months in by_key.items():
-            table.cells[_id(name)][key] = {date.fromisoformat(m): v for m, v in months.items()}
-    for name, values in data["year"].items():
-        table.year[_id(name)] = dict(values)
-    if "firsts" in data:
-        table.firsts = {key: {date.fromisoformat(m): n for m, n in months.items()} for key, months in data["firsts"].items()}
-    else:
+    table = Table.from_json(publication.fiscal_year, data, with_agencies=agency_id is None)
+    if agency_id is None and "firsts" not in data:
         table.firsts = yearly_figures(publication.fiscal_year).firsts
-    ids = data["agencies"]
     if agency_id is not None:
-        alone = Table(publication.fiscal_year, agencies=[], figures=figures)
+        alone = Table(publication.fiscal_year, agencies=[], figures=table.figures)
         alone.cells[None], alone.cells[agency_id] = table.cells[agency_id], table.cells[agency_id]
         alone.year[None], alone.year[agency_id] = table.year[agency_id], table.year[agency_id]
-        table, ids = alone, [agency_id] if agency_id in ids else []
-    table.agencies = list(Agency.objects.filter(pk__in=ids).order_by("kana", "name", "pk"))
+        ids = [agency_id] if agency_id in data["agencies"] else []
+        alone.agencies = list(Agency.objects.filter(pk__in=ids).order_by("kana", "name", "pk"))
+        table = alone
     return table
 
 
