@@ -138,3 +138,28 @@ def test_a_manager_edits_the_inventory_grid_with_the_keyboard(page, live_server,
     page.get_by_role("button", name="追加").click()
     page.get_by_role("combobox", name="3. 地域ケア会議の準備 保健師").wait_for()
     assert_accessible(page)
+
+
+def test_the_network_table_shows_every_pair_on_demand_by_keyboard(page, live_server, e2e_planner, alice, own_agency, partner_agency,
+                                                                  city_hall, monkeypatch):
+    """A 政令市's table lists its busiest pairs (here one, as if the first of 50) and every pair on demand."""
+    from tsunagu.workspace import queries
+
+    monkeypatch.setattr(queries, "BUSIEST_PAIRS", 1)
+    make_referrals(alice, own_agency, partner_agency, ["accepted", "accepted", "declined"])
+    make_referrals(alice, partner_agency, city_hall, ["requested"])
+    browser_login(page, live_server, "planner_e2e")
+    page.goto(f"{live_server.url}/workspace/design/network/?year=2026")
+    page.locator("#network[data-ready='1']").wait_for(state="attached")
+    assert page.locator("#referral-table tbody tr").count() == 1
+    assert "件数の多いつなぎ 1 組（全 2 組のうち）" in page.locator("#network-note").inner_text()
+    assert_accessible(page)
+    more = page.get_by_role("link", name="すべて表示（2 組）")
+    more.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("つなぎのある 2 組すべてを、件数の多い順に表示しています。").wait_for()
+    rows = page.locator("#referral-table tbody tr")
+    assert rows.count() == 2 and own_agency.name in rows.first.inner_text() and city_hall.name in rows.nth(1).inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366  # no sideways scrolling at 1366×768
+    assert page.get_by_role("link", name="件数の多い 1 組だけを表示").is_visible()
+    assert_accessible(page)

@@ -64,8 +64,8 @@ def test_shared_meetings_link_agencies(own_agency, partner_agency, city_hall):
     entry = MeetingInventory.objects.create(fiscal_year=2026, reported_by=city_hall, name="連絡会", purpose="共有", times_per_year=12,
                                             basis="municipal", host=city_hall)
     entry.attending.set([own_agency, partner_agency])
-    pairs = queries.shared_meetings(2026)
-    assert sorted(pairs.values()) == [1, 1, 1]
+    pairs, total = queries.shared_meetings(2026)
+    assert sorted(pairs.values()) == [1, 1, 1] and total == 3
     assert {e["data"]["type"] for e in queries.network(2026)["edges"]} == {"meeting"}
 
 
@@ -80,7 +80,7 @@ def test_shared_meetings_count_an_entry_reported_twice_once_and_only_the_year_as
     entry(2026, "連絡会", [own_agency, partner_agency], reported_by=own_agency)  # the same meeting, reported by an attendee
     entry(2026, "事例検討会", [own_agency])
     entry(2025, "前年度の会議", [outsider_agency, partner_agency])
-    pairs = queries.shared_meetings(2026)
+    pairs, _ = queries.shared_meetings(2026)
     key = tuple(sorted((own_agency.pk, city_hall.pk)))
     assert pairs[key] == 2  # 連絡会 once, 事例検討会 once
     assert pairs[tuple(sorted((own_agency.pk, partner_agency.pk)))] == 1

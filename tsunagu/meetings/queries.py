@@ -379,9 +379,7 @@ def support_meeting_sittings(year_start: date, year_end: date) -> int:
                                   held_on__gte=year_start, held_on__lte=year_end).count()
 
 
-def member_agencies_by_meeting() -> list[set[int]]:
-    """The agencies of each meeting's current members (figures for the workspace's network: agencies, no person)."""
-    agencies: dict[int, set[int]] = {}
-    for meeting_id, agency_id in MeetingMember.objects.filter(left_on__isnull=True).values_list("meeting_id", "agency_id"):
-        agencies.setdefault(meeting_id, set()).add(agency_id)
-    return list(agencies.values())
+def member_agencies_by_meeting() -> QuerySet[MeetingMember, tuple[int, int]]:
+    """Each meeting's current member agencies, one row (meeting id, agency id) each: figures for the workspace's
+    network (agencies, no person), which counts the pairs of agencies sharing a meeting in the database."""
+    return MeetingMember.objects.filter(left_on__isnull=True).order_by().values_list("meeting_id", "agency_id").distinct()

@@ -232,10 +232,10 @@ def meeting_proposals(request, year: int | None = Query(None, ge=2000, le=2100))
 # ---- グランドデザイン --------------------------------------------------------------------------------------
 
 
-@router.get("/network", response=NetworkOut, summary="連携ネットワーク（機関と、つなぎ・共通の会議の流れ）")
+@router.get("/network", response=NetworkOut, summary="連携ネットワーク（機関と、つなぎ・共通の会議の流れ。機関のすべての組）")
 def network(request, year: int | None = Query(None, ge=2000, le=2100)):
     _staff(request)
-    return queries.network(_year(year))
+    return queries.network(_year(year), busiest=None)  # every pair, where the page's graph draws the busiest
 
 
 # ---- 試行検証 ----------------------------------------------------------------------------------------------

@@ -6,11 +6,13 @@ basis is needed and nothing is logged.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Min, Q, QuerySet, When
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
@@ -277,6 +279,10 @@ def term_frequencies(answers: list[text.Answer], limit: int = 30) -> list[tuple[
 LAYERS = {"consultation": "相談支援", "participation": "参加支援", "community": "地域づくり"}
 _PARTICIPATION_KINDS = {AgencyKind.HUB, AgencyKind.NPO}
 _COMMUNITY_KINDS = {AgencyKind.SOCIAL_WELFARE_COUNCIL, AgencyKind.COMMUNITY_GROUP, AgencyKind.UNIVERSITY}
+# What the page shows of a 政令市's network: among its 60 agencies every pair refers (3,540 pairs) and shares a meeting
+# (1,770). The graph draws the busiest pairs of each kind — past some thirty lines among 60 names it is no longer
+# read — and the table lists the same referral pairs, every pair on demand (all of them made the page 609 KB, 0.9 s).
+BUSIEST_PAIRS = 30
 
 
 def layer_of(agency: Agency) -> str:
@@ -287,51 +293,92 @@ def layer_of(agency: Agency) -> str:
     return "consultation"
 
 
-def shared_meetings(fiscal_year: int) -> Counter:
-    """Meetings two agencies both attend: from the 会議・研修一覧 and the meetings' current members."""
-    pairs: Counter = Counter()
-    # ids only, in two queries: a 政令市's 会議・研修一覧 of hundreds of entries read as model instances took longer
-    # than the pairs' counting
-    attending: defaultdict[int, set[int]] = defaultdict(set)
-    through = MeetingInventory.attending.through.objects.filter(meetinginventory__fiscal_year=fiscal_year)
-    for entry_id, agency_id in through.values_list("meetinginventory_id", "agency_id"):
-        attending[entry_id].add(agency_id)
-    seen_names = set()
-    for entry_id, name, host_id in MeetingInventory.objects.filter(fiscal_year=fiscal_year).values_list("pk", "name", "host_id"):
-        key = (name, host_id)
-        if key in seen_names:
-            continue
-        seen_names.add(key)
-        _count_pairs(pairs, attending[entry_id] | {host_id})
-    for agencies in member_agencies_by_meeting():
-        _count_pairs(pairs, agencies)
-    return pairs
+# The pairs of agencies in each group (a 会議・研修一覧 entry, a meeting), counted over the groups: the groups' rows
+# are the querysets' own SQL (`shared_meetings`), every value a parameter.
+_SHARED_MEETINGS_SQL = (
+    "WITH entry_agency (grp, agency) AS ({entries}), meeting_agency (grp, agency) AS ({members}), "
+    "pair (a, b) AS (SELECT x.agency, y.agency FROM entry_agency x JOIN entry_agency y ON x.grp = y.grp AND x.agency < y.agency "
+    "UNION ALL SELECT x.agency, y.agency FROM meeting_agency x JOIN meeting_agency y ON x.grp = y.grp AND x.agency < y.agency) "
+    "SELECT a, b, COUNT(*) AS n, COUNT(*) OVER () FROM pair GROUP BY a, b ORDER BY n DESC, a, b"
+)
 
 
-def _count_pairs(pairs: Counter, agencies: set[int]) -> None:
-    for a, b in combinations(sorted(agencies), 2):
-        pairs[(a, b)] += 1
+def shared_meetings(fiscal_year: int, *, excluding: Collection[int] = (),
+                    busiest: int | None = None) -> tuple[dict[tuple[int, int], int], int]:
+    """Meetings two agencies both attend, per pair of agencies (the smaller id first) without the agencies `excluding`:
+    the `busiest` pairs (the most meetings first, then by the agencies' ids; every pair when None) in that order, and
+    how many pairs there are in all. The meetings are the year's 会議・研修一覧 — an entry reported twice (by its name
+    and host) counted once, its host attending — and the meetings' current members.
+
+    Counted by the database in one query (each meeting's agencies joined with themselves): a 政令市's 600 entries'
+    pairs counted in Python cost the network 10–20 ms, ten times the city's."""
+    entries = MeetingInventory.objects.filter(fiscal_year=fiscal_year).order_by()
+    first = entries.values("name", "host_id").annotate(first=Min("pk")).values("first")
+    attending = MeetingInventory.attending.through.objects.filter(meetinginventory_id__in=first).order_by()
+    hosts = entries.filter(pk__in=first)
+    members = member_agencies_by_meeting()
+    if excluding:
+        attending, hosts = attending.exclude(agency_id__in=excluding), hosts.exclude(host_id__in=excluding)
+        members = members.exclude(agency_id__in=excluding)
+    entry_sql, entry_params = (attending.values_list("meetinginventory_id", "agency_id")
+                               .union(hosts.values_list("pk", "host_id")).query.sql_with_params())
+    member_sql, member_params = members.query.sql_with_params()
+    sql = _SHARED_MEETINGS_SQL.format(entries=entry_sql, members=member_sql) + (" LIMIT %s" if busiest is not None else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*entry_params, *member_params, *([busiest] if busiest is not None else [])])
+        rows = cursor.fetchall()
+    return {(a, b): n for a, b, n, _ in rows}, rows[0][3] if rows else 0
 
 
-def network(fiscal_year: int) -> dict:
-    """Nodes and edges for cytoscape, and the same figures for the table shown beside it."""
+def _network_agencies() -> tuple[list[Agency], list[int]]:
+    """The agencies the network shows (the active ones), and the others' ids: the pairs leave those out."""
     agencies = list(Agency.objects.filter(active=True).only("pk", "name", "kind"))
-    ids = {a.pk for a in agencies}
-    flows = referral_flows(*fiscal.fiscal_year_span(fiscal_year))
-    meetings = shared_meetings(fiscal_year)
+    return agencies, list(Agency.objects.filter(active=False).values_list("pk", flat=True))
+
+
+def network(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> dict:
+    """Nodes and edges for cytoscape: every active agency, the `busiest` pairs of agencies by referrals and by shared
+    meetings (every pair when None: the API's), and how many pairs there are of each (`pairs`), so that the page says
+    what the graph leaves out."""
+    agencies, inactive = _network_agencies()
+    flows, referral_pairs = referral_flows(*fiscal.fiscal_year_span(fiscal_year), excluding=inactive, busiest=busiest)
+    meetings, meeting_pairs = shared_meetings(fiscal_year, excluding=inactive, busiest=busiest)
     nodes = [{"data": {"id": f"a{a.pk}", "label": a.name, "kind": a.get_kind_display(), "layer": layer_of(a)}} for a in agencies]
     edges = []
-    for (src, dst), f in sorted(flows.items()):
-        if src in ids and dst in ids:
-            answers = f.answer_days
-            edges.append({"data": {
-                "id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral", "count": f.count,
-                "acceptance": f.acceptance, "answer_days": answers.median, "unanswered": answers.unanswered,
-            }})
-    for (a, b), n in sorted(meetings.items()):
-        if a in ids and b in ids:
-            edges.append({"data": {"id": f"m{a}-{b}", "source": f"a{a}", "target": f"a{b}", "type": "meeting", "count": n}})
-    return {"nodes": nodes, "edges": edges, "layers": LAYERS}
+    for (src, dst), f in flows.items():
+        answers = f.answer_days
+        edges.append({"data": {
+            "id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral", "count": f.count,
+            "acceptance": f.acceptance, "answer_days": answers.median, "unanswered": answers.unanswered,
+        }})
+    for (a, b), n in meetings.items():
+        edges.append({"data": {"id": f"m{a}-{b}", "source": f"a{a}", "target": f"a{b}", "type": "meeting", "count": n}})
+    return {"nodes": nodes, "edges": edges, "layers": LAYERS, "pairs": {"referral": referral_pairs, "meeting": meeting_pairs}}
+
+
+@dataclass(frozen=True)
+class ReferralPairs:
+    """The network page's table: the busiest referral pairs' rows, and how many pairs there are (referral) and how
+    many share a meeting (meeting), for the notes on what the table and the graph leave out."""
+
+    rows: list[dict]
+    referral: int
+    meeting: int
+
+
+def referral_pairs(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> ReferralPairs:
+    """The table below the network: the `busiest` referral pairs (all when None), each with its agencies' names and
+    the figures the graph's edges carry."""
+    agencies, inactive = _network_agencies()
+    names = {a.pk: a.name for a in agencies}
+    flows, pairs = referral_flows(*fiscal.fiscal_year_span(fiscal_year), excluding=inactive, busiest=busiest)
+    rows = []
+    for (src, dst), f in flows.items():
+        answers = f.answer_days
+        rows.append({"source": names[src], "target": names[dst], "count": f.count, "acceptance": f.acceptance,
+                     "answer_days": answers.median, "unanswered": answers.unanswered})
+    _, meeting = shared_meetings(fiscal_year, excluding=inactive, busiest=1)  # for its number of pairs only
+    return ReferralPairs(rows, pairs, meeting)
 
 
 # ---- dashboard -----------------------------------------------------------------------------------------------

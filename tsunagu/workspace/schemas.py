@@ -245,6 +245,7 @@ class NetworkOut(Schema):
     nodes: list[NodeOut]
     edges: list[EdgeOut]
     layers: dict[str, str]
+    pairs: dict[str, int]  # how many pairs of agencies there are by kind (referral, meeting), edges or not
 
 
 class ObservationOut(Schema):

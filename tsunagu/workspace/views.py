@@ -552,15 +552,20 @@ def design_item_edit(request, pk=None):
 
 @staff_required
 def network_page(request):
+    """The network's graph (drawn from network_json) and its table: the busiest referral pairs, every pair with
+    ?pairs=all."""
     year = _year(request)
-    graph = queries.network(year)
-    referrals = sorted((e["data"] for e in graph["edges"] if e["data"]["type"] == "referral"), key=lambda d: -d["count"])
-    return render(request, "workspace/network.html", {"year": year, "year_label": fiscal_year_label(year), "graph": graph, "referrals": referrals})
+    everything = request.GET.get("pairs") == "all"
+    pairs = queries.referral_pairs(year, busiest=None if everything else queries.BUSIEST_PAIRS)
+    return render(request, "workspace/network.html", {
+        "year": year, "year_label": fiscal_year_label(year), "pairs": pairs, "everything": everything, "busiest": queries.BUSIEST_PAIRS,
+        "drawn_referrals": min(pairs.referral, queries.BUSIEST_PAIRS), "drawn_meetings": min(pairs.meeting, queries.BUSIEST_PAIRS),
+    })
 
 
 @staff_required
 def network_json(request):
-    return JsonResponse(queries.network(_year(request)))
+    return JsonResponse(queries.network(_year(request), busiest=queries.BUSIEST_PAIRS))
 
 
 # ---- 試行検証 ----------------------------------------------------------------------------------------------

@@ -28,9 +28,3 @@ def delta(value, before):
 def previous_for(analysis, stats):
     return analysis.previous_stats_for(stats)
 
-
-@register.filter
-def label_of(node_id, graph):
-    """The agency name of a cytoscape node id, for the table beside the network."""
-    cache = graph.setdefault("_labels", {n["data"]["id"]: n["data"]["label"] for n in graph["nodes"]})
-    return cache.get(node_id, node_id)
