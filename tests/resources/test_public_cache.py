@@ -1,13 +1,20 @@
 """The public pages answered from the cache by PublicPageCacheMiddleware: what is kept, for whom, and for how long."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tsunagu.agencies.actor import actor_for
+from tsunagu.core.models import VersionToken
+from tsunagu.core.progress import Progress
 from tsunagu.resources import services
-from tsunagu.resources.models import Service
+from tsunagu.resources.hsds.publish import Removal, publish
+from tsunagu.resources.models import Phone, Service
 
 from .helpers import resource
 
@@ -115,3 +122,38 @@ def test_missing_pages_and_other_methods_are_not_kept(client, entry):
 def test_an_unknown_host_is_refused_even_when_the_page_is_kept(client, entry):
     assert client.get("/ja/resources/public/").status_code == 200
     assert client.get("/ja/resources/public/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_phone_changed_alone_shows_at_once(client, entry):
+    """The key is the directory's token, which every write of its tables changes — a phone's too, which leaves the
+    entry's own row (and its updated_at) as it was."""
+    detail = f"/ja/resources/public/{entry.pk}/"
+    for url in (detail, "/ja/resources/public/"):
+        assert "0123-45-6789" in client.get(url).content.decode()
+    phone = entry.phones.get()
+    phone.number = "0123-99-0000"
+    phone.save()
+    for url in (detail, "/ja/resources/public/"):
+        body = client.get(url).content.decode()
+        assert "0123-99-0000" in body and "0123-45-6789" not in body
+
+
+def test_a_removal_by_a_publication_shows_at_once(client, entry):
+    """hsds.publish deletes rows without the models' signals (an entry's schedule rewritten, a phone cleared): it
+    changes the token itself."""
+    assert "0123-45-6789" in client.get(f"/ja/resources/public/{entry.pk}/").content.decode()
+    publish([], progress=Progress(io.StringIO()), removals=[Removal(Phone, "service", [entry.pk])])
+    assert "0123-45-6789" not in client.get(f"/ja/resources/public/{entry.pk}/").content.decode()
+
+
+def test_without_the_directory_token_nothing_is_kept(client, entry):
+    VersionToken.objects.filter(name="directory").delete()  # as a flushed database leaves it
+    client.get("/ja/resources/public/")
+    with CaptureQueriesContext(connection) as rendered:
+        body = client.get("/ja/resources/public/").content.decode()
+    assert len(rendered) > 1 and "ふれあい食堂" in body  # rendered again, not answered from a cache
+    _edit(entry, name="ふれあい食堂（新）")  # the next write makes the token again
+    assert "ふれあい食堂（新）" in client.get("/ja/resources/public/").content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client.get("/ja/resources/public/")
+    assert len(kept) == 1

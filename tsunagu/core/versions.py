@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 SHARING = "sharing"
 FIGURES = "figures"
 GAPS = "gaps"
-NAMES = (SHARING, FIGURES, GAPS)  # each has its row from the migration (core 0003)
+DIRECTORY = "directory"  # the 社会資源 directory: the key of its cached public pages (resources.middleware)
+NAMES = (SHARING, FIGURES, GAPS, DIRECTORY)  # each has its row from a migration (core 0003; directory: resources 0011)
 
 T = TypeVar("T")
 

@@ -3,8 +3,9 @@
 A visitor without a session sees the same public page as every other such visitor, so the page is rendered once
 per directory version and address and then answered from the cache. This middleware sits early in MIDDLEWARE
 (right after the security and CSP middleware, which still add their headers), so an answer from the cache costs
-one small query — the directory version, read on every request so that an edit shows at once — and none of the
-rest of the stack.
+one small query — the directory version (the `directory` token of core.versions, one row read by its key), read on
+every request so that an edit shows at once — and none of the rest of the stack. Without that row (a flushed
+database) nothing is cached.
 
 What may be stored is narrow on purpose:
   - only GET requests under the public pages' address, from a visitor with neither a session cookie nor a messages
@@ -43,8 +44,11 @@ def mark_public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def page_key(full_path: str) -> str:
-    return CACHE_PREFIX + hashlib.sha256(f"{queries.directory_version()}|{full_path}".encode()).hexdigest()
+def page_key(full_path: str) -> str | None:
+    version = queries.directory_version()
+    if version is None:
+        return None
+    return CACHE_PREFIX + hashlib.sha256(f"{version}|{full_path}".encode()).hexdigest()
 
 
 class PublicPageCacheMiddleware:
@@ -55,6 +59,8 @@ class PublicPageCacheMiddleware:
         if not self._may_use_cache(request):
             return self.get_response(request)
         key = page_key(request.get_full_path())
+        if key is None:
+            return self.get_response(request)
         stored = cache.get(key)
         if stored is None:
             response = self.get_response(request)

@@ -198,7 +198,7 @@ class Service(HsdsModel):
             models.Index(fields=["visibility", "status"]),
             models.Index(fields=["maintainer", "verified_on"]),
             models.Index(fields=["district"]),
-            models.Index(fields=["updated_at"]),  # the public pages' cache key: MAX(updated_at)
+            models.Index(fields=["updated_at"]),  # the latest changes (the public pages' cache key is the `directory` token)
             # Lists are in name order: the first page is read off this index instead of sorting every entry.
             models.Index(fields=["status", "name", "id"]),
         ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tsunagu.agencies.actor import Actor
 from tsunagu.agencies.models import Agency, Municipality
+from tsunagu.core import versions
 from tsunagu.core.locking import EditConflict, save_versioned
 from tsunagu.core.progress import Progress
 
@@ -48,6 +49,13 @@ PROFILE_FIELDS = [
 NULLABLE = {"capacity", "vacancy", "minimum_age", "maximum_age"}
 NOT_MAINTAINER = "この資源を変更できるのは、管理機関または相談支援包括化推進員です。"
 VERSION_MISSING = "版の情報がないため保存できません。画面を開き直してから、もう一度保存してください。"
+
+
+def directory_changed(**kwargs: object) -> None:
+    """A new `directory` token in the writer's transaction: the public pages cached under the old one are not read
+    again (middleware.py). Connected to every write of the directory's HSDS tables (apps.py); writes that bypass the
+    model signals call it themselves."""
+    versions.changed(versions.DIRECTORY)
 
 
 def may_maintain(actor: Actor, service: Service) -> bool:

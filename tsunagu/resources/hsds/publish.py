@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models.signals import post_save
 
+from tsunagu.core import versions
 from tsunagu.core.progress import Progress
 from tsunagu.resources import search_index
 from tsunagu.resources.models import Service
@@ -118,7 +119,9 @@ def _publish(cursor, batches: list[Batch], removals: list[str]) -> None:
                 cursor.execute(_publish_sql(batch))
         else:
             cursor.execute(_publish_sql(batch))
-    # The rows bypassed the models' save: their listeners (the figures' token, reports) hear of it once per table.
+    # The rows bypassed the models' save and delete: the directory's token (the public pages' cache key) changes here,
+    # the removals included, and the other listeners (the figures' token, reports) hear of it once per table.
+    versions.changed(versions.DIRECTORY)
     for batch in batches:
         post_save.send(sender=batch.model, instance=batch.instances[0], created=bool(batch.created), raw=True,
                        using=connection.alias, update_fields=None)
