@@ -152,7 +152,7 @@ def test_the_network_table_shows_every_pair_on_demand_by_keyboard(page, live_ser
     page.goto(f"{live_server.url}/workspace/design/network/?year=2026")
     page.locator("#network[data-ready='1']").wait_for(state="attached")
     assert page.locator("#referral-table tbody tr").count() == 1
-    assert "件数の多いつなぎ 1 組（全 2 組のうち）" in page.locator("#network-note").inner_text()
+    assert "つなぎ：件数の多い 1 組（全 2 組のうち）。共通の会議：なし。" in page.locator("#network-note").inner_text()
     assert_accessible(page)
     more = page.get_by_role("link", name="すべて表示（2 組）")
     more.focus()

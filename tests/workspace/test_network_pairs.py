@@ -179,8 +179,8 @@ def test_the_table_lists_the_busiest_pairs_and_all_on_demand(referrals, meetings
     assert f"つなぎのある {len(expected)} 組のうち、図に描いた件数の多い 4 組を表示しています。" in html
     assert f'href="?year={YEAR}&amp;pairs=all#referral-pairs">すべて表示（{len(expected)} 組）</a>' in html
     meeting_pairs = len(expected_meeting_pairs(YEAR))
-    assert (f"件数の多いつなぎ 4 組（全 {len(expected)} 組のうち）と、共通の会議の多い組 4 組（全 {meeting_pairs} 組のうち）だけを描いています"
-            in html)
+    assert (f"つなぎ：件数の多い 4 組（全 {len(expected)} 組のうち）。共通の会議：会議の多い 4 組（全 {meeting_pairs} 組のうち）。"
+            "描いていないつなぎは、下の表の「すべて表示」で確かめられます。") in html
     graph = client.get(f"/workspace/design/network.json?year={YEAR}").json()
     assert [as_figures(e) for e in edges_of(graph, "referral")] == expected[:4] and len(edges_of(graph, "meeting")) == 4
     assert graph["pairs"] == {"referral": len(expected), "meeting": meeting_pairs}
@@ -199,6 +199,13 @@ def test_a_small_network_is_drawn_and_listed_whole(referrals, planner, client_fo
     assert "すべて表示" not in html
     empty = client_for(planner).get(f"/workspace/design/network/?year={YEAR + 2}").content.decode()
     assert "この年度は、つなぎも共通の会議もありません。" in empty and "この年度のつなぎはありません。" in empty
+
+
+def test_the_note_says_which_kind_the_graph_leaves_out(meetings, planner, client_for, monkeypatch):
+    monkeypatch.setattr(queries, "BUSIEST_PAIRS", 2)
+    html = client_for(planner).get(f"/workspace/design/network/?year={YEAR}").content.decode()
+    assert f"つなぎ：全 0 組。共通の会議：会議の多い 2 組（全 {len(expected_meeting_pairs(YEAR))} 組のうち）。</p>" in html
+    assert "すべて表示" not in html
 
 
 def test_the_api_gives_every_pair_where_the_graph_draws_the_busiest(referrals, meetings, alice, planner, client_for, monkeypatch):

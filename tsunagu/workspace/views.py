@@ -559,7 +559,6 @@ def network_page(request):
     pairs = queries.referral_pairs(year, busiest=None if everything else queries.BUSIEST_PAIRS)
     return render(request, "workspace/network.html", {
         "year": year, "year_label": fiscal_year_label(year), "pairs": pairs, "everything": everything, "busiest": queries.BUSIEST_PAIRS,
-        "drawn_referrals": min(pairs.referral, queries.BUSIEST_PAIRS), "drawn_meetings": min(pairs.meeting, queries.BUSIEST_PAIRS),
     })
 
 
