@@ -167,3 +167,100 @@ def test_lists_without_words_are_in_name_order(directory):
     page = queries.result_page(queries.active_services(), Filters(), 1, 2)
     assert page.paginator.count == 5  # staff see staff-only entries too
     assert [s.name for s in page.object_list] == sorted(s.name for s in queries.active_services())[:2]
+
+
+@pytest.fixture
+def ranked_directory():
+    """Entries on which 「食」「送迎」 and their synonyms rank differently: in the name, in the text only, through a
+    synonym only — several of each, so that a page of two cuts through every rank."""
+    made = []
+    for n in range(3):
+        made += [
+            resource(f"ふれあい食堂{n}", description="誰でも食事ができます", district="旭町"),
+            resource(f"配食サービス{n}", description="お弁当を届けます", district="緑町"),
+            resource(f"地域サロン{n}", description="昼食つきの集い", district="旭町"),
+            resource(f"お弁当の会{n}", description="手作りのお弁当", district="緑町"),
+            resource(f"フードバンク窓口{n}", description="食料品をお渡し", district="旭町"),
+            resource(f"通院送迎{n}", description="病院まで送迎します", district="緑町"),
+            resource(f"外出支援{n}", description="買い物の付き添い", district="旭町"),
+            resource(f"移送サービス{n}", description="車いすのまま送迎", district="緑町"),
+        ]
+    return made
+
+
+RANKED_QUERIES = ["食", "食堂", "弁当", "送迎", "ふーどばんく", "サロン", "食 旭町", "送迎 病院", "弁当 緑町 届け",
+                  "食 旭町 誰でも 集い", "ない言葉", "食 ない言葉"]
+
+
+@pytest.mark.parametrize("query", RANKED_QUERIES)
+def test_a_page_of_a_search_is_the_same_as_ranking_every_match(ranked_directory, query):
+    """search.first_ranked reads a page rank by rank (on PostgreSQL), each rank in name order; every page holds the
+    rows ranking every match would put there, in the same order, and the total is the number of matches."""
+    everything = [s.pk for s in names_base(query)]
+    for per_page in (1, 2, 5):
+        pages = -(-len(everything) // per_page) or 1
+        seen = []
+        for number in range(1, pages + 1):
+            page = queries.result_page(queries.active_services(), Filters(query=query), number, per_page)
+            assert [s.pk for s in page.object_list] == everything[(number - 1) * per_page:number * per_page], (query, number)
+            assert page.paginator.count == len(everything) and not page.paginator.capped
+            seen += [s.pk for s in page.object_list]
+        assert seen == everything
+
+
+def names_base(query: str, filters: dict | None = None):
+    return list(queries.filtered(queries.active_services(), Filters(query=query, **(filters or {}))))
+
+
+def test_the_ranks_are_name_then_text_then_synonym(ranked_directory):
+    found = [s.name for s in names_base("弁当")]
+    assert found == ["お弁当の会0", "お弁当の会1", "お弁当の会2",  # the name holds the word
+                     "配食サービス0", "配食サービス1", "配食サービス2",  # the text does
+                     "ふれあい食堂0", "ふれあい食堂1", "ふれあい食堂2",  # a synonym (食事, 食堂, 食料 …) only
+                     "フードバンク窓口0", "フードバンク窓口1", "フードバンク窓口2"]
+    page = queries.result_page(queries.active_services(), Filters(query="弁当"), 2, 4)
+    assert [s.name for s in page.object_list] == found[4:8]
+
+
+def test_a_search_with_filters_pages_as_ranking_every_match(ranked_directory):
+    for query, filters in [("食", {"district": "旭町"}), ("送迎", {"district": "緑町"}), ("食", {"free": True})]:
+        everything = [s.pk for s in names_base(query, filters)]
+        page = queries.result_page(queries.active_services(), Filters(query=query, **filters), 1, 2)
+        assert [s.pk for s in page.object_list] == everything[:2]
+        assert page.paginator.count == len(everything)
+
+
+def test_a_total_past_the_cap_is_counted_no_further(ranked_directory, monkeypatch):
+    monkeypatch.setattr(queries, "CAP", 5)
+    everything = [s.pk for s in names_base("食")]
+    assert len(everything) > 8
+
+    def page(query, number):
+        return queries.result_page(queries.active_services(), Filters(query=query), number, 2)
+
+    first = page("食", 1)
+    assert first.paginator.capped and first.paginator.count == 6  # cap + 1: 「5件以上」
+    assert [s.pk for s in first.object_list] == everything[:2]
+    further = page("食", 4)  # rows past the cap exist already: counted as far as seen
+    assert further.paginator.capped and further.paginator.count == 9 and further.has_next()
+    last = page("食", 99)  # past the end: the last page
+    assert last.number == -(-len(everything) // 2) and [s.pk for s in last.object_list] == everything[(last.number - 1) * 2:]
+    short = page("病院", 1)
+    assert not short.paginator.capped and short.paginator.count == 3
+
+
+def test_a_list_past_the_cap_says_so_on_the_page(client_for, alice, ranked_directory, monkeypatch):
+    from tsunagu.resources import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(queries, "CAP", 5)
+    client = client_for(alice)
+
+    def results(params) -> str:
+        body = client.get("/resources/", params).content.decode()
+        return body[body.index('<section id="results"'):]
+
+    for params in ({"q": "食"}, {}):
+        shown = results(params)
+        assert "1 ページ目（5件以上）" in shown and "該当 " not in shown and "全 " not in shown
+    assert "該当 3 件" in results({"q": "病院"})

@@ -4,12 +4,13 @@ the public page and the public HSDS endpoints see `public_services()` only."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Page
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tsunagu.agencies.models import Field
 from tsunagu.core import versions
+from tsunagu.core.pagination import CAP, CappedPaginator, capped_page
 
 from . import search
 from .models import (
@@ -81,13 +82,24 @@ def with_places(queryset: QuerySet) -> QuerySet:
 
 
 def filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
+    """Every entry the filters and the words find, best first (a search) or in name order."""
+    queryset = _narrowed(queryset, filters)
+    if filters.query:
+        return search.matching(queryset, filters.query)
+    return queryset.order_by("name", "id")
+
+
+def _narrowed(queryset: QuerySet, filters: Filters) -> QuerySet:
+    """The filters but the words, unordered."""
     if filters.field:
         queryset = queryset.filter(fields__contains=f",{filters.field},")
     if filters.target:
         # 「誰でも」 entries suit every target.
         queryset = queryset.filter(Q(targets__contains=f",{filters.target},") | Q(targets__contains=",anyone,"))
     if filters.day:
-        queryset = queryset.filter(pk__in=Schedule.objects.filter(byday__contains=filters.day).values("service_id"))
+        # Asked of each entry read (its schedules by their index) rather than as the list of every entry open that
+        # day: a page in name order then stops after its rows.
+        queryset = queryset.filter(Exists(Schedule.objects.filter(service_id=OuterRef("pk"), byday__contains=filters.day)))
     if filters.district:
         queryset = queryset.filter(district=filters.district)
     if filters.free:
@@ -96,22 +108,47 @@ def filtered(queryset: QuerySet, filters: Filters) -> QuerySet:
         queryset = queryset.filter(kind=filters.kind)
     if filters.vacancy:
         queryset = queryset.filter(vacancy__gt=0)
-    if filters.query:
-        return search.matching(queryset, filters.query)
-    return queryset.order_by("name", "id")
+    return queryset
 
 
-def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int = 30):
-    """One page of results. A text search finds the matching ids once (one ranked query) and loads only the page's
-    rows, instead of searching once for the count and again for the page."""
+def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int = 30) -> Page:
+    """One page of results whose cost follows the page, not the list (core.pagination.capped_page): the rows read
+    with one more, the total counted only then and only up to CAP (「1,000件以上」 beyond). A text search reads its
+    page rank by rank (search.first_ranked: the same rows in the same order as ranking every match) and loads only
+    the page's rows."""
     if not filters.query:
-        return Paginator(with_row_details(filtered(queryset, filters)), per_page).get_page(page_number)
-    ids = list(filtered(queryset, filters).values_list("id", flat=True))
-    page = Paginator(ids, per_page).get_page(page_number)
-    loaded = with_row_details(Service.objects.filter(pk__in=list(page.object_list)))
-    rows = {s.pk: s for s in loaded}
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
-    return page
+        return capped_page(with_row_details(filtered(queryset, filters)), page_number, per_page, cap=CAP)
+    return _search_page(_narrowed(queryset, filters), filters.query, page_number, per_page, cap=CAP)
+
+
+def _search_page(queryset: QuerySet, query: str, page_number, per_page: int, *, cap: int) -> Page:
+    """capped_page's rules for a ranked search, whose page is a list of ids."""
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1:
+        number = _last_page(queryset, query, per_page)
+    offset = (number - 1) * per_page
+    ids = search.first_ranked(queryset, query, offset + per_page + 1)
+    if len(ids) <= offset and number > 1:  # past the end: the last page, counted exactly (rare)
+        return _search_page(queryset, query, _last_page(queryset, query, per_page), per_page, cap=cap)
+    page_ids = ids[offset:offset + per_page]
+    paginator = CappedPaginator(ids, per_page)
+    paginator.cap = cap
+    if len(ids) > offset + per_page:
+        seen = len(ids)
+        counted = search.count_matching(queryset, query, cap=cap) if seen <= cap else seen
+        paginator.count = max(counted, seen)
+        paginator.capped = paginator.count > cap
+    else:
+        paginator.count = len(ids)
+    rows = {s.pk: s for s in with_row_details(Service.objects.filter(pk__in=page_ids))}
+    return Page([rows[pk] for pk in page_ids if pk in rows], number, paginator)
+
+
+def _last_page(queryset: QuerySet, query: str, per_page: int) -> int:
+    return max(1, -(-search.count_matching(queryset, query) // per_page))
 
 
 LIST_DEFER = ("search_text", "search_name", "search_chars", "application_process", "interpretation_services", "accreditations",
