@@ -91,7 +91,8 @@ def test_checked_rows_keeps_what_visible_keeps(world, alice, bob, charlie, meeti
 def test_search_reads_the_same_rows_off_the_narrowed_index(town):
     """`search_persons` / `search_households` read their candidates off the search index narrowed to the Scope's
     holders (`Scope.holders`); the rows and their order are those of the whole index filtered by `visible`, for
-    every agency and for the pieces most and least held (and a one-character query, which has no piece)."""
+    every agency and for the pieces most and least held (and a one-character query, which has no piece). The
+    query the person search's page counts (`search_persons_to_count`) holds the same rows."""
     from collections import Counter
 
     from tsunagu.people import search_index
@@ -116,6 +117,28 @@ def test_search_reads_the_same_rows_off_the_narrowed_index(town):
             for text in texts:
                 key = policy._key(text)
                 whole = policy.visible(search_index.containing(model.objects.all(), key), who)
-                assert list(search(who, text).values_list("pk", flat=True)) == list(whole.values_list("pk", flat=True)), (
-                    f"{model.__name__} {text} for {agency}")
+                expected = list(whole.values_list("pk", flat=True))
+                assert list(search(who, text).values_list("pk", flat=True)) == expected, f"{model.__name__} {text} for {agency}"
+                if model is Person:  # the page's count: the same rows
+                    counted = policy.search_persons_to_count(who, text)
+                    assert sorted(counted.values_list("pk", flat=True)) == sorted(expected), f"{text} for {agency}"
+                    assert counted.order_by()[:1000].count() == len(expected)
         assert not gram_model.objects.exclude(agency_id=F(f"{model.__name__.lower()}__agency_id")).exists()
+
+
+def test_a_piece_follows_its_rows_agency(world, alice, charlie):
+    """The count reads a piece's recording agency for its row's (`search_persons_to_count`): a save that changes
+    the row's agency writes its pieces again, so the two never part."""
+    from tsunagu.people.models import PersonGram
+
+    person = Person.objects.filter(agency_id=alice.memberships.get().agency_id).order_by("pk").first()
+    other = charlie.memberships.get().agency
+    assert set(PersonGram.objects.filter(person=person).values_list("agency_id", flat=True)) == {person.agency_id}
+    person.agency = other
+    person.save(update_fields=["agency"])
+    assert set(PersonGram.objects.filter(person=person).values_list("agency_id", flat=True)) == {other.pk}
+    for staff in (alice, charlie):
+        who = actor(staff)
+        counted = set(policy.search_persons_to_count(who, person.name).values_list("pk", flat=True))
+        assert counted == set(policy.search_persons(who, person.name).values_list("pk", flat=True))
+    assert person.pk in counted  # charlie's now

@@ -61,25 +61,28 @@ class CappedPaginator(Paginator[M]):
     cap = CAP
 
 
-def capped_page(qs: QuerySet[M], number: Any, per_page: int, *, cap: int = CAP) -> Page[M]:
+def capped_page(qs: QuerySet[M], number: Any, per_page: int, *, cap: int = CAP,
+                counted: QuerySet[M] | None = None) -> Page[M]:
     """Like `Paginator(qs, per_page).get_page(number)` for a total up to `cap`; beyond, `paginator.capped` and the
     total counted no further. `qs` must be ordered. A page past the end (or a number below 1) gives the last page,
-    counted exactly: a rare request that costs the whole list."""
+    counted exactly: a rare request that costs the whole list. `counted`: the same rows as `qs` in a query that is
+    cheaper to count (the sharing policy's for a search, `policy.search_persons_to_count`)."""
+    counted = counted if counted is not None else qs
     number = _number(number)
     if number < 1:
-        return capped_page(qs, _last(qs.count(), per_page), per_page, cap=cap)
+        return capped_page(qs, _last(counted.count(), per_page), per_page, cap=cap, counted=counted)
     offset = (number - 1) * per_page
     rows = list(qs[offset:offset + per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
     if not rows and number > 1:  # past the end
-        return capped_page(qs, _last(qs.count(), per_page), per_page, cap=cap)
+        return capped_page(qs, _last(counted.count(), per_page), per_page, cap=cap, counted=counted)
     paginator = CappedPaginator(qs, per_page)
     paginator.cap = cap
     if more:  # how many, up to the cap: the rows of a page further on are known to exist already
         seen = offset + per_page + 1
-        counted = qs.order_by()[:cap + 1].count() if seen <= cap else seen
-        paginator.count = max(counted, seen)
+        total = counted.order_by()[:cap + 1].count() if seen <= cap else seen
+        paginator.count = max(total, seen)
         paginator.capped = paginator.count > cap
     else:  # the last page: its rows end the list
         paginator.count = offset + len(rows)

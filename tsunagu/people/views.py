@@ -32,7 +32,8 @@ def index(request):
     persons = policy.search_persons(request.actor, query, with_basis=True).select_related("agency").only(*LIST_FIELDS)
     # in ふりがな order off an index (people.search_index), so the page stops after its 26 rows; the total is
     # counted up to SEARCH_CAP only when there is a next page (core.pagination.capped_page)
-    page = capped_page(persons, request.GET.get("page"), PAGE_SIZE, cap=SEARCH_CAP)
+    page = capped_page(persons, request.GET.get("page"), PAGE_SIZE, cap=SEARCH_CAP,
+                       counted=policy.search_persons_to_count(request.actor, query))
     households = []
     if query:  # the first ten in name order, off the search's index as well
         households = list(policy.search_households(request.actor, query, with_basis=True)[:10])
