@@ -23,7 +23,7 @@ from tsunagu.core.cells import WAREKI_MONTH
 from tsunagu.core.models import SharedAnswer
 from tsunagu.meetings.models import Meeting, MeetingKind, Sitting, SittingStatus
 from tsunagu.participation.models import Placement
-from tsunagu.reports.figures import forget_computed, yearly_figures
+from tsunagu.reports.figures import _compute, forget_computed, yearly_figures
 from tsunagu.resources.models import ActivityMonth, CommunityActivity, CommunityPlace
 from tsunagu.sharing import policy
 
@@ -264,3 +264,20 @@ def test_the_figures_one_process_computed_are_read_by_the_others(year_of_work, a
     _consult(alice, date(2025, 8, 8))
     forget_computed()
     assert yearly_figures(YEAR).value("consultations", own.pk) == table.value("consultations", own.pk) + 1
+
+
+def test_one_agencys_figures_are_read_from_every_agencys(year_of_work):
+    """An agency alone is every agency's table counted by agency (`Table.alone`): the same cells, totals and
+    medians as counting her rows alone, and no row counted again."""
+    own, partner = year_of_work
+    yearly_figures(YEAR)
+    after_the_year = date(2026, 4, 1)
+    for agency in (own, partner):
+        with CaptureQueriesContext(connection) as read:
+            alone = yearly_figures(YEAR, agency_id=agency.pk)
+        assert not [q for q in read.captured_queries if "cases_" in q["sql"] or "meetings_" in q["sql"]]
+        counted = _compute(YEAR, agency_id=agency.pk)
+        for whose in (None, agency.pk):
+            assert alone.rows_by_month(whose, today=after_the_year) == counted.rows_by_month(whose,
+                                                                                            today=after_the_year)
+        assert alone.agencies == counted.agencies == [agency]

@@ -204,10 +204,18 @@ class Table:
             "firsts": {key: {m.isoformat(): n for m, n in months.items()} for key, months in self.firsts.items()},
         }
 
+    def alone(self, agency_id: int) -> "Table":
+        """The figures of one agency, as `sources(agency_id=…)` counts them: the same rows, which every agency's
+        table counts by agency, so her cells are her total's too. Without firsts: the targets read every agency's."""
+        table = Table(self.fiscal_year, agencies=[a for a in self.agencies if a.pk == agency_id], figures=self.figures)
+        table.cells[None] = table.cells[agency_id] = self.cells.get(agency_id, defaultdict(dict))
+        table.year[None] = table.year[agency_id] = self.year.get(agency_id, {})
+        return table
+
     @classmethod
-    def from_json(cls, fiscal_year: int, data: dict[str, Any], *, with_agencies: bool = True) -> "Table":
+    def from_json(cls, fiscal_year: int, data: dict[str, Any]) -> "Table":
         """The table `as_json` gave: each figure by the definition it was counted by (one no longer in the 集計
-        left out), its agencies read by id unless `with_agencies` is False, its firsts when the data has them."""
+        left out), its agencies read by id, its firsts when the data has them."""
         figures = [_definition(key, since) for key, since in data["definitions"].items() if key in BY_KEY]
         table = cls(fiscal_year, agencies=[], figures=figures)
         for name, by_key in data["cells"].items():
@@ -217,8 +225,7 @@ class Table:
             table.year[_agency_id(name)] = dict(values)
         table.firsts = {key: {date.fromisoformat(m): n for m, n in months.items()}
                         for key, months in data.get("firsts", {}).items()}
-        if with_agencies:
-            table.agencies = list(Agency.objects.filter(pk__in=data["agencies"]).order_by("kana", "name", "pk"))
+        table.agencies = list(Agency.objects.filter(pk__in=data["agencies"]).order_by("kana", "name", "pk"))
         return table
 
 
@@ -322,16 +329,19 @@ def forget_computed() -> None:
 
 def yearly_figures(fiscal_year: int, *, agency_id: int | None = None) -> Table:
     """All the figures of the 年度, for every agency (and in total), or for one agency only — computed once per
-    state of the counted data by one process, and read by the others. The Table returned is kept by this process:
-    readers never change it."""
+    state of the counted data by one process, and read by the others; one agency's are read from every agency's
+    (`Table.alone`), so that one table is computed for all. The Table returned is kept by this process: readers
+    never change it."""
     today = timezone.localdate()
-    key = f"table:{fiscal_year}:{agency_id or ''}:{today.isoformat()}"  # apart from reports.rows' counts, kept alike
+    key = f"table:{fiscal_year}:{today.isoformat()}"  # apart from reports.rows' counts, kept under the same token
 
     def compute(token: str | None) -> Table:
-        data = _shared.get(key, lambda _: _compute(fiscal_year, agency_id=agency_id).as_json())
-        table = Table.from_json(fiscal_year, data)
+        if agency_id is not None:
+            table = yearly_figures(fiscal_year).alone(agency_id)
+        else:
+            table = Table.from_json(fiscal_year, _shared.get(key, lambda _: _compute(fiscal_year).as_json()))
         if token is not None:
-            table.state = f"{key}:{token}"
+            table.state = f"{key}:{agency_id or ''}:{token}"
         return table
 
     return _computed.get((fiscal_year, agency_id, today), compute)

@@ -33,16 +33,11 @@ def published_table(publication: Publication, *, agency_id: int | None = None) -
     """The published figures as a Table: of every agency (agency_id None), or of one agency alone, as
     `yearly_figures(agency_id=…)` would give them."""
     data = publication.snapshot
-    table = Table.from_json(publication.fiscal_year, data, with_agencies=agency_id is None)
-    if agency_id is None and "firsts" not in data:
-        table.firsts = yearly_figures(publication.fiscal_year).firsts
+    table = Table.from_json(publication.fiscal_year, data)
     if agency_id is not None:
-        alone = Table(publication.fiscal_year, agencies=[], figures=table.figures)
-        alone.cells[None], alone.cells[agency_id] = table.cells[agency_id], table.cells[agency_id]
-        alone.year[None], alone.year[agency_id] = table.year[agency_id], table.year[agency_id]
-        ids = [agency_id] if agency_id in data["agencies"] else []
-        alone.agencies = list(Agency.objects.filter(pk__in=ids).order_by("kana", "name", "pk"))
-        table = alone
+        return table.alone(agency_id)
+    if "firsts" not in data:
+        table.firsts = yearly_figures(publication.fiscal_year).firsts
     return table
 
 
