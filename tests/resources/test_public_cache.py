@@ -157,3 +157,13 @@ def test_without_the_directory_token_nothing_is_kept(client, entry):
     with CaptureQueriesContext(connection) as kept:
         client.get("/ja/resources/public/")
     assert len(kept) == 1
+
+
+def test_a_new_district_is_offered_at_once(client, client_for, alice, entry):
+    """The districts of the search form are kept under the directory's token: a new entry's district is offered on
+    the next page."""
+    assert "新田町" not in client.get("/ja/resources/public/").content.decode()
+    assert "新田町" not in client_for(alice).get("/resources/").content.decode()
+    resource("新田町サロン", district="新田町")
+    assert 'value="新田町"' in client.get("/ja/resources/public/").content.decode()
+    assert 'value="新田町"' in client_for(alice).get("/resources/").content.decode()
