@@ -44,8 +44,8 @@ class RelationshipKind(models.TextChoices):
 
 
 class Person(models.Model):
-    agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, related_name="persons", verbose_name="記録した機関"
+    agency = models.ForeignKey(  # indexed with the id (Meta): an agency's persons read off the index alone
+        "agencies.Agency", on_delete=models.PROTECT, related_name="persons", verbose_name="記録した機関", db_index=False
     )
     name = models.CharField("氏名", max_length=100)  # as written, 外字 included: never normalised in place
     kana = models.CharField("ふりがな", max_length=200, blank=True)
@@ -68,7 +68,10 @@ class Person(models.Model):
         verbose_name = verbose_name_plural = "本人"
         ordering = ["kana", "id"]
         # the list's order (the whole list's pages, and a one-character search, are read off it)
-        indexes = [models.Index(fields=["agency", "search_key"]), models.Index(fields=["kana", "id"], name="people_person_kana_idx")]
+        # and an agency's persons as ids (the policy's 移管 list is the agency's led cases less its own persons:
+        # an anti-join of two indexes, sharing.policy.Scope.own_persons_elsewhere)
+        indexes = [models.Index(fields=["agency", "search_key"]), models.Index(fields=["kana", "id"], name="people_person_kana_idx"),
+                   models.Index(fields=["agency", "id"], name="people_person_agency_ids")]
 
     def __str__(self) -> str:
         return self.name
@@ -98,8 +101,8 @@ def person_search_key(name: str, kana: str) -> str:
 
 
 class Household(models.Model):
-    agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.PROTECT, related_name="households", verbose_name="記録した機関"
+    agency = models.ForeignKey(  # indexed with the id (Meta), as a person's
+        "agencies.Agency", on_delete=models.PROTECT, related_name="households", verbose_name="記録した機関", db_index=False
     )
     name = models.CharField("世帯名", max_length=100)
     address = models.CharField("住所", max_length=300, blank=True)
@@ -120,7 +123,8 @@ class Household(models.Model):
         ordering = ["name", "id"]
         # the coordinator's 制度の狭間 list reads the multi-issue households (a few in a hundred) without a scan
         indexes = [models.Index(fields=["id"], condition=models.Q(multi_issue=True, archived_at__isnull=True),
-                                name="people_household_multi_issue")]
+                                name="people_household_multi_issue"),
+                   models.Index(fields=["agency", "id"], name="people_household_agency_ids")]
 
     def __str__(self) -> str:
         return self.name

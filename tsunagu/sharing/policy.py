@@ -190,14 +190,18 @@ class Scope:
         elsewhere only through a 移管 recorded as a disclosure. The other members of a household whose case it
         leads are NOT here: each is seen on a basis of her own."""
         a = self.agency_id
-        return _ids(Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(person__agency_id=a)
+        # the agency's led cases less its own persons: an anti-join of two index-only reads (people's (agency, id)),
+        # not a join of every led case to its person (on a 政令市 a 地域包括 leads 24,000: 86 ms → 27)
+        own = Person.objects.filter(pk=OuterRef("person_id"), agency_id=a)
+        return _ids(Case.objects.filter(lead_agency_id=a, person__isnull=False).exclude(Exists(own))
                     .order_by().values_list("person_id", flat=True))
 
     @property
     @_memo
     def led_households_elsewhere(self) -> list[int]:
         a = self.agency_id
-        return _ids(Case.objects.filter(lead_agency_id=a, household__isnull=False).exclude(household__agency_id=a)
+        own = Household.objects.filter(pk=OuterRef("household_id"), agency_id=a)
+        return _ids(Case.objects.filter(lead_agency_id=a, household__isnull=False).exclude(Exists(own))
                     .order_by().values_list("household_id", flat=True))
 
     def _agenda(self, kind: str) -> "QuerySet[AgendaItem]":
