@@ -3,6 +3,7 @@ the public page and the public HSDS endpoints see `public_services()` only."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -166,7 +167,7 @@ def directory_version() -> str | None:
 # Answers read from every entry — the search form's districts, the staff page's summary — kept in each process while
 # the `directory` token is unchanged: each costs a 政令市 tens of ms over its 50,000 entries, and the uncached public
 # page and the staff page asked them on every request.
-_kept = versions.Kept(versions.DIRECTORY, size=16)
+_kept: versions.Kept[Any] = versions.Kept(versions.DIRECTORY, size=16)
 
 
 def districts() -> list[str]:
