@@ -264,3 +264,29 @@ def test_a_list_past_the_cap_says_so_on_the_page(client_for, alice, ranked_direc
         shown = results(params)
         assert "1 ページ目（5件以上）" in shown and "該当 " not in shown and "全 " not in shown
     assert "該当 3 件" in results({"q": "病院"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the names' pieces in name order (0013) are PostgreSQL's")
+def test_the_names_pieces_follow_every_write(ranked_directory, coordinator):
+    """resources_service_name_gram is kept by a trigger: an entry renamed, ended or written by a publication is read
+    off it as the entry now is — the first rank's page is still the full ranking's."""
+    from tsunagu.agencies.actor import actor_for
+    from tsunagu.resources import services
+    from tsunagu.resources.models import Service
+
+    def first_page(query):
+        return [s.name for s in queries.result_page(queries.active_services(), Filters(query=query), 1, 3).object_list]
+
+    dining = Service.objects.get(name="ふれあい食堂1")
+    services.service_update(actor=actor_for(coordinator), service=dining, expected_version=dining.version,
+                            data={"name": "あおぞら食堂", "kind": "formal", "visibility": "public", "fields": [],
+                                  "targets": [], "days": [], "description": "誰でも食事ができます"})
+    services.service_archive(actor=actor_for(coordinator), service=Service.objects.get(name="ふれあい食堂0"))
+    Service.objects.filter(name="配食サービス0").delete()
+    for query in ("食", "食堂", "弁当", "あおぞら"):
+        assert first_page(query) == [s.name for s in names_base(query)][:3], query
+    assert first_page("食")[:2] == ["あおぞら食堂", "ふれあい食堂2"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM resources_service_name_gram g LEFT JOIN resources_service s "
+                       "ON s.id = g.service_id AND s.name = g.name WHERE s.id IS NULL")
+        assert cursor.fetchone()[0] == 0  # no piece of a name no entry has any more
