@@ -310,6 +310,9 @@ class SupportPlan(models.Model):
         verbose_name = verbose_name_plural = "支援プラン"
         ordering = ["-revision", "-id"]
         constraints = [models.UniqueConstraint(fields=["case", "revision"], name="one_plan_per_revision")]
+        # the 集計's plan figures and their row lists read a year's (or an agency's year's) plans by date, a page at
+        # a time in that order (reports.rows): on a 政令市 without them every plan of every year was read and sorted
+        indexes = [models.Index(fields=["agency", "created_at"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return f"支援プラン 第{self.revision}版"
@@ -427,7 +430,9 @@ class Referral(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "つなぎ"
         ordering = ["-sent_at", "-id"]
-        indexes = [models.Index(fields=["to_agency", "status"]), models.Index(fields=["from_agency", "status"])]
+        # and by the date sent, for the 集計's referral figures and their row lists (as a plan's)
+        indexes = [models.Index(fields=["to_agency", "status"]), models.Index(fields=["from_agency", "status"]),
+                   models.Index(fields=["from_agency", "sent_at"]), models.Index(fields=["sent_at"])]
 
     def __str__(self) -> str:
         return f"{self.from_agency} → {self.to_agency}"
