@@ -201,6 +201,10 @@ class Service(HsdsModel):
             models.Index(fields=["updated_at"]),  # the latest changes (the public pages' cache key is the `directory` token)
             # Lists are in name order: the first page is read off this index instead of sorting every entry.
             models.Index(fields=["status", "name", "id"]),
+            # The 相談窓口 (the public guide): a few dozen entries of tens of thousands, read in name order off their
+            # own index rather than by testing every entry.
+            models.Index(fields=["name"], condition=models.Q(is_consultation_window=True),
+                         name="resources_service_windows"),
         ]
 
     @property
