@@ -9,12 +9,11 @@ The master also loads the URLconf, and with it every view module (WeasyPrint's l
 2–3 s that each worker otherwise paid on its first request, after every restart.
 
 After a worker has loaded Django, everything it holds is moved out of the garbage collector's sight
-(`gc.freeze()`), and the youngest generation is collected less often: a full collection then scans only what
+(`gc.freeze()`, `tsunagu.core.process.settle_after_load`), and the youngest generation is collected less often: a full collection then scans only what
 requests create, instead of the tens of thousands of objects of the loaded application, which otherwise show as
 tens-of-milliseconds pauses in the slowest requests.
 """
 
-import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
@@ -36,11 +35,11 @@ if refusal := database_refusal():
 from django.db import connections  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
+from tsunagu.core.process import settle_after_load  # noqa: E402
+
 get_resolver().url_patterns  # noqa: B018 -- imports every view module, once, before the fork
 connections.close_all()  # nothing the master opened is shared by the workers it forks
 
 
 def post_worker_init(worker):
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(7000, 20, 20)
+    settle_after_load()

@@ -227,8 +227,12 @@ import json, sys, time
 import django; django.setup()
 from django.conf import settings
 from django.test import Client
+from django.urls import get_resolver
 from tsunagu.agencies.models import Staff
+from tsunagu.core.process import settle_after_load
 settings.ALLOWED_HOSTS = ["*"]
+get_resolver().url_patterns
+settle_after_load()  # as each gunicorn worker after loading (gunicorn.conf.py): the pages' cost, not the collector's
 pages, runs = json.loads(sys.argv[1]), int(sys.argv[2])
 def p(ts, q):
     ts = sorted(ts); return ts[min(len(ts) - 1, int(round(q * (len(ts) - 1))))]
