@@ -5,7 +5,6 @@ Town ~150 entries, city ~3,000 (the benchmark dataset). Fictional throughout; bu
 
 from datetime import timedelta
 
-from tsunagu.core import versions
 from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import CITY_DISTRICTS, SURNAMES, TOWN_DISTRICTS
 
@@ -24,6 +23,7 @@ from .models import (
     UnmetNeed,
     list_to_tokens,
 )
+from .services import directory_changed
 
 # (name pattern, description, fields, targets, informal, free, capacity, keywords, days, hours)
 KINDS = [
@@ -125,7 +125,7 @@ def _insert(ctx, rng, rows, municipality, agencies) -> None:
     ServiceAtLocation.objects.bulk_create(links, batch_size=1000)
     Phone.objects.bulk_create(phones, batch_size=1000)
     Schedule.objects.bulk_create(schedules, batch_size=1000)
-    versions.changed(versions.DIRECTORY)  # bulk_create sends no signal: the public pages' cache key changes here
+    directory_changed()  # bulk_create sends no signal: the public pages' cache key changes here
 
 
 def _service(ctx, rng, row, organization, maintainer) -> Service:

@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tsunagu.agencies.models import Field
-from tsunagu.core import versions
-from tsunagu.core.pagination import CAP, CappedPaginator, capped_page
+from tsunagu.core import pagination, versions
+from tsunagu.core.pagination import CAP, capped_page
 
 from . import search
 from .models import (
@@ -124,10 +124,7 @@ def result_page(queryset: QuerySet, filters: Filters, page_number, per_page: int
 
 def _search_page(queryset: QuerySet, query: str, page_number, per_page: int, *, cap: int) -> Page:
     """capped_page's rules for a ranked search, whose page is a list of ids."""
-    try:
-        number = int(page_number)
-    except (TypeError, ValueError):
-        number = 1
+    number = pagination.page_number(page_number)
     if number < 1:
         number = _last_page(queryset, query, per_page)
     offset = (number - 1) * per_page
@@ -135,21 +132,15 @@ def _search_page(queryset: QuerySet, query: str, page_number, per_page: int, *, 
     if len(ids) <= offset and number > 1:  # past the end: the last page, counted exactly (rare)
         return _search_page(queryset, query, _last_page(queryset, query, per_page), per_page, cap=cap)
     page_ids = ids[offset:offset + per_page]
-    paginator = CappedPaginator(ids, per_page)
-    paginator.cap = cap
-    if len(ids) > offset + per_page:
-        seen = len(ids)
-        counted = search.count_matching(queryset, query, cap=cap) if seen <= cap else seen
-        paginator.count = max(counted, seen)
-        paginator.capped = paginator.count > cap
-    else:
-        paginator.count = len(ids)
+    paginator = pagination.capped_paginator(ids, per_page, cap=cap, offset=offset, shown=len(page_ids),
+                                            more=len(ids) > offset + per_page,
+                                            count_up_to=lambda limit: search.count_matching(queryset, query, cap=limit))
     rows = {s.pk: s for s in with_row_details(Service.objects.filter(pk__in=page_ids))}
     return Page([rows[pk] for pk in page_ids if pk in rows], number, paginator)
 
 
 def _last_page(queryset: QuerySet, query: str, per_page: int) -> int:
-    return max(1, -(-search.count_matching(queryset, query) // per_page))
+    return pagination.last_page(search.count_matching(queryset, query), per_page)
 
 
 LIST_DEFER = ("search_text", "search_name", "search_chars", "application_process", "interpretation_services", "accreditations",

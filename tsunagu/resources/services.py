@@ -54,7 +54,7 @@ VERSION_MISSING = "版の情報がないため保存できません。画面を�
 def directory_changed(**kwargs: object) -> None:
     """A new `directory` token in the writer's transaction: the public pages cached under the old one are not read
     again (middleware.py). Connected to every write of the directory's HSDS tables (apps.py); writes that bypass the
-    model signals call it themselves."""
+    model signals call it themselves (hsds.publish, below this module, changes the token itself)."""
     versions.changed(versions.DIRECTORY)
 
 

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Mi
 from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
-from tsunagu.cases.queries import referral_flows
+from tsunagu.cases.queries import ReferralFlow, referral_flows
 from tsunagu.core import fiscal
 from tsunagu.meetings.queries import member_agencies_by_meeting
 
@@ -346,14 +346,18 @@ def network(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> dict:
     nodes = [{"data": {"id": f"a{a.pk}", "label": a.name, "kind": a.get_kind_display(), "layer": layer_of(a)}} for a in agencies]
     edges = []
     for (src, dst), f in flows.items():
-        answers = f.answer_days
-        edges.append({"data": {
-            "id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral", "count": f.count,
-            "acceptance": f.acceptance, "answer_days": answers.median, "unanswered": answers.unanswered,
-        }})
+        edges.append({"data": {"id": f"r{src}-{dst}", "source": f"a{src}", "target": f"a{dst}", "type": "referral",
+                               **_flow_figures(f)}})
     for (a, b), n in meetings.items():
         edges.append({"data": {"id": f"m{a}-{b}", "source": f"a{a}", "target": f"a{b}", "type": "meeting", "count": n}})
     return {"nodes": nodes, "edges": edges, "layers": LAYERS, "pairs": {"referral": referral_pairs, "meeting": meeting_pairs}}
+
+
+def _flow_figures(flow: ReferralFlow) -> dict:
+    """What the graph's edge and the table's row show of a referral pair."""
+    answers = flow.answer_days
+    return {"count": flow.count, "acceptance": flow.acceptance, "answer_days": answers.median,
+            "unanswered": answers.unanswered}
 
 
 @dataclass(frozen=True)
@@ -374,9 +378,7 @@ def referral_pairs(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> 
     flows, pairs = referral_flows(*fiscal.fiscal_year_span(fiscal_year), excluding=inactive, busiest=busiest)
     rows = []
     for (src, dst), f in flows.items():
-        answers = f.answer_days
-        rows.append({"source": names[src], "target": names[dst], "count": f.count, "acceptance": f.acceptance,
-                     "answer_days": answers.median, "unanswered": answers.unanswered})
+        rows.append({"source": names[src], "target": names[dst], **_flow_figures(f)})
     _, meeting = shared_meetings(fiscal_year, excluding=inactive, busiest=1)  # for its number of pairs only
     return ReferralPairs(rows, pairs, meeting)
 
