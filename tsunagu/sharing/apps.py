@@ -16,6 +16,7 @@ class Config(AppConfig):
         from .models import Consent, VitalInterestDisclosure  # noqa: PLC0415 — models load only once the app registry is ready
 
         for model in (Consent, VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case):
-            post_save.connect(policy.sharing_changed, sender=model, dispatch_uid=f"sharing-{model.__name__}-save")
+            saved = policy.case_saved if model is Case else policy.sharing_changed  # a case's edits: policy.CASE_COLUMNS_READ
+            post_save.connect(saved, sender=model, dispatch_uid=f"sharing-{model.__name__}-save")
             post_delete.connect(policy.sharing_changed, sender=model, dispatch_uid=f"sharing-{model.__name__}-delete")
         m2m_changed.connect(policy.sharing_changed, sender=Consent.agencies.through, dispatch_uid="sharing-consent-agencies")

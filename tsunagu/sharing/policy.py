@@ -463,6 +463,21 @@ def sharing_changed(**kwargs: object) -> None:
     versions.changed(versions.SHARING)
 
 
+# What a Scope's lists read of a case (`own_persons_elsewhere`, `led_households_elsewhere`, `meeting_cases`,
+# `meeting_households`, `meeting_person_ids`, `vital_cases`): its id and these columns. Every other column of a case
+# is tested by the conditions inside the reader's own query, never kept.
+CASE_COLUMNS_READ = frozenset({"agency", "agency_id", "lead_agency", "lead_agency_id", "person", "person_id",
+                               "household", "household_id"})
+
+
+def case_saved(*, created: bool = False, update_fields: Iterable[str] | None = None, **kwargs: object) -> None:
+    """Connected (sharing.apps) to a case's save: a new case, or a save that may have changed a column the Scopes
+    read (`CASE_COLUMNS_READ`; a save without `update_fields` may have changed any), is `sharing_changed`. Editing
+    a case's name, summary or status — most of the saves of a busy day — keeps every process's Scopes."""
+    if created or update_fields is None or CASE_COLUMNS_READ & set(update_fields):
+        sharing_changed()
+
+
 @dataclass
 class PolicyContext:
     """What the policy remembers for one actor while she acts — one request, as the request's actor is made per
