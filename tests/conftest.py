@@ -190,7 +190,9 @@ def _figures_computed_afresh():
 
     from tsunagu.followups import gaps
     from tsunagu.reports.figures import forget_computed
+    from tsunagu.sharing import policy
 
     forget_computed()
     gaps.forget()  # the 制度の狭間 rows kept alike
+    policy.forget_scopes()  # and the agencies' Scopes
     cache.clear()

@@ -111,7 +111,7 @@ def _referrals(agencies, staff, count: int, n_cases: int = 200) -> int:
     rng = random.Random(11)
     home = agencies[0]
     hh = household.objects.create(agency=home, name="ベンチ用世帯")
-    cases = case.objects.bulk_create(case(agency=home, lead_agency=home, household=hh, title=f"ベンチ{i}") for i in range(n_cases))
+    cases = case.objects.bulk_create(case(agency=home, lead_agency=home, subject_agency=hh.agency, household=hh, title=f"ベンチ{i}") for i in range(n_cases))
     start = timezone.make_aware(datetime(2026, 4, 1, 9))
     rows = []
     for _ in range(count):

@@ -117,7 +117,9 @@ def _cases(ctx, rng, specs):
             status = CaseStatus.SUPPORT
         closed = c.received_on + timedelta(days=rng.randint(30, max(31, age))) if status == CaseStatus.CLOSED else None
         by_household = c.household_id is not None
-        cases.append(Case(agency_id=c.agency_id, lead_agency_id=c.agency_id, person_id=None if by_household else c.person_id,
+        # a consultation's person or household is the taking agency's own record (cases.services.consultation_record)
+        cases.append(Case(agency_id=c.agency_id, lead_agency_id=c.agency_id, subject_agency_id=c.agency_id,
+                          person_id=None if by_household else c.person_id,
                           household_id=c.household_id, title=c.main_complaint[:40], status=status, opened_on=c.received_on,
                           closed_on=closed, worker_id=c.staff_id, created_at=_at(c.received_on),
                           updated_at=_at(closed or min(ctx.today, c.received_on + timedelta(days=rng.randint(0, 120))))))

@@ -178,6 +178,11 @@ class Case(models.Model):
     )
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="本人")
     household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="世帯")
+    # the agency that recorded the case's person or household, copied when the case is made (a case's subject never
+    # changes, nor does a person's or household's recording agency): a case led by another agency — after a 移管 —
+    # is then found on an index of such cases alone (`cases_case_led_elsewhere`; sharing.policy's "own agency")
+    subject_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False,
+                                       verbose_name="本人・世帯を記録した機関")
     name = models.CharField("呼び名", max_length=60, blank=True,
                             help_text="一覧・印刷で使う短い名前（例: 十河さん世帯）。空なら本人・世帯の名前から作ります。")
     title = models.CharField("ケース名", max_length=200)
@@ -203,6 +208,10 @@ class Case(models.Model):
             # the case list, newest first: "mine" walks the first, all visible cases the second, 25 rows and stop
             models.Index(fields=["lead_agency", "-updated_at", "-id"], name="cases_case_lead_recent"),
             models.Index(fields=["-updated_at", "-id"], name="cases_case_recent"),
+            # the cases led by an agency other than the one that recorded their subject: few (移管), read whole by
+            # every Scope (sharing.policy.Scope.own_persons_elsewhere) — a scan of an agency's led cases grew with them
+            models.Index(fields=["lead_agency", "person", "household"], condition=~models.Q(lead_agency=models.F("subject_agency")),
+                         name="cases_case_led_elsewhere"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +223,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        if self.subject_agency_id is None and (self.person_id or self.household_id):
+            self.subject_agency_id = self.subject.agency_id
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -99,10 +99,11 @@ class Shared:
         self.max_age = max_age
         self._kept: dict[str, tuple[str, float, Any]] = {}
 
-    def get(self, key: str, compute: Callable[[str | None], Any]) -> Any:
+    def get(self, key: str, compute: Callable[[str | None], Any], *, token: str | None = None) -> Any:
         """The answer for `key` (at most 200 characters) under the current token: this process's, the database's,
-        or `compute(token)`'s — then written for the others under the token read before computing."""
-        token = current(self.name)
+        or `compute(token)`'s — then written for the others under the token read before computing. `token`: the
+        current one, when the caller has just read it (a `Kept` computing its answer from this one's)."""
+        token = token or current(self.name)
         if token is None:  # no row (a flushed database): nothing is kept, nor shared
             return _loads(_dumps(compute(None)))
         found = self._kept.get(key)
