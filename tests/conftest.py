@@ -188,11 +188,7 @@ def _figures_computed_afresh():
     tables, kept in Django's cache) another one computed."""
     from django.core.cache import cache
 
-    from tsunagu.followups import gaps
-    from tsunagu.reports.figures import forget_computed
-    from tsunagu.sharing import policy
+    from tsunagu.core import versions
 
-    forget_computed()
-    gaps.forget()  # the 制度の狭間 rows kept alike
-    policy.forget_scopes()  # and the agencies' Scopes
+    versions.forget_all()  # the figures, the 制度の狭間 rows, the agencies' Scopes, the network: all kept alike
     cache.clear()

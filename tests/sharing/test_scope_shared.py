@@ -25,8 +25,7 @@ MODELS = (Person, Household, Case)
 
 def _other_process() -> None:
     """What a second worker has: nothing kept in memory (the database's shared rows are there for it)."""
-    policy._scopes.forget()
-    policy._shared_lists.forget()
+    policy.forget_scopes()
 
 
 def _same_bases_from_shared_lists() -> int:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tsunagu.cases.queries import referral_answer, referral_answer_days
@@ -222,3 +224,51 @@ def test_the_api_gives_every_pair_where_the_graph_draws_the_busiest(referrals, m
 def test_every_pair_is_for_signed_in_staff_only(client):
     response = client.get(f"/workspace/design/network/?year={YEAR}&pairs=all")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def _another_process() -> None:
+    """A second worker: nothing of the network kept in its memory (the database's shared answers are there)."""
+    queries._kept.forget()
+
+
+def test_the_network_is_counted_once_and_read_by_another_process(referrals, meetings):
+    first = queries.network(YEAR, busiest=3)
+    _another_process()
+    with CaptureQueriesContext(connection) as read:
+        assert queries.network(YEAR, busiest=3) == first
+    assert len(read.captured_queries) == 2 and all('FROM "core_' in q["sql"] for q in read.captured_queries)
+    assert queries.referral_pairs(YEAR, busiest=3) == queries.referral_pairs(YEAR, busiest=3)
+
+
+def test_each_write_the_network_is_counted_from_is_read_at_once(referrals, meetings, agencies, alice, planner, client_for):
+    """What a process has kept never outlives a referral sent, an agency closed, a member joining a meeting or an
+    entry of the 会議・研修一覧 gaining an attendee: each, written through its own screen's service or model, gives
+    the next reading — the same process's — the records' figures."""
+    own, partner, outsider, hall, council = agencies
+    client = client_for(planner)
+
+    def graph() -> dict:
+        return client.get(f"/workspace/design/network.json?year={YEAR}").json()
+
+    def meeting_count(a, b) -> int:
+        return next((e["count"] for e in edges_of(graph(), "meeting")
+                     if {e["source"], e["target"]} == {f"a{a.pk}", f"a{b.pk}"}), 0)
+
+    before = graph()
+    case = apps.get_model("cases", "Case").objects.get()
+    referrals.objects.create(case=case, from_agency=council, to_agency=outsider, from_staff=alice, reason="理由", request="依頼",
+                             due_on=date(YEAR, 6, 8), sent_at=datetime(YEAR, 7, 1, 10, tzinfo=JST))
+    assert [as_figures(e) for e in edges_of(graph(), "referral")] == expected_referral_pairs(referrals) != \
+        [as_figures(e) for e in edges_of(before, "referral")]
+
+    shared = meeting_count(outsider, council)
+    member_model = apps.get_model("meetings", "MeetingMember")
+    member_model.objects.create(meeting=apps.get_model("meetings", "Meeting").objects.get(title="ケース会議"), agency=council)
+    member_model.objects.create(meeting=apps.get_model("meetings", "Meeting").objects.get(title="ケース会議"), agency=outsider)
+    assert meeting_count(outsider, council) == shared + 1
+    MeetingInventory.objects.get(name="研修").attending.add(outsider, council)
+    assert meeting_count(outsider, council) == shared + 2 == expected_meeting_pairs(YEAR)[tuple(sorted((outsider.pk, council.pk)))]
+
+    outsider.active = False
+    outsider.save()
+    assert f"a{outsider.pk}" not in {n["data"]["id"] for n in graph()["nodes"]}

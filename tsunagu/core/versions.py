@@ -14,6 +14,7 @@ import json
 import logging
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -30,9 +31,21 @@ SHARING = "sharing"
 FIGURES = "figures"
 GAPS = "gaps"
 DIRECTORY = "directory"  # the 社会資源 directory: the key of its cached public pages (resources.middleware)
-NAMES = (SHARING, FIGURES, GAPS, DIRECTORY)  # each has its row from a migration (core 0003; directory: resources 0011)
+NETWORK = "network"  # the 連携ネットワーク's pairs of agencies (workspace.queries)
+NAMES = (SHARING, FIGURES, GAPS, DIRECTORY, NETWORK)  # each has its row from a migration (core 0003; directory:
+# resources 0011; network: workspace 0003)
 
 T = TypeVar("T")
+
+
+_every: "weakref.WeakSet[Kept[Any] | Shared]" = weakref.WeakSet()  # every Kept and Shared made, for `forget_all`
+
+
+def forget_all() -> None:
+    """Drops what this process keeps of every kind (tests: a test's rolled-back writes leave each token as it was, so
+    nothing one test kept may answer another). The database's shared answers stay, for their tokens."""
+    for kept in list(_every):
+        kept.forget()
 
 
 def changed(name: str) -> None:
@@ -57,6 +70,7 @@ class Kept(Generic[T]):
         self.size = size
         self.max_age = max_age
         self._kept: dict[Hashable, tuple[str, float, T]] = {}
+        _every.add(self)
 
     def get(self, key: Hashable, compute: Callable[[str | None], T]) -> T:
         """The kept answer for `key`, or `compute(token)`'s, kept under the token read before computing (so an
@@ -98,6 +112,7 @@ class Shared:
         self.size = size
         self.max_age = max_age
         self._kept: dict[str, tuple[str, float, Any]] = {}
+        _every.add(self)
 
     def get(self, key: str, compute: Callable[[str | None], Any], *, token: str | None = None) -> Any:
         """The answer for `key` (at most 200 characters) under the current token: this process's, the database's,

@@ -9,7 +9,7 @@ from tsunagu.core.demo import DemoContext
 from tsunagu.core.fakenames import GIVEN_FEMALE, SURNAMES
 from tsunagu.core.fiscal import fiscal_year, fiscal_year_label
 
-from . import services, text
+from . import queries, services, text
 from .excel import ParsedRow, ParsedSheet
 from .models import (
     DesignItem,
@@ -70,6 +70,7 @@ def generate(ctx: DemoContext) -> None:
     _roadmap(year, workshops, inventory)
     _design(year, agencies)
     _trial(rng, year)
+    queries.network_changed()  # the referrals and meetings the network counts were loaded in bulk, without signals
     ctx.say(f"体制整備: 研修 {len(workshops)}、回答 {WorksheetResponse.objects.count()}、会議・研修一覧 {MeetingInventory.objects.count()}")
 
 

@@ -7,7 +7,7 @@ basis is needed and nothing is logged.
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import combinations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tsunagu.agencies.models import Agency, AgencyKind
 from tsunagu.cases.queries import ReferralFlow, referral_flows
-from tsunagu.core import fiscal
+from tsunagu.core import fiscal, versions
 from tsunagu.meetings.queries import member_agencies_by_meeting
 
 from . import text
@@ -336,10 +336,28 @@ def _network_agencies() -> tuple[list[Agency], list[int]]:
     return agencies, list(Agency.objects.filter(active=False).values_list("pk", flat=True))
 
 
+# The network's answers, computed by one process and read by every other from the database while the `network`
+# token is unchanged — written by every save and delete of what they are counted from (`NETWORK_READS`, connected in
+# workspace.apps) — and ten minutes at most, for writes that bypass the signals (bulk loads). Agencies' names and
+# figures only, never a person. A year of a 政令市's 60,000 referrals and 600 meetings costs the counting 35–50 ms; a
+# planner reading the network, its table and its graph asks it three times in a row.
+NETWORK_READS = ("cases.Referral", "agencies.Agency", "meetings.MeetingMember", "workspace.MeetingInventory")
+_kept = versions.Shared(versions.NETWORK, size=100, max_age=600.0)
+
+
+def network_changed(**kwargs: object) -> None:
+    """Connected (workspace.apps) to every write of `NETWORK_READS` and of the 会議・研修一覧's attending agencies."""
+    versions.changed(versions.NETWORK)
+
+
 def network(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> dict:
     """Nodes and edges for cytoscape: every active agency, the `busiest` pairs of agencies by referrals and by shared
     meetings (every pair when None: the API's), and how many pairs there are of each (`pairs`), so that the page says
     what the graph leaves out."""
+    return _kept.get(f"graph:{fiscal_year}:{busiest}", lambda token: _network(fiscal_year, busiest))
+
+
+def _network(fiscal_year: int, busiest: int | None) -> dict:
     agencies, inactive = _network_agencies()
     flows, referral_pairs = referral_flows(*fiscal.fiscal_year_span(fiscal_year), excluding=inactive, busiest=busiest)
     meetings, meeting_pairs = shared_meetings(fiscal_year, excluding=inactive, busiest=busiest)
@@ -372,7 +390,12 @@ class ReferralPairs:
 
 def referral_pairs(fiscal_year: int, *, busiest: int | None = BUSIEST_PAIRS) -> ReferralPairs:
     """The table below the network: the `busiest` referral pairs (all when None), each with its agencies' names and
-    the figures the graph's edges carry."""
+    the figures the graph's edges carry (kept as `network`'s answers are)."""
+    return ReferralPairs(**_kept.get(f"pairs:{fiscal_year}:{busiest}",
+                                     lambda token: asdict(_referral_pairs(fiscal_year, busiest))))
+
+
+def _referral_pairs(fiscal_year: int, busiest: int | None) -> ReferralPairs:
     agencies, inactive = _network_agencies()
     names = {a.pk: a.name for a in agencies}
     flows, pairs = referral_flows(*fiscal.fiscal_year_span(fiscal_year), excluding=inactive, busiest=busiest)
