@@ -72,3 +72,21 @@ def test_search_reads_the_index(world, alice):
     PersonGram.objects.filter(person=world.son).delete()
     assert not policy.search_persons(actor(alice), "けんいち").exists()
     assert policy.search_persons(actor(alice), "け").filter(pk=world.son.pk).exists()  # one character: the scan
+
+
+def test_pieces_are_counted_up_to_the_cap_and_a_common_one_gives_the_same_rows(town, monkeypatch):
+    """How many hold a piece is counted up to COUNT_CAP only (the first search of a process on a 政令市 counted
+    22,000 holders of 「ヨシ」): below it the rarest piece is chosen by its count; past it, by the name's own
+    characters before a reading's — and the rows are the scan's whichever piece is walked."""
+    held = {gram: PersonGram.objects.filter(gram=gram).count() for gram in ("タカ", "カハ", "ハシ", "高橋")}
+    assert min(held.values()) > 3
+    search_index._counted.clear()
+    monkeypatch.setattr(search_index, "COUNT_CAP", 3)
+    assert search_index._frequencies(PersonGram, set(held)) == dict.fromkeys(held, 3)
+    assert search_index._rarest(PersonGram, {"タカ", "高橋"}) == "高橋"  # tied at the cap: the kanji's piece
+    for key in ("タカハシ", "高橋", "ヨシコ", "ケンイチ", "サトウ"):
+        assert _indexed(Person, key) == _scan(Person, key), key
+    search_index._counted.clear()
+    monkeypatch.setattr(search_index, "COUNT_CAP", 100_000)
+    assert search_index._frequencies(PersonGram, set(held)) == held
+    search_index._counted.clear()
