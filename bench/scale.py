@@ -1,8 +1,9 @@
 """What grows with the data, per process: `python -m bench.scale [--profile metro] [--skip-index] [--queries 200]`.
 
 On the benchmark database of the profile (harness.bench_env, PostgreSQL), prints
-  - the policy's Scope of every agency, built cold (`Scope.person_rules`, `household_rules`, `case_rules`: every
-    id list it reads), the largest first: its ids, their bytes in this process and the seconds to build;
+  - the policy's Scope of every agency, built cold (`Scope.lists`: every id list its rules read, as the first process
+    builds them), the largest first: its ids, their bytes in this process, the seconds to build, and the size of the
+    JSON the other processes read instead (`policy._shared_lists`) and the time to make the Scope from it;
   - the intake's single-record check (`linkage.queries.candidates_for`), whose index is in the database (the latest
     run's `BlockingKey` and `NameTerm` rows: `manage.py link_persons` writes them): the rows and their size on disk
     (pg_total_relation_size, with indexes), the time of each check (p50 / p95 / max over half persons of the
@@ -18,7 +19,7 @@ import sys
 from bench import harness
 
 CODE = r"""
-import re, sys, time
+import json, re, sys, time
 from pathlib import Path
 import django; django.setup()
 from django.utils import timezone
@@ -45,14 +46,18 @@ rows = []
 for agency_id, name in Agency.objects.values_list("pk", "name"):
     scope = Scope(agency_id, today)
     started = time.perf_counter()
-    scope.person_rules(); scope.household_rules(); scope.case_rules()
+    shared = scope.lists()  # what the first process builds and writes for the others
     seconds = time.perf_counter() - started
-    lists = [v for v in scope._cache.values() if isinstance(v, list)]
+    text = json.dumps(shared, separators=(",", ":"))
+    started = time.perf_counter()
+    Scope.from_lists(agency_id, today, json.loads(text)).case_rules()  # what every other process does instead
+    read = time.perf_counter() - started
+    lists = [v for _, v in shared]
     ids = sum(len(v) for v in lists)
-    rows.append((ids, max(map(len, lists), default=0), sum(size(v) for v in lists), seconds, name))
+    rows.append((ids, max(map(len, lists), default=0), sum(size(v) for v in lists), seconds, len(text), read, name))
 rows.sort(reverse=True)
-for ids, largest, nbytes, seconds, name in rows[:5]:
-    print(f"scope {ids} {largest} {nbytes} {seconds * 1000:.1f} {name}")
+for ids, largest, nbytes, seconds, text_bytes, read, name in rows[:5]:
+    print(f"scope {ids} {largest} {nbytes} {seconds * 1000:.1f} {text_bytes} {read * 1000:.1f} {name}")
 if "--skip-index" not in sys.argv:
     import random
     from django.db import connection
@@ -111,9 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "persons":
             print(f"本人 {int(rest):,}")
         elif kind == "scope":
-            ids, largest, nbytes, ms, name = rest.split(" ", 4)
+            ids, largest, nbytes, ms, text_bytes, read_ms, name = rest.split(" ", 6)
             print(f"Scope {name}: id {int(ids):,}（最大のリスト {int(largest):,}）、{int(nbytes) / 1024:,.0f} KB、"
-                  f"構築 {float(ms):.0f} ms")
+                  f"構築 {float(ms):.0f} ms（共有する JSON {int(text_bytes) / 1024:,.0f} KB、ほかのプロセスの読み込み "
+                  f"{float(read_ms):.1f} ms）")
         elif kind == "index":
             keys, terms, nbytes = rest.split()
             print(f"名寄せの照合インデックス（データベース）: 照合キー {int(keys):,} 行、氏名の頻度 {int(terms):,} 行、"
