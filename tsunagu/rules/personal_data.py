@@ -114,7 +114,7 @@ MODELS: dict[str, Model] = {
     "cases.Case": Model("consultation", {
         "name": "呼び名", "title": "ケース名", "summary": "概要", "status": "支援の状況", "compartment": "区分",
         "opened_on": "支援開始日", "closed_on": "終結日"},
-        ("id", "agency", "lead_agency", "person", "household", "worker", "created_at", "updated_at", "archived_at",
+        ("id", "agency", "lead_agency", "subject_agency", "person", "household", "worker", "created_at", "updated_at", "archived_at",
          "version", "agencies"), history=True),
     "cases.CaseAgency": Model("consultation", {"role": "参加機関の役割", "joined_on": "参加日"}, ("id", "case", "agency"),
                               history=False),
