@@ -184,8 +184,8 @@ def browser_login(page, live_server, login_id: str, password: str = factories.PA
 
 @pytest.fixture(autouse=True)
 def _figures_computed_afresh():
-    """A test's rolled-back writes leave the figures' token as it was: no test reads figures (or their page's
-    tables, kept in Django's cache) another one computed."""
+    """A test's rolled-back writes leave every version token as it was: no test reads an answer another one kept
+    (figures, Scopes, the network … or a page's tables in Django's cache)."""
     from django.core.cache import cache
 
     from tsunagu.core import versions

@@ -68,8 +68,7 @@ class Person(models.Model):
         verbose_name = verbose_name_plural = "本人"
         ordering = ["kana", "id"]
         # the list's order (the whole list's pages, and a one-character search, are read off it)
-        # and an agency's persons as ids (the policy's 移管 list is the agency's led cases less its own persons:
-        # an anti-join of two indexes, sharing.policy.Scope.own_persons_elsewhere)
+        # and an agency's persons as ids, read off the index alone (it serves as the agency's own index too)
         indexes = [models.Index(fields=["agency", "search_key"]), models.Index(fields=["kana", "id"], name="people_person_kana_idx"),
                    models.Index(fields=["agency", "id"], name="people_person_agency_ids")]
 

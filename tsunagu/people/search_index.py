@@ -24,6 +24,7 @@ from django.db.models import Model, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 
 from tsunagu.core.bulk import insert_values
+from tsunagu.identity.readings import is_katakana
 
 from .models import Household, HouseholdGram, Person, PersonGram
 
@@ -89,11 +90,7 @@ def _rarest(gram_model, wanted: set[str]) -> str:
     """The piece with the fewest holders; among pieces held past `COUNT_CAP` rows, which all cost a walk alike, one of
     the name's own characters (a kanji's piece narrows more than a reading's), then the first."""
     frequency = _frequencies(gram_model, wanted)
-    return min(wanted, key=lambda g: (frequency[g], _is_reading(g), g))
-
-
-def _is_reading(piece: str) -> bool:
-    return all("ぁ" <= c <= "ヿ" for c in piece)
+    return min(wanted, key=lambda g: (frequency[g], is_katakana(g), g))  # a key's readings are in katakana
 
 
 _counted: dict[tuple[str, str], tuple[int, float]] = {}  # (gram table, piece) -> (rows holding it, when counted)

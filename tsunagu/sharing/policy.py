@@ -491,7 +491,7 @@ def _shared_scope(agency_id: int, today: date, token: str | None) -> "Scope":
 
 def sharing_changed(**kwargs: object) -> None:
     """Connected (sharing.apps) to every write that changes a basis — Consent (and its agencies),
-    VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case. Writes that bypass model signals
+    VitalInterestDisclosure, MeetingMember, AgendaItem, HouseholdMember, Case (its saves through `case_saved`). Writes that bypass model signals
     (QuerySet.update, bulk_create, raw SQL) on those tables must call it themselves.
 
     A new `sharing` token is written in the writer's transaction (`core.versions`): every process sees it at its
