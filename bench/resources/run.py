@@ -103,10 +103,12 @@ def bench_search_and_export(var_dir: Path, database_url: str | None) -> dict:
     import django
 
     django.setup()
+    from tsunagu.core.process import settle_after_load
     from tsunagu.resources import queries
     from tsunagu.resources.hsds.tabular import export_tabular
     from tsunagu.resources.models import Service
 
+    settle_after_load()  # as each gunicorn worker after loading (gunicorn.conf.py): the search's cost, not the collector's
     timings, first_round = [], []
     # One round more than measured, the first: a fresh process's first query of each kind pays once for what
     # stays warm afterwards (compiled querysets, the database's page cache). It is reported apart.

@@ -1,7 +1,7 @@
 """Japanese search: one- and two-character words, synonyms, normalisation, filters, ranking, on either database."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tsunagu.resources import queries
 from tsunagu.resources.queries import Filters
@@ -290,3 +290,72 @@ def test_the_names_pieces_follow_every_write(ranked_directory, coordinator):
         cursor.execute("SELECT count(*) FROM resources_service_name_gram g LEFT JOIN resources_service s "
                        "ON s.id = g.service_id AND s.name = g.name WHERE s.id IS NULL")
         assert cursor.fetchone()[0] == 0  # no piece of a name no entry has any more
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the character-pair indexes (0006, 0011) are PostgreSQL's")
+@pytest.mark.parametrize("query", ["食 旭町", "送迎 病院", "弁当 緑町 届け", "サロン 旭町 集い", "ふーどばんく 旭町"])
+def test_a_rank_read_off_the_index_never_computes_the_index_function_row_by_row(ranked_directory, query):
+    """Each rank's index condition is read whole: a bitmap of the character-pair indexes implies it, so the planner
+    drops it from the rows' filter. A combination asking two indexes (a word in the name, another in the text) was
+    read off one of them and the function computed again on every row read, for every condition of the rank (30 µs a
+    call). Bitmap reads forced: on a table this small the planner would rather scan it whole."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tsunagu.resources import search
+
+    with CaptureQueriesContext(connection) as captured:
+        search.first_ranked(queries.active_services(), query, 30)
+    ranks = [q["sql"] for q in captured.captured_queries if "resources_grams" in q["sql"]]
+    assert ranks, query
+    with connection.cursor() as cursor:
+        # Only the character-pair indexes left to read (dropped inside the test's transaction, which is undone)
+        cursor.execute("DROP INDEX resources_s_status_b23267_idx, resources_s_visibil_cbbe33_idx")
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        try:
+            for sql in ranks:
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert "Bitmap Index Scan" in plan, plan
+                filters = [line for line in plan.splitlines() if "Filter:" in line]
+                assert not any("resources_grams" in line for line in filters), plan
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the covering indexes (0015) are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # VACUUM: the visibility map an index-only read relies on
+def test_counting_a_list_filtered_by_field_and_day_reads_only_the_indexes(directory):
+    """A filtered list's total (up to the cap) is counted off the entries' filter columns and the schedules' days,
+    each kept beside the id in an index (0015): a field or a filter read off the table instead — a new filter
+    whose column the index lacks — makes the count read a wide row for every entry it walks. Scans of the tables
+    forbidden: on a table this small the planner would rather read it whole."""
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(2):
+        resource(f"火曜サロン{n}", fields=["elderly"], targets=["elderly"], days=["TU", "FR"], district="緑町", free=True)
+    filters = Filters(field="elderly", day="TU", target="elderly", district="緑町", free=True)
+    with CaptureQueriesContext(connection) as captured:
+        assert queries.result_page(queries.active_services(), filters, 1, 1).paginator.count == 3
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE resources_service, resources_schedule")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The tables' rows, their primary keys and the covering indexes left to read: every other index of the two
+        # tables dropped inside a transaction, which is undone
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('resources_service', 'resources_schedule') "
+                       "AND indexname NOT LIKE '%%_pkey' AND indexname NOT IN "
+                       "('resources_service_filters', 'resources_schedule_days')")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in counts:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            scans = [line for line in plan.splitlines() if " Scan " in line]
+            assert scans and all("Index Only Scan" in line for line in scans), plan
+            assert "resources_service_filters" in plan and "resources_schedule_days" in plan, plan
+        transaction.set_rollback(True)
