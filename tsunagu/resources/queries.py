@@ -128,13 +128,17 @@ def _search_page(queryset: QuerySet, query: str, page_number, per_page: int, *, 
     if number < 1:
         number = _last_page(queryset, query, per_page)
     offset = (number - 1) * per_page
-    ids = search.first_ranked(queryset, query, offset + per_page + 1)
+    ranked = search.first_ranked(queryset, query, offset + per_page + 1)
+    ids = ranked.ids
     if len(ids) <= offset and number > 1:  # past the end: the last page, counted exactly (rare)
         return _search_page(queryset, query, _last_page(queryset, query, per_page), per_page, cap=cap)
     page_ids = ids[offset:offset + per_page]
+
+    def count_up_to(limit: int) -> int:  # not counted again when a rank read whole already holds more than the cap
+        return ranked.known if ranked.known > limit else search.count_matching(queryset, query, cap=limit)
+
     paginator = pagination.capped_paginator(ids, per_page, cap=cap, offset=offset, shown=len(page_ids),
-                                            more=len(ids) > offset + per_page,
-                                            count_up_to=lambda limit: search.count_matching(queryset, query, cap=limit))
+                                            more=len(ids) > offset + per_page, count_up_to=count_up_to)
     rows = {s.pk: s for s in with_row_details(Service.objects.filter(pk__in=page_ids))}
     return Page([rows[pk] for pk in page_ids if pk in rows], number, paginator)
 

@@ -12,11 +12,12 @@ word matches 10,000 of them, and ranking them all took 60–85 ms per page.
 """
 
 import unicodedata
+from dataclasses import dataclass
 from itertools import product
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 from tsunagu.agencies.models import Field
@@ -225,7 +226,21 @@ def _combination_index(words: list[str], combination: tuple[int, ...]) -> RawSQL
     return _grams_any("search_text", expand(words[0])[1:])
 
 
-def _levels(words: list[str]) -> list[tuple[int, Q, Q, list[str]]]:
+@dataclass(frozen=True)
+class Level:
+    """The entries of one rank: `exact` (the LIKEs) and `indexed` (the index reads they imply); `name_words`, the words
+    every one of them holds in its name when the rank is one combination; `whole`, when each index read asks for
+    two pieces or more — a word of three characters or more, or several words — whose holders the planner, estimating
+    them few, reads whole and sorts (so the rank's size costs nothing more)."""
+
+    rank: int
+    exact: Q
+    indexed: Q
+    name_words: list[str]
+    whole: bool
+
+
+def _levels(words: list[str]) -> list[Level]:
     """(rank, the entries of that rank) for every rank a row can have, highest first: each rank the union of the
     combinations of the words' ranks that add up to it.
 
@@ -254,7 +269,8 @@ def _levels(words: list[str]) -> list[tuple[int, Q, Q, list[str]]]:
         either = Q()
         for index in indexed[total]:
             either |= Q(index)
-        levels.append((total, exact[total], either, _name_words(words, combinations[total])))
+        whole = all(" @> " in index.sql and len(index.params[0]) > 1 for index in indexed[total])
+        levels.append(Level(total, exact[total], either, _name_words(words, combinations[total]), whole))
     return levels
 
 
@@ -303,26 +319,48 @@ def _by_name_piece(queryset: QuerySet, piece: str, limit: int) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
-def first_ranked(queryset: QuerySet, query: str, limit: int) -> list:
+@dataclass
+class Ranked:
+    """The ids of a page's rows and the ones before them, and how many entries are known to match: the rows read,
+    and the whole of each rank read whole (a rank of 3,360 rows whose first 30 were read says 3,360)."""
+
+    ids: list
+    known: int
+
+
+def first_ranked(queryset: QuerySet, query: str, limit: int) -> Ranked:
     """The ids of the first `limit` entries of `matching(queryset, query)` — the same rows in the same order — read
     rank by rank, highest first, each rank's rows in name order and no more of them than the page still needs: the
     rows of a rank are fewer than all matches and are read off an index, so a page of a common word reads about its
     own rows (「食」 on a 政令市: 31 of 10,080) instead of ranking every match.
 
+    A rank the planner reads whole (`Level.whole`) is counted by the same read (a window over its rows): when it
+    alone holds more than the list's cap, the total need not be counted again (`known`, for `count_up_to`).
+
     On SQLite (a town's or a city's directory) and for more than MAX_RANKED_WORDS words, every match is ranked."""
     words = split_query(query)
     if connection.vendor != "postgresql" or not words or len(words) > MAX_RANKED_WORDS:
-        return list(matching(queryset, query).values_list("id", flat=True)[:limit])
+        ids = list(matching(queryset, query).values_list("id", flat=True)[:limit])
+        return Ranked(ids, len(ids))
     found: list = []
-    for _, exact, indexed, name_words in _levels(words):
+    known = 0
+    for level in _levels(words):
         if len(found) >= limit:
             break
-        if name_words:  # every row of the rank holds these words in its name: read in name order off their pieces
-            found += _by_name_piece(queryset.filter(exact), _rarest_piece(name_words), limit - len(found))
+        rows = queryset.filter(level.exact)
+        if level.name_words:  # every row of the rank holds these words in its name: read in name order off their pieces
+            read = _by_name_piece(rows, _rarest_piece(level.name_words), limit - len(found))
+            known = len(found) + len(read)
+        elif level.whole:
+            counted = list(rows.filter(level.indexed).order_by("name", "id")
+                           .annotate(rank_size=Window(Count("id"))).values_list("id", "rank_size")[:limit - len(found)])
+            read = [pk for pk, _ in counted]
+            known = len(found) + (counted[0][1] if counted else 0)
         else:
-            found += (queryset.filter(exact & indexed).order_by("name", "id")
-                      .values_list("id", flat=True)[:limit - len(found)])
-    return found
+            read = list(rows.filter(level.indexed).order_by("name", "id").values_list("id", flat=True)[:limit - len(found)])
+            known = len(found) + len(read)
+        found += read
+    return Ranked(found, max(known, len(found)))
 
 
 def count_matching(queryset: QuerySet, query: str, *, cap: int | None = None) -> int:
