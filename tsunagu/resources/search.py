@@ -208,7 +208,7 @@ def _word_rank(word: str, rank: int) -> Q:
     return ~Q(search_name__contains=word) & ~Q(search_text__contains=word) & _any_in_text(variants[1:])
 
 
-def _combination_index(words: list[str], combination: tuple[int, ...]) -> RawSQL:
+def _combination_index(words: list[str], combination: tuple[int, ...]) -> tuple[RawSQL, bool]:
     """One read of one character-pair index that every entry of a combination of the words' ranks is among: the
     pieces of its name words in the name's index when no word ranks by the text alone, else the pieces of every
     word found as itself in the text's (a name is part of the text), else the first word's synonyms in the text's.
@@ -216,14 +216,17 @@ def _combination_index(words: list[str], combination: tuple[int, ...]) -> RawSQL
     One condition, not one per word: the planner either reads it whole or not at all. Given two (「介護予防」 in the
     name and 「緑町」 in the text), it read one off its index and, the bitmap no longer implying the pair, computed
     the index's function again on every row read for each condition of the rank (30 µs a call; 「介護予防 緑町」 on
-    a 政令市, 140 rows: 6.6 ms instead of 0.9)."""
+    a 政令市, 140 rows: 6.6 ms instead of 0.9).
+
+    With it, whether the planner reads its holders whole: when it asks two pieces or more at once (`Level.whole`)."""
     in_name = [w for w, rank in zip(words, combination, strict=True) if rank == 4]
     in_text = [w for w, rank in zip(words, combination, strict=True) if rank == 2]
     if in_text or in_name:
         column, held = ("search_text", in_name + in_text) if in_text else ("search_name", in_name)
         pieces = sorted({piece for word in held for piece in _pieces(word)})  # sorted: one condition per set
-        return RawSQL(f"resources_grams({column}) @> %s::text[]", [pieces], output_field=BooleanField())  # noqa: S611 (constant SQL; the words are parameters)
-    return _grams_any("search_text", expand(words[0])[1:])
+        index = RawSQL(f"resources_grams({column}) @> %s::text[]", [pieces], output_field=BooleanField())  # noqa: S611 (constant SQL; the words are parameters)
+        return index, len(pieces) > 1
+    return _grams_any("search_text", expand(words[0])[1:]), False
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,7 @@ def _levels(words: list[str]) -> list[Level]:
     was: 180 µs a row)."""
     exact: dict[int, Q] = {}
     indexed: dict[int, list[RawSQL]] = {}
+    whole: dict[int, bool] = {}
     combinations: dict[int, list[tuple[int, ...]]] = {}
     for combination in product(WORD_RANKS, repeat=len(words)):
         if any(rank == 1 and len(expand(word)) == 1 for word, rank in zip(words, combination, strict=True)):
@@ -260,7 +264,8 @@ def _levels(words: list[str]) -> list[Level]:
             arm &= _word_rank(word, rank)
         total = sum(combination)
         exact[total] = exact[total] | arm if total in exact else arm
-        index = _combination_index(words, combination)
+        index, read_whole = _combination_index(words, combination)
+        whole[total] = whole.get(total, True) and read_whole
         if not any((index.sql, index.params) == (other.sql, other.params) for other in indexed.get(total, [])):
             indexed.setdefault(total, []).append(index)
         combinations.setdefault(total, []).append(combination)
@@ -269,8 +274,7 @@ def _levels(words: list[str]) -> list[Level]:
         either = Q()
         for index in indexed[total]:
             either |= Q(index)
-        whole = all(" @> " in index.sql and len(index.params[0]) > 1 for index in indexed[total])
-        levels.append(Level(total, exact[total], either, _name_words(words, combinations[total]), whole))
+        levels.append(Level(total, exact[total], either, _name_words(words, combinations[total]), whole[total]))
     return levels
 
 
