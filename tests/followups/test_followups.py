@@ -145,3 +145,44 @@ def test_api_lists_and_records(world, alice, charlie, client_for):
     stale = client_for(alice).post(f"/api/followups/{f.pk}/record", {"status": "done", "note": "再", "version": f.version},
                                    content_type="application/json")
     assert stale.status_code == 409
+
+
+def test_the_followup_page_shows_the_newest_outreach_and_the_list_shows_every_one(world, alice, charlie, client_for,
+                                                                                  monkeypatch):
+    """An agency with more outreach than the follow-up page shows is told so and finds every entry on the list, page
+    by page, newest noticed first: none is left out. Connected and ended ones only when asked. Another agency sees
+    none of them, and every row shown is logged."""
+    from tsunagu.audit.models import AccessLog
+    from tsunagu.followups import views
+    from tsunagu.followups.models import OutreachStatus
+
+    monkeypatch.setattr(views, "OUTREACH_SHOWN", 3)
+    monkeypatch.setattr(views, "OUTREACH_PAGE_SIZE", 2)
+    a = actor(alice)
+    made = [services.outreach_record(actor=a, target=f"旭町{n}丁目の男性", signs="新聞がたまっている", noticed_by="neighbour",
+                                     noticed_on=timezone.localdate() - timedelta(days=n)) for n in range(5)]
+    ended = services.outreach_record(actor=a, target="緑町の女性（転居）", signs="連絡が取れない", noticed_by="neighbour")
+    Outreach.objects.filter(pk=ended.pk).update(status=OutreachStatus.CLOSED)
+    client = client_for(alice)
+    page = client.get("/followups/").content.decode()
+    shown = page.split('aria-labelledby="outreach-title"', 1)[1].split("</table>", 1)[0]
+    assert [o.target for o in made if o.target in shown] == ["旭町0丁目の男性", "旭町1丁目の男性", "旭町2丁目の男性"]
+    assert "アウトリーチの対象（5件）" in page and "新しい順に 3 件を表示しています" in page
+    assert 'href="/followups/outreach/"' in page
+
+    def listed(query: str) -> list[str]:
+        names = []
+        for number in range(1, 10):
+            body = client.get(f"/followups/outreach/?{query}page={number}").content.decode()
+            table = body.split('aria-labelledby="outreach-title"', 1)[1].split("</table>", 1)[0]
+            names += sorted((o for o in [*made, ended] if f">{o.target}<" in table), key=lambda o: table.index(o.target))
+            if 'rel="next"' not in body:
+                return [o.target for o in names]
+        raise AssertionError("the list never ends")
+
+    assert listed("") == [o.target for o in made]  # newest noticed first, every one, on 3 pages
+    assert sorted(listed("closed=1&")) == sorted([o.target for o in made] + [ended.target])
+    logged = set(AccessLog.objects.filter(staff=alice, path="/followups/outreach/").values_list("object_id", flat=True))
+    assert logged == {str(o.pk) for o in [*made, ended]}
+    other = client_for(charlie).get("/followups/outreach/?closed=1").content.decode()
+    assert "アウトリーチの対象はありません。" in other and not any(o.target in other for o in made)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/sheet.pdf", views.visit_sheet_pdf, name="visit_sheet_pdf"),
     path("visits/<int:pk>/move/", views.visit_move, name="visit_move"),
     path("visits/<int:pk>/record/", views.visit_record, name="visit_record"),
+    path("outreach/", views.outreach_list, name="outreach_list"),
     path("outreach/new/", views.outreach_create, name="outreach_create"),
     path("outreach/<int:pk>/", views.outreach_detail, name="outreach_detail"),
     path("outreach/<int:pk>/status/", views.outreach_status, name="outreach_status"),

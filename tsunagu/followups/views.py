@@ -15,6 +15,7 @@ from tsunagu.agencies.permissions import coordinator_required
 from tsunagu.audit.models import AccessAction
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.forms import EditOutcome, add_validation_errors, save_or_conflict
+from tsunagu.core.pagination import capped_page
 from tsunagu.core.pdf import pdf_response, render_pdf
 from tsunagu.rules.wareki import read_date
 from tsunagu.sharing import policy
@@ -34,6 +35,8 @@ from .forms import (
 from .models import FollowUp, Handover, Outreach, VisitPlan
 
 FOLLOWUP_LIST_LIMIT = 300  # rows read, soonest first: an agency of a city has hundreds overdue at times
+OUTREACH_SHOWN = 30  # the newest active outreach on the follow-up page; all of them, page by page, on their own list
+OUTREACH_PAGE_SIZE = 50
 
 
 @login_required
@@ -42,11 +45,25 @@ def index(request):
     today = timezone.localdate()
     found = queries.agency_followups(actor, limit=FOLLOWUP_LIST_LIMIT)
     overdue, due = [f for f in found.rows if f.due_on < today], [f for f in found.rows if f.due_on >= today]
-    outreach = list(queries.outreach_for(actor)[:100])
+    outreach = list(queries.outreach_for(actor)[:OUTREACH_SHOWN + 1])
+    outreach_total = queries.outreach_for(actor).count() if len(outreach) > OUTREACH_SHOWN else len(outreach)
+    outreach = outreach[:OUTREACH_SHOWN]
     policy.log_reads(actor, [*found.cases, *outreach], action=AccessAction.LIST, path=request.path)  # one write
     return render(request, "followups/index.html", {"overdue": overdue, "due": due, "outreach": outreach, "today": today,
                                                     "overdue_total": found.overdue, "more": found.more,
-                                                    "limit": FOLLOWUP_LIST_LIMIT})
+                                                    "limit": FOLLOWUP_LIST_LIMIT, "outreach_total": outreach_total})
+
+
+@login_required
+def outreach_list(request):
+    """Every アウトリーチ entry the agency may see, newest noticed first, page by page: those being worked on, or
+    with ?closed=1 those connected or ended too. The follow-up page shows only the newest OUTREACH_SHOWN."""
+    actor = request.actor
+    closed = request.GET.get("closed") == "1"
+    page = capped_page(queries.outreach_for(actor, active_only=not closed), request.GET.get("page"), OUTREACH_PAGE_SIZE)
+    policy.log_reads(actor, page, action=AccessAction.LIST, path=request.path)
+    return render(request, "followups/outreach_list.html", {"page": page, "closed": closed,
+                                                            "query_string": "closed=1" if closed else ""})
 
 
 def _case_for_edit(request, case_id: int) -> Case:
