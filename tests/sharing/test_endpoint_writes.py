@@ -964,7 +964,7 @@ TABLE: dict[str, Writes | ReadOnly] = {
     "followups/cases/<int:case_id>/schedule/": writes(W("schedule follow-ups on the subject's case", followup_schedule)),
     "followups/cases/<int:case_id>/close/": writes(W("close the subject's case", case_close)),
     "followups/<int:pk>/record/": writes(W("record the recorder's follow-up", followup_record)),
-    "followups/outreach/new/": writes(W("own outreach", outreach_new)),
+    "followups/outreach/": ro(), "followups/outreach/new/": writes(W("own outreach", outreach_new)),
     # 訪問計画: the frequency, the day's 訪問予定表 (its order, its print) and the visit record
     "followups/cases/<int:case_id>/visits/": writes(W("visit frequency on the subject's case", visit_plan_set)),
     "followups/visits/": ro(), "followups/visits/sheet/": ro(), "followups/visits/sheet.pdf": ro(),
