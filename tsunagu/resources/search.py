@@ -354,17 +354,17 @@ def first_ranked(queryset: QuerySet, query: str, limit: int) -> Ranked:
         rows = queryset.filter(level.exact)
         if level.name_words:  # every row of the rank holds these words in its name: read in name order off their pieces
             read = _by_name_piece(rows, _rarest_piece(level.name_words), limit - len(found))
-            known = len(found) + len(read)
+            size = len(read)
         elif level.whole:
             counted = list(rows.filter(level.indexed).order_by("name", "id")
                            .annotate(rank_size=Window(Count("id"))).values_list("id", "rank_size")[:limit - len(found)])
-            read = [pk for pk, _ in counted]
-            known = len(found) + (counted[0][1] if counted else 0)
+            read, size = [pk for pk, _ in counted], (counted[0][1] if counted else 0)
         else:
             read = list(rows.filter(level.indexed).order_by("name", "id").values_list("id", flat=True)[:limit - len(found)])
-            known = len(found) + len(read)
+            size = len(read)
+        known = len(found) + size
         found += read
-    return Ranked(found, max(known, len(found)))
+    return Ranked(found, known)
 
 
 def count_matching(queryset: QuerySet, query: str, *, cap: int | None = None) -> int:
